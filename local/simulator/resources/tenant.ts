@@ -1,0 +1,86 @@
+import { NEEDS } from '../auth/roles.js';
+import { everything } from '../http/pagination.js';
+import type { Operation, RequestContext } from '../http/router.js';
+import { V2023 } from '../http/versions.js';
+import { clusterFor } from './common.js';
+import { createSharedDownload, createSharedRestore, findSharedJob, findSharedSnapshot, sharedJobView, sharedSnapshotView } from './sharedTier.js';
+
+/**
+ * Shared-tier (M2/M5, "tenant") restores: 2023-01-01, sunset by Atlas on 2026-01-22 but still served
+ * here for clusters that have not moved to Flex. Its lists take no paging parameters.
+ */
+
+const base = '/groups/{groupId}/clusters/{clusterName}/backup/tenant';
+const prefix = (ctx: RequestContext) => `/groups/${ctx.params.groupId}/clusters/${ctx.params.clusterName}/backup/tenant`;
+const newestFirst = <T extends { createdAt: number }>(xs: T[]) => [...xs].sort((a, b) => b.createdAt - a.createdAt);
+
+export const tenantOperations: Operation[] = [
+  {
+    name: 'createBackupTenantRestore',
+    method: 'POST',
+    path: `${base}/restore`,
+    versions: [V2023],
+    roles: NEEDS.owner,
+    handle: (ctx) => ({
+      status: 200,
+      body: sharedJobView(ctx, createSharedRestore(ctx, 'tenant', clusterFor(ctx, 'tenant')), `${prefix(ctx)}/restores`),
+    }),
+  },
+  {
+    name: 'listBackupTenantRestores',
+    method: 'GET',
+    path: `${base}/restores`,
+    versions: [V2023],
+    roles: NEEDS.read,
+    handle: (ctx) => {
+      const c = clusterFor(ctx, 'tenant');
+      const jobs = ctx.store.jobsOf('tenant', c.groupId, c.name).map((j) => sharedJobView(ctx, j, `${prefix(ctx)}/restores`));
+      return { status: 200, body: everything(jobs, ctx.url) };
+    },
+  },
+  {
+    name: 'getBackupTenantRestore',
+    method: 'GET',
+    path: `${base}/restores/{restoreId}`,
+    versions: [V2023],
+    roles: NEEDS.read,
+    handle: (ctx) => {
+      const job = findSharedJob(ctx, 'tenant', clusterFor(ctx, 'tenant'), ctx.params.restoreId as string);
+      return { status: 200, body: sharedJobView(ctx, job, `${prefix(ctx)}/restores`) };
+    },
+  },
+  {
+    name: 'listClusterBackupSnapshots',
+    method: 'GET',
+    path: `${base}/snapshots`,
+    versions: [V2023],
+    roles: NEEDS.read,
+    handle: (ctx) => {
+      const c = clusterFor(ctx, 'tenant');
+      return { status: 200, body: everything(newestFirst(c.snapshots).map((s) => sharedSnapshotView(ctx, c, s, `${prefix(ctx)}/snapshots`)), ctx.url) };
+    },
+  },
+  {
+    name: 'getBackupTenantSnapshot',
+    method: 'GET',
+    path: `${base}/snapshots/{snapshotId}`,
+    versions: [V2023],
+    roles: NEEDS.read,
+    handle: (ctx) => {
+      const c = clusterFor(ctx, 'tenant');
+      const s = findSharedSnapshot('tenant', c, ctx.params.snapshotId as string);
+      return { status: 200, body: sharedSnapshotView(ctx, c, s, `${prefix(ctx)}/snapshots`) };
+    },
+  },
+  {
+    name: 'downloadClusterBackupTenant',
+    method: 'POST',
+    path: `${base}/download`,
+    versions: [V2023],
+    roles: NEEDS.owner,
+    handle: (ctx) => ({
+      status: 200,
+      body: sharedJobView(ctx, createSharedDownload(ctx, 'tenant', clusterFor(ctx, 'tenant')), `${prefix(ctx)}/restores`),
+    }),
+  },
+];
