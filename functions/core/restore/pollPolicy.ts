@@ -1,0 +1,102 @@
+/**
+ * How long to wait before the next look at a restore: about a tenth of its age so far, between a
+ * floor and a cap, and never past the deadline. A young restore is looked at often (a 2-minute
+ * restore is seen within about `floor` seconds of ending); a long one rarely (a 24-hour restore
+ * costs a few hundred polls, not thousands), so an execution stays far below Step Functions'
+ * 25,000-event history limit and Atlas's rate limits.
+ */
+
+export const POLL_AGE_FRACTION = 0.1;
+
+export interface PollDelayInput {
+  /** Seconds since the restore was created. */
+  ageSeconds: number;
+  floorSeconds: number;
+  capSeconds: number;
+  /** Seconds left before the plan's deadline: the wait ends at the deadline at the latest. */
+  secondsUntilDeadline: number;
+}
+
+/** Whole seconds (a Wait state's SecondsPath takes an integer), at least 1. */
+export function nextPollDelaySeconds({ ageSeconds, floorSeconds, capSeconds, secondsUntilDeadline }: PollDelayInput): number {
+  const adaptive = Math.round(Math.max(0, ageSeconds) * POLL_AGE_FRACTION);
+  // The cap is applied last: a plan whose floor exceeds its cap still never waits past the cap.
+  const clamped = Math.min(capSeconds, Math.max(floorSeconds, adaptive));
+  // Rounded down at the deadline, so the look that notices the deadline is never late.
+  return Math.max(1, Math.floor(Math.min(clamped, secondsUntilDeadline)));
+}
+
+/**
+ * History events each state of the restore workflow (lib/workflow.ts) writes in a Standard
+ * execution, as Step Functions records them:
+ * - a Lambda Task (`lambda:invoke`): TaskStateEntered, TaskScheduled, TaskStarted, TaskSucceeded,
+ *   TaskStateExited → 5 (a Lambda retry adds TaskFailed + TaskScheduled + TaskStarted; not counted);
+ * - a Wait: WaitStateEntered, WaitStateExited → 2;
+ * - a Choice: ChoiceStateEntered, ChoiceStateExited → 2;
+ * - a Succeed: SucceedStateEntered, SucceedStateExited → 2; a Fail: FailStateEntered → 1;
+ * - the execution: ExecutionStarted, and ExecutionSucceeded or ExecutionFailed → 2.
+ */
+export const HISTORY_EVENTS = { task: 5, wait: 2, choice: 2, succeed: 2, fail: 1, execution: 2 } as const;
+
+/** One poll loop: Wait → poll Task → RestoreFinished? Choice. */
+export const EVENTS_PER_POLL = HISTORY_EVENTS.wait + HISTORY_EVENTS.task + HISTORY_EVENTS.choice;
+
+export interface PollingSimulation {
+  durationSeconds: number;
+  floorSeconds: number;
+  capSeconds: number;
+  /** The plan's deadline, seconds after create; none means the restore is always waited for. */
+  deadlineSeconds?: number;
+}
+
+export interface PollingCost {
+  /** Poll Task runs (looks at Atlas). */
+  polls: number;
+  /** Seconds between the restore ending and the poll that saw it; undefined when the deadline came first. */
+  detectionDelaySeconds: number | undefined;
+  /** The deadline passed before the restore ended: the workflow cancelled and reported TIMED_OUT. */
+  timedOut: boolean;
+  /** States entered, which is what Step Functions bills for a Standard workflow. */
+  stateTransitions: number;
+  historyEvents: number;
+}
+
+/**
+ * Replays the workflow for a restore that ends `durationSeconds` after it was created, with the
+ * same delays the create and poll steps compute:
+ *
+ *   create (Task) → IsDryRun (Choice) → [Wait → poll (Task) → RestoreFinished? (Choice)] × polls
+ *   → (deadline passed: cancel (Task)) → notify (Task) → RestoreOutcome (Choice) → Succeed | Fail
+ *
+ * A restore that ends is seen by the first poll at or after its end, and is taken to succeed (a
+ * failed one costs the same but for the end state); one still running when a poll lands on the
+ * deadline is cancelled (the cancel step runs whether or not Atlas allows it) and ends in Fail.
+ */
+export function simulatePolling({ durationSeconds, floorSeconds, capSeconds, deadlineSeconds }: PollingSimulation): PollingCost {
+  const deadline = deadlineSeconds ?? Number.POSITIVE_INFINITY;
+  let age = 0;
+  let polls = 0;
+  let timedOut = false;
+  for (;;) {
+    age += nextPollDelaySeconds({ ageSeconds: age, floorSeconds, capSeconds, secondsUntilDeadline: Math.max(1, deadline - age) });
+    polls++;
+    if (age >= durationSeconds) break;
+    if (age >= deadline) {
+      timedOut = true;
+      break;
+    }
+  }
+  const ok = !timedOut;
+  // create + IsDryRun, the loops, [cancel], notify + RestoreOutcome + the end state.
+  const stateTransitions = 2 + polls * 3 + (timedOut ? 1 : 0) + 3;
+  const historyEvents =
+    HISTORY_EVENTS.execution +
+    HISTORY_EVENTS.task +
+    HISTORY_EVENTS.choice +
+    polls * EVENTS_PER_POLL +
+    (timedOut ? HISTORY_EVENTS.task : 0) +
+    HISTORY_EVENTS.task +
+    HISTORY_EVENTS.choice +
+    (ok ? HISTORY_EVENTS.succeed : HISTORY_EVENTS.fail);
+  return { polls, detectionDelaySeconds: ok ? age - durationSeconds : undefined, timedOut, stateTransitions, historyEvents };
+}
