@@ -1,0 +1,64 @@
+import { RestoreRefusedError } from '../errors.js';
+import type { ProtectedTarget } from './schema.js';
+
+/**
+ * The destructive-restore guards, written once: lib/ checks plans against them at synth, the API
+ * before starting a workflow, and the create step (the last word) before any Atlas call.
+ */
+
+export interface ClusterRef {
+  groupId: string;
+  clusterName: string;
+}
+
+/**
+ * `prod`, `prod-*`, `*`: `*` matches any run of characters, everything else is literal.
+ * Case-insensitive on purpose: for a guard, refusing a near-miss ("Prod" for "prod") is the safe side.
+ */
+export function clusterPatternMatches(pattern: string, clusterName: string): boolean {
+  const source = pattern
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\-]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${source}$`, 'i').test(clusterName);
+}
+
+/** The protectedTargets pattern that covers this target, if any. */
+export function protectingPattern(target: ClusterRef, protectedTargets: readonly ProtectedTarget[]): string | undefined {
+  for (const entry of protectedTargets) {
+    if (entry.groupId !== target.groupId) continue;
+    const hit = entry.clusters.find((pattern) => clusterPatternMatches(pattern, target.clusterName));
+    if (hit !== undefined) return hit;
+  }
+  return undefined;
+}
+
+/** Atlas keeps cluster names unique per project regardless of case. */
+export const sameCluster = (a: ClusterRef, b: ClusterRef): boolean =>
+  a.groupId === b.groupId && a.clusterName.toLowerCase() === b.clusterName.toLowerCase();
+
+export const describeCluster = (c: ClusterRef): string => `cluster "${c.clusterName}" in project ${c.groupId}`;
+
+/**
+ * Refuses a destructive restore onto a protected cluster, or onto its own source unless allowed.
+ * `target` undefined (a download) overwrites nothing and passes.
+ */
+export function checkTargetGuards(
+  protectedTargets: readonly ProtectedTarget[],
+  source: ClusterRef,
+  target: ClusterRef | undefined,
+  allowRestoreOntoSource: boolean,
+): void {
+  if (!target) return;
+  if (!allowRestoreOntoSource && sameCluster(source, target))
+    throw new RestoreRefusedError(
+      'SOURCE_IS_TARGET',
+      `Refusing to restore ${describeCluster(source)} onto itself: Atlas would wipe the source first. Only a plan with allowRestoreOntoSource may do that.`,
+    );
+  const pattern = protectingPattern(target, protectedTargets);
+  if (pattern !== undefined)
+    throw new RestoreRefusedError(
+      'PROTECTED_TARGET',
+      `Refusing to restore onto ${describeCluster(target)}: it is a protected target (pattern "${pattern}"), and Atlas deletes all data on the target first.`,
+    );
+}

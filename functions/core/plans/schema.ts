@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { ClusterName, DeploymentItemName, ObjectId } from '../restore/fields.js';
+import { RESTORE_KIND_NAMES } from '../restore/request.js';
+import { SnapshotChoice } from '../restore/snapshots.js';
+
+/**
+ * Plans: named, typed restore recipes, kept in a config file (config/plans.json by default) and
+ * validated here at synth time (lib/ calls `parsePlansConfig`) and again by the handlers at run time.
+ */
+
+export const PlanName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be 1-64 letters, digits, - or _, starting with a letter or digit');
+
+const Target = z.object({ groupId: ObjectId, clusterName: z.string().min(1) }).strict();
+
+/** When the point in time is, relative to what triggered the restore. */
+export const PointInTimeRule = z.union([
+  z.object({ minutesBeforeTrigger: z.number().int().min(0).max(7 * 24 * 60) }).strict(),
+  z.object({ utcSeconds: z.number().int().min(1_199_145_600) }).strict(),
+]);
+export type PointInTimeRule = z.infer<typeof PointInTimeRule>;
+
+export const PlanRestore = z.discriminatedUnion('type', [
+  /** Restore a snapshot onto the target (Atlas wipes the target first). */
+  z.object({ type: z.literal('snapshot'), snapshot: SnapshotChoice.default({ by: 'latest' }), target: Target }).strict(),
+  /** Produce download links; nothing is overwritten. */
+  z.object({ type: z.literal('download'), snapshot: SnapshotChoice.default({ by: 'latest' }) }).strict(),
+  /** Continuous-backup point-in-time restore onto the target (cloud and legacy only). */
+  z.object({ type: z.literal('pointInTime'), pointInTime: PointInTimeRule, target: Target }).strict(),
+]);
+export type PlanRestore = z.infer<typeof PlanRestore>;
+
+export const WebhookChannel = z
+  .object({
+    format: z.enum(['slack', 'teams', 'json']),
+    /** Secrets Manager secret whose SecretString is the webhook URL (or JSON {"url": ...}). */
+    secretName: z.string().min(1),
+  })
+  .strict();
+
+/** AWS cron: six fields (minutes hours day-of-month month day-of-week year). */
+const AwsCron = z
+  .string()
+  .regex(/^cron\((\S+\s){5}\S+\)$/, 'must be an AWS cron expression with six fields, e.g. cron(0 3 * * ? *)');
+
+const TimeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as Europe/Paris or UTC');
+
+export const OVERRIDABLE = ['snapshotId', 'pointInTime', 'target'] as const;
+
+export const Plan = z
+  .object({
+    name: PlanName,
+    description: z.string().max(500).optional(),
+    source: z
+      .object({ kind: z.enum(RESTORE_KIND_NAMES), groupId: ObjectId, clusterName: z.string().min(1) })
+      .strict(),
+    restore: PlanRestore,
+    /** Recovery plans may restore a cluster onto itself; everything else is refused. */
+    allowRestoreOntoSource: z.boolean().default(false),
+    /** Give up (cancel where Atlas allows, then report TIMED_OUT) after this long. */
+    deadlineMinutes: z.number().int().min(5).max(7 * 24 * 60).default(12 * 60),
+    /** Adaptive polling: the wait grows with the restore's age between these bounds. */
+    poll: z
+      .object({
+        floorSeconds: z.number().int().min(5).max(300).default(15),
+        capSeconds: z.number().int().min(30).max(3600).default(300),
+      })
+      .strict()
+      .refine((p) => p.capSeconds >= p.floorSeconds, { message: 'capSeconds must be at least floorSeconds', path: ['capSeconds'] })
+      .default({ floorSeconds: 15, capSeconds: 300 }),
+    notify: z
+      .object({
+        sns: z.boolean().default(true),
+        eventBridge: z.boolean().default(true),
+        webhook: WebhookChannel.optional(),
+      })
+      .strict()
+      .default({ sns: true, eventBridge: true }),
+    triggers: z
+      .object({
+        http: z.boolean().default(true),
+        schedule: z.object({ cron: AwsCron, timeZone: TimeZone.default('UTC') }).strict().optional(),
+        alarms: z.array(z.string().min(1).max(255)).default([]),
+      })
+      .strict()
+      .default({ http: true, alarms: [] }),
+    /** What an HTTP caller may change when starting this plan. */
+    allowOverrides: z.array(z.enum(OVERRIDABLE)).default([]),
+  })
+  .strict()
+  .superRefine((plan, ctx) => {
+    const dedicated = plan.source.kind === 'cloud' || plan.source.kind === 'legacy';
+    const nameRule = dedicated ? ClusterName : DeploymentItemName;
+    const problem = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    if (!nameRule.safeParse(plan.source.clusterName).success) problem(['source', 'clusterName'], 'is not a valid cluster name');
+    if (plan.restore.type === 'pointInTime' && !dedicated)
+      problem(['restore', 'type'], `pointInTime is not available for ${plan.source.kind} clusters (cloud and legacy only)`);
+    if (plan.restore.type !== 'download') {
+      const t = plan.restore.target;
+      if (!nameRule.safeParse(t.clusterName).success) problem(['restore', 'target', 'clusterName'], 'is not a valid cluster name');
+      if (!plan.allowRestoreOntoSource && t.groupId === plan.source.groupId && t.clusterName === plan.source.clusterName)
+        problem(['restore', 'target'], 'is the source cluster; set allowRestoreOntoSource: true if that is really intended');
+    }
+  });
+export type Plan = z.infer<typeof Plan>;
+export type PlanInput = z.input<typeof Plan>;
+
+/** A protected cluster: names or `*` patterns per project, never the target of a destructive restore. */
+export const ProtectedTarget = z
+  .object({ groupId: ObjectId, clusters: z.array(z.string().min(1)).min(1) })
+  .strict();
+export type ProtectedTarget = z.infer<typeof ProtectedTarget>;
+
+export const PlansConfig = z
+  .object({
+    protectedTargets: z.array(ProtectedTarget).default([]),
+    plans: z.array(Plan).default([]),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const seen = new Set<string>();
+    cfg.plans.forEach((p, i) => {
+      if (seen.has(p.name)) ctx.addIssue({ code: 'custom', path: ['plans', i, 'name'], message: `duplicate plan name "${p.name}"` });
+      seen.add(p.name);
+    });
+  });
+export type PlansConfig = z.infer<typeof PlansConfig>;
