@@ -1,0 +1,153 @@
+import { AtlasCreateOutcomeUnknownError, RestoreRefusedError } from '../errors.js';
+import { describeCluster } from '../plans/guards.js';
+import { AD_HOC_PLAN, METRIC } from '../observability.js';
+import { findTargetBusy, reconcileCreate } from '../restore/adopt.js';
+import { nextPollDelaySeconds } from '../restore/pollPolicy.js';
+import { restoreTarget } from '../restore/request.js';
+import type { RestoreStatus } from '../restore/status.js';
+import { ExecutionInput, type RestoreContext, type WorkflowState } from '../workflow/contract.js';
+import type { StepDeps } from './deps.js';
+import { parseStepInput } from './input.js';
+import { checkRun, resolveRun, type ResolvedRun } from './resolve.js';
+
+/**
+ * The create step: resolve, guard, then create exactly one Atlas restore job or adopt the one
+ * already in flight for the same request. Order matters: every check that needs no Atlas call runs
+ * first, so a refused restore never touches Atlas; the target lock is taken before the create, so
+ * two executions cannot both create onto one cluster.
+ */
+
+export interface CreatePayload {
+  input: unknown;
+  /** The execution name: the restore's id, and the idempotency key of an HTTP start. */
+  restoreId: string;
+}
+
+/** What a dry run answers: what would be done and what was checked; nothing is created or locked. */
+export interface DryRunResult {
+  dryRun: true;
+  restoreId: string;
+  planName: string | undefined;
+  summary: string;
+  request: ResolvedRun['request'];
+  snapshot: ResolvedRun['snapshot'];
+  checks: string[];
+  /** An Atlas job in flight for the same request that a real run would adopt instead of creating one. */
+  wouldAdoptJobId?: string;
+  deadlineMinutes: number;
+}
+
+/** A restore with no plan gets the plan defaults (12 h deadline, 15-300 s polls, SNS + EventBridge). */
+const AD_HOC_DEFAULTS = {
+  deadlineMinutes: 12 * 60,
+  poll: { floorSeconds: 15, capSeconds: 300 },
+  notify: { sns: true, eventBridge: true },
+};
+
+/** A lock outlives the deadline a little: cancel and notify still run after it passes. */
+const LOCK_MARGIN_MS = 60 * 60 * 1000;
+
+export async function createRestoreStep(payload: CreatePayload, deps: StepDeps): Promise<WorkflowState | DryRunResult> {
+  const restoreId = payload.restoreId;
+  const input = parseStepInput(ExecutionInput, payload.input, 'execution input');
+  const now = deps.now();
+  const run = checkRun(input, deps.plans, now);
+  const kind = deps.kinds[run.kind];
+  const planName = run.plan?.name;
+  const deadlineMinutes = run.plan?.deadlineMinutes ?? AD_HOC_DEFAULTS.deadlineMinutes;
+  const deadlineAt = new Date(now.getTime() + deadlineMinutes * 60_000);
+
+  const atlas = await deps.atlas();
+  const resolved = await resolveRun(run, input, kind, atlas, now);
+  const target = restoreTarget(resolved.request);
+
+  if (input.dryRun) {
+    const checks = [...resolved.checks];
+    if (target) {
+      const holder = await deps.locks.holder(target);
+      if (holder && holder.restoreId !== restoreId)
+        throw new RestoreRefusedError('TARGET_BUSY', `Restore ${holder.restoreId} is already running onto ${describeCluster(target)}`);
+      checks.push(`no other restore of ours is running onto ${target.clusterName}`);
+    }
+    const inFlight = await kind.findInFlight(atlas, resolved.request);
+    if (!inFlight) await refuseIfAtlasBusy(atlas, resolved, restoreId);
+    if (resolved.snapshot) checks.push(`snapshot ${resolved.snapshot.id} (${resolved.snapshot.createdAt}) is completed and fits the plan`);
+    return {
+      dryRun: true,
+      restoreId,
+      planName,
+      summary: resolved.summary,
+      request: resolved.request,
+      snapshot: resolved.snapshot,
+      checks,
+      ...(inFlight ? { wouldAdoptJobId: inFlight.jobId } : {}),
+      deadlineMinutes,
+    };
+  }
+
+  if (target) await deps.locks.acquire(target, restoreId, new Date(deadlineAt.getTime() + LOCK_MARGIN_MS));
+  let created;
+  try {
+    created = await reconcileCreate(atlas, kind, resolved.request, async () => {
+      // Only reached when no job of this request is in flight: anything else onto the target is busy.
+      await refuseIfAtlasBusy(atlas, resolved, restoreId);
+      return kind.create(atlas, resolved.request);
+    });
+  } catch (err) {
+    // Nothing was created, so the target is free again, unless the POST may have gone through:
+    // then the lock stays until a retry adopts the job, or until it expires.
+    if (target && !(err instanceof AtlasCreateOutcomeUnknownError)) await deps.locks.release(target, restoreId);
+    throw err;
+  }
+
+  const { ref, adopted } = created;
+  deps.logger.info(adopted ? 'Adopted the Atlas restore job already in flight' : 'Created the Atlas restore job', {
+    restoreId,
+    jobId: ref.jobId,
+    kind: ref.kind,
+  });
+  deps.metrics.add(METRIC.restoreStarted, 1, planName ?? AD_HOC_PLAN);
+
+  const poll = run.plan?.poll ?? AD_HOC_DEFAULTS.poll;
+  const restore: RestoreContext = {
+    restoreId,
+    ...(planName ? { planName } : {}),
+    trigger: input.trigger,
+    request: resolved.request,
+    summary: resolved.summary,
+    job: ref,
+    adopted,
+    cancellable: kind.cancellable,
+    startedAt: now.toISOString(),
+    deadlineAt: deadlineAt.toISOString(),
+    poll,
+    notify: run.plan?.notify ?? AD_HOC_DEFAULTS.notify,
+  };
+  const status: RestoreStatus = {
+    kind: ref.kind,
+    state: 'PENDING',
+    jobIds: ref.jobIds?.length ? ref.jobIds : [ref.jobId],
+    ...(ref.batchId ? { batchId: ref.batchId } : {}),
+    ...(resolved.snapshot ? { snapshotId: resolved.snapshot.id } : {}),
+    atlasStatus: adopted ? 'adopted' : 'created',
+  };
+  const waitSeconds = nextPollDelaySeconds({
+    ageSeconds: 0,
+    floorSeconds: poll.floorSeconds,
+    capSeconds: poll.capSeconds,
+    secondsUntilDeadline: deadlineMinutes * 60,
+  });
+  return { restore, status, poll: { count: 0, waitSeconds, deadlinePassed: false } };
+}
+
+/** Atlas has another restore in flight onto our target (started by a person, another tool…). */
+async function refuseIfAtlasBusy(atlas: Parameters<typeof findTargetBusy>[0], resolved: ResolvedRun, restoreId: string): Promise<void> {
+  const target = restoreTarget(resolved.request);
+  if (!target) return;
+  const busy = await findTargetBusy(atlas, resolved.request);
+  if (busy)
+    throw new RestoreRefusedError(
+      'TARGET_BUSY',
+      `Atlas restore job ${busy.jobId} is already running onto ${describeCluster(target)} and is not this request (${restoreId}); wait for it to end or cancel it in Atlas.`,
+    );
+}

@@ -1,0 +1,34 @@
+import type { AtlasTransport } from '../atlas/transport.js';
+import type { PlansConfig } from '../plans/schema.js';
+import type { RestoreKind } from '../restore/kind.js';
+import type { RestoreKindName } from '../restore/request.js';
+import type { TargetLocks } from './locks.js';
+
+/**
+ * What the workflow steps need from the world, as ports: the Lambda handlers wire them from the
+ * environment (./environment.ts), the local runner and the tests to the simulator and memory.
+ */
+
+export interface StepLogger {
+  info(message: string, ...extra: unknown[]): void;
+  warn(message: string, ...extra: unknown[]): void;
+}
+
+export interface StepMetrics {
+  /** One data point of a metric of ../observability.ts, with the plan as its dimension. */
+  add(name: string, value: number, plan: string): void;
+}
+
+export interface StepDeps {
+  plans: PlansConfig;
+  /** The Atlas client, built on first use (credentials are read only when Atlas is called). */
+  atlas(): Promise<AtlasTransport>;
+  locks: TargetLocks;
+  now(): Date;
+  kinds: Record<RestoreKindName, RestoreKind>;
+  logger: StepLogger;
+  metrics: StepMetrics;
+}
+
+export const silentLogger: StepLogger = { info: () => undefined, warn: () => undefined };
+export const noMetrics: StepMetrics = { add: () => undefined };

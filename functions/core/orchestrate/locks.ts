@@ -1,0 +1,60 @@
+import { RestoreRefusedError } from '../errors.js';
+import { describeCluster, type ClusterRef } from '../plans/guards.js';
+
+/**
+ * One restore per target at a time. The create step takes the target's lock under its restore id
+ * before it creates anything and notify releases it at the end. Taking it again under the same id
+ * succeeds (a retried create), so the lock never stops a restore from adopting its own job.
+ * A lock carries an expiry: one left behind by an execution that died holds only until then.
+ */
+
+export interface TargetLockHolder {
+  restoreId: string;
+  /** ISO-8601: after this the lock no longer holds. */
+  until: string;
+}
+
+export interface TargetLocks {
+  /** Takes the lock or throws RestoreRefusedError('TARGET_BUSY') naming the restore that holds it. */
+  acquire(target: ClusterRef, restoreId: string, until: Date): Promise<void>;
+  /** Releases the lock if `restoreId` holds it; anything else is left alone. */
+  release(target: ClusterRef, restoreId: string): Promise<void>;
+  /** Who holds the lock now, if anyone (expired locks count as free). */
+  holder(target: ClusterRef): Promise<TargetLockHolder | undefined>;
+}
+
+/** The lock key: Atlas cluster names are unique per project regardless of case. */
+export const lockKey = (t: ClusterRef): string => `${t.groupId}/${t.clusterName.toLowerCase()}`;
+
+export function targetBusyError(target: ClusterRef, holder: TargetLockHolder): RestoreRefusedError {
+  return new RestoreRefusedError(
+    'TARGET_BUSY',
+    `Restore ${holder.restoreId} is already running onto ${describeCluster(target)}; wait for it to end (its lock holds until ${holder.until}) or cancel it.`,
+  );
+}
+
+/** In-process locks: the local runner and tests, where one process runs every restore. */
+export class MemoryTargetLocks implements TargetLocks {
+  private readonly held = new Map<string, TargetLockHolder>();
+  constructor(private readonly now: () => Date = () => new Date()) {}
+
+  // No await between the check and the set: two acquires in one tick cannot both win.
+  async acquire(target: ClusterRef, restoreId: string, until: Date): Promise<void> {
+    const current = this.current(target);
+    if (current && current.restoreId !== restoreId) throw targetBusyError(target, current);
+    this.held.set(lockKey(target), { restoreId, until: until.toISOString() });
+  }
+
+  async release(target: ClusterRef, restoreId: string): Promise<void> {
+    if (this.held.get(lockKey(target))?.restoreId === restoreId) this.held.delete(lockKey(target));
+  }
+
+  async holder(target: ClusterRef): Promise<TargetLockHolder | undefined> {
+    return this.current(target);
+  }
+
+  private current(target: ClusterRef): TargetLockHolder | undefined {
+    const h = this.held.get(lockKey(target));
+    return h && Date.parse(h.until) > this.now().getTime() ? h : undefined;
+  }
+}

@@ -1,0 +1,5 @@
+import { createRestoreStep } from '../core/orchestrate/create.js';
+import { stepHandler } from '../runtime/step.js';
+
+/** Step Functions task CreateRestore: see functions/core/orchestrate/create.ts. */
+export const handler = stepHandler({ readsPlans: true }, createRestoreStep);
