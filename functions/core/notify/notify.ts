@@ -1,0 +1,105 @@
+import { NotificationUndeliverableError } from '../errors.js';
+import { AD_HOC_PLAN, METRIC, outcomeMetricName } from '../observability.js';
+import type { StepLogger, StepMetrics } from '../orchestrate/deps.js';
+import type { TargetLocks } from '../orchestrate/locks.js';
+import type { PlansConfig } from '../plans/schema.js';
+import { restoreTarget } from '../restore/request.js';
+import { NotifyInput, Trigger, type NotifyResult } from '../workflow/contract.js';
+import type { WebhookOptions } from './channels/webhook.js';
+import { buildReport, renderText } from './message.js';
+import { decideOutcome } from './outcome.js';
+import { sendReport, type NotifyChannels, type NotifySettings } from './send.js';
+
+export type { NotifyChannels } from './send.js';
+
+/**
+ * The notify step: decide the outcome, build the one report, send it on every channel the restore
+ * enabled, free the target, count the outcome. Every end state goes through here exactly once per
+ * run, so it never throws over its input (an unreadable one is reported as FAILED) and throws only
+ * when no channel at all took the report (NotificationUndeliverable), so the execution fails loudly
+ * instead of ending unreported, and a retry cannot duplicate anything since nothing went out.
+ *
+ * Retry safety: the report is deterministic for the same input (see ./message.ts), the lock
+ * release is idempotent, and the outcome metrics are counted only once a report went out. What a
+ * retry after a partial or lost success can still duplicate: SNS on a standard topic, EventBridge
+ * events (consumers key on `reportId`) and webhook posts (sent with a report id header).
+ */
+
+export interface NotifyDeps {
+  channels: NotifyChannels;
+  /** Routes a run refused before it had a context to its plan's channels. */
+  plans: PlansConfig;
+  locks: TargetLocks;
+  now(): Date;
+  logger: StepLogger;
+  metrics: StepMetrics;
+  webhook?: WebhookOptions;
+}
+
+/** A restore without a plan: the plan defaults (create uses the same for ad-hoc runs). */
+const DEFAULT_SETTINGS: NotifySettings = { sns: true, eventBridge: true };
+
+export async function notifyRestoreStep(payload: unknown, deps: NotifyDeps): Promise<NotifyResult> {
+  const input = readInput(payload, deps.logger);
+  const decision = decideOutcome(input);
+  const report = buildReport(input, decision, deps.now());
+  const { outcome } = decision;
+  const planName = report.planName;
+  const settings = input.restore?.notify ?? deps.plans.plans.find((p) => p.name === planName)?.notify ?? DEFAULT_SETTINGS;
+
+  const { delivered, failed } = await sendReport(report, settings, deps.channels, { logger: deps.logger, webhook: deps.webhook });
+  await releaseTarget(input, deps);
+
+  const plan = planName ?? AD_HOC_PLAN;
+  if (failed.length && !delivered.length) {
+    deps.metrics.add(METRIC.notificationsFailed, failed.length, plan);
+    deps.logger.warn('Restore report undeliverable', { outcome, reportId: report.reportId, failed });
+    throw new NotificationUndeliverableError(`The ${outcome} report reached none of its channels (${failed.join(', ')}); see the notify logs`);
+  }
+  if (!delivered.length) deps.logger.warn('The restore enables no notification channel: nothing was sent', { outcome, reportId: report.reportId });
+
+  deps.metrics.add(outcomeMetricName(outcome), 1, plan);
+  if (report.durationSeconds !== undefined) deps.metrics.add(METRIC.restoreDuration, report.durationSeconds, plan);
+  if (report.polls !== undefined) deps.metrics.add(METRIC.pollsPerRestore, report.polls, plan);
+  if (delivered.length) deps.metrics.add(METRIC.notificationsSent, delivered.length, plan);
+  if (failed.length) deps.metrics.add(METRIC.notificationsFailed, failed.length, plan);
+  deps.logger.info('Restore reported', { outcome, reportId: report.reportId, delivered, failed });
+  return { outcome, delivered, failed, message: renderText(report) };
+}
+
+export const UNREADABLE_INPUT = 'NotifyInputUnreadable';
+
+/**
+ * A NotifyInput, or, when the payload is not one, a stand-in that reports FAILED and keeps what
+ * can safely be kept: the plan name (to route the report) and the trigger. Field paths and rules
+ * go in the reason, never values.
+ */
+function readInput(payload: unknown, logger: StepLogger): NotifyInput {
+  const parsed = NotifyInput.safeParse(payload);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  logger.warn('Notify input unreadable', { problems });
+  const raw = (payload && typeof payload === 'object' ? payload : {}) as Record<string, unknown>;
+  const restore = (raw.restore && typeof raw.restore === 'object' ? raw.restore : {}) as Record<string, unknown>;
+  const planName = [restore.planName, raw.planName].find((p): p is string => typeof p === 'string' && p.length > 0);
+  const restoreId = typeof restore.restoreId === 'string' ? ` for restore ${restore.restoreId}` : '';
+  const trigger = Trigger.safeParse(restore.trigger ?? raw.trigger);
+  return {
+    ...(planName ? { planName } : {}),
+    ...(trigger.success ? { trigger: trigger.data } : {}),
+    error: { Error: UNREADABLE_INPUT, Cause: `notify got an input it could not read${restoreId} (${problems.join('; ')}); see the execution history` },
+  };
+}
+
+/** The restore is over whatever its outcome: the target is free for the next one. */
+async function releaseTarget(input: NotifyInput, deps: NotifyDeps): Promise<void> {
+  const restore = input.restore;
+  const target = restore ? restoreTarget(restore.request) : undefined;
+  if (!restore || !target) return;
+  try {
+    await deps.locks.release(target, restore.restoreId);
+  } catch (err) {
+    // The lock expires on its own; a report must not be lost over it.
+    deps.logger.warn('Could not release the target lock', { errorName: (err as Error)?.name });
+  }
+}

@@ -1,0 +1,88 @@
+import { ERROR_NAMES } from '../errors.js';
+import type { NotifyInput, Outcome } from '../workflow/contract.js';
+
+/**
+ * Which of the six end states a run reached, and why in words. Rules, first match wins:
+ *
+ * 1. a guard refused the restore (error `RestoreRefused`, caught from create): REFUSED;
+ * 2. the deadline passed (`poll.deadlinePassed`: the cancel step ran, or was caught trying) and
+ *    Atlas did not say SUCCEEDED: TIMED_OUT, with Atlas's last word and any cancel error;
+ * 3. any other caught error: FAILED, with the error's name and its message (never its trace).
+ *    A bad request (`RestoreRequestInvalid`) or an unknown plan (`RestorePlanNotFound`) is FAILED
+ *    too, not REFUSED: REFUSED means a guard said no to a valid request ("worked as designed"),
+ *    while an invalid one is a mistake someone has to fix, and people read the two differently;
+ * 4. Atlas's own end state: SUCCEEDED, FAILED, CANCELLED or EXPIRED;
+ * 5. anything else (no status, or a job still running without a deadline): FAILED, saying so.
+ *
+ * A job Atlas finished successfully just as the deadline passed is SUCCEEDED: the data is there.
+ */
+export interface OutcomeDecision {
+  outcome: Outcome;
+  /** Why, for people; absent when Atlas said the job succeeded and had nothing to add. */
+  reason?: string;
+}
+
+export function decideOutcome(input: NotifyInput): OutcomeDecision {
+  const { error, status, poll, restore } = input;
+  const caught = error ? `${error.Error}: ${causeMessage(error.Cause)}` : undefined;
+  if (error?.Error === ERROR_NAMES.refused) return { outcome: 'REFUSED', reason: caught! };
+
+  if (poll?.deadlinePassed && status?.state !== 'SUCCEEDED') {
+    const parts = [
+      `the plan's deadline (${restore?.deadlineAt ?? 'unknown'}) passed while Atlas said ${status?.atlasStatus ?? status?.state ?? 'nothing'}`,
+      status?.detail,
+      caught && `the cancel step could not finish (${caught})`,
+    ];
+    return { outcome: 'TIMED_OUT', reason: parts.filter(Boolean).join('; ') };
+  }
+  if (caught) return { outcome: 'FAILED', reason: caught };
+
+  if (!status) return { outcome: 'FAILED', reason: 'the workflow ended without a status or an error to report' };
+  switch (status.state) {
+    case 'SUCCEEDED':
+    case 'FAILED':
+    case 'CANCELLED':
+    case 'EXPIRED':
+      return { outcome: status.state, ...(status.detail ? { reason: redact(status.detail) } : {}) };
+    default:
+      return { outcome: 'FAILED', reason: `the workflow ended while the Atlas job was still ${status.state}` };
+  }
+}
+
+const MAX_MESSAGE = 1000;
+/** A stack frame line: "    at fn (file.js:1:2)". */
+const STACK_FRAME = /^\s*at\s/;
+
+/**
+ * The person-readable part of a Step Functions Cause. A Lambda error's Cause is JSON
+ * {errorType, errorMessage, trace}: only the message is kept, never the trace. Plain text (a Fail
+ * state, a service error) is cut before the first stack frame. Either way it is redacted.
+ */
+export function causeMessage(cause: string | undefined): string {
+  if (!cause?.trim()) return 'no details were given';
+  let text = cause;
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed?.errorMessage === 'string') text = parsed.errorMessage;
+  } catch {
+    // Not JSON: keep the text.
+  }
+  const lines = text.split('\n');
+  const firstFrame = lines.findIndex((l) => STACK_FRAME.test(l));
+  const kept = (firstFrame === -1 ? lines : lines.slice(0, firstFrame)).join(' ').replace(/\s+/g, ' ').trim();
+  const message = redact(kept || 'no details were given');
+  return message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message;
+}
+
+/**
+ * Defence in depth for text that came from elsewhere: a Cause is written by whichever code threw,
+ * and reports go to chat channels. URLs keep their origin only (a webhook's path and a presigned
+ * URL's query are the credential); `key=value` pairs with a secret-sounding key lose their value.
+ */
+export function redact(text: string): string {
+  return text
+    .replace(/\b(https?):\/\/([^\s/?#'"<>]+)([^\s'"<>]*)/gi, (_m, scheme: string, authority: string, rest: string) =>
+      `${scheme}://${authority.replace(/^.*@/, '')}${rest && rest !== '/' ? '/…' : ''}`,
+    )
+    .replace(/\b(password|passwd|secret|token|api[_-]?key|private[_-]?key|client[_-]?secret|authorization)(["']?\s*[:=]\s*["']?)[^\s"',;&]+/gi, '$1$2[redacted]');
+}

@@ -1,0 +1,69 @@
+import type { StepLogger } from '../orchestrate/deps.js';
+import type { RestoreContext } from '../workflow/contract.js';
+import { postWebhook, type WebhookOptions } from './channels/webhook.js';
+import { renderText, renderWebhook, type RestoreReport } from './message.js';
+
+/**
+ * Sends one report to every channel the restore enabled, all at once; one channel failing never
+ * stops the others. Channel names, as NotifyResult lists them: "sns", "eventBridge",
+ * "webhook:slack" | "webhook:teams" | "webhook:json".
+ */
+
+/** Where reports go: the Lambda wires SNS, EventBridge and Secrets Manager; local runs record them. */
+export interface NotifyChannels {
+  sns(report: RestoreReport, text: string): Promise<void>;
+  eventBridge(report: RestoreReport): Promise<void>;
+  /** The webhook URL kept in this secret (a credential: never logged). */
+  webhookUrl(secretName: string): Promise<string>;
+}
+
+export type NotifySettings = RestoreContext['notify'];
+
+export interface Delivery {
+  delivered: string[];
+  failed: string[];
+}
+
+export interface SendOptions {
+  logger: StepLogger;
+  webhook?: WebhookOptions;
+}
+
+/** Lets a JSON webhook receiver drop a repeat the way EventBridge rules do. */
+export const REPORT_ID_HEADER = 'x-atlas-restore-report-id';
+
+export async function sendReport(
+  report: RestoreReport,
+  settings: NotifySettings,
+  channels: NotifyChannels,
+  options: SendOptions,
+): Promise<Delivery> {
+  const sends: [string, () => Promise<void>][] = [];
+  if (settings.sns) sends.push(['sns', () => channels.sns(report, renderText(report))]);
+  if (settings.eventBridge) sends.push(['eventBridge', () => channels.eventBridge(report)]);
+  const hook = settings.webhook;
+  if (hook) {
+    sends.push([
+      `webhook:${hook.format}`,
+      async () =>
+        postWebhook(await channels.webhookUrl(hook.secretName), renderWebhook(hook.format, report), options.webhook, {
+          [REPORT_ID_HEADER]: report.reportId,
+        }),
+    ]);
+  }
+  // Each send is wrapped so a synchronous throw is a failed channel too, not a lost report.
+  const results = await Promise.allSettled(sends.map(async ([, send]) => send()));
+  const delivery: Delivery = { delivered: [], failed: [] };
+  results.forEach((result, i) => {
+    const channel = sends[i]![0];
+    if (result.status === 'fulfilled') {
+      delivery.delivered.push(channel);
+      return;
+    }
+    delivery.failed.push(channel);
+    const error = result.reason instanceof Error ? result.reason : new Error(String(result.reason));
+    // Our channel errors name hosts, never URLs; an SDK error's message names the API's problem.
+    options.logger.warn('Notification channel failed', { channel, reportId: report.reportId, errorName: error.name, errorMessage: error.message });
+  });
+  return delivery;
+}

@@ -1,0 +1,64 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SNSClient } from '@aws-sdk/client-sns';
+import type { Context } from 'aws-lambda';
+import { putReportEvent } from '../core/notify/channels/eventbridge.js';
+import { publishReport } from '../core/notify/channels/sns.js';
+import { webhookUrlReader, type SecretReader } from '../core/notify/channels/webhook.js';
+import { notifyRestoreStep, type NotifyChannels, type NotifyDeps } from '../core/notify/notify.js';
+import { ENV } from '../core/observability.js';
+import { MemoryTargetLocks } from '../core/orchestrate/locks.js';
+import type { NotifyResult } from '../core/workflow/contract.js';
+import { localNotifyChannels, notifyEnvironment } from '../runtime/environment.js';
+import { powertools } from '../runtime/powertools.js';
+
+/** Step Functions task NotifyRestore: see functions/core/notify/notify.ts. */
+const { logger, stepMetrics } = powertools();
+let channels: NotifyChannels | undefined;
+
+/**
+ * SNS, EventBridge and Secrets Manager, once per container. The topic and bus come from the
+ * environment lib/notifications.ts sets; a missing one fails its channel only, not the report.
+ */
+export function awsNotifyChannels(env: NodeJS.ProcessEnv = process.env): NotifyChannels {
+  const sns = new SNSClient({});
+  const events = new EventBridgeClient({});
+  let secrets: Promise<SecretReader> | undefined;
+  return {
+    async sns(report, text) {
+      const topicArn = env[ENV.topicArn];
+      if (!topicArn) throw new Error(`${ENV.topicArn} is not set on the notify function`);
+      await publishReport(sns, topicArn, report, text);
+    },
+    eventBridge: (report) => putReportEvent(events, env[ENV.eventBusName] || 'default', report),
+    // Loaded on the first webhook only: most restores have none, and cold starts pay per module.
+    webhookUrl: webhookUrlReader(
+      () => (secrets ??= import('@aws-lambda-powertools/parameters/secrets').then(({ SecretsProvider }) => new SecretsProvider())),
+    ),
+  };
+}
+
+export const handler = async (payload: unknown, context?: Context): Promise<NotifyResult> => {
+  if (context) logger.addContext(context);
+  const restoreId = (payload as { restore?: { restoreId?: unknown } } | null)?.restore?.restoreId;
+  if (typeof restoreId === 'string') logger.appendKeys({ restoreId });
+  try {
+    return await notifyRestoreStep(payload, {
+      ...(await environment()),
+      channels: localNotifyChannels() ?? (channels ??= awsNotifyChannels()),
+      logger,
+      metrics: stepMetrics,
+    });
+  } finally {
+    logger.resetKeys();
+  }
+};
+
+/** A broken environment (plans not inlined, lock table unreachable) must not cost the report. */
+async function environment(): Promise<Pick<NotifyDeps, 'plans' | 'locks' | 'now'>> {
+  try {
+    return await notifyEnvironment();
+  } catch (err) {
+    logger.error('Notify environment incomplete: reporting with the restore context only', { errorName: (err as Error)?.name, errorMessage: (err as Error)?.message });
+    return { plans: { protectedTargets: [], plans: [] }, locks: new MemoryTargetLocks(), now: () => new Date() };
+  }
+}
