@@ -1,0 +1,30 @@
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { PlansConfig } from '../plans/schema.js';
+import type { ExecutionInput, WorkflowState } from '../workflow/contract.js';
+import type { ErrorLogger } from './responses.js';
+
+/**
+ * What the API needs from the restore orchestration, as a port: the Lambda wires it to
+ * ../orchestrate, the tests to fakes. Each method throws the typed errors of ../errors.ts.
+ */
+export interface RestoreActions {
+  /** Resolve and check without creating anything; the answer is shown to the caller as is. */
+  dryRun(input: ExecutionInput & { dryRun: true }, restoreId: string): Promise<Record<string, unknown>>;
+  /** Cancel the Atlas job behind a running workflow (only where Atlas allows it). */
+  cancel(state: WorkflowState): Promise<void>;
+}
+
+export interface ApiLogger extends ErrorLogger {
+  info(message: string, ...extra: unknown[]): void;
+}
+
+export interface ApiDeps {
+  sfn: SFNClient;
+  stateMachineArn: string;
+  plans: PlansConfig;
+  actions: RestoreActions;
+  logger: ApiLogger;
+  now?: () => Date;
+  /** Restore id when the caller gives no Idempotency-Key. */
+  newRestoreId?: () => string;
+}

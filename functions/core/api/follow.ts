@@ -1,0 +1,121 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { WorkflowState } from '../workflow/contract.js';
+import { isTerminal } from '../restore/status.js';
+import type { ApiDeps } from './deps.js';
+import { describeExecution, readProgress, stopExecution, type Execution, type RestoreProgress } from './executions.js';
+import { restoreLinks } from './http.js';
+import { ApiError, conflict, json, notFound, type ApiResponse } from './responses.js';
+
+/**
+ * `GET /restores/{id}` and `POST /restores/{id}/cancel`: follow a restore through its workflow
+ * execution, whose history holds every state the Lambda steps returned.
+ */
+
+export async function getRestore(restoreId: string, deps: ApiDeps): Promise<ApiResponse> {
+  const execution = await findExecution(restoreId, deps);
+  const progress = await readProgress(deps, restoreId);
+  return json(200, restoreView(execution, progress));
+}
+
+/**
+ * Cancelling depends on how far the restore got:
+ * - workflow ended, or the Atlas job already ended → 409, nothing to cancel;
+ * - an Atlas job that Atlas can cancel (cloud backup) → ask Atlas to cancel it; the running
+ *   workflow sees CANCELLED at its next poll, notifies once and ends → 202 CANCELLING;
+ * - a job Atlas cannot cancel (flex, tenant, legacy) → 409, the restore continues;
+ * - no job yet → stop the execution itself → 202 CANCELLED, with no notification (the notify step
+ *   never runs for a stopped execution), which the answer says;
+ * - the create step is running right now → 409 with Retry-After: stopping the workflow then could
+ *   leave an Atlas job created behind our back.
+ */
+export async function cancelRestore(restoreId: string, event: APIGatewayProxyEvent, deps: ApiDeps): Promise<ApiResponse> {
+  const execution = await findExecution(restoreId, deps);
+  const links = restoreLinks(restoreId);
+  const progress = await readProgress(deps, restoreId);
+  if (execution.status !== 'RUNNING') {
+    const how = progress.notified?.outcome ?? execution.status;
+    throw conflict(`Restore ${restoreId} has already finished (${how}); there is nothing to cancel.`, { restoreId, links });
+  }
+  const state = progress.state;
+  if (!state) {
+    if (progress.stepInProgress)
+      throw new ApiError(
+        409,
+        'Conflict',
+        `Restore ${restoreId} is creating its Atlas restore job right now; ask again in a few seconds to cancel the job itself.`,
+        { restoreId, links },
+        { 'Retry-After': '5' },
+      );
+    const by = event.requestContext?.identity?.userArn ?? event.requestContext?.identity?.caller ?? 'an HTTP caller';
+    await stopExecution(deps, restoreId, `Cancelled by ${by} before any Atlas restore job was created`);
+    deps.logger.info('Restore workflow stopped before any job was created', { restoreId, by });
+    return json(202, {
+      restoreId,
+      status: 'CANCELLED',
+      message: 'The workflow was stopped before any Atlas restore job was created: nothing was restored, and no notification is sent.',
+      links,
+    });
+  }
+  if (isTerminal(state.status.state))
+    throw conflict(`Restore ${restoreId} has already finished (${state.status.state}); there is nothing to cancel.`, { restoreId, links });
+  if (!isCancellable(state))
+    throw conflict(
+      `Atlas cannot cancel a ${state.restore.job.kind} restore job (only cloud backup restore jobs can be cancelled); restore ${restoreId} continues.`,
+      { restoreId, kind: state.restore.job.kind, links },
+    );
+  await deps.actions.cancel(state);
+  deps.logger.info('Atlas restore job cancel requested', { restoreId, jobId: state.restore.job.jobId });
+  return json(202, {
+    restoreId,
+    status: 'CANCELLING',
+    message: 'Atlas is cancelling the restore job; the workflow reports CANCELLED at its next poll and sends one notification.',
+    links,
+  });
+}
+
+const isCancellable = (state: WorkflowState) => state.restore.cancellable && state.restore.job.kind === 'cloud';
+
+async function findExecution(restoreId: string, deps: ApiDeps): Promise<Execution> {
+  const execution = await describeExecution(deps, restoreId);
+  if (!execution) throw notFound(`No restore with id "${restoreId}"`);
+  return execution;
+}
+
+/** The answer of `GET /restores/{id}`: what people need, nothing internal (no notify settings). */
+export function restoreView(execution: Execution, progress: RestoreProgress) {
+  const { state, notified } = progress;
+  const requested = requestedPart(execution.input);
+  return {
+    restoreId: execution.restoreId,
+    workflow: { status: execution.status, startedAt: execution.startedAt, stoppedAt: execution.stoppedAt },
+    ...(requested ? { requested } : {}),
+    ...(state
+      ? {
+          restore: {
+            planName: state.restore.planName,
+            summary: state.restore.summary,
+            kind: state.restore.job.kind,
+            jobId: state.restore.job.jobId,
+            jobIds: state.restore.job.jobIds ?? state.status.jobIds,
+            batchId: state.restore.job.batchId,
+            adopted: state.restore.adopted,
+            cancellable: state.restore.cancellable,
+            startedAt: state.restore.startedAt,
+            deadlineAt: state.restore.deadlineAt,
+          },
+          status: state.status,
+          polls: state.poll.count,
+        }
+      : {}),
+    ...(notified ? { outcome: notified.outcome, message: notified.message } : {}),
+    ...(execution.failure ? { error: execution.failure } : {}),
+    links: restoreLinks(execution.restoreId),
+  };
+}
+
+/** What was asked, from the execution input (plan, overrides or request, and who asked when). */
+function requestedPart(input: unknown): Record<string, unknown> | undefined {
+  if (input === null || typeof input !== 'object') return undefined;
+  const { planName, overrides, request, trigger } = input as Record<string, unknown>;
+  return Object.fromEntries(Object.entries({ planName, overrides, request, trigger }).filter(([, v]) => v !== undefined));
+}

@@ -1,0 +1,47 @@
+import { RestoreRequestInvalidError } from '../errors.js';
+import { restoreTarget, type RestoreRequest } from '../restore/request.js';
+import { checkTriggerAllowed, findPlan, overrideProblems, planTarget } from '../plans/check.js';
+import { checkTargetGuards } from '../plans/guards.js';
+import type { Plan, PlansConfig } from '../plans/schema.js';
+import type { PlanOverrides } from '../workflow/contract.js';
+
+/**
+ * The checks the API runs before starting a workflow, all without calling Atlas, so that a request
+ * that can never succeed starts nothing: the plan exists and is offered over HTTP, the overrides are
+ * allowed by the plan and make sense for it, and the destructive-restore guards (protected targets,
+ * source = target) pass. The create step runs the guards again (it is the last word); these are
+ * here so the caller gets a 4xx at once instead of a failed workflow later.
+ */
+
+interface Cluster {
+  groupId: string;
+  clusterName: string;
+}
+
+export interface Precheck {
+  plan: Plan | undefined;
+  source: Cluster;
+  /** The cluster the restore would overwrite; undefined for downloads. */
+  target: Cluster | undefined;
+}
+
+
+export function precheckPlan(config: PlansConfig, planName: string, overrides: PlanOverrides | undefined, now: Date): Precheck {
+  const plan = findPlan(config, planName);
+  checkTriggerAllowed(plan, { type: 'http' });
+  const problems = overrideProblems(plan, overrides ?? {}, now);
+  if (problems.length) throw new RestoreRequestInvalidError(problems, `overrides for plan "${planName}"`);
+  const target = planTarget(plan, overrides);
+  const source = { groupId: plan.source.groupId, clusterName: plan.source.clusterName };
+  checkTargetGuards(config.protectedTargets, source, target, plan.allowRestoreOntoSource);
+  return { plan, source, target };
+}
+
+export function precheckRequest(config: PlansConfig, request: RestoreRequest | undefined): Precheck {
+  // The body schema guarantees a plan or a request; this keeps the types honest without an assertion.
+  if (!request) throw new RestoreRequestInvalidError([{ path: 'plan', rule: 'give exactly one of plan or request' }]);
+  const target = restoreTarget(request);
+  // An ad-hoc request carries no allowRestoreOntoSource: restoring onto the source needs a plan.
+  checkTargetGuards(config.protectedTargets, request.source, target, false);
+  return { plan: undefined, source: request.source, target };
+}

@@ -1,0 +1,133 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { z } from 'zod';
+import {
+  AtlasApiError,
+  AtlasAuthFailedError,
+  AtlasConflictError,
+  AtlasCredentialsInvalidError,
+  AtlasInvalidRequestError,
+  AtlasNotFoundError,
+  AtlasThrottledError,
+  AtlasUnavailableError,
+  RestorePlanNotFoundError,
+  RestoreRefusedError,
+  RestoreRequestInvalidError,
+  RestoreSnapshotUnavailableError,
+  type FieldProblem,
+} from '../errors.js';
+import { toFieldProblems } from '../restore/request.js';
+
+/**
+ * Every answer of the API is JSON, errors included: `{ error, message, ... }` where `error` is a
+ * stable word a program can branch on and `message` is for a person. Nothing internal (stack
+ * traces, AWS error details) ever goes into a body; unexpected errors are logged and answered 500.
+ */
+
+export type ApiResponse = APIGatewayProxyResult & { headers: Record<string, string> };
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResponse {
+  return {
+    statusCode,
+    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+/** An answer decided by the API itself (as opposed to an error raised by the core). */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly statusCode: number,
+    readonly error: string,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (message: string) => new ApiError(404, 'NotFound', message);
+export const conflict = (message: string, extra: Record<string, unknown> = {}) => new ApiError(409, 'Conflict', message, extra);
+
+/** 400 naming each offending field: `{ path: "overrides.snapshotId", rule: "..." }`. */
+export function validationError(fields: FieldProblem[], message?: string): ApiError {
+  const text = message ?? `The request is not valid: ${fields.map((f) => `${f.path || '(body)'} ${f.rule}`).join('; ')}`;
+  return new ApiError(400, 'ValidationError', text, { fields });
+}
+
+export function zodValidationError(error: z.ZodError, prefix = ''): ApiError {
+  return validationError(toFieldProblems(error, prefix));
+}
+
+/** Prefixes the paths of a core validation error, e.g. with `request` for an ad-hoc request. */
+export function prefixProblems(problems: FieldProblem[], prefix: string): FieldProblem[] {
+  return problems.map((p) => ({ ...p, path: [prefix, p.path].filter(Boolean).join('.') }));
+}
+
+export interface ErrorLogger {
+  error(message: string, ...extra: unknown[]): void;
+  warn(message: string, ...extra: unknown[]): void;
+}
+
+const RETRY_AFTER_SECONDS = '5';
+
+/**
+ * Maps anything thrown while answering onto a response. Known errors become 4xx/5xx answers with
+ * their own (person-readable, secret-free) message; anything else is logged with its details and
+ * answered with a generic 500 carrying the request id to find the log line.
+ */
+export function errorResponse(err: unknown, requestId: string, logger: ErrorLogger): ApiResponse {
+  if (err instanceof ApiError) return json(err.statusCode, { error: err.error, message: err.message, ...err.extra }, err.headers);
+  if (err instanceof RestoreRequestInvalidError)
+    return json(400, { error: 'ValidationError', message: err.message, fields: err.problems });
+  if (err instanceof RestorePlanNotFoundError) return json(404, { error: 'PlanNotFound', message: err.message });
+  if (err instanceof RestoreRefusedError) {
+    // A plan that is not offered over HTTP is a permission matter (403), not a state that may change.
+    if (err.code === 'TRIGGER_NOT_ALLOWED') return json(403, { error: 'TriggerNotAllowed', code: err.code, message: err.message });
+    return json(409, { error: 'RestoreRefused', code: err.code, message: err.message });
+  }
+  if (err instanceof RestoreSnapshotUnavailableError) return json(409, { error: 'SnapshotUnavailable', message: err.message });
+  if (err instanceof AtlasApiError) return atlasErrorResponse(err, logger);
+  if (err instanceof AtlasCredentialsInvalidError) {
+    logger.error('Atlas credentials unusable', { error: err });
+    return json(502, { error: 'AtlasUnavailable', message: 'The orchestrator could not authenticate to Atlas; an operator must check its credentials.' });
+  }
+  const awsName = awsErrorName(err);
+  if (awsName === 'ThrottlingException' || awsName === 'ExecutionLimitExceeded' || awsName === 'ServiceUnavailable') {
+    logger.warn('Step Functions refused for now', { error: err });
+    return json(
+      503,
+      { error: 'Unavailable', message: 'Step Functions is busy or at its limit right now; try again shortly.' },
+      { 'Retry-After': RETRY_AFTER_SECONDS },
+    );
+  }
+  logger.error('Unexpected error while answering', { error: err, requestId });
+  return json(500, {
+    error: 'InternalError',
+    message: 'Something went wrong on our side. The details are in the log under this request id.',
+    requestId,
+  });
+}
+
+function atlasErrorResponse(err: AtlasApiError, logger: ErrorLogger): ApiResponse {
+  const atlasSays = { atlasStatus: err.status || undefined, atlasErrorCode: err.errorCode };
+  if (err instanceof AtlasInvalidRequestError) return json(400, { error: 'AtlasRejected', message: err.message, ...atlasSays });
+  if (err instanceof AtlasNotFoundError) return json(404, { error: 'AtlasNotFound', message: err.message, ...atlasSays });
+  if (err instanceof AtlasConflictError) return json(409, { error: 'AtlasConflict', message: err.message, ...atlasSays });
+  if (err instanceof AtlasThrottledError || err instanceof AtlasUnavailableError) {
+    const retryAfter = err instanceof AtlasThrottledError && err.retryAfterSeconds ? String(err.retryAfterSeconds) : RETRY_AFTER_SECONDS;
+    return json(503, { error: 'AtlasUnavailable', message: `Atlas is busy or unreachable: ${err.message}` }, { 'Retry-After': retryAfter });
+  }
+  if (err instanceof AtlasAuthFailedError) {
+    logger.error('Atlas refused our credentials', { error: err });
+    return json(502, { error: 'AtlasUnavailable', message: 'Atlas refused the orchestrator\'s credentials; an operator must check its API key, roles and access list.' });
+  }
+  logger.error('Unexpected Atlas error', { error: err });
+  return json(502, { error: 'AtlasUnavailable', message: 'Atlas answered in a way the orchestrator did not expect.' });
+}
+
+/** AWS SDK v3 errors carry the service's error code as `name`. */
+export function awsErrorName(err: unknown): string | undefined {
+  return err instanceof Error ? err.name : undefined;
+}

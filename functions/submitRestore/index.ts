@@ -1,0 +1,48 @@
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import type { ApiDeps, RestoreActions } from '../core/api/deps.js';
+import { errorResponse, type ApiResponse } from '../core/api/responses.js';
+import { handleApiRequest } from '../core/api/routes.js';
+import { ENV } from '../core/observability.js';
+import { loadPlansConfig } from '../runtime/plans.js';
+
+/**
+ * The HTTP API's Lambda (API Gateway REST, IAM auth, proxy integration). Thin: builds its
+ * dependencies once per container and hands every request to the API core.
+ *
+ * Only a dry run and a cancel need Atlas: the orchestration (Atlas client, credentials, restore
+ * kinds) is loaded on first use, so starting and following restores stays a light cold start.
+ */
+
+const logger = new Logger();
+const sfn = new SFNClient({});
+
+const orchestration = (() => {
+  let loaded: Promise<RestoreActions> | undefined;
+  return () => (loaded ??= import('./orchestration.js').then((m) => m.restoreActions()));
+})();
+
+const actions: RestoreActions = {
+  dryRun: async (input, restoreId) => (await orchestration()).dryRun(input, restoreId),
+  cancel: async (state) => (await orchestration()).cancel(state),
+};
+
+let deps: ApiDeps | undefined;
+
+function buildDeps(): ApiDeps {
+  const stateMachineArn = process.env[ENV.stateMachineArn];
+  if (!stateMachineArn) throw new Error(`${ENV.stateMachineArn} is not set`);
+  return { sfn, stateMachineArn, plans: loadPlansConfig(), actions, logger };
+}
+
+export const handler = async (event: APIGatewayProxyEvent, context: Context): Promise<ApiResponse> => {
+  logger.addContext(context);
+  try {
+    deps ??= buildDeps();
+  } catch (err) {
+    // A deployment mistake (missing variable, bad plans): still a JSON answer, details in the log.
+    return errorResponse(err, event.requestContext?.requestId ?? context.awsRequestId, logger);
+  }
+  return handleApiRequest(event, deps);
+};
