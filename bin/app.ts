@@ -1,0 +1,15 @@
+import { buildRestoreApp } from '../lib/app.js';
+
+/**
+ * The CDK app (cdk.json runs `npx tsx bin/app.ts`). Context values, each optional (`-c key=value`
+ * or cdk.json "context"); docs/deploy.md explains them:
+ *   plansFile        the plans file, relative to the project root (default config/plans.json)
+ *   atlasSecretName  Secrets Manager name of the Atlas profile secret (default cfn/atlas/profile/default)
+ *   alarmEmail       an address subscribed to restore outcomes and the stack's alarms (default none)
+ *   opsTopicArn      an SNS topic for the orchestrator's own alarms (default: the notifications topic)
+ *   egress, natGateways, vpcId, subnetIds, availabilityZones
+ *                    fixed egress IPs for Atlas API access lists (default off); docs/operations.md
+ * The stack is environment-agnostic: synth needs no AWS credentials and no Docker (esbuild bundles).
+ */
+const { app } = buildRestoreApp();
+app.synth();

@@ -1,0 +1,174 @@
+import { Annotations, Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { METRIC, METRICS_NAMESPACE, outcomeMetricName, PLAN_DIMENSION } from '../functions/core/observability.js';
+import type { Plan, PlansConfig } from '../functions/core/plans/schema.js';
+import { SERVICE_NAME } from './functions.js';
+import { scheduledPlans } from './plans.js';
+import { longestGapMinutes } from './schedule-interval.js';
+
+export interface RestoreAlarmsProps {
+  /** Where every alarm goes: the notifications topic, or an ops topic (context `opsTopicArn`). */
+  topic: sns.ITopic;
+  triggerDeadLetterQueue: sqs.IQueue;
+  stateMachine: sfn.StateMachine;
+  notifyFunction: lambda.IFunction;
+  plans: PlansConfig;
+}
+
+/** A metric the handlers emit (EMF, dimensions service + Plan) for one plan. */
+export function planMetric(metricName: string, plan: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { service: SERVICE_NAME, [PLAN_DIMENSION]: plan },
+    statistic: cloudwatch.Stats.SUM,
+    period: Duration.minutes(5),
+    ...props,
+  });
+}
+
+/**
+ * The sum of a handler metric over every plan, ad-hoc included, as a Metrics Insights query: one
+ * alarm covers plans added later, and there is no 10-metric limit as with metric math.
+ */
+export function allPlansSum(metricName: string, period: Duration = Duration.minutes(5)): cloudwatch.MathExpression {
+  return new cloudwatch.MathExpression({
+    expression: `SELECT SUM(${metricName}) FROM SCHEMA("${METRICS_NAMESPACE}", ${PLAN_DIMENSION}, service) WHERE service = '${SERVICE_NAME}'`,
+    label: `${metricName} (all plans)`,
+    period,
+  });
+}
+
+/** Hourly datapoints; CloudWatch allows at most 7 days of them in one alarm (period × evaluation periods). */
+const RUN_ALARM_PERIOD = Duration.hours(1);
+const MAX_EVALUATION = Duration.days(7);
+/** EMF ingestion delay, hour rounding and a daylight-saving shift of the schedule. */
+const RUN_ALARM_MARGIN = Duration.hours(2);
+
+/**
+ * How far back the "last scheduled run did not succeed" alarm looks for a RestoreSucceeded of the
+ * plan: the longest gap between two runs of its cron, plus its deadline (a healthy run may take that
+ * long to succeed), plus a margin. A healthy plan therefore always has a success inside the window;
+ * a run that failed, timed out, was refused or never started leaves the window empty by the time
+ * the next run is due to have finished. Skipped (with the reason) when the window cannot be
+ * alarmed on: longer than CloudWatch's 7 days, or a cron this cannot evaluate.
+ */
+export function scheduledRunWindow(plan: Plan): { hours: number } | { skipped: string } {
+  const schedule = plan.triggers.schedule;
+  if (!schedule) return { skipped: 'no schedule' };
+  const gap = longestGapMinutes(schedule.cron);
+  if (gap === undefined) return { skipped: `its cron ${schedule.cron} uses L, W, # or a year, which this check does not evaluate` };
+  const minutes = gap + plan.deadlineMinutes + RUN_ALARM_MARGIN.toMinutes();
+  const hours = Math.ceil(minutes / 60);
+  if (hours > MAX_EVALUATION.toHours()) {
+    return {
+      skipped: `runs up to ${Math.round(gap / 60)} h apart plus a ${plan.deadlineMinutes}-minute deadline is longer than the 7 days a CloudWatch alarm can look back`,
+    };
+  }
+  return { hours };
+}
+
+/**
+ * Alarms on the orchestrator itself, for what a restore notification cannot say: a restore that never
+ * started (trigger in the dead-letter queue), an execution that failed or hit the backstop timeout, a
+ * notification that did not go out, Atlas refusing our credentials, and a scheduled plan that has not
+ * succeeded when it should have. Each goes to one topic; docs/operations.md says what to do about each.
+ */
+export class RestoreAlarms extends Construct {
+  readonly triggerNotDelivered: cloudwatch.Alarm;
+  readonly notifyErrors: cloudwatch.Alarm;
+  readonly workflowTimedOut: cloudwatch.Alarm;
+  readonly executionsFailed: cloudwatch.Alarm;
+  readonly notificationsFailed: cloudwatch.Alarm;
+  readonly atlasAuthFailures: cloudwatch.Alarm;
+  /** One per scheduled plan whose schedule fits in an alarm (see scheduledRunWindow). */
+  readonly scheduledRunNotSucceeded: Record<string, cloudwatch.Alarm> = {};
+
+  constructor(scope: Construct, id: string, props: RestoreAlarmsProps) {
+    super(scope, id);
+    const atLeastOnce = {
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    };
+    this.triggerNotDelivered = new cloudwatch.Alarm(this, 'TriggerNotDelivered', {
+      ...atLeastOnce,
+      alarmDescription: 'A schedule or alarm rule could not start a restore: see the trigger dead-letter queue',
+      metric: props.triggerDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+    });
+    this.notifyErrors = new cloudwatch.Alarm(this, 'NotifyErrors', {
+      ...atLeastOnce,
+      alarmDescription: 'The notify step failed: a restore outcome may not have been reported',
+      metric: props.notifyFunction.metricErrors({ period: Duration.minutes(5) }),
+    });
+    this.workflowTimedOut = new cloudwatch.Alarm(this, 'WorkflowTimedOut', {
+      ...atLeastOnce,
+      alarmDescription: 'A restore execution hit the state machine timeout without being reported',
+      metric: props.stateMachine.metricTimedOut({ period: Duration.minutes(5) }),
+    });
+    this.executionsFailed = new cloudwatch.Alarm(this, 'ExecutionsFailed', {
+      ...atLeastOnce,
+      alarmDescription:
+        'A restore execution failed: the restore failed, was cancelled, expired, timed out or was refused, or its outcome could not be reported. See the execution and its notification.',
+      metric: props.stateMachine.metricFailed({ period: Duration.minutes(5) }),
+    });
+    this.notificationsFailed = new cloudwatch.Alarm(this, 'NotificationsFailed', {
+      ...atLeastOnce,
+      alarmDescription: 'A restore outcome could not be delivered on at least one channel (SNS, EventBridge or webhook): see the notify logs',
+      metric: allPlansSum(METRIC.notificationsFailed),
+    });
+    this.atlasAuthFailures = new cloudwatch.Alarm(this, 'AtlasAuthFailures', {
+      ...atLeastOnce,
+      alarmDescription:
+        'Atlas refused the API credentials (401/403): key revoked or expired, wrong secret, or the caller IP is not on the API access list',
+      metric: allPlansSum(METRIC.atlasAuthFailures),
+    });
+
+    for (const plan of scheduledPlans(props.plans)) {
+      const window = scheduledRunWindow(plan);
+      if ('skipped' in window) {
+        Annotations.of(this).addWarningV2(
+          `atlas-restore:scheduledRunAlarm:${plan.name}`,
+          `No "last scheduled run did not succeed" alarm for plan "${plan.name}": ${window.skipped}. The ExecutionsFailed and TriggerNotDelivered alarms still cover it.`,
+        );
+        continue;
+      }
+      this.scheduledRunNotSucceeded[plan.name] = new cloudwatch.Alarm(this, `ScheduledRunNotSucceeded-${plan.name}`, {
+        alarmDescription:
+          `Plan "${plan.name}" (${plan.triggers.schedule!.cron}, ${plan.triggers.schedule!.timeZone}) has not succeeded in the last ${window.hours} hours ` +
+          '(longest gap between runs + deadline + 2 h): its last scheduled run failed, was refused, is still running past its deadline, or never started.',
+        metric: planMetric(outcomeMetricName('SUCCEEDED'), plan.name, { period: RUN_ALARM_PERIOD }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        // Every hourly datapoint of the window must lack a success: one success anywhere clears it.
+        evaluationPeriods: window.hours,
+        datapointsToAlarm: window.hours,
+        // No success reported is exactly what this alarm is about.
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      });
+    }
+
+    const action = new actions.SnsAction(props.topic);
+    for (const alarm of this.all) alarm.addAlarmAction(action);
+  }
+
+  /** Every alarm, in a fixed order (the dashboard shows their states). */
+  get all(): cloudwatch.Alarm[] {
+    return [
+      this.executionsFailed,
+      this.workflowTimedOut,
+      this.triggerNotDelivered,
+      this.notifyErrors,
+      this.notificationsFailed,
+      this.atlasAuthFailures,
+      ...Object.values(this.scheduledRunNotSucceeded),
+    ];
+  }
+}

@@ -1,0 +1,121 @@
+import { Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { RestoreLogging } from './logging.js';
+
+export const API_STAGE = 'v1';
+export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+
+/** Requests per second across the stage: restores are rare, a runaway script should not be. */
+export const API_THROTTLE = { rateLimit: 5, burstLimit: 10 } as const;
+
+export interface RestoreApiProps {
+  /** The submit Lambda: every route proxies to it. */
+  handler: lambda.IFunction;
+  logging: RestoreLogging;
+}
+
+/**
+ * The HTTP front door: IAM (SigV4) auth on every method, so only principals the account grants
+ * `execute-api:Invoke` can start or cancel a restore. API Gateway checks only the envelope (a JSON
+ * object body, the path id); the submit Lambda validates the request itself with the domain schemas.
+ */
+export class RestoreApi extends Construct {
+  readonly api: apigw.RestApi;
+  readonly accessLogs: logs.LogGroup;
+  readonly validator: apigw.RequestValidator;
+
+  constructor(scope: Construct, id: string, props: RestoreApiProps) {
+    super(scope, id);
+    this.accessLogs = props.logging.logGroup(this, 'AccessLogs');
+    this.api = new apigw.RestApi(this, 'Api', {
+      description: 'Start, follow and cancel MongoDB Atlas restores',
+      endpointTypes: [apigw.EndpointType.REGIONAL],
+      // The account-wide API Gateway logging role is not this stack's to own; access logs cover requests.
+      cloudWatchRole: false,
+      defaultMethodOptions: { authorizationType: apigw.AuthorizationType.IAM },
+      deployOptions: {
+        stageName: API_STAGE,
+        accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogs),
+        accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields({
+          caller: true,
+          httpMethod: true,
+          ip: true,
+          protocol: true,
+          requestTime: true,
+          resourcePath: true,
+          responseLength: true,
+          status: true,
+          user: true,
+        }),
+        tracingEnabled: true,
+        metricsEnabled: true,
+        throttlingRateLimit: API_THROTTLE.rateLimit,
+        throttlingBurstLimit: API_THROTTLE.burstLimit,
+      },
+    });
+    this.validator = this.api.addRequestValidator('Validator', {
+      requestValidatorName: 'body-and-parameters',
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+    const restoreBody = this.api.addModel('StartRestoreBody', {
+      contentType: 'application/json',
+      modelName: 'StartRestoreBody',
+      description: 'A plan by name (with optional overrides) or an ad-hoc restore request; the Lambda checks the details',
+      schema: {
+        schema: apigw.JsonSchemaVersion.DRAFT4,
+        type: apigw.JsonSchemaType.OBJECT,
+        properties: {
+          // The same names the submit Lambda's zod schema uses (functions/core/api/schemas.ts);
+          // `?dryRun=true` is a query parameter, not a body field.
+          plan: { type: apigw.JsonSchemaType.STRING, minLength: 1, maxLength: 64 },
+          overrides: { type: apigw.JsonSchemaType.OBJECT },
+          request: { type: apigw.JsonSchemaType.OBJECT },
+        },
+        additionalProperties: false,
+        minProperties: 1,
+      },
+    });
+
+    // The handler never needs the console's test-invoke permission.
+    const integration = new apigw.LambdaIntegration(props.handler, { proxy: true, allowTestInvoke: false });
+    const restores = this.api.root.addResource('restores');
+    restores.addMethod('POST', integration, {
+      requestValidator: this.validator,
+      requestModels: { 'application/json': restoreBody },
+      // Optional: without it the Lambda derives one; with it a retried POST starts nothing new.
+      requestParameters: { [`method.request.header.${IDEMPOTENCY_HEADER}`]: false },
+    });
+    const restore = restores.addResource('{id}');
+    restore.addMethod('GET', integration, {
+      requestValidator: this.validator,
+      requestParameters: { 'method.request.path.id': true },
+    });
+    restore.addResource('cancel').addMethod('POST', integration, {
+      requestValidator: this.validator,
+      requestParameters: { 'method.request.path.id': true },
+    });
+    this.acknowledgeFindings();
+  }
+
+  /** The invoke URL of the `v1` stage. */
+  get url(): string {
+    return this.api.url;
+  }
+
+  private acknowledgeFindings(): void {
+    const ack = (id: string, reason: string) => Validations.of(this).acknowledge({ id, reason });
+    ack(
+      'AwsSolutions-APIG3',
+      'Every method requires IAM (SigV4) auth and the stage is throttled; WAF would add cost without adding a check that IAM does not already make.',
+    );
+    ack(
+      'AwsSolutions-APIG6',
+      'Execution logging needs the account-wide API Gateway CloudWatch role, which this stack must not take over; JSON access logs record every request and Lambda logs record every decision.',
+    );
+    ack('AwsSolutions-COG4', 'Callers are AWS principals (engineers, pipelines) authenticated with IAM SigV4, not Cognito users.');
+  }
+}

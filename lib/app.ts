@@ -1,0 +1,60 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { egressOptionsFromContext } from './egress-options.js';
+import { DEFAULT_PLANS_FILE, loadPlansFile, validatePlansConfig } from './plans.js';
+import { DEFAULT_ATLAS_SECRET_NAME, RestoreStack } from './restore-stack.js';
+
+export const STACK_NAME = 'AtlasRestore';
+
+/** Context key that makes CDK skip esbuild for every stack (tests; the definition for local runs). */
+export const SKIP_BUNDLING_CONTEXT = { 'aws:cdk:bundling-stacks': [] as string[] };
+
+export interface RestoreAppOptions {
+  /** Extra CDK context (e.g. SKIP_BUNDLING_CONTEXT); merged over `cdk.json`'s when run by the CLI. */
+  context?: Record<string, unknown>;
+  outdir?: string;
+  /** Use this config instead of reading `plansFile` (tests). Validated the same way. */
+  plansConfig?: unknown;
+  /** Run the cdk-nag AwsSolutions and Serverless packs at synth (default true). */
+  nag?: boolean;
+}
+
+/**
+ * Builds the app exactly as `cdk synth` does (bin/app.ts is a thin caller), so the tests exercise
+ * the real context handling, plan validation and nag packs. Context keys: see docs/deploy.md.
+ */
+export function buildRestoreApp(options: RestoreAppOptions = {}): { app: App; stack: RestoreStack } {
+  const app = new App({ context: options.context, outdir: options.outdir });
+  const plansFile = optionalString(app, 'plansFile') ?? DEFAULT_PLANS_FILE;
+  const plans =
+    options.plansConfig === undefined ? loadPlansFile(plansFile) : validatePlansConfig(options.plansConfig, '(inline config)');
+  const stack = new RestoreStack(app, STACK_NAME, {
+    description: 'Atlas Restore Orchestrator: scheduled, HTTP and alarm-driven MongoDB Atlas backup restores',
+    plans,
+    atlasSecretName: optionalString(app, 'atlasSecretName') ?? DEFAULT_ATLAS_SECRET_NAME,
+    alarmEmail: optionalString(app, 'alarmEmail'),
+    egress: egressOptionsFromContext((key) => app.node.tryGetContext(key)),
+    opsTopicArn: opsTopicArn(app),
+  });
+  if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  return { app, stack };
+}
+
+/** A context value that is a non-empty string, or undefined; anything else is a mistake worth stopping for. */
+function optionalString(app: App, key: string): string | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new Error(`Context value "${key}" must be a string (cdk synth -c ${key}=...)`);
+  return value;
+}
+
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
+
+/** The ops topic for the orchestrator's own alarms; checked here because CloudFormation would only fail at deploy. */
+function opsTopicArn(app: App): string | undefined {
+  const arn = optionalString(app, 'opsTopicArn');
+  if (arn !== undefined && !TOPIC_ARN.test(arn)) {
+    throw new Error(`Context value "opsTopicArn" must be an SNS topic ARN such as arn:aws:sns:eu-west-1:123456789012:ops-alarms; got "${arn}"`);
+  }
+  return arn;
+}

@@ -1,0 +1,224 @@
+import { fileURLToPath } from 'node:url';
+import { Duration, Validations } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { ENV, METRICS_NAMESPACE } from '../functions/core/observability.js';
+import type { PlansConfig } from '../functions/core/plans/schema.js';
+import type { RestoreLogging } from './logging.js';
+
+/** The project root: entries, the lock file and tsconfig are found from here whatever the cwd. */
+export const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+export const HANDLER_NAMES = ['submitRestore', 'createRestore', 'pollRestore', 'cancelRestore', 'notifyRestore'] as const;
+export type HandlerName = (typeof HANDLER_NAMES)[number];
+
+/** The Powertools service name every function logs and emits metrics under. */
+export const SERVICE_NAME = 'atlas-restore';
+
+interface FunctionSpec {
+  description: string;
+  memorySize: number;
+  timeout: Duration;
+  /** Reads the Atlas secret (calls the Atlas Admin API). */
+  callsAtlas: boolean;
+  /** Needs the plans, inlined into its bundle at build time. */
+  readsPlans: boolean;
+}
+
+/**
+ * Sizes are explicit, not defaults: memory buys CPU (and a faster cold start on arm64); timeouts
+ * leave room for the Atlas client's own 429/5xx retries but stay well below anything that would
+ * let a stuck call hold a Step Functions task for long.
+ */
+const SPECS: Record<HandlerName, FunctionSpec> = {
+  submitRestore: {
+    description: 'HTTP API: validates a restore request and starts, reads or cancels a restore',
+    memorySize: 512,
+    // API Gateway gives up after 29 s; answer before it does.
+    timeout: Duration.seconds(25),
+    callsAtlas: true,
+    readsPlans: true,
+  },
+  createRestore: {
+    description: 'Resolves a plan or request, applies the guards, creates or adopts one Atlas restore job',
+    memorySize: 512,
+    timeout: Duration.minutes(2),
+    callsAtlas: true,
+    readsPlans: true,
+  },
+  pollRestore: {
+    description: 'Reads the Atlas restore job and maps it onto the restore status model',
+    memorySize: 256,
+    timeout: Duration.minutes(1),
+    callsAtlas: true,
+    readsPlans: false,
+  },
+  cancelRestore: {
+    description: 'Cancels an Atlas restore job that passed its deadline, where Atlas allows it',
+    memorySize: 256,
+    timeout: Duration.minutes(1),
+    callsAtlas: true,
+    readsPlans: false,
+  },
+  notifyRestore: {
+    description: 'Reports the outcome of a restore (SNS, EventBridge, webhook)',
+    memorySize: 256,
+    timeout: Duration.minutes(1),
+    callsAtlas: false,
+    // A restore refused before it had a context still names its plan: notify routes by it.
+    readsPlans: true,
+  },
+};
+
+export interface RestoreFunctionsProps {
+  /** The validated plans: inlined into the bundles that need them. */
+  plans: PlansConfig;
+  /** Secrets Manager name of the Atlas profile secret (`cfn/atlas/profile/default`). */
+  atlasSecretName: string;
+  logging: RestoreLogging;
+  /** Powertools log level. */
+  logLevel?: string;
+  /** Runs the functions that call Atlas in this network (fixed egress IPs for Atlas access lists). */
+  atlasNetwork?: AtlasNetwork;
+}
+
+/** Where the Atlas-calling functions run when the organisation has an API access list (lib/egress.ts). */
+export interface AtlasNetwork {
+  vpc: ec2.IVpc;
+  subnets: ec2.SubnetSelection;
+  securityGroup: ec2.ISecurityGroup;
+}
+
+/** The functions that call the Atlas Admin API (and so need a listed source IP when Atlas has an access list). */
+export const ATLAS_CALLERS: readonly HandlerName[] = HANDLER_NAMES.filter((name) => SPECS[name].callsAtlas);
+
+/**
+ * The five Lambda handlers. Each has its own role (so a grant to one is never a grant to all) and
+ * its own encrypted log group. Wiring to the table, topic and state machine is done by the stack.
+ */
+export class RestoreFunctions extends Construct {
+  readonly submitRestore: NodejsFunction;
+  readonly createRestore: NodejsFunction;
+  readonly pollRestore: NodejsFunction;
+  readonly cancelRestore: NodejsFunction;
+  readonly notifyRestore: NodejsFunction;
+  readonly logGroups: Record<HandlerName, logs.LogGroup>;
+  /** The Atlas profile secret, readable only by the functions that call Atlas. */
+  readonly atlasSecret: secretsmanager.ISecret;
+
+  constructor(scope: Construct, id: string, props: RestoreFunctionsProps) {
+    super(scope, id);
+    this.atlasSecret = secretsmanager.Secret.fromSecretNameV2(this, 'AtlasSecret', props.atlasSecretName);
+    // JSON inside a JS string literal: esbuild replaces `process.env.RESTORE_PLANS_JSON` with it.
+    const plansLiteral = JSON.stringify(JSON.stringify(props.plans));
+    const logGroups: Partial<Record<HandlerName, logs.LogGroup>> = {};
+    const make = (name: HandlerName): NodejsFunction => {
+      const spec = SPECS[name];
+      const logGroup = props.logging.logGroup(this, `${name}Logs`);
+      logGroups[name] = logGroup;
+      // Our own role: no AWSLambdaBasicExecutionRole (which may write to every log group).
+      const role = new iam.Role(this, `${name}Role`, {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        description: `Runs the ${name} Lambda`,
+      });
+      logGroup.grantWrite(role);
+      const network = spec.callsAtlas ? props.atlasNetwork : undefined;
+      if (network) {
+        // What AWSLambdaVPCAccessExecutionRole grants, inline (the managed policy is broader and moves).
+        role.addToPolicy(
+          new iam.PolicyStatement({
+            actions: [
+              'ec2:CreateNetworkInterface',
+              'ec2:DescribeNetworkInterfaces',
+              'ec2:DescribeSubnets',
+              'ec2:DeleteNetworkInterface',
+              'ec2:AssignPrivateIpAddresses',
+              'ec2:UnassignPrivateIpAddresses',
+            ],
+            resources: ['*'],
+          }),
+        );
+      }
+      const fn = new NodejsFunction(this, name, {
+        entry: `${PROJECT_ROOT}functions/${name}/index.ts`,
+        handler: 'handler',
+        projectRoot: PROJECT_ROOT,
+        depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
+        description: spec.description,
+        runtime: lambda.Runtime.NODEJS_24_X,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: spec.memorySize,
+        timeout: spec.timeout,
+        tracing: lambda.Tracing.ACTIVE,
+        role,
+        logGroup,
+        ...(network ? { vpc: network.vpc, vpcSubnets: network.subnets, securityGroups: [network.securityGroup] } : {}),
+        environment: {
+          POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+          POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+          LOG_LEVEL: props.logLevel ?? 'INFO',
+          // Stack traces in the logs point at our TypeScript lines, not the minified bundle.
+          NODE_OPTIONS: '--enable-source-maps',
+          ...(spec.callsAtlas ? { [ENV.atlasSecretName]: props.atlasSecretName } : {}),
+        },
+        bundling: {
+          format: OutputFormat.ESM,
+          target: 'node24',
+          minify: true,
+          sourceMap: true,
+          // The maps only need line mappings; the sources would double the zip for nothing.
+          sourcesContent: false,
+          // The runtime ships SDK v3; bundling it would add ~0.5 MB per function.
+          externalModules: ['@aws-sdk/*'],
+          mainFields: ['module', 'main'],
+          // CommonJS dependencies (undici) call require() on node built-ins; ESM has no require.
+          banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+          define: spec.readsPlans ? { [`process.env.${ENV.plansJson}`]: plansLiteral } : {},
+        },
+      });
+      if (spec.callsAtlas) this.atlasSecret.grantRead(fn);
+      return fn;
+    };
+    this.submitRestore = make('submitRestore');
+    this.createRestore = make('createRestore');
+    this.pollRestore = make('pollRestore');
+    this.cancelRestore = make('cancelRestore');
+    this.notifyRestore = make('notifyRestore');
+    this.logGroups = logGroups as Record<HandlerName, logs.LogGroup>;
+    this.acknowledgeFindings();
+  }
+
+  /** Every function, in a fixed order. */
+  get all(): NodejsFunction[] {
+    return [this.submitRestore, this.createRestore, this.pollRestore, this.cancelRestore, this.notifyRestore];
+  }
+
+  byName(name: HandlerName): NodejsFunction {
+    return this[name];
+  }
+
+  private acknowledgeFindings(): void {
+    const ack = (id: string, reason: string) => Validations.of(this).acknowledge({ id, reason });
+    ack(
+      'AwsSolutions-IAM5[Resource::*]',
+      'Active X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, and (in a VPC) Lambda needs ec2:Describe*/CreateNetworkInterface for its ENIs; none of these take resource-level permissions.',
+    );
+    ack(
+      'Serverless-LambdaStarPermissions',
+      'The only wildcard resource is the X-Ray one (the X-Ray write actions support no resource scoping).',
+    );
+    ack(
+      'Serverless-LambdaDLQ',
+      'Invoked synchronously only (Step Functions tasks and API Gateway proxy): errors go back to the caller, which retries, catches and notifies; a DLQ only applies to asynchronous invocations.',
+    );
+    ack(
+      'Serverless-LambdaAsyncFailureDestination',
+      'Never invoked asynchronously (Step Functions tasks and API Gateway proxy call it synchronously), so an async failure destination would never receive anything.',
+    );
+  }
+}

@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
+import { protectingPattern } from '../functions/core/plans/guards.js';
+import { PlanName, PlansConfig, type Plan, type ProtectedTarget } from '../functions/core/plans/schema.js';
+
+export { clusterPatternMatches, protectingPattern } from '../functions/core/plans/guards.js';
+
+/**
+ * Loads and checks the plans file at synth time, so a bad plan stops `cdk synth` (and the tests)
+ * instead of failing at 3 a.m. inside a Lambda. Every message names the file, the plan and the
+ * setting, because the person reading it has only the file open.
+ */
+
+export const DEFAULT_PLANS_FILE = 'config/plans.json';
+
+/** Reads `file` (relative to the working directory, as `cdk synth` runs from the project root). */
+export function loadPlansFile(file: string = DEFAULT_PLANS_FILE): PlansConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`Plans file not found or unreadable (${file}): ${(err as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`Invalid plans config (${file}): not valid JSON: ${(err as Error).message}`);
+  }
+  return validatePlansConfig(raw, file);
+}
+
+/**
+ * Parses with the domain schema (defaults applied), then applies the rules only the deployment can
+ * check as a whole (protected targets). `label` names the source in messages.
+ */
+export function validatePlansConfig(raw: unknown, label: string = DEFAULT_PLANS_FILE): PlansConfig {
+  const parsed = PlansConfig.safeParse(raw);
+  if (!parsed.success) {
+    throw new Error(`Invalid plans config (${label}): ${describeIssues(parsed.error, raw).join('; ')}`);
+  }
+  const problems = parsed.data.plans.flatMap((plan) => protectedTargetProblems(plan, parsed.data.protectedTargets));
+  if (problems.length) throw new Error(`Invalid plans config (${label}): ${problems.join('; ')}`);
+  return parsed.data;
+}
+
+/** `plan "nightly-staging" restore.target.clusterName: is not a valid cluster name` per issue. */
+function describeIssues(error: z.ZodError, raw: unknown): string[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.map(String);
+    if (path[0] === 'plans' && path.length >= 2) {
+      const index = Number(path[1]);
+      const setting = path.slice(2).join('.');
+      return `${planLabel(raw, index)}${setting ? ` ${setting}` : ''}: ${issue.message}`;
+    }
+    return `${path.join('.') || '(root)'}: ${issue.message}`;
+  });
+}
+
+/** The plan's name when it is a valid one, else its position (a broken name would only confuse). */
+function planLabel(raw: unknown, index: number): string {
+  const plans = (raw as { plans?: unknown } | null)?.plans;
+  const name = Array.isArray(plans) ? (plans[index] as { name?: unknown } | undefined)?.name : undefined;
+  return PlanName.safeParse(name).success ? `plan "${String(name)}"` : `plan at index ${index}`;
+}
+
+/** The cluster a plan would overwrite, or undefined for downloads (nothing is overwritten). */
+export function destructiveTarget(plan: Plan): { groupId: string; clusterName: string } | undefined {
+  return plan.restore.type === 'download' ? undefined : plan.restore.target;
+}
+
+function protectedTargetProblems(plan: Plan, protectedTargets: readonly ProtectedTarget[]): string[] {
+  const target = destructiveTarget(plan);
+  if (!target) return [];
+  const pattern = protectingPattern(target, protectedTargets);
+  if (pattern === undefined) return [];
+  return [
+    `plan "${plan.name}" restore.target: cluster "${target.clusterName}" in project ${target.groupId} is protected ` +
+      `(protectedTargets pattern "${pattern}"); a ${plan.restore.type} restore wipes its target and may never target it`,
+  ];
+}
+
+/** Plans that a schedule starts, and plans that alarms start: what lib/triggers.ts builds on. */
+export const scheduledPlans = (cfg: PlansConfig) => cfg.plans.filter((p) => p.triggers.schedule !== undefined);
+export const alarmPlans = (cfg: PlansConfig) => cfg.plans.filter((p) => p.triggers.alarms.length > 0);
+
+/** Secret names of every webhook the plans notify: notify may read these and nothing else. */
+export function webhookSecretNames(cfg: PlansConfig): string[] {
+  return [...new Set(cfg.plans.flatMap((p) => (p.notify.webhook ? [p.notify.webhook.secretName] : [])))].sort();
+}

@@ -1,0 +1,246 @@
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { ERROR_NAMES, TRANSIENT_ERROR_NAMES } from '../functions/core/errors.js';
+import { ENV } from '../functions/core/observability.js';
+import { TERMINAL_STATES } from '../functions/core/restore/status.js';
+import type { Outcome } from '../functions/core/workflow/contract.js';
+import type { RestoreFunctions } from './functions.js';
+import type { RestoreLogging } from './logging.js';
+
+/**
+ * The restore workflow: create → (dry run ends here) → wait → poll → loop until Atlas says the job
+ * ended or the deadline passed (→ cancel) → notify → Succeed or a Fail named by the outcome.
+ *
+ * JSONPath only: aws-local-stepfunctions (the tests and the local runner) cannot run JSONata and
+ * would silently pass its input through. The paths below are the field names of
+ * functions/core/workflow/contract.ts (WorkflowState, NotifyResult); change both together.
+ */
+
+/** Task state names: the local runner keys its handler overrides on them. */
+export const TASK_STATES = {
+  create: 'CreateRestore',
+  poll: 'PollRestore',
+  cancel: 'CancelRestore',
+  notify: 'NotifyRestore',
+} as const;
+
+export const WAIT_STATE = 'WaitBeforePoll';
+
+/** One Fail (or Succeed) state per outcome, with a static Error and Cause people can alarm and search on. */
+export const OUTCOME_STATES: Record<Outcome, { state: string; cause?: string }> = {
+  SUCCEEDED: { state: 'RestoreSucceeded' },
+  FAILED: {
+    state: 'RestoreFailed',
+    cause:
+      'The restore did not complete: Atlas reported the restore job failed, or a step could not finish. The notification (NotifyRestore output) gives the job id and the reason.',
+  },
+  CANCELLED: {
+    state: 'RestoreCancelled',
+    cause: 'The Atlas restore job was cancelled before it finished; the notification gives the job id and who asked.',
+  },
+  EXPIRED: {
+    state: 'RestoreExpired',
+    cause: 'Atlas expired the restore job before it was used; the notification gives the job id.',
+  },
+  TIMED_OUT: {
+    state: 'RestoreTimedOut',
+    cause:
+      "The restore passed its plan's deadline and was cancelled where Atlas allows it; the notification gives the job id and its last state.",
+  },
+  REFUSED: {
+    state: 'RestoreRefused',
+    cause:
+      'A guard refused the restore (protected target, source = target, target busy, or trigger not allowed) and nothing was created; the notification gives the reason.',
+  },
+};
+
+/** Longer than the longest plan deadline (7 days) plus polling and notification: a backstop, not a rule. */
+export const WORKFLOW_TIMEOUT = Duration.days(8);
+
+/**
+ * Throttling and 5xx from Atlas: retried with exponential backoff and full jitter, so many restores
+ * hitting one throttled organisation do not retry in step.
+ */
+const TRANSIENT_RETRY: sfn.RetryProps = {
+  errors: [...TRANSIENT_ERROR_NAMES],
+  interval: Duration.seconds(10),
+  backoffRate: 2,
+  maxAttempts: 6,
+  maxDelay: Duration.minutes(5),
+  jitterStrategy: sfn.JitterType.FULL,
+};
+
+/**
+ * A create whose POST may or may not have reached Atlas. Retrying it is safe ONLY because create
+ * never POSTs blindly: it first looks for a job in flight for the same source and target and adopts
+ * it (and it holds the target lock under the same restore id), so a retry finds the job the lost
+ * answer created instead of making a second one. Downloads cannot be doubled either: Atlas allows
+ * one download per snapshot at a time. Two tries, spaced out, then the catch reports it.
+ */
+const AMBIGUOUS_CREATE_RETRY: sfn.RetryProps = {
+  // A create Lambda that hit its timeout may have sent the POST too: the same ambiguity.
+  errors: [ERROR_NAMES.ambiguousCreate, 'Sandbox.Timedout'],
+  interval: Duration.seconds(30),
+  backoffRate: 2,
+  maxAttempts: 2,
+  jitterStrategy: sfn.JitterType.FULL,
+};
+
+/** Every caught error lands here, next to the state it interrupted, for notify to report. */
+const CATCH_INTO_ERROR: sfn.CatchProps = { errors: [sfn.Errors.ALL], resultPath: '$.error' };
+
+export interface RestoreWorkflowProps {
+  functions: RestoreFunctions;
+  logging: RestoreLogging;
+}
+
+export class RestoreWorkflow extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: RestoreWorkflowProps) {
+    super(scope, id);
+    const fns = props.functions;
+
+    const notify = new tasks.LambdaInvoke(this, TASK_STATES.notify, {
+      lambdaFunction: fns.notifyRestore,
+      comment: 'Send the outcome to SNS, EventBridge and the webhook; keep what was sent under $.notification',
+      payload: sfn.TaskInput.fromJsonPathAt('$'),
+      resultSelector: {
+        'outcome.$': '$.Payload.outcome',
+        'message.$': '$.Payload.message',
+        'delivered.$': '$.Payload.delivered',
+        'failed.$': '$.Payload.failed',
+      },
+      resultPath: '$.notification',
+    });
+    notify.next(this.outcomeChoice());
+
+    const cancel = new tasks.LambdaInvoke(this, TASK_STATES.cancel, {
+      lambdaFunction: fns.cancelRestore,
+      comment: 'The deadline passed: cancel the Atlas job where Atlas allows it',
+      payload: sfn.TaskInput.fromJsonPathAt('$'),
+      outputPath: '$.Payload',
+    })
+      .addRetry(TRANSIENT_RETRY)
+      .addCatch(notify, CATCH_INTO_ERROR)
+      .next(notify);
+
+    const wait = new sfn.Wait(this, WAIT_STATE, {
+      comment: 'Adaptive wait chosen by create/poll: short while the restore is young, longer later',
+      time: sfn.WaitTime.secondsPath('$.poll.waitSeconds'),
+    });
+
+    const poll = new tasks.LambdaInvoke(this, TASK_STATES.poll, {
+      lambdaFunction: fns.pollRestore,
+      comment: 'Read the Atlas job and map it onto the restore status model',
+      payload: sfn.TaskInput.fromJsonPathAt('$'),
+      outputPath: '$.Payload',
+    })
+      .addRetry(TRANSIENT_RETRY)
+      // A poll that cannot go on (key revoked, job gone) must still be reported, never left silent.
+      .addCatch(notify, CATCH_INTO_ERROR);
+
+    const finished = new sfn.Choice(this, 'RestoreFinished?', {
+      comment: 'Atlas says the job ended → notify; deadline passed → cancel; otherwise wait and poll again',
+    })
+      .when(sfn.Condition.or(...TERMINAL_STATES.map((s) => sfn.Condition.stringEquals('$.status.state', s))), notify)
+      .when(sfn.Condition.booleanEquals('$.poll.deadlinePassed', true), cancel)
+      .otherwise(wait);
+
+    const create = new tasks.LambdaInvoke(this, TASK_STATES.create, {
+      lambdaFunction: fns.createRestore,
+      comment: 'Resolve the plan or request, apply the guards, create or adopt exactly one Atlas restore job',
+      // The execution name is the restore id (= the idempotency key HTTP callers chose).
+      payload: sfn.TaskInput.fromObject({ input: sfn.JsonPath.entirePayload, restoreId: sfn.JsonPath.stringAt('$$.Execution.Name') }),
+      outputPath: '$.Payload',
+    })
+      .addRetry(TRANSIENT_RETRY)
+      .addRetry(AMBIGUOUS_CREATE_RETRY)
+      .addCatch(notify, CATCH_INTO_ERROR);
+
+    const dryRun = new sfn.Choice(this, 'IsDryRun', { comment: 'A dry run resolves and checks only: stop before any wait or poll' })
+      // IsPresent first: a Choice on a missing path is a runtime error, and most inputs have no dryRun.
+      .when(
+        sfn.Condition.and(sfn.Condition.isPresent('$.dryRun'), sfn.Condition.booleanEquals('$.dryRun', true)),
+        new sfn.Succeed(this, 'DryRunDone', { comment: 'Nothing was created; the output says what would have been done' }),
+      )
+      .otherwise(wait);
+
+    create.next(dryRun);
+    wait.next(poll);
+    poll.next(finished);
+
+    this.logGroup = props.logging.logGroup(
+      this,
+      'Logs',
+      // The vendedlogs prefix keeps CloudWatch Logs' resource policy small however many machines log.
+      `/aws/vendedlogs/states/${Stack.of(this).stackName}-RestoreWorkflow`,
+    );
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      comment: 'Atlas backup restore: create, wait and poll, cancel on deadline, notify',
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(create),
+      timeout: WORKFLOW_TIMEOUT,
+      tracingEnabled: true,
+      // Payloads carry no secrets (contract.ts), so full execution data helps without exposing any.
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+    });
+    this.acknowledgeFindings(fns);
+  }
+
+  /**
+   * Lets the HTTP front end start restores, read their progress (status, output, and the history
+   * for the job id) and stop one that has created nothing yet; tells it the machine's ARN.
+   */
+  grantSubmit(fn: lambda.Function): void {
+    this.stateMachine.grantStartExecution(fn);
+    this.stateMachine.grantExecution(fn, 'states:DescribeExecution', 'states:GetExecutionHistory', 'states:StopExecution');
+    // The busy-target check lists this machine's running executions before starting another.
+    this.stateMachine.grant(fn, 'states:ListExecutions');
+    fn.addEnvironment(ENV.stateMachineArn, this.stateMachine.stateMachineArn);
+    const stack = Stack.of(this);
+    const machineId = stack.resolve(stack.getLogicalId(this.stateMachine.node.defaultChild as sfn.CfnStateMachine)) as string;
+    const executions = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${machineId}"}]}]}:*`;
+    Validations.of(fn.role ?? fn).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${executions}]`,
+      reason: "Executions of this one state machine (execution ARNs end in the execution name, unknown until started); nothing else.",
+    });
+  }
+
+  private outcomeChoice(): sfn.Choice {
+    const choice = new sfn.Choice(this, 'RestoreOutcome', { comment: 'End the execution the way the restore ended' });
+    let failed: sfn.Fail | undefined;
+    for (const [outcome, spec] of Object.entries(OUTCOME_STATES) as [Outcome, (typeof OUTCOME_STATES)[Outcome]][]) {
+      const end =
+        outcome === 'SUCCEEDED'
+          ? new sfn.Succeed(this, spec.state, { comment: 'The restore finished and was reported' })
+          : new sfn.Fail(this, spec.state, { error: spec.state, cause: spec.cause });
+      if (outcome === 'FAILED') failed = end as sfn.Fail;
+      choice.when(sfn.Condition.stringEquals('$.notification.outcome', outcome), end);
+    }
+    // Notify only returns known outcomes; anything else is a failure, never a silent success.
+    return choice.otherwise(failed!);
+  }
+
+  private acknowledgeFindings(fns: RestoreFunctions): void {
+    const stack = Stack.of(this);
+    const role = this.stateMachine.role;
+    for (const fn of [fns.createRestore, fns.pollRestore, fns.cancelRestore, fns.notifyRestore]) {
+      const logicalId = stack.resolve(stack.getLogicalId(fn.node.defaultChild as lambda.CfnFunction)) as string;
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
+        reason: 'LambdaInvoke grants invoke on the function and its versions/aliases (<arn>:*); the wildcard covers only this function.',
+      });
+    }
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords, GetSampling*) and CloudWatch Logs delivery (logs:CreateLogDelivery and friends) support no resource-level permissions.',
+    });
+  }
+}

@@ -1,0 +1,48 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildRestoreApp } from '../../lib/app.js';
+import type { HandlerName } from '../../lib/functions.js';
+import { fixturePlans } from './helpers.js';
+
+/**
+ * The one synth that really bundles (esbuild, no Docker): the other infra tests skip bundling to
+ * stay fast. It checks what only a real bundle shows: the assets exist and the validated plans are
+ * inlined where they are needed (create reads `process.env.RESTORE_PLANS_JSON`, replaced at build).
+ */
+
+let outdir: string;
+let bundle: (name: HandlerName) => string;
+beforeAll(() => {
+  outdir = mkdtempSync(join(tmpdir(), 'bundle-'));
+  const { app, stack } = buildRestoreApp({ plansConfig: fixturePlans, outdir, nag: false });
+  app.synth();
+  const template = Template.fromStack(stack);
+  const functions = template.findResources('AWS::Lambda::Function');
+  bundle = (name) => {
+    const logicalId = stack.resolve(stack.getLogicalId(stack.functions.byName(name).node.defaultChild as never)) as string;
+    const key = functions[logicalId]!.Properties.Code.S3Key as string;
+    return join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
+  };
+}, 60_000);
+
+describe('real bundling', () => {
+  it('writes a minified ESM bundle with a source map for each function', () => {
+    for (const name of ['submitRestore', 'createRestore', 'pollRestore', 'cancelRestore', 'notifyRestore'] as const) {
+      expect(existsSync(join(bundle(name), 'index.mjs')), name).toBe(true);
+      expect(existsSync(join(bundle(name), 'index.mjs.map')), name).toBe(true);
+    }
+  });
+
+  it('inlines the validated plans into the create bundle', () => {
+    const code = readFileSync(join(bundle('createRestore'), 'index.mjs'), 'utf8');
+    expect(code).toContain('nightly-staging');
+    expect(code).not.toContain('process.env.RESTORE_PLANS_JSON');
+  });
+
+  it('keeps the plans out of bundles that do not need them', () => {
+    expect(readFileSync(join(bundle('pollRestore'), 'index.mjs'), 'utf8')).not.toContain('nightly-staging');
+  });
+});

@@ -1,0 +1,132 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildRestoreApp, SKIP_BUNDLING_CONTEXT } from '../../lib/app.js';
+import { clusterPatternMatches, loadPlansFile, validatePlansConfig, webhookSecretNames } from '../../lib/plans.js';
+import { fixturePlans, PROD, STAGING } from './helpers.js';
+
+/** The fixture with one plan changed by `edit` (a deep copy: the fixture stays intact). */
+function withPlan(index: number, edit: (plan: Record<string, any>) => void) {
+  const cfg = structuredClone(fixturePlans) as { protectedTargets: unknown[]; plans: Record<string, any>[] };
+  edit(cfg.plans[index]!);
+  return cfg;
+}
+
+const synthWith = (plansConfig: unknown) => () =>
+  buildRestoreApp({ plansConfig, nag: false, context: SKIP_BUNDLING_CONTEXT });
+
+describe('plans validation at synth', () => {
+  it('names the file, the plan and the setting of a bad plan', () => {
+    const cfg = withPlan(0, (p) => (p.restore.target.clusterName = 'bad name!'));
+    expect(() => validatePlansConfig(cfg, 'config/plans.json')).toThrow(
+      'Invalid plans config (config/plans.json): plan "nightly-staging" restore.target.clusterName: is not a valid cluster name',
+    );
+  });
+
+  it('makes synth itself fail on a bad plan', () => {
+    const cfg = withPlan(2, (p) => (p.deadlineMinutes = 1));
+    expect(synthWith(cfg)).toThrow(/plan "recover-prod" deadlineMinutes: /);
+  });
+
+  it('names a plan by its index when its name is the problem', () => {
+    const cfg = withPlan(1, (p) => (p.name = 'no spaces allowed'));
+    expect(() => validatePlansConfig(cfg)).toThrow(/plan at index 1 name: must be 1-64 letters/);
+  });
+
+  it('reports every problem, not just the first', () => {
+    const cfg = withPlan(0, (p) => {
+      p.source.groupId = 'not-an-id';
+      p.unknownSetting = true;
+    });
+    const message = (() => {
+      try {
+        validatePlansConfig(cfg);
+        return '';
+      } catch (err) {
+        return (err as Error).message;
+      }
+    })();
+    expect(message).toContain('plan "nightly-staging" source.groupId: must be a 24-character lowercase hex id');
+    expect(message).toMatch(/plan "nightly-staging": .*unknownSetting/);
+  });
+
+  it('refuses a schedule with a bad cron or an unknown time zone', () => {
+    const badCron = withPlan(0, (p) => (p.triggers.schedule.cron = 'cron(0 3 * * *)'));
+    expect(synthWith(badCron)).toThrow(/plan "nightly-staging" triggers\.schedule\.cron: must be an AWS cron expression/);
+    const badZone = withPlan(0, (p) => (p.triggers.schedule.timeZone = 'Mars/Olympus_Mons'));
+    expect(synthWith(badZone)).toThrow(/plan "nightly-staging" triggers\.schedule\.timeZone: must be an IANA time zone/);
+  });
+
+  it('refuses a destructive plan whose target is protected (by pattern)', () => {
+    const cfg = withPlan(0, (p) => (p.restore.target = { groupId: PROD, clusterName: 'prod-analytics' }));
+    expect(synthWith(cfg)).toThrow(
+      /plan "nightly-staging" restore\.target: cluster "prod-analytics" in project 65f1a0000000000000000001 is protected \(protectedTargets pattern "prod-\*"\)/,
+    );
+  });
+
+  it('refuses a point-in-time plan onto a protected cluster named exactly', () => {
+    const cfg = withPlan(2, (p) => (p.restore.target.clusterName = 'recovery-cluster'));
+    cfg.protectedTargets = [{ groupId: PROD, clusters: ['recovery-cluster'] }];
+    expect(synthWith(cfg)).toThrow(/plan "recover-prod" restore\.target: .*"recovery-cluster"/);
+  });
+
+  it('lets a protected cluster be the source of a download, and the same name in another project be a target', () => {
+    const cfg = withPlan(0, (p) => (p.restore.target = { groupId: STAGING, clusterName: 'prod-copy' }));
+    expect(() => validatePlansConfig(cfg)).not.toThrow();
+  });
+
+  it('matches protected-target patterns literally except for *', () => {
+    expect(clusterPatternMatches('prod-*', 'prod-cluster')).toBe(true);
+    expect(clusterPatternMatches('prod-*', 'PROD-cluster')).toBe(true);
+    expect(clusterPatternMatches('prod-*', 'staging-prod-1')).toBe(false);
+    expect(clusterPatternMatches('*-live', 'billing-live')).toBe(true);
+    expect(clusterPatternMatches('a.b', 'axb')).toBe(false);
+    expect(clusterPatternMatches('exact', 'exactly')).toBe(false);
+  });
+
+  it('reads the file named by the plansFile context and says which file is broken', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plans-'));
+    const file = join(dir, 'plans.json');
+    writeFileSync(file, '{ "plans": [ }');
+    expect(() => buildRestoreApp({ nag: false, context: { ...SKIP_BUNDLING_CONTEXT, plansFile: file } })).toThrow(
+      `Invalid plans config (${file}): not valid JSON`,
+    );
+    expect(() => loadPlansFile(join(dir, 'missing.json'))).toThrow(/Plans file not found or unreadable/);
+  });
+
+  it('lists each webhook secret once', () => {
+    const cfg = withPlan(3, (p) => (p.notify = { webhook: { format: 'json', secretName: 'team/slack-hook' } }));
+    expect(webhookSecretNames(validatePlansConfig(cfg))).toEqual(['team/slack-hook', 'team/teams-hook']);
+  });
+});
+
+describe('config/plans.json (the shipped example)', () => {
+  const plans = loadPlansFile('config/plans.json');
+
+  it('has the three example jobs: nightly refresh, alarm-driven point in time, download', () => {
+    const byType = Object.fromEntries(plans.plans.map((p) => [p.restore.type, p]));
+    expect(byType.snapshot?.triggers.schedule).toMatchObject({ cron: expect.stringMatching(/^cron\(/), timeZone: expect.any(String) });
+    expect(byType.pointInTime).toMatchObject({
+      allowRestoreOntoSource: false,
+      restore: { pointInTime: { minutesBeforeTrigger: expect.any(Number) } },
+      triggers: { alarms: [expect.any(String)] },
+    });
+    expect(byType.download).toBeDefined();
+    expect(plans.protectedTargets.length).toBeGreaterThan(0);
+  });
+
+  it('names only projects and clusters of the simulator default world, so the demo runs against it', () => {
+    const world = JSON.parse(readFileSync('local/simulator/worlds/default.json', 'utf8')) as {
+      projects: { id: string; clusters: { name: string }[] }[];
+    };
+    const exists = (groupId: string, clusterName: string) =>
+      world.projects.some((p) => p.id === groupId && p.clusters.some((c) => c.name === clusterName));
+    for (const plan of plans.plans) {
+      expect(exists(plan.source.groupId, plan.source.clusterName), `${plan.name} source`).toBe(true);
+      if (plan.restore.type !== 'download') {
+        expect(exists(plan.restore.target.groupId, plan.restore.target.clusterName), `${plan.name} target`).toBe(true);
+      }
+    }
+  });
+});

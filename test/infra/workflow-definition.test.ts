@@ -1,0 +1,148 @@
+import aslValidator from 'asl-validator';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ERROR_NAMES, TRANSIENT_ERROR_NAMES } from '../../functions/core/errors.js';
+import { OUTCOMES } from '../../functions/core/workflow/contract.js';
+import { HANDLER_NAMES, type HandlerName } from '../../lib/functions.js';
+import { OUTCOME_STATES, TASK_STATES, WAIT_STATE, WORKFLOW_TIMEOUT } from '../../lib/workflow.js';
+import { fakeFunctionArn, resolveIntrinsics, synthesizeWorkflowDefinition } from '../../lib/workflow-definition.js';
+import { synthesize, type Synthesized } from './helpers.js';
+
+interface State {
+  Type: string;
+  Next?: string;
+  Default?: string;
+  Choices?: Record<string, unknown>[];
+  Retry?: { ErrorEquals: string[]; MaxAttempts?: number; JitterStrategy?: string; MaxDelaySeconds?: number }[];
+  Catch?: { ErrorEquals: string[]; ResultPath?: string; Next: string }[];
+  Parameters?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+interface Definition {
+  StartAt: string;
+  States: Record<string, State>;
+  [key: string]: unknown;
+}
+
+let s: Synthesized;
+let asl: Definition;
+beforeAll(() => {
+  s = synthesize();
+  asl = synthesizeWorkflowDefinition() as Definition;
+});
+const state = (name: string): State => {
+  const found = asl.States[name];
+  if (!found) throw new Error(`no state ${name}`);
+  return found;
+};
+
+describe('state machine resource', () => {
+  it('is a Standard state machine with X-Ray, ALL-level logging to an encrypted group, and a backstop timeout', () => {
+    s.template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: {
+        Level: 'ALL',
+        IncludeExecutionData: true,
+        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [s.logicalId(s.stack.workflow.logGroup), 'Arn'] } } }],
+      },
+    });
+    const group = s.template.findResources('AWS::Logs::LogGroup')[s.logicalId(s.stack.workflow.logGroup)];
+    expect(group?.Properties.KmsKeyId).toBeDefined();
+    expect(asl.TimeoutSeconds).toBe(WORKFLOW_TIMEOUT.toSeconds());
+    expect(WORKFLOW_TIMEOUT.toSeconds()).toBeGreaterThan(7 * 24 * 3600);
+  });
+
+  it('resolves to the same definition the template deploys', () => {
+    const machine = Object.values(s.template.findResources('AWS::StepFunctions::StateMachine'))[0]!;
+    const byLogicalId = Object.fromEntries(HANDLER_NAMES.map((n) => [s.logicalId(s.stack.functions.byName(n)), n])) as Record<string, HandlerName>;
+    expect(JSON.parse(resolveIntrinsics(machine.Properties.DefinitionString, byLogicalId))).toEqual(asl);
+  });
+});
+
+describe('definition', () => {
+  it('is valid ASL (asl-validator), on JSONPath, with no JSONata anywhere', () => {
+    const result = aslValidator(structuredClone(asl));
+    expect(result.errorsText()).toBe('');
+    expect(result.isValid).toBe(true);
+    expect(JSON.stringify(asl)).not.toMatch(/JSONata|QueryLanguage|\{%/);
+  });
+
+  it('has the Task states the local runner keys on, each calling its function', () => {
+    const tasks = Object.entries(asl.States).filter(([, st]) => st.Type === 'Task').map(([name]) => name).sort();
+    expect(tasks).toEqual(Object.values(TASK_STATES).sort());
+    const fn = (name: string) => state(name).Parameters?.FunctionName;
+    expect(fn(TASK_STATES.create)).toBe(fakeFunctionArn('createRestore'));
+    expect(fn(TASK_STATES.poll)).toBe(fakeFunctionArn('pollRestore'));
+    expect(fn(TASK_STATES.cancel)).toBe(fakeFunctionArn('cancelRestore'));
+    expect(fn(TASK_STATES.notify)).toBe(fakeFunctionArn('notifyRestore'));
+  });
+
+  it('gives create the whole input plus the execution name as restoreId', () => {
+    expect(asl.StartAt).toBe(TASK_STATES.create);
+    expect(state(TASK_STATES.create).Parameters?.Payload).toEqual({ 'input.$': '$', 'restoreId.$': '$$.Execution.Name' });
+    expect(state(TASK_STATES.create).OutputPath).toBe('$.Payload');
+    for (const name of [TASK_STATES.poll, TASK_STATES.cancel, TASK_STATES.notify]) expect(state(name).Parameters?.['Payload.$']).toBe('$');
+  });
+
+  it('retries transient Atlas errors with capped, jittered backoff on every Atlas-calling task', () => {
+    for (const name of [TASK_STATES.create, TASK_STATES.poll, TASK_STATES.cancel]) {
+      const retry = state(name).Retry!.find((r) => r.ErrorEquals.includes(TRANSIENT_ERROR_NAMES[0]!));
+      expect(retry?.ErrorEquals).toEqual([...TRANSIENT_ERROR_NAMES]);
+      expect(retry).toMatchObject({ JitterStrategy: 'FULL', MaxDelaySeconds: expect.any(Number) });
+    }
+  });
+
+  it('retries an ambiguous create a bounded number of times (create adopts), and nothing else non-transient', () => {
+    const retries = state(TASK_STATES.create).Retry!;
+    const ambiguous = retries.find((r) => r.ErrorEquals.includes(ERROR_NAMES.ambiguousCreate));
+    expect(ambiguous?.MaxAttempts).toBeLessThanOrEqual(2);
+    const retried = retries.flatMap((r) => r.ErrorEquals);
+    for (const never of [ERROR_NAMES.refused, ERROR_NAMES.invalidRequest, ERROR_NAMES.authFailed, ERROR_NAMES.requestInvalid, 'States.ALL']) {
+      expect(retried).not.toContain(never);
+    }
+    expect(state(TASK_STATES.poll).Retry!.flatMap((r) => r.ErrorEquals)).not.toContain(ERROR_NAMES.ambiguousCreate);
+  });
+
+  it('catches every error of create, poll and cancel into $.error and reports it through notify', () => {
+    for (const name of [TASK_STATES.create, TASK_STATES.poll, TASK_STATES.cancel]) {
+      expect(state(name).Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: TASK_STATES.notify }]);
+    }
+  });
+
+  it('loops wait → poll → choice, cancelling on the deadline', () => {
+    expect(state(WAIT_STATE)).toMatchObject({ Type: 'Wait', SecondsPath: '$.poll.waitSeconds', Next: TASK_STATES.poll });
+    expect(state(TASK_STATES.poll).Next).toBe('RestoreFinished?');
+    const finished = state('RestoreFinished?');
+    expect(finished.Default).toBe(WAIT_STATE);
+    expect(finished.Choices).toEqual([
+      { Or: ['SUCCEEDED', 'FAILED', 'CANCELLED', 'EXPIRED'].map((v) => ({ Variable: '$.status.state', StringEquals: v })), Next: TASK_STATES.notify },
+      { Variable: '$.poll.deadlinePassed', BooleanEquals: true, Next: TASK_STATES.cancel },
+    ]);
+    expect(state(TASK_STATES.cancel).Next).toBe(TASK_STATES.notify);
+  });
+
+  it('ends a dry run right after create, guarding the optional field', () => {
+    expect(state(TASK_STATES.create).Next).toBe('IsDryRun');
+    expect(state('IsDryRun')).toMatchObject({
+      Choices: [{ And: [{ Variable: '$.dryRun', IsPresent: true }, { Variable: '$.dryRun', BooleanEquals: true }], Next: 'DryRunDone' }],
+      Default: WAIT_STATE,
+    });
+    expect(state('DryRunDone').Type).toBe('Succeed');
+  });
+
+  it('keeps the notification under $.notification and ends in one state per outcome', () => {
+    expect(state(TASK_STATES.notify)).toMatchObject({
+      ResultSelector: { 'outcome.$': '$.Payload.outcome', 'message.$': '$.Payload.message' },
+      ResultPath: '$.notification',
+      Next: 'RestoreOutcome',
+    });
+    const outcome = state('RestoreOutcome');
+    for (const o of OUTCOMES) {
+      const end = OUTCOME_STATES[o].state;
+      expect(outcome.Choices).toContainEqual({ Variable: '$.notification.outcome', StringEquals: o, Next: end });
+      if (o === 'SUCCEEDED') expect(state(end).Type).toBe('Succeed');
+      else expect(state(end)).toEqual({ Type: 'Fail', Error: end, Cause: OUTCOME_STATES[o].cause });
+    }
+    expect(outcome.Default).toBe(OUTCOME_STATES.FAILED.state);
+  });
+});
