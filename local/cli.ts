@@ -1,0 +1,106 @@
+import './quiet.js';
+import { parseArgs } from 'node:util';
+import { runDemo } from './commands/demo.js';
+import { terminalOutput } from './commands/output.js';
+import { runRemote, type RemoteOptions } from './commands/remote.js';
+import { runPlan } from './commands/run.js';
+
+/**
+ * The local runner:
+ *   demo                      two restore stories on the simulator (what `npm start` runs)
+ *   run --plan NAME           one plan against real Atlas (MONGODB_ATLAS_* variables)
+ *   remote start|status|cancel|follow   a deployed stack through its signed HTTP API
+ */
+
+const USAGE = `usage:
+  npm start                                   the local demo (simulator + local workflow; no AWS, no Atlas)
+  npm run restore -- demo [--fast]
+  npm run restore -- run --plan NAME [--dry-run] [--yes] [--snapshot ID] [--pit UTC_SECONDS] [--plans FILE]
+  npm run restore -- remote start --api URL --plan NAME [--key IDEMPOTENCY_KEY] [--dry-run] [--follow]
+  npm run restore -- remote status|cancel|follow --api URL --id RESTORE_ID [--every SECONDS]
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      plan: { type: 'string' },
+      plans: { type: 'string', default: 'config/plans.json' },
+      'dry-run': { type: 'boolean', default: false },
+      yes: { type: 'boolean', default: false },
+      snapshot: { type: 'string' },
+      pit: { type: 'string' },
+      'restore-id': { type: 'string' },
+      api: { type: 'string', default: process.env.ATLAS_RESTORE_API_URL },
+      region: { type: 'string' },
+      id: { type: 'string' },
+      key: { type: 'string' },
+      follow: { type: 'boolean', default: false },
+      every: { type: 'string', default: '30' },
+      fast: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const out = terminalOutput();
+  const [command = 'demo', action] = positionals;
+  if (values.help) {
+    out.line(USAGE);
+    return 0;
+  }
+  switch (command) {
+    case 'demo':
+      return runDemo({ plansFile: values.plans, pauseMs: values.fast || process.env.CI ? 0 : 120 }, out);
+    case 'run': {
+      if (!values.plan) throw new UsageError('run needs --plan NAME');
+      const pit = values.pit === undefined ? undefined : Number(values.pit);
+      if (pit !== undefined && !Number.isInteger(pit)) throw new UsageError(`--pit must be UTC seconds, got ${values.pit}`);
+      return runPlan(
+        {
+          plan: values.plan,
+          plansFile: values.plans,
+          dryRun: values['dry-run'],
+          yes: values.yes,
+          ...(values['restore-id'] ? { restoreId: values['restore-id'] } : {}),
+          ...(values.snapshot ? { snapshotId: values.snapshot } : {}),
+          ...(pit !== undefined ? { pointInTimeUTCSeconds: pit } : {}),
+        },
+        out,
+      );
+    }
+    case 'remote': {
+      if (!action || !['start', 'status', 'cancel', 'follow'].includes(action)) throw new UsageError('remote needs start, status, cancel or follow');
+      if (!values.api) throw new UsageError('remote needs --api (the stack output ApiUrl) or ATLAS_RESTORE_API_URL');
+      const every = Number(values.every);
+      if (!(every >= 1)) throw new UsageError(`--every must be at least 1 second, got ${values.every}`);
+      return runRemote(
+        {
+          action: action as RemoteOptions['action'],
+          api: values.api,
+          dryRun: values['dry-run'],
+          follow: values.follow,
+          everySeconds: every,
+          ...(values.region ? { region: values.region } : {}),
+          ...(values.plan ? { plan: values.plan } : {}),
+          ...(values.id ? { id: values.id } : {}),
+          ...(values.key ? { idempotencyKey: values.key } : {}),
+        },
+        out,
+      );
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    const e = err as Error;
+    // People get the message, never a stack trace; usage mistakes also get the usage.
+    process.stderr.write(`error: ${e.message}\n${e instanceof UsageError ? `\n${USAGE}` : ''}`);
+    process.exit(e instanceof UsageError ? 2 : 1);
+  },
+);

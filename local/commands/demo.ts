@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { loadPlansFile } from '../../lib/plans.js';
+import { synthesizeWorkflowDefinition } from '../../lib/workflow-definition.js';
+import { createProgressPrinter } from '../runner/progress.js';
+import { runLocalRestore } from '../runner/localRestore.js';
+import { useSimulatorWorld } from '../runner/localWorld.js';
+import { startSimulator } from '../simulator/index.js';
+import type { WorldInput } from '../simulator/index.js';
+import type { Output } from './output.js';
+
+/**
+ * `npm start`: two restore stories on the embedded default, no AWS and no Atlas account. The
+ * simulator plays Atlas (default world, simulated clock), the synthesised state machine runs with
+ * the real handlers, and each Wait moves the simulated clock on instead of sleeping, so hours of
+ * restore play in seconds with the poll count and timings they would have in AWS.
+ */
+
+export interface DemoOptions {
+  plansFile: string;
+  /** Real milliseconds between polls, so a person can watch (0: as fast as possible). */
+  pauseMs: number;
+}
+
+const DEFAULT_WORLD_FILE = fileURLToPath(new URL('../simulator/worlds/default.json', import.meta.url));
+
+const STORIES = [
+  {
+    title: 'Nightly restore-to-staging refresh',
+    planName: 'nightly-staging',
+    trigger: (now: string) => ({ type: 'schedule' as const, time: now }),
+  },
+  {
+    title: 'Point-in-time recovery when the corruption alarm fires',
+    planName: 'recover-prod-before-alarm',
+    trigger: (now: string) => ({ type: 'alarm' as const, alarmName: 'prod-data-corruption', time: now }),
+  },
+];
+
+export async function runDemo(options: DemoOptions, out: Output): Promise<number> {
+  const plans = loadPlansFile(options.plansFile);
+  const world = JSON.parse(readFileSync(DEFAULT_WORLD_FILE, 'utf8')) as WorldInput;
+  const simulator = await startSimulator(world, { clock: 'manual' });
+  const apiKey = world.credentials?.apiKeys?.[0];
+  if (!apiKey) throw new Error('The default world has no API key');
+  const local = await useSimulatorWorld({
+    simulator,
+    credentials: { type: 'digest', publicKey: apiKey.publicKey, privateKey: apiKey.privateKey },
+    plans,
+  });
+  try {
+    out.heading('Atlas restore orchestrator: local demo');
+    out.line(`Atlas:    local simulator at ${simulator.baseUrl} (default world, simulated clock)`);
+    const started = Date.now();
+    const definition = synthesizeWorkflowDefinition({ plansConfig: plans });
+    out.line(`Workflow: the state machine CDK synthesises (${Object.keys((definition as { States: object }).States).length} states), run by aws-local-stepfunctions with the real handlers`);
+    out.line(`Plans:    ${options.plansFile} (${plans.plans.map((p) => p.name).join(', ')})`);
+
+    let failures = 0;
+    for (const [i, story] of STORIES.entries()) {
+      if (!plans.plans.some((p) => p.name === story.planName)) {
+        out.line(`\n(skipping "${story.title}": ${options.plansFile} has no plan ${story.planName})`);
+        continue;
+      }
+      out.heading(`${i + 1}. ${story.title} (plan ${story.planName})`);
+      local.sent.length = 0;
+      const calls = simulator.requests().length;
+      const targetsBefore = new Map(simulator.clusters().map((c) => [c.name, c.dataVersion]));
+      const simStart = simulator.clock.now();
+      const printer = createProgressPrinter({ write: (l) => out.line(l), now: () => simulator.clock.now(), color: out.color });
+      const result = await runLocalRestore({
+        definition,
+        input: { planName: story.planName, trigger: story.trigger(new Date(simulator.clock.now()).toISOString()) },
+        restoreId: `demo-${story.planName}-${Date.now().toString(36)}`,
+        clock: {
+          advance: (ms) => {
+            simulator.clock.advance(ms);
+            if (options.pauseMs) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, options.pauseMs);
+          },
+        },
+        onEvent: printer,
+      });
+      const sns = local.sent.find((s) => s.channel === 'sns');
+      const channels = (result.output as { notification?: { delivered?: string[] } } | undefined)?.notification?.delivered ?? [];
+      out.line('');
+      out.line(`The notification that was sent (${channels.join(', ') || 'no channel'}):`);
+      out.box(sns?.text ?? '(none was sent)');
+      const plan = plans.plans.find((p) => p.name === story.planName);
+      if (plan && plan.restore.type !== 'download') {
+        const { groupId, clusterName } = plan.restore.target;
+        const before = targetsBefore.get(clusterName);
+        out.line(`${clusterName} now holds data version ${simulator.cluster(groupId, clusterName).dataVersion} (it held ${before} before)`);
+      }
+      const hours = ((simulator.clock.now() - simStart) / 3_600_000).toFixed(2);
+      out.line(`${simulator.requests().length - calls} Atlas API calls; ${hours} h of simulated time`);
+      if (result.status !== 'SUCCEEDED') {
+        failures++;
+        out.error(`Story ${i + 1} ended ${result.error ?? result.status}: ${result.cause ?? ''}`);
+      }
+    }
+    out.heading(failures ? `${failures} of ${STORIES.length} stories failed` : `Both restores succeeded in ${((Date.now() - started) / 1000).toFixed(1)} s of real time`);
+    out.line('Next: `npm test` runs the test suite; README.md explains deploying to AWS and running against real Atlas.');
+    return failures ? 1 : 0;
+  } finally {
+    await local.close();
+    await simulator.stop();
+  }
+}

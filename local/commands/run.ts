@@ -1,0 +1,110 @@
+import { createInterface } from 'node:readline/promises';
+import { connectionFromEnv } from '../../functions/core/atlas/credentials.js';
+import type { NotifyChannels } from '../../functions/core/notify/notify.js';
+import { webhookUrlFromSecret } from '../../functions/core/notify/channels/webhook.js';
+import { MemoryTargetLocks } from '../../functions/core/orchestrate/locks.js';
+import { useLocalEnvironment } from '../../functions/runtime/environment.js';
+import { loadPlansFile } from '../../lib/plans.js';
+import { synthesizeWorkflowDefinition } from '../../lib/workflow-definition.js';
+import { createProgressPrinter } from '../runner/progress.js';
+import { runLocalRestore } from '../runner/localRestore.js';
+import type { Output } from './output.js';
+
+/**
+ * `npm run restore -- run --plan NAME`: one plan against real Atlas from this machine, with the
+ * credentials the Atlas CLI uses (MONGODB_ATLAS_PUBLIC_API_KEY/PRIVATE_API_KEY or CLIENT_ID/SECRET,
+ * MONGODB_ATLAS_BASE_URL for Atlas for Government or a simulator). No AWS: the same state machine
+ * and handlers run here; notifications are printed (and posted to a webhook if one is given).
+ */
+
+export interface RunOptions {
+  plan: string;
+  plansFile: string;
+  dryRun: boolean;
+  yes: boolean;
+  restoreId?: string;
+  snapshotId?: string;
+  pointInTimeUTCSeconds?: number;
+}
+
+export async function runPlan(options: RunOptions, out: Output): Promise<number> {
+  const plans = loadPlansFile(options.plansFile);
+  const plan = plans.plans.find((p) => p.name === options.plan);
+  if (!plan) {
+    out.error(`No plan named "${options.plan}" in ${options.plansFile} (plans: ${plans.plans.map((p) => p.name).join(', ') || 'none'})`);
+    return 2;
+  }
+  const connection = connectionFromEnv();
+  if (plan.restore.type !== 'download' && !options.dryRun && !options.yes) {
+    const target = plan.restore.target;
+    const question = `Plan ${plan.name} restores onto ${target.clusterName} (project ${target.groupId}). Atlas deletes ALL data on it first. Type the cluster name to go on: `;
+    if (!process.stdin.isTTY) {
+      out.error(`${question.split('.')[0]}.\nNo terminal to confirm on: add --yes to run it unattended, or --dry-run to only check it.`);
+      return 2;
+    }
+    const rl = createInterface({ input: process.stdin, output: process.stdout });
+    const answer = (await rl.question(question)).trim();
+    rl.close();
+    if (answer !== target.clusterName) {
+      out.error('Not confirmed: nothing was done.');
+      return 2;
+    }
+  }
+
+  const now = () => new Date();
+  const channels: NotifyChannels = {
+    sns: async (_report, text) => {
+      out.line('\nThe notification that would be sent:');
+      out.box(text);
+    },
+    eventBridge: async () => undefined,
+    webhookUrl: async () => {
+      const url = process.env.ATLAS_RESTORE_WEBHOOK_URL;
+      if (!url) throw new Error('set ATLAS_RESTORE_WEBHOOK_URL to post to the webhook from a local run');
+      return webhookUrlFromSecret(url);
+    },
+  };
+  useLocalEnvironment({ connection, plans, now, locks: new MemoryTargetLocks(now), notifyChannels: channels });
+  const overrides = {
+    ...(options.snapshotId ? { snapshotId: options.snapshotId } : {}),
+    ...(options.pointInTimeUTCSeconds !== undefined ? { pointInTimeUTCSeconds: options.pointInTimeUTCSeconds } : {}),
+  };
+  const input = {
+    planName: plan.name,
+    ...(Object.keys(overrides).length ? { overrides } : {}),
+    trigger: { type: 'manual', time: now().toISOString(), requestedBy: process.env.USER ?? 'local' },
+    ...(options.dryRun ? { dryRun: true } : {}),
+  };
+  out.heading(`${options.dryRun ? 'Dry run of' : 'Running'} plan ${plan.name} against ${connection.baseUrl}`);
+  try {
+    const result = await runLocalRestore({
+      definition: synthesizeWorkflowDefinition({ plansConfig: plans }),
+      input,
+      restoreId: options.restoreId ?? `local-${plan.name}-${Date.now().toString(36)}`,
+      onEvent: createProgressPrinter({ write: (l) => out.line(l), now: () => Date.now(), color: out.color }),
+    });
+    if (options.dryRun && result.status === 'SUCCEEDED') {
+      out.line('\nResolved restore (nothing was created):');
+      out.box(JSON.stringify(result.output, null, 2));
+      return 0;
+    }
+    if (result.status !== 'SUCCEEDED') {
+      out.error(`The restore ended ${result.error}: ${readableCause(result.cause)}`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    useLocalEnvironment(undefined);
+  }
+}
+
+/** A Lambda-style Cause is JSON with a message and a trace: people get the message. */
+function readableCause(cause: string | undefined): string {
+  if (!cause) return '';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: string };
+    return parsed.errorMessage ?? cause;
+  } catch {
+    return cause;
+  }
+}

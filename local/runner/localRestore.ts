@@ -1,0 +1,61 @@
+import { handler as cancelRestore } from '../../functions/cancelRestore/index.js';
+import { handler as createRestore } from '../../functions/createRestore/index.js';
+import { handler as notifyRestore } from '../../functions/notifyRestore/index.js';
+import { handler as pollRestore } from '../../functions/pollRestore/index.js';
+import { TASK_STATES, WAIT_STATE } from '../../lib/workflow.js';
+import { executeWorkflow, type EventLog, type ExecutionOutcome, type TaskHandler } from './execute.js';
+
+/**
+ * One restore run the way AWS would run it, on this machine: the state machine CDK synthesises,
+ * executed by aws-local-stepfunctions, with the real Lambda handlers behind its Task states. The
+ * caller points the handlers at a world first (./localWorld.ts, or `useLocalEnvironment` in
+ * functions/runtime for real Atlas).
+ *
+ * With a manual clock (the simulator's), each Wait is skipped in real time and the clock is moved
+ * on by the seconds the workflow asked to wait instead: a six-hour restore runs in moments, and
+ * its poll count and timings are exactly what they would be in AWS.
+ */
+
+export interface LocalRestoreOptions {
+  definition: object;
+  input: unknown;
+  /** The execution name: the restore id. */
+  restoreId: string;
+  /** Stand-in for the notify handler (tests of the plumbing); default the real one. */
+  notify?: TaskHandler;
+  /**
+   * Stands in for each Wait: a manual clock moved on by the wait (tests, the demo), or a scaled
+   * sleep (the benchmark). Absent: waits really happen (real Atlas).
+   */
+  clock?: { advance(ms: number): void | Promise<void> };
+  /** Real milliseconds per Wait when there is no manual clock (default: as the workflow asks). */
+  waitMs?: number;
+  /** Real milliseconds each Retry waits (default 0: tests and demos do not wait). */
+  retryMs?: number;
+  onEvent?: (event: EventLog) => void;
+}
+
+export async function runLocalRestore(options: LocalRestoreOptions): Promise<ExecutionOutcome> {
+  const clock = options.clock;
+  const handlers: Record<string, TaskHandler> = {
+    [TASK_STATES.create]: (p) => createRestore(p as never),
+    [TASK_STATES.poll]: async (p) => {
+      // The Wait before this poll slept 0 ms: let simulated time pass instead.
+      const waitSeconds = (p as { poll?: { waitSeconds?: number } }).poll?.waitSeconds ?? 0;
+      await clock?.advance(waitSeconds * 1000);
+      return pollRestore(p as never);
+    },
+    [TASK_STATES.cancel]: (p) => cancelRestore(p as never),
+    [TASK_STATES.notify]: options.notify ?? ((p) => notifyRestore(p)),
+  };
+  const waitMs = clock ? 0 : options.waitMs;
+  return executeWorkflow({
+    definition: options.definition,
+    input: options.input,
+    executionName: options.restoreId,
+    handlers,
+    ...(waitMs !== undefined ? { waitMs: { [WAIT_STATE]: waitMs } } : {}),
+    retryMs: options.retryMs ?? 0,
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+  });
+}

@@ -1,0 +1,83 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { AtlasCredentials } from '../../functions/core/atlas/credentials.js';
+import type { NotifyChannels } from '../../functions/core/notify/notify.js';
+import type { RestoreReport } from '../../functions/core/notify/message.js';
+import { MemoryTargetLocks } from '../../functions/core/orchestrate/locks.js';
+import type { PlansConfig } from '../../functions/core/plans/schema.js';
+import { useLocalEnvironment } from '../../functions/runtime/environment.js';
+import type { SimulatorHandle } from '../simulator/index.js';
+
+/**
+ * The embedded default world around the real handlers: the simulator as Atlas, its clock as the
+ * handlers' clock, in-process target locks, and notification channels that record what would be
+ * sent (SNS, EventBridge) plus a real local HTTP server standing in for the webhook.
+ */
+
+export interface SentNotification {
+  channel: 'sns' | 'eventBridge' | 'webhook';
+  report?: RestoreReport;
+  text?: string;
+  /** What the webhook server received (Slack, Teams or JSON body). */
+  body?: unknown;
+}
+
+export interface LocalWorld {
+  sent: SentNotification[];
+  webhookUrl: string;
+  /** Makes the next webhook posts answer these statuses (then 200 again). */
+  failWebhook(statuses: number[]): void;
+  close(): Promise<void>;
+}
+
+export async function useSimulatorWorld(options: {
+  simulator: SimulatorHandle;
+  credentials: AtlasCredentials;
+  plans: PlansConfig;
+  /** Simulated seconds per real second when the simulator runs a scaled clock (client backoff shrinks to match). */
+  timeScale?: number;
+}): Promise<LocalWorld> {
+  const { simulator } = options;
+  const sent: SentNotification[] = [];
+  const failures: number[] = [];
+  const hook: Server = createServer((req, res) => {
+    let data = '';
+    req.on('data', (chunk: Buffer) => (data += chunk.toString('utf8')));
+    req.on('end', () => {
+      const status = failures.shift() ?? 200;
+      if (status < 300) sent.push({ channel: 'webhook', body: JSON.parse(data) as unknown });
+      res.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+  const webhookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+  const now = () => new Date(simulator.clock.now());
+  const channels: NotifyChannels = {
+    sns: async (report, text) => void sent.push({ channel: 'sns', report, text }),
+    eventBridge: async (report) => void sent.push({ channel: 'eventBridge', report }),
+    webhookUrl: async () => webhookUrl,
+  };
+  useLocalEnvironment({
+    connection: { baseUrl: simulator.baseUrl, credentials: options.credentials },
+    plans: options.plans,
+    now,
+    locks: new MemoryTargetLocks(now),
+    notifyChannels: channels,
+    client: {
+      // Backoff and Retry-After pass on the simulator's clock (instantly with a manual one).
+      sleep: async (ms) => {
+        if (simulator.clock.mode === 'manual') simulator.clock.advance(ms);
+        else await new Promise((r) => setTimeout(r, ms / (options.timeScale ?? 1)));
+      },
+    },
+  });
+  return {
+    sent,
+    webhookUrl,
+    failWebhook: (statuses) => void failures.push(...statuses),
+    async close() {
+      useLocalEnvironment(undefined);
+      await new Promise((resolve) => hook.close(resolve));
+    },
+  };
+}

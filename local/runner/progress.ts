@@ -1,0 +1,88 @@
+import type { EventLog } from './execute.js';
+
+/**
+ * Turns execution events into lines a person wants to watch: which step, what Atlas says, how long
+ * it has been (on the workflow's clock, which is the simulator's in demos), how many polls so far.
+ */
+
+interface StateLike {
+  restore?: { summary?: string; job?: { jobId?: string; jobIds?: string[] }; adopted?: boolean; startedAt?: string };
+  status?: { state?: string; atlasStatus?: string };
+  poll?: { count?: number; waitSeconds?: number; deadlinePassed?: boolean };
+  outcome?: string;
+  dryRun?: boolean;
+}
+
+export interface ProgressOptions {
+  write: (line: string) => void;
+  /** The workflow's notion of now (ms): the simulator clock in demos, the wall clock against real Atlas. */
+  now: () => number;
+  color?: boolean;
+}
+
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const r = s % 60;
+  if (h) return `${h}h${String(m).padStart(2, '0')}m`;
+  if (m) return `${m}m${String(r).padStart(2, '0')}s`;
+  return `${r}s`;
+}
+
+const paint = (on: boolean, code: number, text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
+
+export function createProgressPrinter(options: ProgressOptions): (event: EventLog) => void {
+  const startedAt = options.now();
+  const color = options.color ?? false;
+  const stamp = () => paint(color, 90, `[+${formatDuration((options.now() - startedAt) / 1000).padStart(6)}]`);
+  const line = (text: string) => options.write(`${stamp()} ${text}`);
+
+  return (event) => {
+    if (event.type === 'StateRetried') {
+      line(paint(color, 33, `${event.state.name}: transient Atlas error, retrying (attempt ${event.retry.attempt})`));
+      return;
+    }
+    if (event.type === 'StateCaught') {
+      const caught = event as unknown as { state: { name: string }; Error?: string };
+      line(paint(color, 31, `${caught.state.name}: caught ${caught.Error ?? 'an error'}; reporting it`));
+      return;
+    }
+    if (event.type !== 'StateExited') return;
+    const name = event.state.name;
+    const out = (event.state.output ?? {}) as StateLike;
+    switch (name) {
+      case 'CreateRestore': {
+        if (out.dryRun) {
+          line('dry run: resolved the plan, created nothing');
+          return;
+        }
+        const ids = out.restore?.job?.jobIds ?? [out.restore?.job?.jobId];
+        line(
+          `${paint(color, 36, 'create')}  ${out.restore?.adopted ? 'adopted running job' : 'created job'} ${ids.filter(Boolean).join(', ')}`,
+        );
+        if (out.restore?.summary) line(`         ${out.restore.summary}`);
+        return;
+      }
+      case 'PollRestore': {
+        const state = out.status?.state ?? '?';
+        const stateText = state === 'SUCCEEDED' ? paint(color, 32, state) : ['FAILED', 'CANCELLED', 'EXPIRED'].includes(state) ? paint(color, 31, state) : state;
+        const elapsed = out.restore?.startedAt ? (options.now() - Date.parse(out.restore.startedAt)) / 1000 : undefined;
+        line(
+          `${paint(color, 36, 'poll')} #${out.poll?.count ?? '?'}  ${stateText} (Atlas: ${out.status?.atlasStatus ?? '?'})` +
+            (elapsed !== undefined ? `  elapsed ${formatDuration(elapsed)}` : '') +
+            (out.poll?.deadlinePassed ? paint(color, 31, '  deadline passed') : `  next poll in ${formatDuration(out.poll?.waitSeconds ?? 0)}`),
+        );
+        return;
+      }
+      case 'CancelRestore':
+        line(paint(color, 33, `cancel  deadline passed; Atlas now says ${out.status?.state ?? '?'} (${out.status?.atlasStatus ?? '?'})`));
+        return;
+      case 'NotifyRestore':
+        line(`${paint(color, 36, 'notify')}  outcome ${out.outcome ?? (out as { notification?: { outcome?: string } }).notification?.outcome ?? '?'}`);
+        return;
+      default:
+        return;
+    }
+  };
+}

@@ -1,0 +1,97 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type SimulatorHandle } from '../../../local/simulator/index.js';
+import { ADMIN_KEY, STAGING, defaultWorld } from '../atlas/helpers.js';
+
+/**
+ * The local runner as a person runs it: a child process, its exit code and what it prints. `run`
+ * is pointed at a simulator through MONGODB_ATLAS_BASE_URL, exactly as it would be at real Atlas.
+ */
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const exec = promisify(execFile);
+
+async function cli(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', 'local/cli.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, CI: 'true', NO_COLOR: '1', ...env },
+      timeout: 120_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('npm start (the demo)', () => {
+  it('runs both stories on the simulator and exits 0', async () => {
+    const { code, stdout, stderr } = await cli(['demo', '--fast']);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain('Both restores succeeded');
+    expect(stdout).toMatch(/staging-cluster now holds data version prod-v\d/);
+    expect(stdout).toMatch(/recovery-cluster now holds data version prod-v\d/);
+    expect(stdout.match(/Atlas Restore Succeeded/g)).toHaveLength(2);
+    // Quiet: no Lambda JSON log lines or EMF blobs in the story.
+    expect(stdout).not.toMatch(/^\{"level"/m);
+    expect(stdout).not.toContain('_aws');
+  }, 120_000);
+});
+
+describe('run --plan against an Atlas given by MONGODB_ATLAS_* (here the simulator)', () => {
+  let sim: SimulatorHandle;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    sim = await startSimulator(defaultWorld(), { clock: { scale: 600 } });
+    env = {
+      MONGODB_ATLAS_BASE_URL: sim.baseUrl,
+      MONGODB_ATLAS_PUBLIC_API_KEY: ADMIN_KEY.publicKey,
+      MONGODB_ATLAS_PRIVATE_API_KEY: ADMIN_KEY.privateKey,
+    };
+  });
+  afterAll(async () => sim?.stop());
+
+  it('refuses a destructive restore without a terminal to confirm on, and changes nothing', async () => {
+    const { code, stderr } = await cli(['run', '--plan', 'nightly-staging'], env);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--yes/);
+    expect(sim.jobs()).toEqual([]);
+  }, 60_000);
+
+  it('a dry run shows the resolved restore and the checks, and creates nothing', async () => {
+    const { code, stdout, stderr } = await cli(['run', '--plan', 'nightly-staging', '--dry-run'], env);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain('nothing was created');
+    expect(stdout).toContain('"snapshotId"');
+    expect(stdout).toMatch(/not a protected cluster/);
+    expect(sim.jobs()).toEqual([]);
+  }, 60_000);
+
+  it('names a missing credential without showing any value', async () => {
+    const { code, stderr } = await cli(['run', '--plan', 'nightly-staging', '--yes'], { ...env, MONGODB_ATLAS_PRIVATE_API_KEY: '' });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/MONGODB_ATLAS_PRIVATE_API_KEY|private/i);
+    expect(stderr).not.toContain(ADMIN_KEY.publicKey);
+    expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
+  }, 60_000);
+
+  it('with --yes runs the restore to the end and prints the report', async () => {
+    // The shipped plan polls every 30 s at first; a copy polling every 5 s keeps this test short.
+    const plans = JSON.parse(readFileSync(join(ROOT, 'config/plans.json'), 'utf8'));
+    plans.plans.find((p: { name: string }) => p.name === 'nightly-staging').poll = { floorSeconds: 5, capSeconds: 30 };
+    const file = join(mkdtempSync(join(tmpdir(), 'plans-')), 'plans.json');
+    writeFileSync(file, JSON.stringify(plans));
+    const before = sim.cluster(STAGING, 'staging-cluster').dataVersion;
+    const { code, stdout, stderr } = await cli(['run', '--plan', 'nightly-staging', '--yes', '--plans', file], env);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain('Atlas Restore Succeeded');
+    expect(sim.jobs()).toHaveLength(1);
+    expect(sim.cluster(STAGING, 'staging-cluster').dataVersion).not.toBe(before);
+  }, 120_000);
+});

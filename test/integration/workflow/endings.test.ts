@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { handler as createRestore } from '../../../functions/createRestore/index.js';
+import { OUTCOME_STATES, TASK_STATES } from '../../../lib/workflow.js';
+import { PROD, STAGING, scheduled, useWorkflowHarness } from './helpers.js';
+
+/** Restores that do not succeed: each ends in its own Fail state with exactly one report. */
+
+const h = useWorkflowHarness();
+
+const reportsOf = (channel: string) => h.world.sent.filter((s) => s.channel === channel);
+
+function oneReport(outcome: string) {
+  expect(reportsOf('sns')).toHaveLength(1);
+  expect(reportsOf('eventBridge')).toHaveLength(1);
+  const report = reportsOf('sns')[0]!.report!;
+  expect(report.outcome).toBe(outcome);
+  return report;
+}
+
+describe('restores that end badly', () => {
+  it('a job Atlas fails: RestoreFailed, the target keeps its data', async () => {
+    const before = h.sim.cluster(STAGING, 'staging-cluster').dataVersion;
+    h.sim.scriptOutcome({ cluster: 'prod-cluster', kind: 'cloud', outcome: 'fail', times: 1 });
+    const result = await h.run(scheduled('cloud-refresh'), 'fail-1');
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe(OUTCOME_STATES.FAILED.state);
+    expect(h.sim.cluster(STAGING, 'staging-cluster').dataVersion).toBe(before);
+    oneReport('FAILED');
+  });
+
+  it('a job Atlas cancels on its own: RestoreCancelled', async () => {
+    h.sim.scriptOutcome({ cluster: 'prod-cluster', kind: 'cloud', outcome: 'kill', times: 1 });
+    const result = await h.run(scheduled('cloud-refresh'), 'kill-1');
+    expect(result.error).toBe(OUTCOME_STATES.CANCELLED.state);
+    oneReport('CANCELLED');
+  });
+
+  it('a download Atlas expires: RestoreExpired', async () => {
+    h.sim.scriptOutcome({ cluster: 'prod-cluster', kind: 'cloud.download', outcome: 'expire', times: 1 });
+    const result = await h.run({ planName: 'cloud-download', trigger: { type: 'http' } }, 'expire-1');
+    expect(result.error).toBe(OUTCOME_STATES.EXPIRED.state);
+    oneReport('EXPIRED');
+  });
+
+  it('a job that never ends: at the deadline the job is cancelled in Atlas and the run reports TIMED_OUT', async () => {
+    h.sim.scriptOutcome({ cluster: 'prod-cluster', kind: 'cloud', outcome: 'hang', times: 1 });
+    const startedAt = h.sim.clock.now();
+    const result = await h.run({ planName: 'short-deadline', trigger: { type: 'manual' } }, 'deadline-1');
+    expect(result.error, JSON.stringify(h.world.sent.map((s) => s.report?.reason))).toBe(OUTCOME_STATES.TIMED_OUT.state);
+    const cancels = h.sim.requests().filter((r) => r.operation === 'cancelBackupRestoreJob');
+    expect(cancels).toHaveLength(1);
+    expect(cancels[0]!.status).toBe(204);
+    // The deadline (5 min) was noticed on time: no wait ran past it by more than a poll's length.
+    expect(cancels[0]!.time - startedAt).toBeGreaterThanOrEqual(5 * 60_000);
+    expect(cancels[0]!.time - startedAt).toBeLessThan(6 * 60_000);
+    const job = h.sim.jobs({ family: 'cloud' }).find((j) => j.id === cancels[0]!.path.split('/').pop());
+    expect(job?.phase).toBe('cancelled');
+    const report = oneReport('TIMED_OUT');
+    expect(report.reason).toMatch(/deadline/);
+  });
+
+  it('transient Atlas faults on every poll are retried to success, by the client and then by Step Functions', async () => {
+    // Ten 503s in a row outlast the client's own five attempts once: the state machine's Retry takes over.
+    h.sim.setFaults({ rules: [{ match: 'getBackupRestoreJob', script: Array.from({ length: 10 }, () => ({ status: 503 })) }] });
+    const result = await h.run(scheduled('cloud-refresh'), 'faults-1');
+    expect(result.status, result.cause).toBe('SUCCEEDED');
+    const retried = result.events.filter((e) => e.type === 'StateRetried').map((e) => (e as { state: { name: string } }).state.name);
+    expect(retried).toContain(TASK_STATES.poll);
+    expect(h.sim.requests().filter((r) => r.operation === 'getBackupRestoreJob' && r.status === 503)).toHaveLength(10);
+    oneReport('SUCCEEDED');
+  });
+});
+
+describe('guards', () => {
+  it('refuses a protected target before any Atlas call, and reports REFUSED', async () => {
+    h.sim.clearRequests();
+    const request = {
+      kind: 'cloud',
+      deliveryType: 'automated',
+      source: { groupId: STAGING, clusterName: 'staging-cluster' },
+      snapshotId: '65f1b0000000000000000999',
+      target: { groupId: PROD, clusterName: 'prod-cluster' },
+    };
+    const result = await h.run({ request, trigger: { type: 'http' } }, 'protected-1');
+    expect(result.error).toBe(OUTCOME_STATES.REFUSED.state);
+    expect(h.sim.requests()).toEqual([]);
+    const report = oneReport('REFUSED');
+    expect(report.reason).toMatch(/protected target/);
+    expect(report.target).toContain('prod-cluster');
+  });
+
+  it('refuses a second restore onto a busy target, and the first keeps its job', async () => {
+    // The first restore's create step runs (its job is in flight, its lock held); then a second starts.
+    const first = (await createRestore({ input: { planName: 'flex-refresh', trigger: { type: 'manual' } }, restoreId: 'busy-first' })) as {
+      restore: { job: { jobId: string } };
+    };
+    const second = await h.run({ planName: 'flex-refresh', trigger: { type: 'http' } }, 'busy-second');
+    expect(second.error).toBe(OUTCOME_STATES.REFUSED.state);
+    const report = oneReport('REFUSED');
+    expect(report.reason).toContain('busy-first');
+    expect(h.sim.jobs({ family: 'flex' }).filter((j) => j.phase === 'queued' || j.phase === 'running').map((j) => j.id)).toEqual([
+      first.restore.job.jobId,
+    ]);
+  });
+
+  it('a retried create adopts the job its lost answer created: Atlas holds exactly one job', async () => {
+    h.sim.clearRequests();
+    const before = h.sim.jobs({ family: 'cloud' }).length;
+    h.sim.setFaults({ rules: [{ match: 'createBackupRestoreJob', script: ['lostAnswer'] }] });
+    const result = await h.run(scheduled('cloud-refresh'), 'lost-answer-1');
+    expect(result.status, result.cause).toBe('SUCCEEDED');
+    expect(h.sim.jobs({ family: 'cloud' }).length).toBe(before + 1);
+    expect(h.sim.requests().filter((r) => r.operation === 'createBackupRestoreJob')).toHaveLength(1);
+    const report = oneReport('SUCCEEDED');
+    expect(report.adopted).toBe(true);
+  });
+
+  it('a dry run resolves the plan, checks it, and creates nothing', async () => {
+    h.sim.clearRequests();
+    const result = await h.run({ ...scheduled('cloud-refresh'), dryRun: true }, 'dry-1');
+    expect(result.status).toBe('SUCCEEDED');
+    const output = result.output as { dryRun: boolean; summary: string; checks: string[]; request: { snapshotId: string } };
+    expect(output.dryRun).toBe(true);
+    expect(output.summary).toContain('staging-cluster');
+    expect(output.checks.join('\n')).toMatch(/protected/);
+    expect(h.sim.requests().filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(h.world.sent).toEqual([]);
+  });
+});

@@ -1,0 +1,96 @@
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import type { PlanInput, PlansConfig } from '../../../functions/core/plans/schema.js';
+import { PlansConfig as PlansConfigSchema } from '../../../functions/core/plans/schema.js';
+import { synthesizeWorkflowDefinition } from '../../../lib/workflow-definition.js';
+import { runLocalRestore } from '../../../local/runner/localRestore.js';
+import { useSimulatorWorld, type LocalWorld } from '../../../local/runner/localWorld.js';
+import { startSimulator, type SimulatorHandle } from '../../../local/simulator/index.js';
+import { ADMIN_KEY, PROD, STAGING, defaultWorld } from '../atlas/helpers.js';
+
+/**
+ * The workflow as AWS runs it, on this machine: the definition CDK synthesises, run by
+ * aws-local-stepfunctions, the real handlers behind its Task states, the simulator as Atlas (manual
+ * clock: each Wait moves it on), in-process locks, and recorded notifications plus a real webhook.
+ */
+
+export { PROD, STAGING };
+
+const plan = (p: PlanInput): PlanInput => p;
+
+export const TEST_PLANS: PlansConfig = PlansConfigSchema.parse({
+  protectedTargets: [{ groupId: PROD, clusters: ['prod-*'] }],
+  plans: [
+    plan({
+      name: 'cloud-refresh',
+      source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' },
+      restore: { type: 'snapshot', snapshot: { by: 'latest' }, target: { groupId: STAGING, clusterName: 'staging-cluster' } },
+      deadlineMinutes: 120,
+      notify: { sns: true, eventBridge: true, webhook: { format: 'slack', secretName: 'hook' } },
+      triggers: { http: true, schedule: { cron: 'cron(0 3 * * ? *)', timeZone: 'UTC' } },
+    }),
+    plan({
+      name: 'cloud-pit',
+      source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' },
+      restore: { type: 'pointInTime', pointInTime: { minutesBeforeTrigger: 90 }, target: { groupId: PROD, clusterName: 'recovery-cluster' } },
+      triggers: { http: true, alarms: ['corruption'] },
+    }),
+    plan({
+      name: 'cloud-download',
+      source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' },
+      restore: { type: 'download', snapshot: { by: 'latest' } },
+    }),
+    plan({
+      name: 'flex-refresh',
+      source: { kind: 'flex', groupId: STAGING, clusterName: 'flex-dev' },
+      restore: { type: 'snapshot', target: { groupId: STAGING, clusterName: 'flex-target' } },
+    }),
+    plan({
+      name: 'tenant-refresh',
+      source: { kind: 'tenant', groupId: STAGING, clusterName: 'm2-legacy' },
+      restore: { type: 'snapshot', target: { groupId: STAGING, clusterName: 'm2-target' } },
+    }),
+    plan({
+      name: 'legacy-sharded',
+      source: { kind: 'legacy', groupId: PROD, clusterName: 'legacy-sharded' },
+      restore: { type: 'snapshot', target: { groupId: STAGING, clusterName: 'staging-sharded-2' } },
+      deadlineMinutes: 240,
+    }),
+    plan({
+      name: 'short-deadline',
+      source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' },
+      restore: { type: 'snapshot', target: { groupId: STAGING, clusterName: 'staging-cluster' } },
+      deadlineMinutes: 5,
+    }),
+  ],
+});
+
+export interface WorkflowHarness {
+  sim: SimulatorHandle;
+  world: LocalWorld;
+  run(input: object, restoreId: string): ReturnType<typeof runLocalRestore>;
+}
+
+/** One simulator and one synthesised definition per test file; a fresh world per test. */
+export function useWorkflowHarness(): WorkflowHarness {
+  let definition: object;
+  const harness = {} as WorkflowHarness;
+  beforeAll(async () => {
+    definition = synthesizeWorkflowDefinition({ plansConfig: TEST_PLANS });
+  }, 60_000);
+  beforeAll(async () => {
+    harness.sim = await startSimulator(defaultWorld(), { clock: 'manual', seed: 7 });
+    harness.world = await useSimulatorWorld({ simulator: harness.sim, credentials: ADMIN_KEY, plans: TEST_PLANS });
+    harness.run = (input, restoreId) => runLocalRestore({ definition, input, restoreId, clock: harness.sim.clock });
+  });
+  afterEach(() => {
+    harness.world.sent.length = 0;
+    harness.sim.setFaults({ rules: [] });
+  });
+  afterAll(async () => {
+    await harness.world?.close();
+    await harness.sim?.stop();
+  });
+  return harness;
+}
+
+export const scheduled = (planName: string, time?: string) => ({ planName, trigger: { type: 'schedule', ...(time ? { time } : {}) } });
