@@ -1,3 +1,4 @@
+import { sharedReads } from '../atlas/sharedReads.js';
 import { AtlasCreateOutcomeUnknownError, RestoreRefusedError } from '../errors.js';
 import { describeCluster } from '../plans/guards.js';
 import { AD_HOC_PLAN, METRIC } from '../observability.js';
@@ -57,7 +58,8 @@ export async function createRestoreStep(payload: CreatePayload, deps: StepDeps):
   const deadlineMinutes = run.plan?.deadlineMinutes ?? AD_HOC_DEFAULTS.deadlineMinutes;
   const deadlineAt = new Date(now.getTime() + deadlineMinutes * 60_000);
 
-  const atlas = await deps.atlas();
+  // Adopting and the busy-target check read the same job list: one call answers both (see sharedReads).
+  const atlas = sharedReads(await deps.atlas());
   const resolved = await resolveRun(run, input, kind, atlas, now);
   const target = restoreTarget(resolved.request);
 

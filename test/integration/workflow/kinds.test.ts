@@ -21,8 +21,15 @@ describe('restores reach SUCCEEDED for every kind', () => {
       .snapshots.filter((s) => s.status === 'completed')
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0]!;
     const prodBefore = h.sim.cluster(PROD, 'prod-cluster').dataVersion;
+    h.sim.clearRequests();
     const result = await h.run(scheduled('cloud-refresh'), 'refresh-1');
     expect(result.status, result.cause).toBe('SUCCEEDED');
+    // Adopt and busy-target checks share one look at the source's jobs; then exactly one create.
+    const calls = h.sim.requests();
+    const created = calls.findIndex((c) => c.method === 'POST' && c.path.endsWith('/restoreJobs'));
+    const listsBefore = calls.slice(0, created).filter((c) => c.method === 'GET' && c.path.endsWith('/backup/restoreJobs'));
+    expect(listsBefore).toHaveLength(1);
+    expect(calls.filter((c) => c.method === 'POST')).toHaveLength(1);
     expect(h.sim.cluster(STAGING, 'staging-cluster').dataVersion).toBe(latest.dataVersion);
     expect(h.sim.cluster(PROD, 'prod-cluster').dataVersion).toBe(prodBefore);
     const sns = notified('SUCCEEDED');
