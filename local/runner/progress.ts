@@ -31,6 +31,8 @@ export function formatDuration(seconds: number): string {
 }
 
 const paint = (on: boolean, code: number, text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
+/** After one of these there is no next poll: the workflow goes on to notify. */
+const ENDED = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'EXPIRED']);
 
 export function createProgressPrinter(options: ProgressOptions): (event: EventLog) => void {
   const startedAt = options.now();
@@ -66,12 +68,16 @@ export function createProgressPrinter(options: ProgressOptions): (event: EventLo
       }
       case 'PollRestore': {
         const state = out.status?.state ?? '?';
-        const stateText = state === 'SUCCEEDED' ? paint(color, 32, state) : ['FAILED', 'CANCELLED', 'EXPIRED'].includes(state) ? paint(color, 31, state) : state;
+        const stateText = state === 'SUCCEEDED' ? paint(color, 32, state) : ENDED.has(state) ? paint(color, 31, state) : state;
         const elapsed = out.restore?.startedAt ? (options.now() - Date.parse(out.restore.startedAt)) / 1000 : undefined;
         line(
           `${paint(color, 36, 'poll')} #${out.poll?.count ?? '?'}  ${stateText} (Atlas: ${out.status?.atlasStatus ?? '?'})` +
             (elapsed !== undefined ? `  elapsed ${formatDuration(elapsed)}` : '') +
-            (out.poll?.deadlinePassed ? paint(color, 31, '  deadline passed') : `  next poll in ${formatDuration(out.poll?.waitSeconds ?? 0)}`),
+            (out.poll?.deadlinePassed
+              ? paint(color, 31, '  deadline passed')
+              : ENDED.has(state)
+                ? ''
+                : `  next poll in ${formatDuration(out.poll?.waitSeconds ?? 0)}`),
         );
         return;
       }
