@@ -35,6 +35,7 @@ export function buildRestoreApp(options: RestoreAppOptions = {}): { app: App; st
     alarmEmail: optionalString(app, 'alarmEmail'),
     egress: egressOptionsFromContext((key) => app.node.tryGetContext(key)),
     opsTopicArn: opsTopicArn(app),
+    webhookSecretKmsKeyArn: webhookSecretKmsKeyArn(app),
   });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
   return { app, stack };
@@ -55,6 +56,20 @@ function opsTopicArn(app: App): string | undefined {
   const arn = optionalString(app, 'opsTopicArn');
   if (arn !== undefined && !TOPIC_ARN.test(arn)) {
     throw new Error(`Context value "opsTopicArn" must be an SNS topic ARN such as arn:aws:sns:eu-west-1:123456789012:ops-alarms; got "${arn}"`);
+  }
+  return arn;
+}
+
+/** A key ARN, not an alias: IAM matches kms:Decrypt against the key, so an alias ARN would grant nothing. */
+const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
+
+/** The customer managed key of the webhook secrets; checked here because a wrong one only shows when a webhook fails. */
+function webhookSecretKmsKeyArn(app: App): string | undefined {
+  const arn = optionalString(app, 'webhookSecretKmsKeyArn');
+  if (arn !== undefined && !KEY_ARN.test(arn)) {
+    throw new Error(
+      `Context value "webhookSecretKmsKeyArn" must be a KMS key ARN (not an alias) such as arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab; got "${arn}"`,
+    );
   }
   return arn;
 }

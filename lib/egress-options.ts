@@ -4,9 +4,12 @@
  *   (nothing)                                   off: Lambda's own, changing addresses (no VPC, no cost)
  *   -c egress=nat [-c natGateways=1|2]          a new VPC whose NAT gateways have Elastic IPs
  *   -c vpcId=vpc-... -c subnetIds=subnet-a,...  your VPC: your private subnets, your NAT's addresses
+ *      [-c egressIps=203.0.113.10,...]          ...which the stack then outputs (it cannot look them up)
  *
  * Every message names the context key, because the person reading it typed that key.
  */
+
+import { parseAccessListEntry, type AccessListEntry } from './access-list.js';
 
 /** The stack is environment-agnostic, so CDK gives a new VPC two Availability Zones. */
 export const EGRESS_AZS = 2;
@@ -14,9 +17,16 @@ export const EGRESS_AZS = 2;
 export type EgressOptions =
   | { mode: 'off' }
   | { mode: 'nat'; natGateways: number }
-  | { mode: 'existing'; vpcId: string; subnetIds: string[]; availabilityZones?: string[] };
+  | {
+      mode: 'existing';
+      vpcId: string;
+      subnetIds: string[];
+      availabilityZones?: string[];
+      /** Your NAT's public addresses, when you told the stack: it outputs them for the access list. */
+      egressIps?: AccessListEntry[];
+    };
 
-export const EGRESS_CONTEXT_KEYS = ['egress', 'natGateways', 'vpcId', 'subnetIds', 'availabilityZones'] as const;
+export const EGRESS_CONTEXT_KEYS = ['egress', 'natGateways', 'vpcId', 'subnetIds', 'availabilityZones', 'egressIps'] as const;
 type EgressContextKey = (typeof EGRESS_CONTEXT_KEYS)[number];
 
 const VPC_ID = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
@@ -34,6 +44,7 @@ export function egressOptionsFromContext(read: (key: EgressContextKey) => unknow
   const vpcId = given('vpcId');
   const subnetIds = given('subnetIds');
   const availabilityZones = given('availabilityZones');
+  const egressIps = given('egressIps');
 
   if (egress !== undefined && egress !== 'nat' && egress !== 'off' && egress !== 'vpc') {
     throw new EgressContextError('egress', `must be "nat" (new VPC with NAT gateways), "vpc" (your VPC: also give vpcId and subnetIds) or "off"; got ${show(egress)}`);
@@ -42,12 +53,14 @@ export function egressOptionsFromContext(read: (key: EgressContextKey) => unknow
     for (const key of ['vpcId', 'subnetIds', 'availabilityZones'] as const) {
       if (given(key) !== undefined) throw new EgressContextError(key, 'does not apply with egress=nat (the stack creates the VPC); use one or the other');
     }
+    if (egressIps !== undefined) throw new EgressContextError('egressIps', 'does not apply with egress=nat: the stack outputs its own Elastic IPs (AtlasEgressIps)');
     return { mode: 'nat', natGateways: natGatewayCount(natGateways) };
   }
   if (natGateways !== undefined) throw new EgressContextError('natGateways', 'only applies with egress=nat');
 
   if (vpcId === undefined && subnetIds === undefined && availabilityZones === undefined) {
     if (egress === 'vpc') throw new EgressContextError('vpcId', 'is required with egress=vpc (and subnetIds)');
+    if (egressIps !== undefined) throw new EgressContextError('egressIps', 'only applies with your own VPC (vpcId and subnetIds): the public IPs of its NAT gateways');
     return { mode: 'off' };
   }
   if (egress === 'off') throw new EgressContextError('egress', 'is "off" but vpcId/subnetIds are set; drop one or the other');
@@ -59,7 +72,8 @@ export function egressOptionsFromContext(read: (key: EgressContextKey) => unknow
     if (!SUBNET_ID.test(id)) throw new EgressContextError('subnetIds', `must be subnet ids such as subnet-0abc12345def67890; got ${show(id)}`);
   }
   if (new Set(subnets).size !== subnets.length) throw new EgressContextError('subnetIds', 'lists a subnet twice');
-  if (availabilityZones === undefined) return { mode: 'existing', vpcId, subnetIds: subnets };
+  const existing = { mode: 'existing' as const, vpcId, subnetIds: subnets, ...(egressIps === undefined ? {} : { egressIps: accessListEntries(egressIps) }) };
+  if (availabilityZones === undefined) return existing;
   const azs = list('availabilityZones', availabilityZones);
   for (const az of azs) {
     if (!AZ_NAME.test(az)) throw new EgressContextError('availabilityZones', `must be zone names such as eu-west-1a; got ${show(az)}`);
@@ -67,7 +81,18 @@ export function egressOptionsFromContext(read: (key: EgressContextKey) => unknow
   if (azs.length !== subnets.length) {
     throw new EgressContextError('availabilityZones', `must name one zone per subnet, in the same order (${subnets.length} subnets, ${azs.length} zones)`);
   }
-  return { mode: 'existing', vpcId, subnetIds: subnets, availabilityZones: azs };
+  return { ...existing, availabilityZones: azs };
+}
+
+/** egressIps: what Atlas will see the calls come from, so public IPv4 only. */
+function accessListEntries(value: unknown): AccessListEntry[] {
+  const entries = list('egressIps', value).map((text) => {
+    const entry = parseAccessListEntry(text);
+    if ('problem' in entry) throw new EgressContextError('egressIps', entry.problem);
+    return entry;
+  });
+  if (new Set(entries.map((e) => e.value)).size !== entries.length) throw new EgressContextError('egressIps', 'lists an address twice');
+  return entries;
 }
 
 export class EgressContextError extends Error {

@@ -1,6 +1,7 @@
 import { Annotations, CfnOutput, Fn, Stack, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
+import { API_KEY_ACCESS_LIST_CREATE, apiKeyAccessListCommand } from './access-list.js';
 import type { EgressOptions } from './egress-options.js';
 import type { RestoreLogging } from './logging.js';
 
@@ -96,18 +97,39 @@ export class AtlasEgress extends Construct implements FunctionNetwork {
     const stack = Stack.of(this);
     if (options.mode === 'nat') {
       const ips = Fn.join(',', this.elasticIps.map((e) => e.attrPublicIp));
-      new CfnOutput(stack, 'AtlasEgressIps', {
-        value: ips,
-        description: 'Every Atlas Admin API call leaves from one of these addresses: add them to the API key or service account access list',
+      this.accessListOutputs(ips, Fn.join('', [API_KEY_ACCESS_LIST_CREATE, '--ip ', ips]));
+    } else if (options.egressIps) {
+      // The user's NAT: the stack cannot look its addresses up (no lookups at synth), so it repeats what it was told.
+      this.accessListOutputs(options.egressIps.map((e) => e.value).join(','), apiKeyAccessListCommand(options.egressIps));
+    } else {
+      const findIps = `aws ec2 describe-nat-gateways --filter Name=vpc-id,Values=${options.vpcId} --query "NatGateways[].NatGatewayAddresses[].PublicIp" --output text`;
+      new CfnOutput(stack, 'AtlasAccessListNextStep', {
+        value: `Add the public IPs of the NAT gateways of ${options.vpcId} to the Atlas API access list yourself (find them with: ${findIps}), or redeploy with -c egressIps=<ip>,<ip> to get AtlasEgressIps and AtlasAccessListCommand`,
+        description: 'Your VPC, your NAT: the stack does not know the addresses Atlas will see (docs/operations.md, "Atlas API access lists")',
       });
-      new CfnOutput(stack, 'AtlasAccessListCommand', {
-        value: Fn.join('', ['atlas organizations apiKeys accessLists create --orgId <ORG_ID> --apiKey <API_KEY_ID> --ip ', ips]),
-        description: 'Atlas CLI command that adds the egress addresses to an API key access list (service accounts: see docs/operations.md)',
-      });
+      Annotations.of(this).addWarningV2(
+        'atlas-restore:egressIps',
+        `Egress goes through your own NAT in ${options.vpcId}, whose public IPs the stack cannot know: it outputs no AtlasEgressIps. ` +
+          'Add those IPs to the Atlas API access list of the key or service account yourself (output AtlasAccessListNextStep says how), ' +
+          'or pass -c egressIps=203.0.113.10,203.0.113.11 to have the stack output them with the Atlas CLI command.',
+      );
     }
     new CfnOutput(stack, 'AtlasFunctionsSecurityGroupId', {
       value: this.securityGroup.securityGroupId,
       description: 'Security group of the functions that call Atlas (HTTPS out only)',
+    });
+  }
+
+  /** The same two outputs whoever owns the NAT, so scripts read one OutputKey in every mode. */
+  private accessListOutputs(ips: string, command: string): void {
+    const stack = Stack.of(this);
+    new CfnOutput(stack, 'AtlasEgressIps', {
+      value: ips,
+      description: 'Every Atlas Admin API call leaves from one of these addresses: add them to the API key or service account access list',
+    });
+    new CfnOutput(stack, 'AtlasAccessListCommand', {
+      value: command,
+      description: 'Atlas CLI command that adds the egress addresses to an API key access list (service accounts: see docs/operations.md)',
     });
   }
 }

@@ -1,4 +1,4 @@
-import { Arn, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -17,6 +17,11 @@ export interface RestoreNotificationsProps {
   plans: PlansConfig;
   /** Subscribes this address to the topic (restore outcomes and the stack's alarms). */
   alarmEmail?: string;
+  /**
+   * The customer managed KMS key the webhook URL secrets are encrypted with (context
+   * webhookSecretKmsKeyArn). Without it notify can only read secrets under aws/secretsmanager.
+   */
+  webhookSecretKmsKeyArn?: string;
 }
 
 /**
@@ -31,6 +36,8 @@ export class RestoreNotifications extends Construct {
   readonly webhookSecrets: secretsmanager.ISecret[];
   /** Undelivered email notifications (only with an alarm email). */
   readonly emailDeadLetterQueue?: sqs.Queue;
+  private readonly webhookSecretNames: string[];
+  private readonly webhookSecretKmsKeyArn?: string;
 
   constructor(scope: Construct, id: string, props: RestoreNotificationsProps) {
     super(scope, id);
@@ -68,9 +75,15 @@ export class RestoreNotifications extends Construct {
       );
     }
     this.eventBus = events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
-    this.webhookSecrets = webhookSecretNames(props.plans).map((name, i) =>
-      secretsmanager.Secret.fromSecretNameV2(this, `WebhookSecret${i}`, name),
-    );
+    this.webhookSecretNames = webhookSecretNames(props.plans);
+    this.webhookSecrets = this.webhookSecretNames.map((name, i) => secretsmanager.Secret.fromSecretNameV2(this, `WebhookSecret${i}`, name));
+    this.webhookSecretKmsKeyArn = props.webhookSecretKmsKeyArn;
+    if (props.webhookSecretKmsKeyArn && !this.webhookSecretNames.length) {
+      Annotations.of(this).addWarningV2(
+        'atlas-restore:webhookSecretKmsKeyArn',
+        'Context value "webhookSecretKmsKeyArn" is set but no plan names a webhook (notify.webhook.secretName): nothing is granted on that key.',
+      );
+    }
   }
 
   /** Everything notify needs, and nothing else: publish, put events on the default bus, read webhook URLs. */
@@ -87,9 +100,36 @@ export class RestoreNotifications extends Construct {
     );
     fn.addEnvironment(ENV.eventBusName, this.eventBus.eventBusName);
     for (const secret of this.webhookSecrets) secret.grantRead(fn);
+    this.grantWebhookSecretKey(fn);
     Validations.of(fn.role ?? fn).acknowledge({
       id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       reason: 'Publishing to the KMS-encrypted topic needs kms:GenerateDataKey* (data key variants); the grant is on the topic key only.',
     });
+  }
+
+  /**
+   * A secret under a customer managed key is unreadable without kms:Decrypt on that key. Only
+   * through Secrets Manager in this region (kms:ViaService) and only for the webhook secrets
+   * (Secrets Manager puts the secret's ARN in the encryption context), so the grant cannot be used
+   * to decrypt anything else the key protects.
+   */
+  private grantWebhookSecretKey(fn: lambda.Function): void {
+    if (!this.webhookSecretKmsKeyArn || !this.webhookSecretNames.length) return;
+    const stack = Stack.of(this);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [this.webhookSecretKmsKeyArn],
+        conditions: {
+          StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.${stack.urlSuffix}` },
+          StringLike: {
+            'kms:EncryptionContext:SecretARN': this.webhookSecretNames.map((name) =>
+              // Secrets Manager appends six random characters to a secret's name in its ARN.
+              Arn.format({ service: 'secretsmanager', resource: 'secret', resourceName: `${name}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, stack),
+            ),
+          },
+        },
+      }),
+    );
   }
 }

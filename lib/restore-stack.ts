@@ -25,6 +25,8 @@ export interface RestoreStackProps extends StackProps {
   egress?: EgressOptions;
   /** Send the orchestrator's own alarms here instead of the notifications topic. */
   opsTopicArn?: string;
+  /** The customer managed KMS key of the webhook URL secrets, if not aws/secretsmanager. */
+  webhookSecretKmsKeyArn?: string;
 }
 
 /**
@@ -62,7 +64,11 @@ export class RestoreStack extends Stack {
     // create takes the lock, notify releases it at the end, submit reads it to refuse a busy target early.
     this.locks.grantLocking(fns.createRestore, fns.notifyRestore, fns.submitRestore);
 
-    this.notifications = new RestoreNotifications(this, 'Notifications', { plans: props.plans, alarmEmail: props.alarmEmail });
+    this.notifications = new RestoreNotifications(this, 'Notifications', {
+      plans: props.plans,
+      alarmEmail: props.alarmEmail,
+      webhookSecretKmsKeyArn: props.webhookSecretKmsKeyArn,
+    });
     this.notifications.grantNotify(fns.notifyRestore);
 
     this.workflow = new RestoreWorkflow(this, 'Workflow', { functions: fns, logging: this.logging });

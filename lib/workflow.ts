@@ -90,6 +90,36 @@ const AMBIGUOUS_CREATE_RETRY: sfn.RetryProps = {
   jitterStrategy: sfn.JitterType.FULL,
 };
 
+/**
+ * What Lambda itself answers when it could not run notify this time: throttled, or a service
+ * error. The invoke never reached the handler (or its answer was lost), so trying again is the fix.
+ */
+export const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.ClientExecutionTimeoutException',
+  'Lambda.TooManyRequestsException',
+] as const;
+
+/**
+ * Notify is the only place a restore's outcome is reported and it has no catch, so a blip there
+ * (no channel took the report, Lambda throttled or failing, the function timing out on a hung
+ * channel) would lose the report and fail the execution. Retrying is safe: notify builds the same
+ * report with the same reportId for the same input, releases the lock idempotently and counts the
+ * outcome only once a report went out; a channel that did take an earlier try may see it twice,
+ * which consumers drop by reportId. Bounded (four more tries, at most 2.5 minutes of backoff) so a
+ * channel that is really down still ends the execution, in a failure the ExecutionsFailed and
+ * NotifyErrors alarms catch.
+ */
+const NOTIFY_RETRY: sfn.RetryProps = {
+  errors: [ERROR_NAMES.notificationUndeliverable, ...LAMBDA_SERVICE_ERRORS, 'Sandbox.Timedout'],
+  interval: Duration.seconds(10),
+  backoffRate: 2,
+  maxAttempts: 4,
+  jitterStrategy: sfn.JitterType.FULL,
+};
+
 /** Every caught error lands here, next to the state it interrupted, for notify to report. */
 const CATCH_INTO_ERROR: sfn.CatchProps = { errors: [sfn.Errors.ALL], resultPath: '$.error' };
 
@@ -117,7 +147,10 @@ export class RestoreWorkflow extends Construct {
         'failed.$': '$.Payload.failed',
       },
       resultPath: '$.notification',
+      // NOTIFY_RETRY covers the Lambda service errors itself: CDK's default retry for them would come first and shadow it.
+      retryOnServiceExceptions: false,
     });
+    notify.addRetry(NOTIFY_RETRY);
     notify.next(this.outcomeChoice());
 
     const cancel = new tasks.LambdaInvoke(this, TASK_STATES.cancel, {

@@ -152,10 +152,46 @@ describe('an existing VPC (vpcId + subnetIds)', () => {
     expect(Annotations.fromStack(s.stack).findWarning('*', Match.stringLikeRegexp('routeTableId'))).toEqual([]);
   });
 
+  it('without egressIps: outputs how to find and add the NAT addresses, and warns at synth, naming egressIps', () => {
+    const outputs = s.template.findOutputs('*');
+    expect(Object.keys(outputs)).not.toContain('AtlasAccessListCommand');
+    const nextStep = outputs.AtlasAccessListNextStep?.Value as string;
+    expect(nextStep).toContain(`aws ec2 describe-nat-gateways --filter Name=vpc-id,Values=${VPC_ID}`);
+    expect(nextStep).toContain('-c egressIps=');
+    Annotations.fromStack(s.stack).hasWarning('/AtlasRestore/AtlasEgress', Match.stringLikeRegexp(`own NAT in ${VPC_ID}.*no AtlasEgressIps.*-c egressIps=`));
+  });
+
   it('accepts explicit availability zones and a JSON list from cdk.json', () => {
     const withZones = synthesize({ context: { vpcId: VPC_ID, subnetIds: SUBNETS, availabilityZones: 'eu-west-1a, eu-west-1b' } });
     expect(fnProps(withZones, 'pollRestore').VpcConfig.SubnetIds).toEqual(SUBNETS);
     expect(withZones.stack.egress!.vpc.availabilityZones).toEqual(['eu-west-1a', 'eu-west-1b']);
+  });
+});
+
+describe('an existing VPC with egressIps (your NAT\'s public addresses)', () => {
+  let s: Synthesized;
+  beforeAll(() => {
+    s = synthesize({ context: { egress: 'vpc', vpcId: VPC_ID, subnetIds: SUBNETS.join(','), egressIps: '203.0.113.10, 203.0.113.11' } });
+  });
+
+  it('outputs them as AtlasEgressIps and in the access-list command, exactly as in the new-VPC mode', () => {
+    const outputs = s.template.findOutputs('*');
+    expect(outputs.AtlasEgressIps?.Value).toBe('203.0.113.10,203.0.113.11');
+    expect(outputs.AtlasAccessListCommand?.Value).toBe(
+      'atlas organizations apiKeys accessLists create --orgId <ORG_ID> --apiKey <API_KEY_ID> --ip 203.0.113.10,203.0.113.11',
+    );
+    expect(Object.keys(outputs)).not.toContain('AtlasAccessListNextStep');
+    expect(Annotations.fromStack(s.stack).findWarning('*', Match.stringLikeRegexp('egressIps'))).toEqual([]);
+  });
+
+  it('gives CIDR blocks their own command (the Atlas CLI refuses --ip and --cidr together)', () => {
+    const mixed = synthesize({ context: { vpcId: VPC_ID, subnetIds: SUBNETS, egressIps: ['203.0.113.10', '198.51.100.0/28'] } });
+    const outputs = mixed.template.findOutputs('*');
+    expect(outputs.AtlasEgressIps?.Value).toBe('203.0.113.10,198.51.100.0/28');
+    expect(outputs.AtlasAccessListCommand?.Value).toBe(
+      'atlas organizations apiKeys accessLists create --orgId <ORG_ID> --apiKey <API_KEY_ID> --ip 203.0.113.10 && ' +
+        'atlas organizations apiKeys accessLists create --orgId <ORG_ID> --apiKey <API_KEY_ID> --cidr 198.51.100.0/28',
+    );
   });
 });
 
@@ -169,6 +205,12 @@ describe('egress context validation', () => {
     expect(options({ egress: 'nat', natGateways: 1 })).toEqual({ mode: 'nat', natGateways: 1 });
     expect(options({ vpcId: VPC_ID, subnetIds: ` ${SUBNETS[0]} ` })).toEqual({ mode: 'existing', vpcId: VPC_ID, subnetIds: [SUBNETS[0]] });
     expect(options({ egress: 'vpc', vpcId: VPC_ID, subnetIds: SUBNETS })).toMatchObject({ mode: 'existing', subnetIds: SUBNETS });
+    expect(options({ vpcId: VPC_ID, subnetIds: SUBNETS, egressIps: '203.0.113.10,198.51.100.16/28' })).toMatchObject({
+      egressIps: [
+        { value: '203.0.113.10', kind: 'ip' },
+        { value: '198.51.100.16/28', kind: 'cidr' },
+      ],
+    });
   });
 
   it.each([
@@ -188,12 +230,31 @@ describe('egress context validation', () => {
     [{ vpcId: VPC_ID, subnetIds: ',' }, 'subnetIds'],
     [{ vpcId: VPC_ID, subnetIds: SUBNETS, availabilityZones: 'eu-west-1a' }, 'availabilityZones'],
     [{ vpcId: VPC_ID, subnetIds: SUBNETS, availabilityZones: 'west,east' }, 'availabilityZones'],
+    [{ egressIps: '203.0.113.10' }, 'egressIps'],
+    [{ egress: 'off', egressIps: '203.0.113.10' }, 'egressIps'],
+    [{ egress: 'nat', egressIps: '203.0.113.10' }, 'egressIps'],
+    [{ vpcId: VPC_ID, subnetIds: SUBNETS, egressIps: 'nat-gw-1' }, 'egressIps'],
+    [{ vpcId: VPC_ID, subnetIds: SUBNETS, egressIps: '203.0.113.256' }, 'egressIps'],
+    [{ vpcId: VPC_ID, subnetIds: SUBNETS, egressIps: '203.0.113.010' }, 'egressIps'],
+    [{ vpcId: VPC_ID, subnetIds: SUBNETS, egressIps: '2001:db8::1' }, 'egressIps'],
+    [{ vpcId: VPC_ID, subnetIds: SUBNETS, egressIps: '0.0.0.0/0' }, 'egressIps'],
+    [{ vpcId: VPC_ID, subnetIds: SUBNETS, egressIps: '203.0.113.10/24' }, 'egressIps'],
+    [{ vpcId: VPC_ID, subnetIds: SUBNETS, egressIps: '10.0.1.25' }, 'egressIps'],
+    [{ vpcId: VPC_ID, subnetIds: SUBNETS, egressIps: '203.0.113.10,203.0.113.10' }, 'egressIps'],
+    [{ vpcId: VPC_ID, subnetIds: SUBNETS, egressIps: ' , ' }, 'egressIps'],
   ])('refuses %j, naming "%s"', (context, key) => {
     expect(() => options(context)).toThrow(`Context value "${key}"`);
   });
 
   it('stops the synth itself with that message', () => {
     expect(() => synthesize({ context: { egress: 'nat', natGateways: '5' } })).toThrow(/Context value "natGateways" must be 1 or 2.*got "5"/);
+  });
+
+  it('says what is wrong with an egress IP, and what was probably meant', () => {
+    const existing = { vpcId: VPC_ID, subnetIds: SUBNETS };
+    expect(() => options({ ...existing, egressIps: '10.0.1.25' })).toThrow(/"egressIps" is a private address \(10\.0\.0\.0\/8\).*Elastic IP/);
+    expect(() => options({ ...existing, egressIps: '203.0.113.10/24' })).toThrow(/host bits set.*did you mean 203\.0\.113\.0\/24\?/);
+    expect(() => synthesize({ context: { ...existing, egressIps: 'nat-gw-1' } })).toThrow(/Context value "egressIps" must be IPv4 addresses or CIDR blocks.*"nat-gw-1"/);
   });
 });
 
@@ -202,6 +263,7 @@ describe('cdk-nag (AwsSolutions + Serverless) in every egress mode', () => {
     ['nat', { egress: 'nat' }],
     ['nat, one gateway', { egress: 'nat', natGateways: '1' }],
     ['existing VPC', { vpcId: VPC_ID, subnetIds: SUBNETS.join(',') }],
+    ['existing VPC with egressIps', { vpcId: VPC_ID, subnetIds: SUBNETS.join(','), egressIps: '203.0.113.10' }],
   ])('finds nothing unacknowledged (%s)', (_, context) => {
     expect(nagFindings(context)).toEqual([]);
   });

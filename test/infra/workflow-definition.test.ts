@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_NAMES, TRANSIENT_ERROR_NAMES } from '../../functions/core/errors.js';
 import { OUTCOMES } from '../../functions/core/workflow/contract.js';
 import { HANDLER_NAMES, type HandlerName } from '../../lib/functions.js';
-import { OUTCOME_STATES, TASK_STATES, WAIT_STATE, WORKFLOW_TIMEOUT } from '../../lib/workflow.js';
+import { LAMBDA_SERVICE_ERRORS, OUTCOME_STATES, TASK_STATES, WAIT_STATE, WORKFLOW_TIMEOUT } from '../../lib/workflow.js';
 import { fakeFunctionArn, resolveIntrinsics, synthesizeWorkflowDefinition } from '../../lib/workflow-definition.js';
 import { synthesize, type Synthesized } from './helpers.js';
 
@@ -12,7 +12,14 @@ interface State {
   Next?: string;
   Default?: string;
   Choices?: Record<string, unknown>[];
-  Retry?: { ErrorEquals: string[]; MaxAttempts?: number; JitterStrategy?: string; MaxDelaySeconds?: number }[];
+  Retry?: {
+    ErrorEquals: string[];
+    IntervalSeconds?: number;
+    BackoffRate?: number;
+    MaxAttempts?: number;
+    JitterStrategy?: string;
+    MaxDelaySeconds?: number;
+  }[];
   Catch?: { ErrorEquals: string[]; ResultPath?: string; Next: string }[];
   Parameters?: Record<string, unknown>;
   [key: string]: unknown;
@@ -128,6 +135,37 @@ describe('definition', () => {
       Default: WAIT_STATE,
     });
     expect(state('DryRunDone').Type).toBe('Succeed');
+  });
+
+  it('retries notify on an undeliverable report and on Lambda service errors, with bounded jittered backoff, in one Retry', () => {
+    const retries = state(TASK_STATES.notify).Retry!;
+    // One retrier: CDK's default one for Lambda service errors would come first and shadow this backoff.
+    expect(retries).toEqual([
+      {
+        ErrorEquals: [ERROR_NAMES.notificationUndeliverable, ...LAMBDA_SERVICE_ERRORS, 'Sandbox.Timedout'],
+        IntervalSeconds: 10,
+        BackoffRate: 2,
+        MaxAttempts: 4,
+        JitterStrategy: 'FULL',
+      },
+    ]);
+    // Bounded: at most 10 + 20 + 40 + 80 s of backoff, so a channel that is really down still fails the execution.
+    const { IntervalSeconds = 0, BackoffRate = 1, MaxAttempts = 0 } = retries[0]!;
+    const longestBackoff = Array.from({ length: MaxAttempts }, (_, i) => IntervalSeconds * BackoffRate ** i).reduce((a, b) => a + b, 0);
+    expect(longestBackoff).toBeLessThanOrEqual(5 * 60);
+    // No catch: after the last try the execution fails with the notify error itself, never a silent success.
+    expect(state(TASK_STATES.notify).Catch).toBeUndefined();
+    expect(state(TASK_STATES.notify).Next).toBe('RestoreOutcome');
+  });
+
+  it('deploys that Retry: the template\'s DefinitionString has it on NotifyRestore', () => {
+    const machine = Object.values(s.template.findResources('AWS::StepFunctions::StateMachine'))[0]!;
+    const byLogicalId = Object.fromEntries(HANDLER_NAMES.map((n) => [s.logicalId(s.stack.functions.byName(n)), n])) as Record<string, HandlerName>;
+    const deployed = JSON.parse(resolveIntrinsics(machine.Properties.DefinitionString, byLogicalId)) as Definition;
+    expect(deployed.States[TASK_STATES.notify]?.Retry?.[0]).toMatchObject({
+      ErrorEquals: expect.arrayContaining([ERROR_NAMES.notificationUndeliverable, 'Lambda.ServiceException', 'Lambda.TooManyRequestsException']),
+      MaxAttempts: 4,
+    });
   });
 
   it('keeps the notification under $.notification and ends in one state per outcome', () => {

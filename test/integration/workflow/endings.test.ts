@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { NotificationUndeliverableError } from '../../../functions/core/errors.js';
 import { handler as createRestore } from '../../../functions/createRestore/index.js';
+import { handler as notifyRestore } from '../../../functions/notifyRestore/index.js';
 import { OUTCOME_STATES, TASK_STATES } from '../../../lib/workflow.js';
 import { PROD, STAGING, scheduled, useWorkflowHarness } from './helpers.js';
 
@@ -68,6 +70,74 @@ describe('restores that end badly', () => {
     expect(retried).toContain(TASK_STATES.poll);
     expect(h.sim.requests().filter((r) => r.operation === 'getBackupRestoreJob' && r.status === 503)).toHaveLength(10);
     oneReport('SUCCEEDED');
+  });
+});
+
+describe('a report that does not go out the first time', () => {
+  const retriesOf = (result: Awaited<ReturnType<typeof h.run>>, name: string) =>
+    result.events.filter((e) => e.type === 'StateRetried' && (e as { state: { name: string } }).state.name === name).length;
+
+  /** A stand-in that never let the real notify run left the target locked: let it finish the job for the next tests. */
+  async function releaseTarget(payload: unknown) {
+    await notifyRestore(payload);
+    h.world.sent.length = 0;
+  }
+
+  it('is retried: a blip on every channel still ends in the outcome\'s own state, reported once', async () => {
+    let tries = 0;
+    const result = await h.run(scheduled('cloud-refresh'), 'notify-blip-1', {
+      notify: async (payload) => {
+        if (++tries === 1) throw new NotificationUndeliverableError('The SUCCEEDED report reached none of its channels (sns, eventBridge)');
+        return notifyRestore(payload);
+      },
+    });
+    expect(result.status, result.cause).toBe('SUCCEEDED');
+    expect(retriesOf(result, TASK_STATES.notify)).toBe(1);
+    oneReport('SUCCEEDED');
+  });
+
+  it('still ends a failed restore in its Fail state after a retried notify', async () => {
+    h.sim.scriptOutcome({ cluster: 'prod-cluster', kind: 'cloud', outcome: 'fail', times: 1 });
+    let tries = 0;
+    const result = await h.run(scheduled('cloud-refresh'), 'notify-blip-2', {
+      notify: async (payload) => {
+        if (++tries <= 2) throw Object.assign(new Error('Rate exceeded'), { name: 'Lambda.TooManyRequestsException' });
+        return notifyRestore(payload);
+      },
+    });
+    expect(result.error).toBe(OUTCOME_STATES.FAILED.state);
+    expect(retriesOf(result, TASK_STATES.notify)).toBe(2);
+    oneReport('FAILED');
+  });
+
+  it('gives up after a bounded number of tries, failing the execution loudly (not a silent success)', async () => {
+    const payloads: unknown[] = [];
+    const result = await h.run(scheduled('cloud-refresh'), 'notify-down-1', {
+      notify: async (payload) => {
+        payloads.push(payload);
+        throw new NotificationUndeliverableError('The SUCCEEDED report reached none of its channels (sns, eventBridge, webhook:slack)');
+      },
+    });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('NotificationUndeliverable');
+    expect(payloads).toHaveLength(5);
+    // Every try gets the same input, so the report (and its reportId) would be the same.
+    expect(new Set(payloads.map((p) => JSON.stringify(p))).size).toBe(1);
+    expect(h.world.sent).toEqual([]);
+    await releaseTarget(payloads[0]);
+  });
+
+  it('is not retried for an error a retry cannot fix', async () => {
+    const payloads: unknown[] = [];
+    const result = await h.run(scheduled('cloud-refresh'), 'notify-bug-1', {
+      notify: async (payload) => {
+        payloads.push(payload);
+        throw new TypeError('Cannot read properties of undefined');
+      },
+    });
+    expect(result.error).toBe('TypeError');
+    expect(payloads).toHaveLength(1);
+    await releaseTarget(payloads[0]);
   });
 });
 

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { PlanInput, PlansConfig } from '../../../functions/core/plans/schema.js';
 import { PlansConfig as PlansConfigSchema } from '../../../functions/core/plans/schema.js';
 import { synthesizeWorkflowDefinition } from '../../../lib/workflow-definition.js';
+import type { TaskHandler } from '../../../local/runner/execute.js';
 import { runLocalRestore } from '../../../local/runner/localRestore.js';
 import { useSimulatorWorld, type LocalWorld } from '../../../local/runner/localWorld.js';
 import { startSimulator, type SimulatorHandle } from '../../../local/simulator/index.js';
@@ -67,7 +68,8 @@ export const TEST_PLANS: PlansConfig = PlansConfigSchema.parse({
 export interface WorkflowHarness {
   sim: SimulatorHandle;
   world: LocalWorld;
-  run(input: object, restoreId: string): ReturnType<typeof runLocalRestore>;
+  /** `notify` stands in for the notify handler (e.g. to make it fail before calling the real one). */
+  run(input: object, restoreId: string, options?: { notify?: TaskHandler }): ReturnType<typeof runLocalRestore>;
 }
 
 /** One simulator and one synthesised definition per test file; a fresh world per test. */
@@ -80,7 +82,8 @@ export function useWorkflowHarness(): WorkflowHarness {
   beforeAll(async () => {
     harness.sim = await startSimulator(defaultWorld(), { clock: 'manual', seed: 7 });
     harness.world = await useSimulatorWorld({ simulator: harness.sim, credentials: ADMIN_KEY, plans: TEST_PLANS });
-    harness.run = (input, restoreId) => runLocalRestore({ definition, input, restoreId, clock: harness.sim.clock });
+    harness.run = (input, restoreId, options) =>
+      runLocalRestore({ definition, input, restoreId, clock: harness.sim.clock, ...(options?.notify ? { notify: options.notify } : {}) });
   });
   afterEach(() => {
     harness.world.sent.length = 0;
