@@ -1,5 +1,6 @@
 import { createRestoreStep } from '../core/orchestrate/create.js';
+import { dynamoLockTable } from '../runtime/lockTable.js';
 import { stepHandler } from '../runtime/step.js';
 
 /** Step Functions task CreateRestore: see functions/core/orchestrate/create.ts. */
-export const handler = stepHandler({ readsPlans: true }, createRestoreStep);
+export const handler = stepHandler({ readsPlans: true, lockTable: dynamoLockTable }, createRestoreStep);

@@ -8,7 +8,8 @@ import { notifyRestoreStep, type NotifyChannels, type NotifyDeps } from '../core
 import { ENV } from '../core/observability.js';
 import { MemoryTargetLocks } from '../core/orchestrate/locks.js';
 import type { NotifyResult } from '../core/workflow/contract.js';
-import { localNotifyChannels, notifyEnvironment } from '../runtime/environment.js';
+import { localNotifyChannels } from '../runtime/local.js';
+import { notifyEnvironment } from '../runtime/notifyEnvironment.js';
 import { powertools } from '../runtime/powertools.js';
 
 /** Step Functions task NotifyRestore: see functions/core/notify/notify.ts. */

@@ -2,11 +2,11 @@ import { createAtlasClient, type AtlasClient, type AtlasClientOptions } from '..
 import { connectionFromEnv, loadConnectionFromSecretsManager, type AtlasConnection } from '../core/atlas/credentials.js';
 import { ENV } from '../core/observability.js';
 import type { StepDeps, StepLogger, StepMetrics } from '../core/orchestrate/deps.js';
-import { MemoryTargetLocks, type TargetLocks } from '../core/orchestrate/locks.js';
 import type { PlansConfig } from '../core/plans/schema.js';
+import { localEnvironment, now, setLocalEnvironment, type LocalEnvironment } from './local.js';
+import { resetTargetLocks, targetLocks, type LockTable } from './locks.js';
 import { loadPlansConfig, useLocalPlans } from './plans.js';
 import { restoreKinds } from '../core/restore/kinds/index.js';
-import type { NotifyChannels } from '../core/notify/notify.js';
 
 /**
  * Builds the steps' dependencies from the Lambda environment: the Atlas secret (or MONGODB_ATLAS_*
@@ -15,32 +15,21 @@ import type { NotifyChannels } from '../core/notify/notify.js';
  * them at the simulator, a manual clock and in-memory locks instead.
  */
 
-export interface LocalEnvironment {
-  connection?: AtlasConnection;
-  plans?: PlansConfig;
-  now?: () => Date;
-  locks?: TargetLocks;
-  /** Where notify sends reports in local runs (a recorder, a local webhook). */
-  notifyChannels?: NotifyChannels;
-  /** Client options for local runs (e.g. `sleep` that does not really wait). */
-  client?: Partial<Pick<AtlasClientOptions, 'sleep' | 'retry' | 'random' | 'dispatcher'>>;
-}
-
-let local: LocalEnvironment | undefined;
-let processLocks: TargetLocks | undefined;
+export type { LocalEnvironment } from './local.js';
 
 /** Points every handler of this process at a local world; `undefined` goes back to the real one. */
 export function useLocalEnvironment(environment: LocalEnvironment | undefined): void {
-  local = environment;
+  setLocalEnvironment(environment);
   useLocalPlans(environment?.plans);
   for (const { client } of clients.values()) void client.close();
   clients.clear();
-  processLocks = undefined;
+  resetTargetLocks();
 }
 
 const NO_PLANS: PlansConfig = { protectedTargets: [], plans: [] };
 
 async function atlasConnection(): Promise<AtlasConnection> {
+  const local = localEnvironment();
   if (local?.connection) return local.connection;
   const secretName = process.env[ENV.atlasSecretName];
   return secretName ? loadConnectionFromSecretsManager(secretName) : connectionFromEnv();
@@ -56,29 +45,16 @@ async function atlasClient(onEvent: AtlasClientOptions['onEvent']): Promise<Atla
   if (!entry) {
     for (const old of clients.values()) void old.client.close();
     clients.clear();
-    entry = { client: createAtlasClient({ baseUrl: connection.baseUrl, credentials: connection.credentials, onEvent, ...local?.client }) };
+    entry = { client: createAtlasClient({ baseUrl: connection.baseUrl, credentials: connection.credentials, onEvent, ...localEnvironment()?.client }) };
     clients.set(key, entry);
   }
   return entry.client;
 }
 
-async function targetLocks(): Promise<TargetLocks> {
-  if (local?.locks) return local.locks;
-  if (processLocks) return processLocks;
-  const table = process.env[ENV.lockTable];
-  if (!table) return (processLocks = new MemoryTargetLocks(now));
-  // Loaded only where a table is configured: the SDK client is not paid for in local runs.
-  const [{ DynamoDBClient }, { DynamoTargetLocks }] = await Promise.all([
-    import('@aws-sdk/client-dynamodb'),
-    import('../core/orchestrate/dynamoLocks.js'),
-  ]);
-  return (processLocks = new DynamoTargetLocks(new DynamoDBClient({}), table, now));
-}
-
-const now = (): Date => (local?.now ? local.now() : new Date());
-
 export interface StepEnvironmentOptions {
   readsPlans: boolean;
+  /** The lock table, for the steps that take locks; the others get in-process locks they never use. */
+  lockTable?: LockTable;
   logger: StepLogger;
   metrics: StepMetrics;
   onAtlasEvent?: AtlasClientOptions['onEvent'];
@@ -88,20 +64,10 @@ export async function stepDeps(options: StepEnvironmentOptions): Promise<StepDep
   return {
     plans: options.readsPlans ? loadPlansConfig() : NO_PLANS,
     atlas: () => atlasClient(options.onAtlasEvent),
-    locks: await targetLocks(),
+    locks: await targetLocks(options.lockTable),
     now,
     kinds: restoreKinds,
     logger: options.logger,
     metrics: options.metrics,
   };
-}
-
-/** The local channels when a local environment is in use; the notify handler uses AWS otherwise. */
-export function localNotifyChannels(): NotifyChannels | undefined {
-  return local?.notifyChannels;
-}
-
-/** What notify needs besides its channels: the plans (to route a refused run), the locks, the clock. */
-export async function notifyEnvironment(): Promise<{ plans: PlansConfig; locks: TargetLocks; now: () => Date }> {
-  return { plans: loadPlansConfig(), locks: await targetLocks(), now };
 }

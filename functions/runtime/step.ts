@@ -3,7 +3,7 @@ import type { AtlasClientEvent } from '../core/atlas/client.js';
 import { AD_HOC_PLAN, METRIC } from '../core/observability.js';
 import type { StepDeps } from '../core/orchestrate/deps.js';
 import { ERROR_NAMES } from '../core/errors.js';
-import { stepDeps } from './environment.js';
+import { stepDeps, type StepEnvironmentOptions } from './environment.js';
 import { powertools } from './powertools.js';
 
 /**
@@ -11,7 +11,7 @@ import { powertools } from './powertools.js';
  * Atlas error metrics, and errors rethrown with their typed `name` (Lambda reports it as
  * `errorType`, which the state machine's Retry and Catch match). The step itself is core code.
  */
-export function stepHandler<P, R>(options: { readsPlans: boolean }, step: (payload: P, deps: StepDeps) => Promise<R>) {
+export function stepHandler<P, R>(options: Pick<StepEnvironmentOptions, 'readsPlans' | 'lockTable'>, step: (payload: P, deps: StepDeps) => Promise<R>) {
   const { logger, stepMetrics } = powertools();
   let plan = AD_HOC_PLAN;
   const onAtlasEvent = (event: AtlasClientEvent) => {
@@ -26,7 +26,7 @@ export function stepHandler<P, R>(options: { readsPlans: boolean }, step: (paylo
     if (restoreId) logger.appendKeys({ restoreId });
     plan = planOf(payload) ?? AD_HOC_PLAN;
     try {
-      const deps = await stepDeps({ readsPlans: options.readsPlans, logger, metrics: stepMetrics, onAtlasEvent });
+      const deps = await stepDeps({ ...options, logger, metrics: stepMetrics, onAtlasEvent });
       return await step(payload, deps);
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));

@@ -46,3 +46,31 @@ describe('real bundling', () => {
     expect(readFileSync(join(bundle('pollRestore'), 'index.mjs'), 'utf8')).not.toContain('nightly-staging');
   });
 });
+
+/**
+ * Cold start is paid per byte and per module: these pin the import-graph choices that keep the
+ * bundles small (npm run bench measures the load time).
+ */
+describe('what the bundles leave out', () => {
+  const code = (name: HandlerName) => readFileSync(join(bundle(name), 'index.mjs'), 'utf8');
+  const ALL = ['submitRestore', 'createRestore', 'pollRestore', 'cancelRestore', 'notifyRestore'] as const;
+
+  it("takes only undici's HTTP client, not its index (fetch, WebSocket, caches, mocks)", () => {
+    for (const name of ALL) expect(code(name), name).not.toContain('MockAgent');
+  });
+
+  it('imports zod as a namespace, so its locales are tree-shaken', () => {
+    // A string of zod's Dutch locale: `import { z } from 'zod'` would bundle every locale.
+    for (const name of ALL) expect(code(name), name).not.toContain('Ongeldige invoer');
+  });
+
+  it('keeps the DynamoDB client out of the functions that take no locks', () => {
+    for (const name of ['pollRestore', 'cancelRestore'] as const) expect(code(name), name).not.toContain('@aws-sdk/client-dynamodb');
+    expect(code('createRestore')).toContain('@aws-sdk/client-dynamodb');
+  });
+
+  it('keeps the Atlas client out of notify', () => {
+    expect(code('notifyRestore')).not.toContain('vnd.atlas');
+    expect(code('pollRestore')).toContain('vnd.atlas');
+  });
+});

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PlanOverrides } from '../workflow/contract.js';
 import { PlanName } from '../plans/schema.js';
 import { RestoreRequestSchema } from '../restore/request.js';

@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { request as undiciRequest } from '../undici.js';
 
 /**
  * One HTTP exchange through undici, reduced to what the retry logic needs to decide: an answer
@@ -85,7 +86,7 @@ export function describeFailure(error: unknown): string {
 export async function exchange(dispatcher: Dispatcher, request: WireRequest, timeouts: WireTimeouts): Promise<Exchange> {
   let response: Dispatcher.ResponseData;
   try {
-    response = await dispatcher.request({
+    response = await undiciRequest(dispatcher, {
       origin: request.origin,
       path: request.target,
       method: request.method as Dispatcher.HttpMethod,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ClusterName, DeploymentItemName, ObjectId } from '../restore/fields.js';
 import { RESTORE_KIND_NAMES } from '../restore/request.js';
 import { SnapshotChoice } from '../restore/snapshots.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Field rules Atlas documents for the restore endpoints, written once here and reused by every

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RestoreRequestInvalidError, type FieldProblem } from '../errors.js';
 import {
   ClusterName,

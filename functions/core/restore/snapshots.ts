@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A snapshot of any kind, normalised. Kinds map Atlas's fields onto this. */
 export const Snapshot = z.object({

@@ -1,4 +1,5 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { getGlobalDispatcher, request } from '../../undici.js';
 
 /**
  * Posts a report to a Slack, Teams or plain JSON webhook. The URL is a credential (whoever has it
@@ -84,14 +85,15 @@ export async function postWebhook(
   for (let attempt = 1; attempt <= 2; attempt++) {
     let retryable = true;
     try {
-      const res = await request(url, {
+      const res = await request(options.dispatcher ?? getGlobalDispatcher(), {
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': 'atlas-restore-orchestrator', ...headers },
         body: payload,
         signal: AbortSignal.timeout(timeout),
         headersTimeout: timeout,
         bodyTimeout: timeout,
-        ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
       });
       if (res.statusCode < 300) {
         await res.body.dump();

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ATLAS_API_PREFIX, type AtlasTransport } from '../../atlas/transport.js';
 import type { SourceCluster } from '../fields.js';
 import type { RestoreKind } from '../kind.js';

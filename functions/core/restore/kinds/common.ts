@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AtlasUnavailableError } from '../../errors.js';
 import type { AtlasTransport } from '../../atlas/transport.js';
 import { sameCluster, type ClusterRef } from '../../plans/guards.js';

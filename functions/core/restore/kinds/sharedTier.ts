@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AtlasConflictError } from '../../errors.js';
 import type { AtlasApiVersion, AtlasTransport } from '../../atlas/transport.js';
 import type { SourceCluster } from '../fields.js';

@@ -1,0 +1,40 @@
+import type { AtlasClientOptions } from '../core/atlas/client.js';
+import type { AtlasConnection } from '../core/atlas/credentials.js';
+import type { NotifyChannels } from '../core/notify/notify.js';
+import type { TargetLocks } from '../core/orchestrate/locks.js';
+import type { PlansConfig } from '../core/plans/schema.js';
+
+/**
+ * The local world the handlers of this process are pointed at, if any (set by
+ * `useLocalEnvironment` in ./environment.ts). Its own module, holding only types and state, so a
+ * handler that never calls Atlas (notify) can read it without bundling the Atlas client.
+ */
+
+export interface LocalEnvironment {
+  connection?: AtlasConnection;
+  plans?: PlansConfig;
+  now?: () => Date;
+  locks?: TargetLocks;
+  /** Where notify sends reports in local runs (a recorder, a local webhook). */
+  notifyChannels?: NotifyChannels;
+  /** Client options for local runs (e.g. `sleep` that does not really wait). */
+  client?: Partial<Pick<AtlasClientOptions, 'sleep' | 'retry' | 'random' | 'dispatcher'>>;
+}
+
+let local: LocalEnvironment | undefined;
+
+export function localEnvironment(): LocalEnvironment | undefined {
+  return local;
+}
+
+export function setLocalEnvironment(environment: LocalEnvironment | undefined): void {
+  local = environment;
+}
+
+/** The local world's clock, else the real one. */
+export const now = (): Date => (local?.now ? local.now() : new Date());
+
+/** The local channels when a local environment is in use; the notify handler uses AWS otherwise. */
+export function localNotifyChannels(): NotifyChannels | undefined {
+  return local?.notifyChannels;
+}
