@@ -1,0 +1,57 @@
+import '../local/quiet.js';
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { measureColdStarts } from './coldStart.js';
+import { measurePolling } from './polling.js';
+import { measureScale } from './scale.js';
+
+/**
+ * `npm run bench`: polling cost, cold starts, scale. Prints tables and writes bench/results.json.
+ * Numbers, never assertions: the tests check behaviour, this shows speed and cost.
+ */
+
+const { values } = parseArgs({
+  options: {
+    workflows: { type: 'string', default: '100' },
+    runs: { type: 'string', default: '15' },
+    skip: { type: 'string', multiple: true, default: [] },
+    out: { type: 'string', default: 'bench/results.json' },
+  },
+});
+
+function table(rows: object[]): string {
+  if (rows.length === 0) return '';
+  const keys = Object.keys(rows[0]!);
+  const cell = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : String(v));
+  const widths = keys.map((k) => Math.max(k.length, ...rows.map((r) => cell((r as Record<string, unknown>)[k]).length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  return [line(keys), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(keys.map((k) => cell((r as Record<string, unknown>)[k]))))].join('\n');
+}
+
+const results: Record<string, unknown> = { measuredAt: new Date().toISOString(), node: process.version, platform: `${process.platform}-${process.arch}` };
+
+if (!values.skip.includes('polling')) {
+  const polling = measurePolling();
+  results.polling = polling;
+  console.log('\nPolling: cost of waiting for one restore\n');
+  console.log(table(polling));
+}
+
+if (!values.skip.includes('cold')) {
+  console.log('\nCold start: bundles as CDK builds them, median time to load in a fresh node process\n');
+  const cold = measureColdStarts(Number(values.runs));
+  results.coldStart = cold;
+  console.log(table(cold.map((r) => ({ handler: r.handler, kB: Math.round(r.bytes / 1024), medianMs: r.medianMs, timesBareNode: r.timesBare }))));
+}
+
+if (!values.skip.includes('scale')) {
+  const n = Number(values.workflows);
+  console.log(`\nScale: ${n} concurrent workflows against the simulator, rate limits on\n`);
+  const scale = await measureScale(n);
+  results.scale = scale;
+  console.log(table([{ ...scale, failed: JSON.stringify(scale.failed), rateLimit: `${scale.rateLimit.capacity} burst, ${scale.rateLimit.refillPerSecond}/s per project` }]));
+}
+
+writeFileSync(values.out, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nWrote ${values.out}`);
+process.exit(0);
