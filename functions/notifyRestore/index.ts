@@ -31,7 +31,8 @@ export function awsNotifyChannels(env: NodeJS.ProcessEnv = process.env): NotifyC
       await publishReport(sns, topicArn, report, text);
     },
     eventBridge: (report) => putReportEvent(events, env[ENV.eventBusName] || 'default', report),
-    // Loaded on the first webhook only: most restores have none, and cold starts pay per module.
+    // Built on the first webhook only (most restores have none). The bundle still loads the Secrets
+    // Manager client at start: CDK bundles one file, where esbuild hoists external imports.
     webhookUrl: webhookUrlReader(
       () => (secrets ??= import('@aws-lambda-powertools/parameters/secrets').then(({ SecretsProvider }) => new SecretsProvider())),
     ),
