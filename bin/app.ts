@@ -7,8 +7,9 @@ import { buildRestoreApp } from '../lib/app.js';
  *   atlasSecretName  Secrets Manager name of the Atlas profile secret (default cfn/atlas/profile/default)
  *   alarmEmail       an address subscribed to restore outcomes and the stack's alarms (default none)
  *   opsTopicArn      an SNS topic for the orchestrator's own alarms (default: the notifications topic)
- *   webhookSecretKmsKeyArn
- *                    the customer managed KMS key of the webhook URL secrets (default: aws/secretsmanager only)
+ *   atlasSecretKmsKeyArn, webhookSecretKmsKeyArn
+ *                    the customer managed KMS key of the Atlas secret / the webhook URL secrets
+ *                    (default: aws/secretsmanager only)
  *   egress, natGateways, vpcId, subnetIds, availabilityZones, egressIps
  *                    fixed egress IPs for Atlas API access lists (default off); docs/operations.md
  * The stack is environment-agnostic: synth needs no AWS credentials and no Docker (esbuild bundles).

@@ -35,7 +35,8 @@ export function buildRestoreApp(options: RestoreAppOptions = {}): { app: App; st
     alarmEmail: optionalString(app, 'alarmEmail'),
     egress: egressOptionsFromContext((key) => app.node.tryGetContext(key)),
     opsTopicArn: opsTopicArn(app),
-    webhookSecretKmsKeyArn: webhookSecretKmsKeyArn(app),
+    webhookSecretKmsKeyArn: kmsKeyArn(app, 'webhookSecretKmsKeyArn'),
+    atlasSecretKmsKeyArn: kmsKeyArn(app, 'atlasSecretKmsKeyArn'),
   });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
   return { app, stack };
@@ -63,12 +64,12 @@ function opsTopicArn(app: App): string | undefined {
 /** A key ARN, not an alias: IAM matches kms:Decrypt against the key, so an alias ARN would grant nothing. */
 const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
 
-/** The customer managed key of the webhook secrets; checked here because a wrong one only shows when a webhook fails. */
-function webhookSecretKmsKeyArn(app: App): string | undefined {
-  const arn = optionalString(app, 'webhookSecretKmsKeyArn');
+/** The customer managed key of a secret; checked here because a wrong one only shows when the secret is first read. */
+function kmsKeyArn(app: App, key: 'webhookSecretKmsKeyArn' | 'atlasSecretKmsKeyArn'): string | undefined {
+  const arn = optionalString(app, key);
   if (arn !== undefined && !KEY_ARN.test(arn)) {
     throw new Error(
-      `Context value "webhookSecretKmsKeyArn" must be a KMS key ARN (not an alias) such as arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab; got "${arn}"`,
+      `Context value "${key}" must be a KMS key ARN (not an alias) such as arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab; got "${arn}"`,
     );
   }
   return arn;

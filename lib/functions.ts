@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { ENV, METRICS_NAMESPACE } from '../functions/core/observability.js';
 import type { PlansConfig } from '../functions/core/plans/schema.js';
 import type { RestoreLogging } from './logging.js';
+import { grantSecretKeyDecrypt } from './secret-key.js';
 
 /** The project root: entries, the lock file and tsconfig are found from here whatever the cwd. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -80,6 +81,8 @@ export interface RestoreFunctionsProps {
   plans: PlansConfig;
   /** Secrets Manager name of the Atlas profile secret (`cfn/atlas/profile/default`). */
   atlasSecretName: string;
+  /** The customer managed KMS key the Atlas secret is encrypted with, if not aws/secretsmanager. */
+  atlasSecretKmsKeyArn?: string;
   logging: RestoreLogging;
   /** Powertools log level. */
   logLevel?: string;
@@ -181,7 +184,10 @@ export class RestoreFunctions extends Construct {
           define: spec.readsPlans ? { [`process.env.${ENV.plansJson}`]: plansLiteral } : {},
         },
       });
-      if (spec.callsAtlas) this.atlasSecret.grantRead(fn);
+      if (spec.callsAtlas) {
+        this.atlasSecret.grantRead(fn);
+        if (props.atlasSecretKmsKeyArn) grantSecretKeyDecrypt(fn, props.atlasSecretKmsKeyArn, [props.atlasSecretName]);
+      }
       return fn;
     };
     this.submitRestore = make('submitRestore');

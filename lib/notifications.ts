@@ -1,4 +1,4 @@
-import { Annotations, Arn, ArnFormat, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Arn, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -12,6 +12,7 @@ import { ENV } from '../functions/core/observability.js';
 import type { PlansConfig } from '../functions/core/plans/schema.js';
 import { deadLetterQueue } from './dead-letter.js';
 import { webhookSecretNames } from './plans.js';
+import { grantSecretKeyDecrypt } from './secret-key.js';
 
 export interface RestoreNotificationsProps {
   plans: PlansConfig;
@@ -107,29 +108,9 @@ export class RestoreNotifications extends Construct {
     });
   }
 
-  /**
-   * A secret under a customer managed key is unreadable without kms:Decrypt on that key. Only
-   * through Secrets Manager in this region (kms:ViaService) and only for the webhook secrets
-   * (Secrets Manager puts the secret's ARN in the encryption context), so the grant cannot be used
-   * to decrypt anything else the key protects.
-   */
+  /** Only with webhookSecretKmsKeyArn: see grantSecretKeyDecrypt. */
   private grantWebhookSecretKey(fn: lambda.Function): void {
-    if (!this.webhookSecretKmsKeyArn || !this.webhookSecretNames.length) return;
-    const stack = Stack.of(this);
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['kms:Decrypt'],
-        resources: [this.webhookSecretKmsKeyArn],
-        conditions: {
-          StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.${stack.urlSuffix}` },
-          StringLike: {
-            'kms:EncryptionContext:SecretARN': this.webhookSecretNames.map((name) =>
-              // Secrets Manager appends six random characters to a secret's name in its ARN.
-              Arn.format({ service: 'secretsmanager', resource: 'secret', resourceName: `${name}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }, stack),
-            ),
-          },
-        },
-      }),
-    );
+    if (this.webhookSecretKmsKeyArn) grantSecretKeyDecrypt(fn, this.webhookSecretKmsKeyArn, this.webhookSecretNames);
   }
+
 }

@@ -27,6 +27,8 @@ export interface RestoreStackProps extends StackProps {
   opsTopicArn?: string;
   /** The customer managed KMS key of the webhook URL secrets, if not aws/secretsmanager. */
   webhookSecretKmsKeyArn?: string;
+  /** The customer managed KMS key of the Atlas secret, if not aws/secretsmanager. */
+  atlasSecretKmsKeyArn?: string;
 }
 
 /**
@@ -55,6 +57,7 @@ export class RestoreStack extends Stack {
     this.functions = new RestoreFunctions(this, 'Functions', {
       plans: props.plans,
       atlasSecretName: props.atlasSecretName ?? DEFAULT_ATLAS_SECRET_NAME,
+      atlasSecretKmsKeyArn: props.atlasSecretKmsKeyArn,
       logging: this.logging,
       atlasNetwork: this.egress && { vpc: this.egress.vpc, subnets: this.egress.subnets, securityGroup: this.egress.securityGroup },
     });

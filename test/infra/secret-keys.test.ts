@@ -7,7 +7,7 @@ import { buildRestoreApp, SKIP_BUNDLING_CONTEXT } from '../../lib/app.js';
 import { HANDLER_NAMES } from '../../lib/functions.js';
 import { fixturePlans, statementsOfRole, synthesize, type Synthesized } from './helpers.js';
 
-/** Webhook URL secrets under a customer managed KMS key (context webhookSecretKmsKeyArn). */
+/** Webhook URL and Atlas secrets under a customer managed KMS key (context webhookSecretKmsKeyArn, atlasSecretKmsKeyArn). */
 
 const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
@@ -66,6 +66,42 @@ describe('webhookSecretKmsKeyArn', () => {
   it('keeps cdk-nag (AwsSolutions + Serverless) clean', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'webhook-key-nag-'));
     const { app } = buildRestoreApp({ plansConfig: fixturePlans, outdir, context: { ...SKIP_BUNDLING_CONTEXT, webhookSecretKmsKeyArn: KEY_ARN } });
+    expect(() => app.synth()).not.toThrow();
+    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as { pluginReports: { violations: unknown[] }[] };
+    expect(report.pluginReports.flatMap((p) => p.violations)).toEqual([]);
+  });
+});
+
+describe('atlasSecretKmsKeyArn', () => {
+  const ATLAS_CALLERS = ['submitRestore', 'createRestore', 'pollRestore', 'cancelRestore'] as const;
+
+  it('lets exactly the functions that call Atlas decrypt the Atlas secret with that key, through Secrets Manager', () => {
+    const s = synthesize({ context: { atlasSecretKmsKeyArn: KEY_ARN, atlasSecretName: 'team/atlas-restore' } });
+    for (const name of ATLAS_CALLERS) {
+      const statements = decryptsOn(s, name);
+      expect(statements, name).toHaveLength(1);
+      const condition = JSON.stringify((statements[0] as unknown as { Condition: unknown }).Condition);
+      expect(condition).toContain('kms:ViaService');
+      expect(condition).toContain(':secret:team/atlas-restore-??????');
+      expect(condition).not.toContain('slack-hook');
+    }
+    expect(decryptsOn(s, 'notifyRestore')).toEqual([]);
+  });
+
+  it('grants no key without it', () => {
+    const s = synthesize();
+    for (const name of ATLAS_CALLERS) expect(JSON.stringify(statementsOfRole(s.template, roleOf(s, name)))).not.toContain('kms:ViaService');
+  });
+
+  it('refuses an alias at synth, naming the setting', () => {
+    expect(() => synthesize({ context: { atlasSecretKmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:alias/atlas' } })).toThrow(
+      /Context value "atlasSecretKmsKeyArn" must be a KMS key ARN \(not an alias\)/,
+    );
+  });
+
+  it('keeps cdk-nag (AwsSolutions + Serverless) clean', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'atlas-key-nag-'));
+    const { app } = buildRestoreApp({ plansConfig: fixturePlans, outdir, context: { ...SKIP_BUNDLING_CONTEXT, atlasSecretKmsKeyArn: KEY_ARN } });
     expect(() => app.synth()).not.toThrow();
     const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as { pluginReports: { violations: unknown[] }[] };
     expect(report.pluginReports.flatMap((p) => p.violations)).toEqual([]);
