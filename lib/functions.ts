@@ -7,8 +7,9 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { ATLAS_CALL_CEILING_MS } from '../functions/core/atlas/limits.js';
 import { ENV, METRICS_NAMESPACE } from '../functions/core/observability.js';
-import type { PlansConfig } from '../functions/core/plans/schema.js';
+import { MAX_CREATE_SETTLE_SECONDS, type PlansConfig } from '../functions/core/plans/schema.js';
 import type { RestoreLogging } from './logging.js';
 import { grantSecretKeyDecrypt } from './secret-key.js';
 
@@ -32,9 +33,22 @@ interface FunctionSpec {
 }
 
 /**
- * Sizes are explicit, not defaults: memory buys CPU (and a faster cold start on arm64); timeouts
- * leave room for the Atlas client's own 429/5xx retries but stay well below anything that would
- * let a stuck call hold a Step Functions task for long.
+ * Atlas calls each step may make one after another at worst (an OAuth token, then its reads and
+ * writes): the Lambda timeout must outlast them all, each at the client's worst case, or a slow
+ * Atlas turns into a Lambda timeout that nobody can read (issue: a poll timed out on two slow answers).
+ */
+export const ATLAS_CALLS_PER_STEP = { submitRestore: 0, createRestore: 4, pollRestore: 2, cancelRestore: 3, notifyRestore: 0 } as const;
+
+/** The longest a create step waits for a job whose POST answer was lost (plans' createSettleSeconds max). */
+export const MAX_CREATE_SETTLE = Duration.seconds(MAX_CREATE_SETTLE_SECONDS);
+
+const outlast = (calls: number, extra = Duration.seconds(0)): Duration =>
+  Duration.seconds(Math.ceil((calls * ATLAS_CALL_CEILING_MS) / 1000) + 30 + extra.toSeconds());
+
+/**
+ * Sizes are explicit, not defaults: memory buys CPU (and a faster cold start on arm64); the
+ * timeouts of the steps that call Atlas outlast the client's own retries (see ATLAS_CALLS_PER_STEP).
+ * Lambda bills the time used, not the timeout, so a generous timeout costs nothing when Atlas is quick.
  */
 const SPECS: Record<HandlerName, FunctionSpec> = {
   submitRestore: {
@@ -48,21 +62,21 @@ const SPECS: Record<HandlerName, FunctionSpec> = {
   createRestore: {
     description: 'Resolves a plan or request, applies the guards, creates or adopts one Atlas restore job',
     memorySize: 512,
-    timeout: Duration.minutes(2),
+    timeout: outlast(ATLAS_CALLS_PER_STEP.createRestore, MAX_CREATE_SETTLE),
     callsAtlas: true,
     readsPlans: true,
   },
   pollRestore: {
     description: 'Reads the Atlas restore job and maps it onto the restore status model',
     memorySize: 256,
-    timeout: Duration.minutes(1),
+    timeout: outlast(ATLAS_CALLS_PER_STEP.pollRestore),
     callsAtlas: true,
     readsPlans: false,
   },
   cancelRestore: {
     description: 'Cancels an Atlas restore job that passed its deadline, where Atlas allows it',
     memorySize: 256,
-    timeout: Duration.minutes(1),
+    timeout: outlast(ATLAS_CALLS_PER_STEP.cancelRestore),
     callsAtlas: true,
     readsPlans: false,
   },

@@ -6,14 +6,17 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ERROR_NAMES, TRANSIENT_ERROR_NAMES } from '../functions/core/errors.js';
 import { ENV } from '../functions/core/observability.js';
-import { TERMINAL_STATES } from '../functions/core/restore/status.js';
+import { MAX_DEADLINE_MINUTES, MAX_WATCH_MINUTES } from '../functions/core/plans/schema.js';
 import type { Outcome } from '../functions/core/workflow/contract.js';
 import type { RestoreFunctions } from './functions.js';
 import type { RestoreLogging } from './logging.js';
 
 /**
  * The restore workflow: create → (dry run ends here) → wait → poll → loop until Atlas says the job
- * ended or the deadline passed (→ cancel) → notify → Succeed or a Fail named by the outcome.
+ * ended → notify → Succeed or a Fail named by the outcome. At the deadline: cancel where Atlas
+ * allows, an interim report ("still running, the target stays locked"), and the loop goes on at the
+ * slow cadence until the job ends (closing report) or the watch limit passes (functions/core/orchestrate/watch.ts).
+ * A failed poll or cancel never ends the loop: the job may still be writing to the target.
  *
  * JSONPath only: aws-local-stepfunctions (the tests and the local runner) cannot run JSONata and
  * would silently pass its input through. The paths below are the field names of
@@ -49,7 +52,7 @@ export const OUTCOME_STATES: Record<Outcome, { state: string; cause?: string }> 
   TIMED_OUT: {
     state: 'RestoreTimedOut',
     cause:
-      "The restore passed its plan's deadline and was cancelled where Atlas allows it; the notification gives the job id and its last state.",
+      "The restore passed its plan's deadline: the job was cancelled where Atlas allows it and watched until it ended or the watch limit passed; the notifications give the job id, its last state and whether the target is still locked.",
   },
   REFUSED: {
     state: 'RestoreRefused',
@@ -58,8 +61,8 @@ export const OUTCOME_STATES: Record<Outcome, { state: string; cause?: string }> 
   },
 };
 
-/** Longer than the longest plan deadline (7 days) plus polling and notification: a backstop, not a rule. */
-export const WORKFLOW_TIMEOUT = Duration.days(8);
+/** Longer than the longest plan deadline plus the longest watch after it and a day: a backstop, not a rule. */
+export const WORKFLOW_TIMEOUT = Duration.minutes(MAX_DEADLINE_MINUTES + MAX_WATCH_MINUTES + 24 * 60);
 
 /**
  * Throttling and 5xx from Atlas: retried with exponential backoff and full jitter, so many restores
@@ -123,6 +126,22 @@ const NOTIFY_RETRY: sfn.RetryProps = {
 /** Every caught error lands here, next to the state it interrupted, for notify to report. */
 const CATCH_INTO_ERROR: sfn.CatchProps = { errors: [sfn.Errors.ALL], resultPath: '$.error' };
 
+/** A look at a job that failed after its retries: kept beside the state for the next poll to count. */
+const CATCH_LOOK_FAILURE: sfn.CatchProps = { errors: [sfn.Errors.ALL], resultPath: '$.pollError' };
+
+/**
+ * Lambda itself failing to run poll or cancel (throttled, service error, a timeout). The step's
+ * timeout outlasts the Atlas client's retries (lib/functions.ts), so a timeout is rare; a few
+ * spaced tries, then the catch keeps watching.
+ */
+const LAMBDA_RETRY: sfn.RetryProps = {
+  errors: [...LAMBDA_SERVICE_ERRORS, 'Sandbox.Timedout'],
+  interval: Duration.seconds(10),
+  backoffRate: 2,
+  maxAttempts: 4,
+  jitterStrategy: sfn.JitterType.FULL,
+};
+
 export interface RestoreWorkflowProps {
   functions: RestoreFunctions;
   logging: RestoreLogging;
@@ -145,45 +164,52 @@ export class RestoreWorkflow extends Construct {
         'message.$': '$.Payload.message',
         'delivered.$': '$.Payload.delivered',
         'failed.$': '$.Payload.failed',
+        // An interim report: the workflow keeps watching (StillWatching?).
+        'watching.$': '$.Payload.watching',
+        'reportId.$': '$.Payload.reportId',
       },
       resultPath: '$.notification',
       // NOTIFY_RETRY covers the Lambda service errors itself: CDK's default retry for them would come first and shadow it.
       retryOnServiceExceptions: false,
     });
     notify.addRetry(NOTIFY_RETRY);
-    notify.next(this.outcomeChoice());
-
-    const cancel = new tasks.LambdaInvoke(this, TASK_STATES.cancel, {
-      lambdaFunction: fns.cancelRestore,
-      comment: 'The deadline passed: cancel the Atlas job where Atlas allows it',
-      payload: sfn.TaskInput.fromJsonPathAt('$'),
-      outputPath: '$.Payload',
-    })
-      .addRetry(TRANSIENT_RETRY)
-      .addCatch(notify, CATCH_INTO_ERROR)
-      .next(notify);
 
     const wait = new sfn.Wait(this, WAIT_STATE, {
-      comment: 'Adaptive wait chosen by create/poll: short while the restore is young, longer later',
+      comment: 'Adaptive wait chosen by create/poll: short while the restore is young, longer later, slow while only watching',
       time: sfn.WaitTime.secondsPath('$.poll.waitSeconds'),
     });
 
-    const poll = new tasks.LambdaInvoke(this, TASK_STATES.poll, {
-      lambdaFunction: fns.pollRestore,
-      comment: 'Read the Atlas job and map it onto the restore status model',
+    const cancel = new tasks.LambdaInvoke(this, TASK_STATES.cancel, {
+      lambdaFunction: fns.cancelRestore,
+      comment: 'The deadline passed: cancel the Atlas job where Atlas allows it; the job is watched until it ends',
       payload: sfn.TaskInput.fromJsonPathAt('$'),
       outputPath: '$.Payload',
+      retryOnServiceExceptions: false, // LAMBDA_RETRY covers them
     })
       .addRetry(TRANSIENT_RETRY)
-      // A poll that cannot go on (key revoked, job gone) must still be reported, never left silent.
-      .addCatch(notify, CATCH_INTO_ERROR);
+      .addRetry(LAMBDA_RETRY)
+      // The job may still be running: a cancel that cannot finish is tried again after the wait, never an end.
+      .addCatch(wait, CATCH_LOOK_FAILURE);
+
+    const poll = new tasks.LambdaInvoke(this, TASK_STATES.poll, {
+      lambdaFunction: fns.pollRestore,
+      comment: 'Read the Atlas job, map it onto the restore status model, decide what comes next',
+      payload: sfn.TaskInput.fromJsonPathAt('$'),
+      outputPath: '$.Payload',
+      retryOnServiceExceptions: false, // LAMBDA_RETRY covers them
+    })
+      .addRetry(TRANSIENT_RETRY)
+      .addRetry(LAMBDA_RETRY)
+      // A poll that cannot finish is not the end of the job: keep the state, count it at the next poll, keep watching.
+      .addCatch(wait, CATCH_LOOK_FAILURE);
 
     const finished = new sfn.Choice(this, 'RestoreFinished?', {
-      comment: 'Atlas says the job ended → notify; deadline passed → cancel; otherwise wait and poll again',
+      comment: 'What poll, cancel or create decided ($.poll.next): report (an end or an interim notice), cancel at the deadline, or wait',
     })
-      .when(sfn.Condition.or(...TERMINAL_STATES.map((s) => sfn.Condition.stringEquals('$.status.state', s))), notify)
-      .when(sfn.Condition.booleanEquals('$.poll.deadlinePassed', true), cancel)
+      .when(sfn.Condition.stringEquals('$.poll.next', 'report'), notify)
+      .when(sfn.Condition.stringEquals('$.poll.next', 'cancel'), cancel)
       .otherwise(wait);
+    cancel.next(finished);
 
     const create = new tasks.LambdaInvoke(this, TASK_STATES.create, {
       lambdaFunction: fns.createRestore,
@@ -207,6 +233,14 @@ export class RestoreWorkflow extends Construct {
     create.next(dryRun);
     wait.next(poll);
     poll.next(finished);
+    notify.next(
+      new sfn.Choice(this, 'StillWatching?', { comment: 'An interim report (the job may still run): keep watching; otherwise end as reported' })
+        .when(
+          sfn.Condition.and(sfn.Condition.isPresent('$.notification.watching'), sfn.Condition.booleanEquals('$.notification.watching', true)),
+          wait,
+        )
+        .otherwise(this.outcomeChoice()),
+    );
 
     this.logGroup = props.logging.logGroup(
       this,

@@ -66,6 +66,7 @@ export async function stepDeps(options: StepEnvironmentOptions): Promise<StepDep
     atlas: () => atlasClient(options.onAtlasEvent),
     locks: await targetLocks(options.lockTable),
     now,
+    sleep: localEnvironment()?.client?.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     kinds: restoreKinds,
     logger: options.logger,
     metrics: options.metrics,

@@ -23,6 +23,8 @@ export interface LocalRestoreOptions {
   restoreId: string;
   /** Stand-in for the notify handler (tests of the plumbing); default the real one. */
   notify?: TaskHandler;
+  /** Stand-in for the poll handler, given the real one (tests: a Lambda that times out, a step that crashes). */
+  poll?: (payload: unknown, real: TaskHandler) => Promise<unknown>;
   /**
    * Stands in for each Wait: a manual clock moved on by the wait (tests, the demo), or a scaled
    * sleep (the benchmark). Absent: waits really happen (real Atlas).
@@ -43,7 +45,8 @@ export async function runLocalRestore(options: LocalRestoreOptions): Promise<Exe
       // The Wait before this poll slept 0 ms: let simulated time pass instead.
       const waitSeconds = (p as { poll?: { waitSeconds?: number } }).poll?.waitSeconds ?? 0;
       await clock?.advance(waitSeconds * 1000);
-      return pollRestore(p as never);
+      const real: TaskHandler = (q) => pollRestore(q as never);
+      return options.poll ? options.poll(p, real) : real(p);
     },
     [TASK_STATES.cancel]: (p) => cancelRestore(p as never),
     [TASK_STATES.notify]: options.notify ?? ((p) => notifyRestore(p)),

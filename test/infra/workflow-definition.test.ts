@@ -110,22 +110,45 @@ describe('definition', () => {
     expect(state(TASK_STATES.poll).Retry!.flatMap((r) => r.ErrorEquals)).not.toContain(ERROR_NAMES.ambiguousCreate);
   });
 
-  it('catches every error of create, poll and cancel into $.error and reports it through notify', () => {
-    for (const name of [TASK_STATES.create, TASK_STATES.poll, TASK_STATES.cancel]) {
-      expect(state(name).Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: TASK_STATES.notify }]);
+  it('catches every error of create into $.error and reports it through notify', () => {
+    expect(state(TASK_STATES.create).Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: TASK_STATES.notify }]);
+  });
+
+  it('never ends the watch on a failed poll or cancel: the error is kept beside the state and the loop goes on', () => {
+    for (const name of [TASK_STATES.poll, TASK_STATES.cancel]) {
+      expect(state(name).Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.pollError', Next: WAIT_STATE }]);
+      // Lambda timeouts and service errors are retried first (the default CDK retrier is off, so this one is not shadowed).
+      const lambda = state(name).Retry!.find((r) => r.ErrorEquals.includes('Sandbox.Timedout'));
+      expect(lambda?.ErrorEquals).toEqual(expect.arrayContaining([...LAMBDA_SERVICE_ERRORS]));
     }
   });
 
-  it('loops wait → poll → choice, cancelling on the deadline', () => {
+  it('loops wait → poll → choice on what the step decided: report, cancel or wait', () => {
     expect(state(WAIT_STATE)).toMatchObject({ Type: 'Wait', SecondsPath: '$.poll.waitSeconds', Next: TASK_STATES.poll });
     expect(state(TASK_STATES.poll).Next).toBe('RestoreFinished?');
     const finished = state('RestoreFinished?');
     expect(finished.Default).toBe(WAIT_STATE);
     expect(finished.Choices).toEqual([
-      { Or: ['SUCCEEDED', 'FAILED', 'CANCELLED', 'EXPIRED'].map((v) => ({ Variable: '$.status.state', StringEquals: v })), Next: TASK_STATES.notify },
-      { Variable: '$.poll.deadlinePassed', BooleanEquals: true, Next: TASK_STATES.cancel },
+      { Variable: '$.poll.next', StringEquals: 'report', Next: TASK_STATES.notify },
+      { Variable: '$.poll.next', StringEquals: 'cancel', Next: TASK_STATES.cancel },
     ]);
-    expect(state(TASK_STATES.cancel).Next).toBe(TASK_STATES.notify);
+    expect(state(TASK_STATES.cancel).Next).toBe('RestoreFinished?');
+  });
+
+  it('goes back to watching after an interim report, and ends only on a last one', () => {
+    expect(state(TASK_STATES.notify).Next).toBe('StillWatching?');
+    expect(state('StillWatching?')).toMatchObject({
+      Choices: [
+        {
+          And: [
+            { Variable: '$.notification.watching', IsPresent: true },
+            { Variable: '$.notification.watching', BooleanEquals: true },
+          ],
+          Next: WAIT_STATE,
+        },
+      ],
+      Default: 'RestoreOutcome',
+    });
   });
 
   it('ends a dry run right after create, guarding the optional field', () => {
@@ -155,7 +178,7 @@ describe('definition', () => {
     expect(longestBackoff).toBeLessThanOrEqual(5 * 60);
     // No catch: after the last try the execution fails with the notify error itself, never a silent success.
     expect(state(TASK_STATES.notify).Catch).toBeUndefined();
-    expect(state(TASK_STATES.notify).Next).toBe('RestoreOutcome');
+    expect(state(TASK_STATES.notify).Next).toBe('StillWatching?');
   });
 
   it('deploys that Retry: the template\'s DefinitionString has it on NotifyRestore', () => {
@@ -170,9 +193,9 @@ describe('definition', () => {
 
   it('keeps the notification under $.notification and ends in one state per outcome', () => {
     expect(state(TASK_STATES.notify)).toMatchObject({
-      ResultSelector: { 'outcome.$': '$.Payload.outcome', 'message.$': '$.Payload.message' },
+      ResultSelector: { 'outcome.$': '$.Payload.outcome', 'message.$': '$.Payload.message', 'watching.$': '$.Payload.watching' },
       ResultPath: '$.notification',
-      Next: 'RestoreOutcome',
+      Next: 'StillWatching?',
     });
     const outcome = state('RestoreOutcome');
     for (const o of OUTCOMES) {

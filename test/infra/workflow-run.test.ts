@@ -17,7 +17,12 @@ beforeAll(() => {
 
 const EXECUTION = 'restore-2026-01-02-abc';
 
-function workflowState(overrides: { state?: string; deadlinePassed?: boolean; count?: number } = {}) {
+const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'EXPIRED'];
+
+function workflowState(overrides: { state?: string; deadlinePassed?: boolean; count?: number; next?: string } = {}) {
+  const state = overrides.state ?? 'PENDING';
+  // What poll's watch rule (functions/core/orchestrate/watch.ts) would decide for such a state.
+  const next = overrides.next ?? (TERMINAL.includes(state) ? 'report' : overrides.deadlinePassed ? 'cancel' : 'wait');
   return WorkflowState.parse({
     restore: {
       restoreId: EXECUTION,
@@ -39,8 +44,8 @@ function workflowState(overrides: { state?: string; deadlinePassed?: boolean; co
       poll: { floorSeconds: 15, capSeconds: 300 },
       notify: { sns: true, eventBridge: true },
     },
-    status: { kind: 'cloud', state: overrides.state ?? 'PENDING', jobIds: ['65f1d0000000000000000001'], atlasStatus: 'queued' },
-    poll: { count: overrides.count ?? 0, waitSeconds: 15, deadlinePassed: overrides.deadlinePassed ?? false },
+    status: { kind: 'cloud', state, jobIds: ['65f1d0000000000000000001'], atlasStatus: 'queued' },
+    poll: { count: overrides.count ?? 0, waitSeconds: 15, deadlinePassed: overrides.deadlinePassed ?? false, next },
   });
 }
 
@@ -83,7 +88,7 @@ async function run(input: object, handlers: Record<string, Handler>): Promise<Ru
 
 const notifyWith = (outcome: Outcome) => (payload: unknown) => {
   NotifyInput.parse(payload); // what reaches notify must always be a NotifyInput
-  return { outcome, delivered: ['sns'], failed: [], message: `restore ${outcome}` };
+  return { outcome, delivered: ['sns'], failed: [], message: `restore ${outcome}`, watching: false, reportId: `${EXECUTION}/${outcome}` };
 };
 
 function errorNamed(name: string, message = 'boom'): Error {
@@ -111,14 +116,21 @@ describe('workflow run (aws-local-stepfunctions)', () => {
     expect(r.calls[TASK_STATES.poll]).toHaveLength(3);
     expect(r.calls[TASK_STATES.cancel]).toBeUndefined();
     expect(r.result.status.state).toBe('SUCCEEDED');
-    expect(r.result.notification).toEqual({ outcome: 'SUCCEEDED', delivered: ['sns'], failed: [], message: 'restore SUCCEEDED' });
+    expect(r.result.notification).toEqual({
+      outcome: 'SUCCEEDED',
+      delivered: ['sns'],
+      failed: [],
+      message: 'restore SUCCEEDED',
+      watching: false,
+      reportId: `${EXECUTION}/SUCCEEDED`,
+    });
   });
 
   it('cancels once the deadline passed, then reports TIMED_OUT', async () => {
     const r = await run(INPUT, {
       [TASK_STATES.create]: () => workflowState(),
       [TASK_STATES.poll]: () => workflowState({ state: 'RUNNING', deadlinePassed: true, count: 1 }),
-      [TASK_STATES.cancel]: (p) => ({ ...WorkflowState.parse(p), status: { ...p.status, state: 'CANCELLED' } }),
+      [TASK_STATES.cancel]: (p) => ({ ...WorkflowState.parse(p), status: { ...p.status, state: 'CANCELLED' }, poll: { ...p.poll, next: 'report' } }),
       [TASK_STATES.notify]: notifyWith('TIMED_OUT'),
     });
     expect(r.calls[TASK_STATES.cancel]).toHaveLength(1);
@@ -153,19 +165,39 @@ describe('workflow run (aws-local-stepfunctions)', () => {
     expect(r.error).toBeUndefined();
   });
 
-  it('reports a poll that cannot go on instead of failing silently', async () => {
+  it('a poll that crashes does not end the restore: its error reaches the next poll beside the state', async () => {
+    let polls = 0;
     const r = await run(INPUT, {
       [TASK_STATES.create]: () => workflowState(),
-      [TASK_STATES.poll]: () => {
-        throw errorNamed('AtlasAuthFailed', 'key revoked');
+      [TASK_STATES.poll]: (p) => {
+        if (++polls === 1) throw errorNamed('TypeError', 'cannot read the answer');
+        expect(p.pollError).toEqual({ Error: 'TypeError', Cause: expect.stringContaining('cannot read the answer') });
+        expect(WorkflowState.parse(p).restore.job.jobId).toBe('65f1d0000000000000000001');
+        return workflowState({ state: 'SUCCEEDED', count: 2 });
       },
-      [TASK_STATES.notify]: notifyWith('FAILED'),
+      [TASK_STATES.notify]: notifyWith('SUCCEEDED'),
     });
-    expect(r.calls[TASK_STATES.poll]).toHaveLength(1);
-    const notified = NotifyInput.parse(r.calls[TASK_STATES.notify]![0]);
-    expect(notified.error?.Error).toBe('AtlasAuthFailed');
-    expect(notified.restore?.job.jobId).toBe('65f1d0000000000000000001');
-    expect(r.error?.name).toBe('RestoreFailed');
+    expect(r.calls[TASK_STATES.poll]).toHaveLength(2);
+    expect(r.error).toBeUndefined();
+  });
+
+  it('after an interim report the workflow goes back to watching, and ends on the closing one', async () => {
+    const states = [
+      workflowState({ state: 'RUNNING', deadlinePassed: true, count: 1, next: 'report' }),
+      workflowState({ state: 'RUNNING', deadlinePassed: true, count: 2, next: 'wait' }),
+      workflowState({ state: 'CANCELLED', deadlinePassed: true, count: 3 }),
+    ];
+    const r = await run(INPUT, {
+      [TASK_STATES.create]: () => workflowState(),
+      [TASK_STATES.poll]: () => states.shift(),
+      [TASK_STATES.notify]: (p) =>
+        p.status.state === 'RUNNING'
+          ? { ...notifyWith('TIMED_OUT')(p), outcome: 'RUNNING', watching: true }
+          : notifyWith('TIMED_OUT')(p),
+    });
+    expect(r.calls[TASK_STATES.poll]).toHaveLength(3);
+    expect(r.calls[TASK_STATES.notify]).toHaveLength(2);
+    expect(r.error?.name).toBe('RestoreTimedOut');
   });
 
   it('stops after create on a dry run, without waiting, polling or notifying', async () => {

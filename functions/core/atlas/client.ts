@@ -15,15 +15,9 @@ import { describeFailure, exchange, flattenHeaders, rateLimits, retryAfterSecond
  */
 
 export type { AtlasClientEvent } from './wire.js';
+import { DEFAULT_TIMEOUTS, type AtlasClientTimeouts } from './limits.js';
 
-export interface AtlasClientTimeouts {
-  /** Opening the TCP/TLS connection. Default 5 000. */
-  connectMs?: number;
-  /** From sending the request to the last response header. Default 30 000. */
-  headersMs?: number;
-  /** Longest silence while reading the body. Default 30 000. */
-  bodyMs?: number;
-}
+export { DEFAULT_TIMEOUTS, type AtlasClientTimeouts } from './limits.js';
 
 export interface AtlasClientOptions {
   /** `https://cloud.mongodb.com`, `https://cloud.mongodbgov.com`, or a local simulator. */
@@ -45,7 +39,6 @@ export interface AtlasClient extends AtlasTransport {
   close(): Promise<void>;
 }
 
-export const DEFAULT_TIMEOUTS: Required<AtlasClientTimeouts> = { connectMs: 5_000, headersMs: 30_000, bodyMs: 30_000 };
 export const DEFAULT_USER_AGENT = 'atlas-restore-orchestrator';
 /** listAll's guard when the caller sets no maxItems. */
 export const DEFAULT_MAX_LIST_ITEMS = 100_000;

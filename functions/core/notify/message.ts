@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { WebhookChannel } from '../plans/schema.js';
 import { restoreTarget, RestoreRequestSchema, type RestoreRequest } from '../restore/request.js';
-import type { NotifyInput, Outcome } from '../workflow/contract.js';
+import type { Notice, NotifyInput, Outcome, ReportOutcome } from '../workflow/contract.js';
 import { redact, type OutcomeDecision } from './outcome.js';
 
 /**
@@ -18,7 +18,17 @@ import { redact, type OutcomeDecision } from './outcome.js';
 export interface RestoreReport {
   /** Stable per run and outcome: `<restoreId>/<OUTCOME>`, or a hash of the input when create failed before a restore id existed. */
   reportId: string;
-  outcome: Outcome;
+  outcome: ReportOutcome;
+  /**
+   * `final`: the one report of a restore whose job ended before anything else had to be said;
+   * `interim`: the job may still run (past the deadline, or not visible), the target stays locked;
+   * `closing`: the end of a restore that had interim reports.
+   */
+  phase: 'final' | 'interim' | 'closing';
+  /** Why an interim report was sent. */
+  notice?: Notice;
+  /** Atlas may still be writing to the target: the target is still locked. */
+  jobMayStillRun: boolean;
   /** e.g. "Atlas Restore Succeeded": the message title and the EventBridge detail-type. */
   title: string;
   restoreId?: string;
@@ -51,6 +61,11 @@ export interface RestoreReport {
   reason?: string;
 }
 
+const NOTICE_TITLES: Record<Notice, string> = {
+  STILL_RUNNING_AFTER_DEADLINE: 'Atlas Restore Past Its Deadline, Still Running',
+  NOT_VISIBLE: 'Atlas Restore Not Visible, May Still Be Running',
+};
+
 const TITLE_WORDS: Record<Outcome, string> = {
   SUCCEEDED: 'Succeeded',
   FAILED: 'Failed',
@@ -61,10 +76,12 @@ const TITLE_WORDS: Record<Outcome, string> = {
 };
 
 /** "Atlas Restore Succeeded", "Atlas Restore Timed Out", …: title and EventBridge detail-type. */
-export const reportTitle = (outcome: Outcome): string => `Atlas Restore ${TITLE_WORDS[outcome]}`;
+export const reportTitle = (outcome: ReportOutcome, notice?: Notice): string =>
+  outcome === 'RUNNING' ? NOTICE_TITLES[notice ?? 'NOT_VISIBLE'] : `Atlas Restore ${TITLE_WORDS[outcome]}`;
 
 export function buildReport(input: NotifyInput, decision: OutcomeDecision, now: Date): RestoreReport {
-  const { outcome, reason } = decision;
+  const { outcome, reason, notice } = decision;
+  const phase = notice ? 'interim' : decision.closing ? 'closing' : 'final';
   const { restore, status, poll } = input;
   // A run refused or failed at create has no context: say what was asked from the raw input.
   const asked = RestoreRequestSchema.safeParse(input.request);
@@ -78,9 +95,13 @@ export function buildReport(input: NotifyInput, decision: OutcomeDecision, now: 
   const snapshotId = status?.snapshotId ?? (request && 'snapshotId' in request ? request.snapshotId : undefined);
   const delivery = status?.delivery;
   return {
-    reportId: `${restore?.restoreId ?? `run-${inputHash(input)}`}/${outcome}`,
+    // One id per report: the end, each interim notice, the closing report (channels' exactly-once key).
+    reportId: `${restore?.restoreId ?? `run-${inputHash(input)}`}/${notice ?? outcome}${phase === 'closing' ? '/closing' : ''}`,
     outcome,
-    title: reportTitle(outcome),
+    phase,
+    ...(notice ? { notice } : {}),
+    jobMayStillRun: decision.jobMayStillRun,
+    title: reportTitle(outcome, notice),
     ...(restore?.restoreId ? { restoreId: restore.restoreId } : {}),
     ...(planName ? { planName } : {}),
     ...(trigger ? { trigger: [trigger.type, trigger.alarmName, trigger.time, trigger.requestedBy && `by ${trigger.requestedBy}`].filter(Boolean).join(' ') } : {}),
@@ -175,7 +196,7 @@ export function renderText(r: RestoreReport): string {
   return lines.join('\n');
 }
 
-const SLACK_EMOJI: Partial<Record<Outcome, string>> = { SUCCEEDED: ':white_check_mark:', REFUSED: ':no_entry:', TIMED_OUT: ':hourglass:' };
+const SLACK_EMOJI: Partial<Record<ReportOutcome, string>> = { SUCCEEDED: ':white_check_mark:', REFUSED: ':no_entry:', TIMED_OUT: ':hourglass:', RUNNING: ':warning:' };
 /** Slack mrkdwn needs these three escaped; its limits: header 150, section text 3000 characters. */
 const slackEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
@@ -197,7 +218,7 @@ export function renderSlack(r: RestoreReport): object {
   };
 }
 
-const TEAMS_COLOR: Partial<Record<Outcome, string>> = { SUCCEEDED: 'Good', REFUSED: 'Warning', TIMED_OUT: 'Warning' };
+const TEAMS_COLOR: Partial<Record<ReportOutcome, string>> = { SUCCEEDED: 'Good', REFUSED: 'Warning', TIMED_OUT: 'Warning', RUNNING: 'Warning' };
 
 /**
  * Teams: an Adaptive Card in a message envelope. Teams Workflows webhooks accept only Adaptive

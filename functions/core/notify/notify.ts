@@ -48,23 +48,34 @@ export async function notifyRestoreStep(payload: unknown, deps: NotifyDeps): Pro
   const settings = input.restore?.notify ?? deps.plans.plans.find((p) => p.name === planName)?.notify ?? DEFAULT_SETTINGS;
 
   const { delivered, failed } = await sendReport(report, settings, deps.channels, { logger: deps.logger, webhook: deps.webhook });
-  await releaseTarget(input, deps);
+  // The target is freed only when Atlas can no longer write to it.
+  if (!decision.jobMayStillRun) await releaseTarget(input, deps);
+  else if (report.phase !== 'interim')
+    deps.logger.warn('The restore ends while its Atlas job may still run: the target lock is left to lapse on its own', {
+      reportId: report.reportId,
+      jobIds: report.jobIds,
+      lockUntil: input.restore?.lockUntil,
+    });
 
   const plan = planName ?? AD_HOC_PLAN;
-  if (failed.length && !delivered.length) {
+  // An interim report that reached nobody must not end the watch: count it (the alarm fires) and go on.
+  if (failed.length && !delivered.length && report.phase !== 'interim') {
     deps.metrics.add(METRIC.notificationsFailed, failed.length, plan);
     deps.logger.warn('Restore report undeliverable', { outcome, reportId: report.reportId, failed });
     throw new NotificationUndeliverableError(`The ${outcome} report reached none of its channels (${failed.join(', ')}); see the notify logs`);
   }
   if (!delivered.length) deps.logger.warn('The restore enables no notification channel: nothing was sent', { outcome, reportId: report.reportId });
 
-  deps.metrics.add(outcomeMetricName(outcome), 1, plan);
-  if (report.durationSeconds !== undefined) deps.metrics.add(METRIC.restoreDuration, report.durationSeconds, plan);
-  if (report.polls !== undefined) deps.metrics.add(METRIC.pollsPerRestore, report.polls, plan);
+  // An interim report is not an end: the restore is counted once, by its last report.
+  if (report.phase !== 'interim') {
+    deps.metrics.add(outcomeMetricName(outcome), 1, plan);
+    if (report.durationSeconds !== undefined) deps.metrics.add(METRIC.restoreDuration, report.durationSeconds, plan);
+    if (report.polls !== undefined) deps.metrics.add(METRIC.pollsPerRestore, report.polls, plan);
+  }
   if (delivered.length) deps.metrics.add(METRIC.notificationsSent, delivered.length, plan);
   if (failed.length) deps.metrics.add(METRIC.notificationsFailed, failed.length, plan);
   deps.logger.info('Restore reported', { outcome, reportId: report.reportId, delivered, failed });
-  return { outcome, delivered, failed, message: renderText(report) };
+  return { outcome, delivered, failed, message: renderText(report), watching: report.phase === 'interim', reportId: report.reportId };
 }
 
 export const UNREADABLE_INPUT = 'NotifyInputUnreadable';

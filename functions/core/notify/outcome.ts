@@ -1,5 +1,7 @@
 import { ERROR_NAMES } from '../errors.js';
-import type { NotifyInput, Outcome } from '../workflow/contract.js';
+import { restoreTarget } from '../restore/request.js';
+import { TERMINAL_STATES } from '../restore/status.js';
+import type { Notice, NotifyInput, Outcome, ReportOutcome } from '../workflow/contract.js';
 
 /**
  * Which of the six end states a run reached, and why in words. Rules, first match wins:
@@ -17,12 +19,60 @@ import type { NotifyInput, Outcome } from '../workflow/contract.js';
  * A job Atlas finished successfully just as the deadline passed is SUCCEEDED: the data is there.
  */
 export interface OutcomeDecision {
-  outcome: Outcome;
+  outcome: ReportOutcome;
   /** Why, for people; absent when Atlas said the job succeeded and had nothing to add. */
   reason?: string;
+  /** An interim report: the job may still run, the workflow goes on watching, the target stays locked. */
+  notice?: Notice;
+  /** The end is reported after interim reports: this one closes them. */
+  closing?: boolean;
+  /** Atlas may still be writing to the target: the lock must not be released. */
+  jobMayStillRun: boolean;
 }
 
+/** Errors after which a create's POST may have reached Atlas though no job was seen. */
+const AMBIGUOUS_CREATE = new Set<string>([ERROR_NAMES.ambiguousCreate, 'Sandbox.Timedout', 'States.Timeout']);
+
 export function decideOutcome(input: NotifyInput): OutcomeDecision {
+  const decision = decideEnd(input);
+  const { status, poll, restore } = input;
+  const ended = status !== undefined && TERMINAL_STATES.includes(status.state);
+  const job = restore?.job.jobIds?.join(', ') ?? restore?.job.jobId;
+  const onto = restore ? targetWords(restore.request) : 'its target';
+  const notes = [poll?.cancelNote, poll?.lastFailure && `last look at Atlas: ${poll.lastFailure.name}: ${redact(poll.lastFailure.message)}`];
+
+  // A job we know of that has not ended: say so plainly, every time.
+  if (restore && status && !ended && !input.error) {
+    const lockUntil = restore.lockUntil ? ` (its lock lapses on its own at ${restore.lockUntil})` : '';
+    if (poll?.next === 'report' && poll.notice && !poll.watchOver) {
+      const why =
+        poll.notice === 'STILL_RUNNING_AFTER_DEADLINE'
+          ? `the plan's deadline (${restore.deadlineAt}) passed and Atlas job ${job} is still running onto ${onto}`
+          : `Atlas job ${job} cannot be read right now, so it may still be running onto ${onto}`;
+      const watch = `we keep watching it until it ends (at most until ${restore.watchUntil ?? 'the watch limit'}); the target stays locked until then and a closing report follows`;
+      return { outcome: 'RUNNING', notice: poll.notice, jobMayStillRun: true, reason: join([why, ...notes, watch]) };
+    }
+    const stopped = `we stopped watching at the watch limit (${restore.watchUntil ?? 'unknown'}) while Atlas job ${job} had not been seen to end: it may still be running onto ${onto}; the target stays locked${lockUntil}; check the job in Atlas before using ${onto}`;
+    return { ...decision, closing: (poll?.noticesSent?.length ?? 0) > 0, jobMayStillRun: true, reason: join([decision.reason, ...notes, stopped]) };
+  }
+  if (!restore && input.error && AMBIGUOUS_CREATE.has(input.error.Error)) {
+    const unknown = 'the create may have reached Atlas though no job was found: look for the job in Atlas before retrying; the target stays locked until its lock lapses';
+    return { ...decision, jobMayStillRun: true, reason: join([decision.reason, unknown]) };
+  }
+  const closing = (poll?.noticesSent?.length ?? 0) > 0;
+  const reason = closing ? join([`Atlas job ${job} has ended (${status?.atlasStatus ?? status?.state}); this closes the earlier reports`, decision.reason, ...notes]) : decision.reason;
+  return { ...decision, closing, jobMayStillRun: false, ...(reason ? { reason } : {}) };
+}
+
+const join = (parts: (string | undefined | false)[]): string => parts.filter(Boolean).join('; ');
+
+function targetWords(request: NonNullable<NotifyInput['restore']>['request']): string {
+  const target = restoreTarget(request);
+  return target ? target.clusterName : 'a download';
+}
+
+/** The end state alone, before anything is said about a job that may still run. */
+function decideEnd(input: NotifyInput): { outcome: Outcome; reason?: string } {
   const { error, status, poll, restore } = input;
   const caught = error ? `${error.Error}: ${causeMessage(error.Cause)}` : undefined;
   if (error?.Error === ERROR_NAMES.refused) return { outcome: 'REFUSED', reason: caught! };
@@ -45,7 +95,7 @@ export function decideOutcome(input: NotifyInput): OutcomeDecision {
     case 'EXPIRED':
       return { outcome: status.state, ...(status.detail ? { reason: redact(status.detail) } : {}) };
     default:
-      return { outcome: 'FAILED', reason: `the workflow ended while the Atlas job was still ${status.state}` };
+      return { outcome: 'FAILED', reason: `Atlas could not be read to the end (the job was last seen ${status.state})` };
   }
 }
 

@@ -3,13 +3,14 @@ import { AtlasCreateOutcomeUnknownError, RestoreRefusedError } from '../errors.j
 import { describeCluster } from '../plans/guards.js';
 import { AD_HOC_PLAN, METRIC } from '../observability.js';
 import { findTargetBusy, reconcileCreate } from '../restore/adopt.js';
-import { nextPollDelaySeconds } from '../restore/pollPolicy.js';
 import { restoreTarget } from '../restore/request.js';
 import type { RestoreStatus } from '../restore/status.js';
-import { ExecutionInput, type RestoreContext, type WorkflowState } from '../workflow/contract.js';
+import { DEFAULT_RUN_LIMITS } from '../plans/schema.js';
+import { ExecutionInput, PollProgress, type RestoreContext, type WorkflowState } from '../workflow/contract.js';
 import type { StepDeps } from './deps.js';
 import { parseStepInput } from './input.js';
 import { checkRun, resolveRun, type ResolvedRun } from './resolve.js';
+import { decideNext } from './watch.js';
 
 /**
  * The create step: resolve, guard, then create exactly one Atlas restore job or adopt the one
@@ -38,14 +39,14 @@ export interface DryRunResult {
   deadlineMinutes: number;
 }
 
-/** A restore with no plan gets the plan defaults (12 h deadline, 15-300 s polls, SNS + EventBridge). */
+/** A restore with no plan gets the plan defaults (12 h deadline, 24 h watch after it, 15-300 s polls, SNS + EventBridge). */
 const AD_HOC_DEFAULTS = {
-  deadlineMinutes: 12 * 60,
+  ...DEFAULT_RUN_LIMITS,
   poll: { floorSeconds: 15, capSeconds: 300 },
   notify: { sns: true, eventBridge: true },
 };
 
-/** A lock outlives the deadline a little: cancel and notify still run after it passes. */
+/** A lock outlives the watch a little: the last report and the release still run after it ends. */
 const LOCK_MARGIN_MS = 60 * 60 * 1000;
 
 export async function createRestoreStep(payload: CreatePayload, deps: StepDeps): Promise<WorkflowState | DryRunResult> {
@@ -55,11 +56,15 @@ export async function createRestoreStep(payload: CreatePayload, deps: StepDeps):
   const run = checkRun(input, deps.plans, now);
   const kind = deps.kinds[run.kind];
   const planName = run.plan?.name;
-  const deadlineMinutes = run.plan?.deadlineMinutes ?? AD_HOC_DEFAULTS.deadlineMinutes;
+  const limits = run.plan ?? AD_HOC_DEFAULTS;
+  const deadlineMinutes = limits.deadlineMinutes;
   const deadlineAt = new Date(now.getTime() + deadlineMinutes * 60_000);
+  const watchUntil = new Date(deadlineAt.getTime() + limits.watchAfterEndMinutes * 60_000);
+  const lockUntil = new Date(watchUntil.getTime() + LOCK_MARGIN_MS);
 
   // Adopting and the busy-target check read the same job list: one call answers both (see sharedReads).
-  const atlas = sharedReads(await deps.atlas());
+  const fresh = await deps.atlas();
+  const atlas = sharedReads(fresh);
   const resolved = await resolveRun(run, input, kind, atlas, now);
   const target = restoreTarget(resolved.request);
 
@@ -87,18 +92,33 @@ export async function createRestoreStep(payload: CreatePayload, deps: StepDeps):
     };
   }
 
-  if (target) await deps.locks.acquire(target, restoreId, new Date(deadlineAt.getTime() + LOCK_MARGIN_MS));
+  if (target) await deps.locks.acquire(target, restoreId, lockUntil);
+  const sentBefore = await deps.locks.createSentAt(restoreId);
   let created;
   try {
-    created = await reconcileCreate(atlas, kind, resolved.request, async () => {
-      // Only reached when no job of this request is in flight: anything else onto the target is busy.
-      await refuseIfAtlasBusy(atlas, resolved, restoreId);
-      return kind.create(atlas, resolved.request);
-    });
+    created = await reconcileCreate(
+      atlas,
+      kind,
+      resolved.request,
+      async () => {
+        // Only reached when no job of this request is in flight: anything else onto the target is busy.
+        await refuseIfAtlasBusy(atlas, resolved, restoreId);
+        return kind.create(atlas, resolved.request);
+      },
+      {
+        sentBefore,
+        settleMs: limits.createSettleSeconds * 1000,
+        noteSent: (at) => deps.locks.noteCreateSent(restoreId, at, lockUntil),
+        now: deps.now,
+        sleep: deps.sleep,
+        fresh,
+      },
+    );
   } catch (err) {
-    // Nothing was created, so the target is free again, unless the POST may have gone through:
-    // then the lock stays until a retry adopts the job, or until it expires.
-    if (target && !(err instanceof AtlasCreateOutcomeUnknownError)) await deps.locks.release(target, restoreId);
+    // Nothing was created, so the target is free again, unless a POST may have gone through (now
+    // or in an earlier try): then the lock stays until a retry adopts the job, or until it lapses.
+    const mayHaveLanded = err instanceof AtlasCreateOutcomeUnknownError || sentBefore !== undefined;
+    if (target && !mayHaveLanded) await deps.locks.release(target, restoreId);
     throw err;
   }
 
@@ -122,6 +142,8 @@ export async function createRestoreStep(payload: CreatePayload, deps: StepDeps):
     cancellable: kind.cancellable,
     startedAt: now.toISOString(),
     deadlineAt: deadlineAt.toISOString(),
+    watchUntil: watchUntil.toISOString(),
+    ...(target ? { lockUntil: lockUntil.toISOString() } : {}),
     poll,
     notify: run.plan?.notify ?? AD_HOC_DEFAULTS.notify,
   };
@@ -133,13 +155,11 @@ export async function createRestoreStep(payload: CreatePayload, deps: StepDeps):
     ...(resolved.snapshot ? { snapshotId: resolved.snapshot.id } : {}),
     atlasStatus: adopted ? 'adopted' : 'created',
   };
-  const waitSeconds = nextPollDelaySeconds({
-    ageSeconds: 0,
-    floorSeconds: poll.floorSeconds,
-    capSeconds: poll.capSeconds,
-    secondsUntilDeadline: deadlineMinutes * 60,
-  });
-  return { restore, status, poll: { count: 0, waitSeconds, deadlinePassed: false } };
+  return decideNext(
+    { restore, status, poll: PollProgress.parse({ count: 0, waitSeconds: 1, deadlinePassed: false }) },
+    // Measured from the restore's start, so the first wait is the policy's first wait.
+    now,
+  );
 }
 
 /** Atlas has another restore in flight onto our target (started by a person, another tool…). */

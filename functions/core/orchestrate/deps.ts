@@ -25,6 +25,8 @@ export interface StepDeps {
   atlas(): Promise<AtlasTransport>;
   locks: TargetLocks;
   now(): Date;
+  /** Waits that much time (the create's settle looks): the local runner moves its clock instead. */
+  sleep(ms: number): Promise<void>;
   kinds: Record<RestoreKindName, RestoreKind>;
   logger: StepLogger;
   metrics: StepMetrics;

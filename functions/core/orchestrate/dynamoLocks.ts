@@ -6,7 +6,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { ClusterRef } from '../plans/guards.js';
-import { lockKey, targetBusyError, type TargetLockHolder, type TargetLocks } from './locks.js';
+import { createRecordKey, lockKey, targetBusyError, type TargetLockHolder, type TargetLocks } from './locks.js';
 
 /** Attribute names shared with lib/lock-table.ts (partition key `target`, TTL `expiresAt`). */
 const KEY = 'target';
@@ -71,5 +71,26 @@ export class DynamoTargetLocks implements TargetLocks {
     const expires = Number(Item?.[TTL]?.N);
     if (!restoreId || !Number.isFinite(expires) || expires * 1000 <= this.now().getTime()) return undefined;
     return { restoreId, until: new Date(expires * 1000).toISOString() };
+  }
+
+  async noteCreateSent(restoreId: string, at: Date, until: Date): Promise<void> {
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: {
+          [KEY]: { S: createRecordKey(restoreId) },
+          sentAt: { S: at.toISOString() },
+          [TTL]: { N: String(Math.ceil(until.getTime() / 1000)) },
+        },
+      }),
+    );
+  }
+
+  async createSentAt(restoreId: string): Promise<Date | undefined> {
+    const { Item } = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: { [KEY]: { S: createRecordKey(restoreId) } }, ConsistentRead: true }),
+    );
+    const sentAt = Item?.sentAt?.S;
+    return sentAt ? new Date(sentAt) : undefined;
   }
 }

@@ -21,7 +21,17 @@ export interface TargetLocks {
   release(target: ClusterRef, restoreId: string): Promise<void>;
   /** Who holds the lock now, if anyone (expired locks count as free). */
   holder(target: ClusterRef): Promise<TargetLockHolder | undefined>;
+  /**
+   * Records, beside the locks, that restore `restoreId` sent a create to Atlas at `at` (kept until
+   * `until`), so a retried create step knows a POST may have landed even when its answer was lost.
+   */
+  noteCreateSent(restoreId: string, at: Date, until: Date): Promise<void>;
+  /** When restore `restoreId` last sent a create, if it did. */
+  createSentAt(restoreId: string): Promise<Date | undefined>;
 }
+
+/** The key of a restore's create record (a separate item from any target's lock). */
+export const createRecordKey = (restoreId: string): string => `create#${restoreId}`;
 
 /** The lock key: Atlas cluster names are unique per project regardless of case. */
 export const lockKey = (t: ClusterRef): string => `${t.groupId}/${t.clusterName.toLowerCase()}`;
@@ -51,6 +61,16 @@ export class MemoryTargetLocks implements TargetLocks {
 
   async holder(target: ClusterRef): Promise<TargetLockHolder | undefined> {
     return this.current(target);
+  }
+
+  private readonly creates = new Map<string, Date>();
+
+  async noteCreateSent(restoreId: string, at: Date): Promise<void> {
+    this.creates.set(createRecordKey(restoreId), at);
+  }
+
+  async createSentAt(restoreId: string): Promise<Date | undefined> {
+    return this.creates.get(createRecordKey(restoreId));
   }
 
   private current(target: ClusterRef): TargetLockHolder | undefined {

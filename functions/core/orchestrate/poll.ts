@@ -1,33 +1,49 @@
-import { nextPollDelaySeconds } from '../restore/pollPolicy.js';
-import { isTerminal, type RestoreStatus } from '../restore/status.js';
+import { ERROR_NAMES, TRANSIENT_ERROR_NAMES } from '../errors.js';
+import { AD_HOC_PLAN, METRIC } from '../observability.js';
+import { causeMessage } from '../notify/outcome.js';
 import { WorkflowState } from '../workflow/contract.js';
 import type { StepDeps } from './deps.js';
 import { parseStepInput } from './input.js';
+import { afterLook, settleReportedNotice, type LookOutcome } from './watch.js';
 
 /**
- * The poll step: read the job(s), map them onto the status model, and say how long to wait before
- * the next look. The wait grows with the restore's age (../restore/pollPolicy.ts) and never runs
- * past the deadline, so the deadline is noticed on time.
+ * The poll step: read the job(s), map them onto the status model, and say what happens next
+ * (./watch.ts): wait, cancel at the deadline, or report.
+ *
+ * A look that fails does not end the restore: the job may still be writing to the target. 429s and
+ * 5xx are thrown, so the state machine retries them with backoff; anything else (a key revoked
+ * mid-run, a job Atlas will not show us, an answer we cannot read) is counted here as a failed look
+ * and the workflow keeps watching. A poll step that crashed altogether (Lambda timeout, service
+ * errors after their retries) reaches here as `pollError` and is counted the same way.
  */
 export async function pollRestoreStep(payload: unknown, deps: StepDeps): Promise<WorkflowState> {
-  const state = parseStepInput(WorkflowState, payload, 'poll step input');
+  const { pollError, ...state } = parseStepInput(WorkflowState, payload, 'poll step input');
   const { restore } = state;
   const kind = deps.kinds[restore.job.kind];
-  const status = await kind.get(await deps.atlas(), restore.job);
-  return advance(state, status, deps.now());
+  let counted: WorkflowState = state;
+  if (pollError) {
+    // The crashed poll counts as one failed look of its own, before this one.
+    const poll = settleReportedNotice(state.poll);
+    const lastFailure = failure(pollError.Error, causeMessage(pollError.Cause), deps.now());
+    counted = { ...state, poll: { ...poll, failures: (poll.failures ?? 0) + 1, lastFailure } };
+  }
+  let look: LookOutcome;
+  try {
+    look = { status: await kind.get(await deps.atlas(), restore.job) };
+  } catch (err) {
+    const error = err instanceof Error ? err : new Error(String(err));
+    if ((TRANSIENT_ERROR_NAMES as readonly string[]).includes(error.name)) throw error;
+    deps.logger.warn('Could not read the Atlas restore job; still watching it', {
+      restoreId: restore.restoreId,
+      jobId: restore.job.jobId,
+      errorName: error.name,
+      errorMessage: error.message,
+    });
+    // Counted here because it is not thrown: the AtlasAuthFailures alarm must still fire.
+    if (error.name === ERROR_NAMES.authFailed) deps.metrics.add(METRIC.atlasAuthFailures, 1, restore.planName ?? AD_HOC_PLAN);
+    look = { status: state.status, failure: failure(error.name, error.message, deps.now()) };
+  }
+  return afterLook(counted, look, deps.now());
 }
 
-/** The next WorkflowState after a look at Atlas: count the poll, check the deadline, pick the wait. */
-export function advance(state: WorkflowState, status: RestoreStatus, now: Date): WorkflowState {
-  const { restore } = state;
-  const ageSeconds = Math.max(0, (now.getTime() - Date.parse(restore.startedAt)) / 1000);
-  const secondsUntilDeadline = (Date.parse(restore.deadlineAt) - now.getTime()) / 1000;
-  const deadlinePassed = !isTerminal(status.state) && secondsUntilDeadline <= 0;
-  const waitSeconds = nextPollDelaySeconds({
-    ageSeconds,
-    floorSeconds: restore.poll.floorSeconds,
-    capSeconds: restore.poll.capSeconds,
-    secondsUntilDeadline: Math.max(1, secondsUntilDeadline),
-  });
-  return { restore, status, poll: { count: state.poll.count + 1, waitSeconds, deadlinePassed } };
-}
+const failure = (name: string, message: string, at: Date) => ({ name, message: message.slice(0, 500), at: at.toISOString() });

@@ -53,6 +53,13 @@ const TimeZone = z.string().refine((tz) => {
   }
 }, 'must be an IANA time zone such as Europe/Paris or UTC');
 
+/** Limits of a restore's life; ad-hoc requests (no plan) get the defaults. */
+export const MAX_DEADLINE_MINUTES = 7 * 24 * 60;
+export const MAX_WATCH_MINUTES = 3 * 24 * 60;
+/** Bounded so the create step (which waits it out) fits in Lambda's 15 minutes with its Atlas calls. */
+export const MAX_CREATE_SETTLE_SECONDS = 300;
+export const DEFAULT_RUN_LIMITS = { deadlineMinutes: 12 * 60, watchAfterEndMinutes: 24 * 60, createSettleSeconds: 60 } as const;
+
 export const OVERRIDABLE = ['snapshotId', 'pointInTime', 'target'] as const;
 
 export const Plan = z
@@ -66,7 +73,14 @@ export const Plan = z
     /** Recovery plans may restore a cluster onto itself; everything else is refused. */
     allowRestoreOntoSource: z.boolean().default(false),
     /** Give up (cancel where Atlas allows, then report TIMED_OUT) after this long. */
-    deadlineMinutes: z.number().int().min(5).max(7 * 24 * 60).default(12 * 60),
+    deadlineMinutes: z.number().int().min(5).max(MAX_DEADLINE_MINUTES).default(DEFAULT_RUN_LIMITS.deadlineMinutes),
+    /**
+     * After the deadline, or while Atlas cannot be read (a revoked key, an outage), keep the target
+     * locked and keep looking at a job that has not ended for this long, then report and stop.
+     */
+    watchAfterEndMinutes: z.number().int().min(0).max(MAX_WATCH_MINUTES).default(DEFAULT_RUN_LIMITS.watchAfterEndMinutes),
+    /** A create whose answer was lost is looked for over this long before it may be sent again. */
+    createSettleSeconds: z.number().int().min(10).max(MAX_CREATE_SETTLE_SECONDS).default(DEFAULT_RUN_LIMITS.createSettleSeconds),
     /** Adaptive polling: the wait grows with the restore's age between these bounds. */
     poll: z
       .object({

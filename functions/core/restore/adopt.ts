@@ -38,25 +38,69 @@ export async function findTargetBusy(atlas: AtlasTransport, request: RestoreRequ
   })?.ref;
 }
 
+/** How a create step looks for a job whose POST may have reached Atlas (see `reconcileCreate`). */
+export interface CreateSettle {
+  /** When an earlier try of this restore sent a POST whose answer was lost, if one did. */
+  sentBefore: Date | undefined;
+  /** Looks for that job are spread over this long after the POST before it may be sent again. */
+  settleMs: number;
+  /** Records that a POST is about to go out (kept where a retried step finds it). */
+  noteSent(at: Date): Promise<void>;
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+  /** The looks must be fresh reads, never a remembered answer. */
+  fresh: AtlasTransport;
+}
+
+/** When the looks after an ambiguous POST happen, as fractions of the settle window. */
+const SETTLE_LOOKS = [0.1, 0.25, 0.5, 1] as const;
+
 /**
- * Creates the restore, or adopts the job of the same request already in flight. When the create's
- * answer is lost (AtlasCreateOutcomeUnknownError), looks once more: the job the lost POST made is
- * adopted; if none is there the ambiguity is rethrown, never answered by a second POST.
+ * Creates the restore, or adopts the job of the same request already in flight. A POST whose
+ * answer is lost (AtlasCreateOutcomeUnknownError) may still land in Atlas a while later, so the job
+ * is looked for several times spread over the settle window; only when none of those looks finds
+ * it is the ambiguity rethrown, and only a later try (after the whole window) may POST again.
  */
 export async function reconcileCreate(
   atlas: AtlasTransport,
   kind: RestoreKind,
   request: RestoreRequest,
   create: () => Promise<RestoreJobRef>,
+  settle: CreateSettle = immediateLook(atlas),
 ): Promise<{ ref: RestoreJobRef; adopted: boolean }> {
   const inFlight = await kind.findInFlight(atlas, request);
   if (inFlight) return { ref: inFlight, adopted: true };
+  if (settle.sentBefore) {
+    // An earlier try sent a POST and lost its answer: wait out the rest of its window before sending another.
+    const made = await lookOverWindow(kind, request, settle, settle.sentBefore);
+    if (made) return { ref: made, adopted: true };
+  }
+  const sentAt = settle.now();
+  await settle.noteSent(sentAt);
   try {
     return { ref: await create(), adopted: false };
   } catch (err) {
     if (!(err instanceof AtlasCreateOutcomeUnknownError)) throw err;
-    const made = await kind.findInFlight(atlas, request);
+    const made = await lookOverWindow(kind, request, settle, sentAt);
     if (made) return { ref: made, adopted: true };
     throw err;
   }
+}
+
+/** No settle window: one fresh look right after a lost answer (unit tests of adopting alone). */
+function immediateLook(atlas: AtlasTransport): CreateSettle {
+  return { sentBefore: undefined, settleMs: 0, noteSent: async () => undefined, now: () => new Date(), sleep: async () => undefined, fresh: atlas };
+}
+
+/** Looks for the job at the settle points still ahead of now, sleeping in between. */
+async function lookOverWindow(kind: RestoreKind, request: RestoreRequest, settle: CreateSettle, sentAt: Date): Promise<RestoreJobRef | undefined> {
+  const points = [...new Set(SETTLE_LOOKS.map((f) => sentAt.getTime() + Math.round(f * settle.settleMs)))];
+  for (const at of points) {
+    const wait = at - settle.now().getTime();
+    if (wait <= 0 && at !== points[points.length - 1]) continue; // a point already passed: the next look covers it
+    if (wait > 0) await settle.sleep(wait);
+    const made = await kind.findInFlight(settle.fresh, request);
+    if (made) return made;
+  }
+  return undefined;
 }

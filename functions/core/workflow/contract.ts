@@ -64,6 +64,13 @@ export const RestoreContext = z.object({
   cancellable: z.boolean(),
   startedAt: z.iso.datetime(),
   deadlineAt: z.iso.datetime(),
+  /**
+   * Until when the workflow keeps watching a job that has not ended (after the deadline, or while
+   * Atlas cannot be read), so the target's lock is never given up while Atlas may still write to it.
+   */
+  watchUntil: z.iso.datetime().optional(),
+  /** When the target's lock lapses on its own if nobody releases it (after watchUntil). */
+  lockUntil: z.iso.datetime().optional(),
   poll: z.object({ floorSeconds: z.number().int(), capSeconds: z.number().int() }),
   notify: z.object({
     sns: z.boolean(),
@@ -73,24 +80,60 @@ export const RestoreContext = z.object({
 });
 export type RestoreContext = z.infer<typeof RestoreContext>;
 
+/**
+ * What the RestoreFinished? Choice does next (lib/workflow.ts): wait and poll again, cancel at the
+ * deadline, send a report (the end, or an interim "still running" one), or notify that the watch is over.
+ */
+export const NEXT_STEPS = ['wait', 'cancel', 'report'] as const;
+export const NextStep = z.enum(NEXT_STEPS);
+export type NextStep = z.infer<typeof NextStep>;
+
+/** Interim reports sent while the job may still run, each at most once per restore. */
+export const NOTICES = ['STILL_RUNNING_AFTER_DEADLINE', 'NOT_VISIBLE'] as const;
+export const Notice = z.enum(NOTICES);
+export type Notice = z.infer<typeof Notice>;
+
+/** The last look at Atlas that failed: its error name and message (the client redacts credentials). */
+export const LookFailure = z.object({ name: z.string(), message: z.string(), at: z.iso.datetime() });
+
 export const PollProgress = z.object({
   count: z.number().int().min(0),
   /** Seconds the Wait state sleeps before the next poll (adaptive; see ../restore/pollPolicy.ts). */
   waitSeconds: z.number().int().min(1),
   deadlinePassed: z.boolean(),
+  next: NextStep.optional(),
+  /** Looks in a row that could not read the job (throttled, unavailable, auth refused, step crashed). */
+  failures: z.number().int().min(0).optional(),
+  lastFailure: LookFailure.optional(),
+  /** The interim report to send now (with next = 'report'), and those already sent. */
+  notice: Notice.optional(),
+  noticesSent: z.array(Notice).optional(),
+  /** The cancel step ran (asked Atlas, or learned Atlas cannot cancel this kind). */
+  cancelTried: z.boolean().optional(),
+  /** What became of the cancel, for every later report. */
+  cancelNote: z.string().optional(),
+  /** The watch limit passed with the job still not ended (or not visible): report and stop watching. */
+  watchOver: z.boolean().optional(),
 });
+export type PollProgress = z.infer<typeof PollProgress>;
 
 /** Output of create and of every poll; input of poll, cancel and notify. */
 export const WorkflowState = z.object({
   restore: RestoreContext,
   status: RestoreStatus,
   poll: PollProgress,
+  /** A poll step that crashed (Lambda timeout, service error) after its retries: the next poll counts it. */
+  pollError: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
 });
 export type WorkflowState = z.infer<typeof WorkflowState>;
 
 export const OUTCOMES = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'EXPIRED', 'TIMED_OUT', 'REFUSED'] as const;
 export const Outcome = z.enum(OUTCOMES);
 export type Outcome = z.infer<typeof Outcome>;
+
+/** What a report can say: an end (above), or RUNNING for an interim report while the job may still run. */
+export const ReportOutcome = z.enum([...OUTCOMES, 'RUNNING']);
+export type ReportOutcome = z.infer<typeof ReportOutcome>;
 
 /** A Step Functions Catch result (`ResultPath: $.error`). */
 export const CaughtError = z.object({ Error: z.string(), Cause: z.string().optional() });
@@ -112,10 +155,17 @@ export const NotifyInput = z.object({
 export type NotifyInput = z.infer<typeof NotifyInput>;
 
 export const NotifyResult = z.object({
-  outcome: Outcome,
+  outcome: ReportOutcome,
   /** Channels that took the message, e.g. ["sns", "eventBridge", "webhook:slack"]. */
   delivered: z.array(z.string()),
   failed: z.array(z.string()),
   message: z.string(),
+  /**
+   * The Atlas job may still be running (an interim report): the workflow goes on watching and the
+   * target stays locked; a closing report follows when the job ends.
+   */
+  watching: z.boolean().optional(),
+  /** The report's own id (one per report: the end, each interim notice, the closing one). */
+  reportId: z.string().optional(),
 });
 export type NotifyResult = z.infer<typeof NotifyResult>;

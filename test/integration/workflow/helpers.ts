@@ -57,6 +57,19 @@ export const TEST_PLANS: PlansConfig = PlansConfigSchema.parse({
       deadlineMinutes: 240,
     }),
     plan({
+      name: 'flex-short',
+      source: { kind: 'flex', groupId: STAGING, clusterName: 'flex-dev' },
+      restore: { type: 'snapshot', target: { groupId: STAGING, clusterName: 'flex-target' } },
+      deadlineMinutes: 5,
+      watchAfterEndMinutes: 120,
+    }),
+    plan({
+      name: 'legacy-short',
+      source: { kind: 'legacy', groupId: PROD, clusterName: 'legacy-sharded' },
+      restore: { type: 'snapshot', target: { groupId: STAGING, clusterName: 'staging-sharded-2' } },
+      deadlineMinutes: 5,
+    }),
+    plan({
       name: 'short-deadline',
       source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' },
       restore: { type: 'snapshot', target: { groupId: STAGING, clusterName: 'staging-cluster' } },
@@ -69,7 +82,11 @@ export interface WorkflowHarness {
   sim: SimulatorHandle;
   world: LocalWorld;
   /** `notify` stands in for the notify handler (e.g. to make it fail before calling the real one). */
-  run(input: object, restoreId: string, options?: { notify?: TaskHandler }): ReturnType<typeof runLocalRestore>;
+  run(
+    input: object,
+    restoreId: string,
+    options?: { notify?: TaskHandler; poll?: (payload: unknown, real: TaskHandler) => Promise<unknown> },
+  ): ReturnType<typeof runLocalRestore>;
 }
 
 /** One simulator and one synthesised definition per test file; a fresh world per test. */
@@ -83,7 +100,14 @@ export function useWorkflowHarness(): WorkflowHarness {
     harness.sim = await startSimulator(defaultWorld(), { clock: 'manual', seed: 7 });
     harness.world = await useSimulatorWorld({ simulator: harness.sim, credentials: ADMIN_KEY, plans: TEST_PLANS });
     harness.run = (input, restoreId, options) =>
-      runLocalRestore({ definition, input, restoreId, clock: harness.sim.clock, ...(options?.notify ? { notify: options.notify } : {}) });
+      runLocalRestore({
+        definition,
+        input,
+        restoreId,
+        clock: harness.sim.clock,
+        ...(options?.notify ? { notify: options.notify } : {}),
+        ...(options?.poll ? { poll: options.poll } : {}),
+      });
   });
   afterEach(() => {
     harness.world.sent.length = 0;

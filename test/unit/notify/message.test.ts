@@ -43,6 +43,8 @@ describe('buildReport', () => {
     expect(report(ended({ restore: context({ adopted: true }) }))).toEqual({
       reportId: 'nightly-staging-20260301T030000Z/SUCCEEDED',
       outcome: 'SUCCEEDED',
+      phase: 'final',
+      jobMayStillRun: false,
       title: 'Atlas Restore Succeeded',
       restoreId: 'nightly-staging-20260301T030000Z',
       planName: 'nightly-staging',
@@ -95,6 +97,8 @@ describe('buildReport', () => {
     expect(r).toEqual({
       reportId: expect.stringMatching(/^run-[0-9a-f]{16}\/REFUSED$/),
       outcome: 'REFUSED',
+      phase: 'final',
+      jobMayStillRun: false,
       title: 'Atlas Restore Refused',
       planName: 'nightly-staging',
       trigger: 'alarm orders-table-dropped 2026-03-01T03:59:00Z',

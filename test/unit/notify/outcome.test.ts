@@ -14,15 +14,17 @@ const lambdaCause = (errorType: string, errorMessage: string) =>
 describe('decideOutcome', () => {
   it('a caught RestoreRefused is REFUSED, with the message and not the trace', () => {
     const r = decideOutcome({ error: { Error: 'RestoreRefused', Cause: lambdaCause('RestoreRefused', 'staging-cluster is a protected target') } });
-    expect(r).toEqual({ outcome: 'REFUSED', reason: 'RestoreRefused: staging-cluster is a protected target' });
+    expect(r).toEqual({ outcome: 'REFUSED', reason: 'RestoreRefused: staging-cluster is a protected target', closing: false, jobMayStillRun: false });
   });
 
   it('any other caught error is FAILED, including an invalid request (not REFUSED)', () => {
     expect(decideOutcome({ error: { Error: 'RestoreRequestInvalid', Cause: lambdaCause('RestoreRequestInvalid', 'Invalid restore request: target: is required') } })).toEqual({
       outcome: 'FAILED',
       reason: 'RestoreRequestInvalid: Invalid restore request: target: is required',
+      closing: false,
+      jobMayStillRun: false,
     });
-    expect(decideOutcome({ error: { Error: 'States.Timeout' } })).toEqual({ outcome: 'FAILED', reason: 'States.Timeout: no details were given' });
+    expect(decideOutcome({ error: { Error: 'States.Timeout' } })).toMatchObject({ outcome: 'FAILED', reason: expect.stringContaining('States.Timeout: no details were given') });
   });
 
   it('a caught error wins over whatever status the state still holds', () => {
@@ -60,17 +62,74 @@ describe('decideOutcome', () => {
   });
 
   it.each(['SUCCEEDED', 'FAILED', 'CANCELLED', 'EXPIRED'] as const)('Atlas end state %s is the outcome, with its detail as the reason', (state) => {
-    expect(decideOutcome(ended({ status: status({ state }) }))).toEqual({ outcome: state });
-    expect(decideOutcome(ended({ status: status({ state, detail: 'Atlas said why' }) }))).toEqual({ outcome: state, reason: 'Atlas said why' });
+    expect(decideOutcome(ended({ status: status({ state }) }))).toEqual({ outcome: state, closing: false, jobMayStillRun: false });
+    expect(decideOutcome(ended({ status: status({ state, detail: 'Atlas said why' }) }))).toEqual({
+      outcome: state,
+      reason: 'Atlas said why',
+      closing: false,
+      jobMayStillRun: false,
+    });
   });
 
   it('a workflow that ended with the job not finished (or no status at all) is FAILED, saying so', () => {
     const running = decideOutcome(ended({ status: status({ state: 'RUNNING' }) }));
     expect(running.outcome).toBe('FAILED');
     expect(running.reason).toContain('RUNNING');
+    // The job may still be writing to the target: the report says so and the lock is kept.
+    expect(running.jobMayStillRun).toBe(true);
+    expect(running.reason).toMatch(/may still be running onto staging-cluster; the target stays locked/);
     const nothing = decideOutcome({ restore: context() });
     expect(nothing.outcome).toBe('FAILED');
     expect(nothing.reason).toMatch(/without a status/);
+  });
+});
+
+describe('reports while the job may still run', () => {
+  const watching = (poll: object) => ({ count: 40, waitSeconds: 300, deadlinePassed: true, ...poll });
+
+  it('an interim notice at the deadline: RUNNING, still locked, a closing report promised', () => {
+    const r = decideOutcome(
+      ended({
+        status: status({ state: 'RUNNING', atlasStatus: 'in progress' }),
+        poll: watching({ next: 'report', notice: 'STILL_RUNNING_AFTER_DEADLINE', cancelNote: 'Atlas does not allow cancelling flex restore jobs' }),
+      }),
+    );
+    expect(r).toMatchObject({ outcome: 'RUNNING', notice: 'STILL_RUNNING_AFTER_DEADLINE', jobMayStillRun: true });
+    expect(r.reason).toMatch(/still running onto staging-cluster/);
+    expect(r.reason).toMatch(/the target stays locked until then and a closing report follows/);
+    expect(r.reason).toContain('Atlas does not allow cancelling flex restore jobs');
+  });
+
+  it('an interim notice when Atlas cannot be read names the last failure, redacted', () => {
+    const r = decideOutcome(
+      ended({
+        status: status({ state: 'RUNNING' }),
+        poll: watching({ deadlinePassed: false, next: 'report', notice: 'NOT_VISIBLE', failures: 1, lastFailure: { name: 'AtlasAuthFailed', message: 'token=abc123 refused', at: '2026-03-01T04:00:00.000Z' } }),
+      }),
+    );
+    expect(r).toMatchObject({ outcome: 'RUNNING', notice: 'NOT_VISIBLE', jobMayStillRun: true });
+    expect(r.reason).toContain('AtlasAuthFailed');
+    expect(r.reason).not.toContain('abc123');
+  });
+
+  it('the job ended after interim reports: the closing report, and the target may be freed', () => {
+    const r = decideOutcome(ended({ status: status({ state: 'CANCELLED' }), poll: watching({ next: 'report', noticesSent: ['STILL_RUNNING_AFTER_DEADLINE'] }) }));
+    expect(r).toMatchObject({ outcome: 'TIMED_OUT', closing: true, jobMayStillRun: false });
+    expect(r.reason).toMatch(/has ended/);
+  });
+
+  it('the watch limit passed with the job not seen to end: TIMED_OUT, still locked, with the lock lapse time', () => {
+    const r = decideOutcome(
+      ended({ status: status({ state: 'RUNNING' }), poll: watching({ next: 'report', watchOver: true, noticesSent: ['STILL_RUNNING_AFTER_DEADLINE'] }) }),
+    );
+    expect(r).toMatchObject({ outcome: 'TIMED_OUT', closing: true, jobMayStillRun: true });
+    expect(r.reason).toMatch(/we stopped watching at the watch limit/);
+  });
+
+  it('a create whose outcome is unknown: FAILED, and the target stays locked', () => {
+    const r = decideOutcome({ planName: 'nightly', error: { Error: 'AtlasCreateOutcomeUnknown', Cause: 'the answer was lost' } });
+    expect(r).toMatchObject({ outcome: 'FAILED', jobMayStillRun: true });
+    expect(r.reason).toMatch(/look for the job in Atlas before retrying/);
   });
 });
 

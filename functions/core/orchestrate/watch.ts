@@ -1,0 +1,106 @@
+import { ERROR_NAMES } from '../errors.js';
+import { DEFAULT_RUN_LIMITS } from '../plans/schema.js';
+import { nextPollDelaySeconds } from '../restore/pollPolicy.js';
+import { isTerminal, type RestoreStatus } from '../restore/status.js';
+import type { LookFailure, Notice, PollProgress, WorkflowState } from '../workflow/contract.js';
+import type { z } from 'zod';
+
+/**
+ * The job-lifetime rule, in one place: from the moment a create may have reached Atlas until Atlas
+ * says the job ended, the restore keeps its target locked and keeps looking. Create, poll and cancel
+ * all end by asking `decideNext` what the workflow does now:
+ *
+ * - the job ended → report it (the end, or the closing report after an interim one);
+ * - the deadline passed → cancel once (where Atlas can), then say once that the job still runs,
+ *   then keep looking at the slow cadence;
+ * - Atlas cannot be read (key revoked, job not found, a step that keeps crashing) → say once that
+ *   the job may still run, keep looking at the slow cadence (credentials are often fixed within the hour);
+ * - the watch limit passed with the job not seen to end → the last report, which says the job may
+ *   still run and when the target's lock lapses. Never a silent end.
+ */
+
+/** Consecutive failed looks (other than a refused key, which is reported at once) before people are told. */
+export const FAILED_LOOKS_BEFORE_NOTICE = 3;
+
+/** Errors that mean "we cannot see the job", not "the job ended": the key or its access is gone. */
+const ACCESS_ERRORS: ReadonlySet<string> = new Set([ERROR_NAMES.authFailed, ERROR_NAMES.credentials]);
+
+export interface LookOutcome {
+  status: RestoreStatus;
+  /** Set when this look failed: the status is then the last one seen. */
+  failure?: z.infer<typeof LookFailure>;
+}
+
+/** The next WorkflowState after a look at Atlas (or a failed one): count it, then decide. */
+export function afterLook(state: WorkflowState, look: LookOutcome, now: Date): WorkflowState {
+  const { restore } = state;
+  const previous = settleReportedNotice(state.poll);
+  const failures = look.failure ? (previous.failures ?? 0) + 1 : 0;
+  const poll: PollProgress = {
+    ...previous,
+    count: state.poll.count + 1,
+    failures,
+    ...(look.failure ? { lastFailure: look.failure } : {}),
+  };
+  if (!look.failure) delete poll.lastFailure;
+  return decideNext({ restore, status: look.status, poll }, now);
+}
+
+/**
+ * A poll that runs after an interim report: the report went out (notify would have failed the
+ * execution otherwise), so the notice moves to `noticesSent` and is never sent again.
+ */
+export function settleReportedNotice(poll: PollProgress): PollProgress {
+  if (poll.next !== 'report' || !poll.notice) return poll;
+  const { notice, ...rest } = poll;
+  return { ...rest, next: 'wait', noticesSent: [...new Set([...(poll.noticesSent ?? []), notice])] };
+}
+
+/** What the workflow does after this state, and how long it waits if it waits. */
+export function decideNext(state: WorkflowState, now: Date): WorkflowState {
+  const { restore, status } = state;
+  const poll: PollProgress = { ...state.poll };
+  delete poll.notice;
+  const nowMs = now.getTime();
+  const deadlineMs = Date.parse(restore.deadlineAt);
+  const watchUntilMs = Date.parse(watchUntilOf(restore));
+  const ageSeconds = Math.max(0, (nowMs - Date.parse(restore.startedAt)) / 1000);
+  const base = { restore, status };
+
+  if (isTerminal(status.state)) return { ...base, poll: { ...poll, deadlinePassed: poll.deadlinePassed, next: 'report', waitSeconds: 1 } };
+
+  const deadlinePassed = poll.deadlinePassed || nowMs >= deadlineMs;
+  if (nowMs >= watchUntilMs) return { ...base, poll: { ...poll, deadlinePassed, watchOver: true, next: 'report', waitSeconds: 1 } };
+
+  // The slow cadence for a job we are only watching over: the plan's cap, never past the watch limit.
+  const slowWait = Math.max(1, Math.floor(Math.min(restore.poll.capSeconds, (watchUntilMs - nowMs) / 1000)));
+  if (deadlinePassed) {
+    if (!poll.cancelTried && !(poll.failures ?? 0)) return { ...base, poll: { ...poll, deadlinePassed, next: 'cancel', waitSeconds: slowWait } };
+    const notice = pendingNotice(poll, 'STILL_RUNNING_AFTER_DEADLINE');
+    if (notice) return { ...base, poll: { ...poll, deadlinePassed, next: 'report', notice, waitSeconds: slowWait } };
+  }
+  if ((poll.failures ?? 0) > 0) {
+    const refused = ACCESS_ERRORS.has(poll.lastFailure?.name ?? '');
+    const notice = refused || (poll.failures ?? 0) >= FAILED_LOOKS_BEFORE_NOTICE ? pendingNotice(poll, 'NOT_VISIBLE') : undefined;
+    return { ...base, poll: { ...poll, deadlinePassed, next: notice ? 'report' : 'wait', ...(notice ? { notice } : {}), waitSeconds: slowWait } };
+  }
+  if (deadlinePassed) return { ...base, poll: { ...poll, deadlinePassed, next: 'wait', waitSeconds: slowWait } };
+
+  const waitSeconds = nextPollDelaySeconds({
+    ageSeconds,
+    floorSeconds: restore.poll.floorSeconds,
+    capSeconds: restore.poll.capSeconds,
+    secondsUntilDeadline: Math.max(1, (deadlineMs - nowMs) / 1000),
+  });
+  return { ...base, poll: { ...poll, deadlinePassed: false, next: 'wait', waitSeconds } };
+}
+
+const pendingNotice = (poll: PollProgress, notice: Notice): Notice | undefined => ((poll.noticesSent ?? []).includes(notice) ? undefined : notice);
+
+/** Until when a restore is watched; a state from before `watchUntil` existed gets the default watch. */
+export function watchUntilOf(restore: WorkflowState['restore']): string {
+  return restore.watchUntil ?? new Date(Date.parse(restore.deadlineAt) + DEFAULT_RUN_LIMITS.watchAfterEndMinutes * 60_000).toISOString();
+}
+
+/** The job may still be writing to the target: nothing has said it ended. */
+export const jobMayStillRun = (state: Pick<WorkflowState, 'status'>): boolean => !isTerminal(state.status.state);

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { afterLook, decideNext, FAILED_LOOKS_BEFORE_NOTICE, settleReportedNotice } from '../../../functions/core/orchestrate/watch.js';
+import type { RestoreState, RestoreStatus } from '../../../functions/core/restore/status.js';
+import type { WorkflowState } from '../../../functions/core/workflow/contract.js';
+
+/** The job-lifetime rule (watch.ts): what the workflow does after each look at Atlas. */
+
+const WATCH_UNTIL = Date.parse('2026-03-01T09:00:00.000Z');
+
+const GROUP = '65f1c0ffee00000000000a01';
+const TARGET_GROUP = '65f1c0ffee00000000000b02';
+const JOB = '67b1c2d3e4f5a6b7c8d9e0f1';
+const STARTED = Date.parse('2026-03-01T03:00:00.000Z');
+const DEADLINE = Date.parse('2026-03-01T05:00:00.000Z');
+const at = (secondsAfterStart: number) => new Date(STARTED + secondsAfterStart * 1000);
+
+function state(count = 3, poll = { floorSeconds: 15, capSeconds: 300 }, progress: Partial<WorkflowState['poll']> = {}): WorkflowState {
+  return {
+    restore: {
+      restoreId: 'adhoc-20260301T030000Z',
+      trigger: { type: 'http' },
+      request: {
+        kind: 'cloud',
+        source: { groupId: GROUP, clusterName: 'prod-cluster' },
+        deliveryType: 'automated',
+        snapshotId: '66a0b1c2d3e4f5a6b7c8d903',
+        target: { groupId: TARGET_GROUP, clusterName: 'staging-cluster' },
+      },
+      summary: 'cloud restore of prod-cluster onto staging-cluster',
+      job: { kind: 'cloud', groupId: GROUP, clusterName: 'prod-cluster', jobId: JOB },
+      adopted: false,
+      cancellable: true,
+      startedAt: new Date(STARTED).toISOString(),
+      deadlineAt: new Date(DEADLINE).toISOString(),
+      watchUntil: new Date(WATCH_UNTIL).toISOString(),
+      poll,
+      notify: { sns: true, eventBridge: true },
+    },
+    status: { kind: 'cloud', state: 'RUNNING', jobIds: [JOB], atlasStatus: 'in progress' },
+    poll: { count, waitSeconds: 15, deadlinePassed: false, ...progress },
+  };
+}
+
+const seen = (s: RestoreState): RestoreStatus => ({ kind: 'cloud', state: s, jobIds: [JOB], atlasStatus: s.toLowerCase() });
+
+describe('after a look that worked', () => {
+  it('counts the poll, keeps the context and takes the new status', () => {
+    const before = state(7);
+    const next = afterLook(before, { status: seen('SUCCEEDED') }, at(600));
+    expect(next.poll.count).toBe(8);
+    expect(next.restore).toEqual(before.restore);
+    expect(next.status.state).toBe('SUCCEEDED');
+  });
+
+  it('deadlinePassed only when the job is not terminal and the deadline has come', () => {
+    const pastDeadline = at((DEADLINE - STARTED) / 1000 + 1);
+    expect(afterLook(state(), { status: seen('RUNNING') }, pastDeadline).poll.deadlinePassed).toBe(true);
+    expect(afterLook(state(), { status: seen('PENDING') }, new Date(DEADLINE)).poll.deadlinePassed).toBe(true);
+    for (const end of ['SUCCEEDED', 'FAILED', 'CANCELLED', 'EXPIRED'] as const) expect(afterLook(state(), { status: seen(end) }, pastDeadline).poll.deadlinePassed).toBe(false);
+    expect(afterLook(state(), { status: seen('RUNNING') }, new Date(DEADLINE - 1000)).poll.deadlinePassed).toBe(false);
+  });
+
+  it('waits within floor and cap, growing with age', () => {
+    const waits = [0, 60, 600, 1_200, 3_000, 6_000].map((s) => afterLook(state(), { status: seen('RUNNING') }, at(s)).poll.waitSeconds);
+    expect(waits).toEqual([15, 15, 60, 120, 300, 300]);
+    for (const w of waits) {
+      expect(Number.isInteger(w)).toBe(true);
+      expect(w).toBeGreaterThanOrEqual(15);
+      expect(w).toBeLessThanOrEqual(300);
+    }
+  });
+
+  it('never waits past the deadline (and at least 1 s at or after it)', () => {
+    const tenSecondsLeft = at((DEADLINE - STARTED) / 1000 - 10);
+    expect(afterLook(state(), { status: seen('RUNNING') }, tenSecondsLeft).poll.waitSeconds).toBe(10);
+    // At the deadline the next step is the cancel, not a wait.
+    expect(afterLook(state(), { status: seen('RUNNING') }, new Date(DEADLINE + 60_000)).poll.next).toBe('cancel');
+  });
+
+  it("uses the plan's own floor and cap", () => {
+    const s = state(0, { floorSeconds: 30, capSeconds: 60 });
+    expect(afterLook(s, { status: seen('RUNNING') }, at(5)).poll.waitSeconds).toBe(30);
+    expect(afterLook(s, { status: seen('RUNNING') }, at(5_000)).poll.waitSeconds).toBe(60);
+  });
+});
+
+const failed = (name: string) => ({ name, message: `${name} happened`, at: new Date(STARTED).toISOString() });
+const pastDeadline = new Date(DEADLINE + 60_000);
+
+describe('the job lifetime: never an end while the job may run', () => {
+  it('reports a job that ended, whatever the time', () => {
+    for (const end of ['SUCCEEDED', 'FAILED', 'CANCELLED', 'EXPIRED'] as const) {
+      expect(afterLook(state(), { status: seen(end) }, at(60)).poll.next).toBe('report');
+      expect(afterLook(state(), { status: seen(end) }, new Date(WATCH_UNTIL + 1)).poll.next).toBe('report');
+    }
+    expect(afterLook(state(), { status: seen('RUNNING') }, at(60)).poll.next).toBe('wait');
+  });
+
+  it('at the deadline: cancel once, then one interim report, then only waits at the cap cadence', () => {
+    const first = afterLook(state(), { status: seen('RUNNING') }, pastDeadline);
+    expect(first.poll).toMatchObject({ next: 'cancel', deadlinePassed: true });
+    const afterCancel = decideNext({ ...first, poll: { ...first.poll, cancelTried: true } }, pastDeadline);
+    expect(afterCancel.poll).toMatchObject({ next: 'report', notice: 'STILL_RUNNING_AFTER_DEADLINE' });
+    // The poll after the interim report went out records it and never sends it again.
+    const later = afterLook(afterCancel, { status: seen('RUNNING') }, new Date(DEADLINE + 600_000));
+    expect(later.poll.noticesSent).toEqual(['STILL_RUNNING_AFTER_DEADLINE']);
+    expect(later.poll).toMatchObject({ next: 'wait', waitSeconds: 300 });
+    expect(later.poll.notice).toBeUndefined();
+    // When the job ends, the closing report.
+    expect(afterLook(later, { status: seen('CANCELLED') }, new Date(DEADLINE + 900_000)).poll).toMatchObject({ next: 'report' });
+  });
+
+  it('a refused key is reported at once and watched at the slow cadence; other failures after a few in a row', () => {
+    const refused = afterLook(state(), { status: seen('RUNNING'), failure: failed('AtlasAuthFailed') }, at(600));
+    expect(refused.poll).toMatchObject({ next: 'report', notice: 'NOT_VISIBLE', failures: 1, waitSeconds: 300 });
+    let s = state();
+    for (let i = 1; i < FAILED_LOOKS_BEFORE_NOTICE; i++) {
+      s = afterLook(s, { status: seen('RUNNING'), failure: failed('AtlasNotFound') }, at(600 + i));
+      expect(s.poll.next).toBe('wait');
+      expect(s.status.state).toBe('RUNNING'); // the last status seen, never an end
+    }
+    s = afterLook(s, { status: seen('RUNNING'), failure: failed('AtlasNotFound') }, at(700));
+    expect(s.poll).toMatchObject({ next: 'report', notice: 'NOT_VISIBLE', failures: FAILED_LOOKS_BEFORE_NOTICE });
+    // Seen again: the failures reset, the notice is not repeated.
+    const back = afterLook(s, { status: seen('RUNNING') }, at(800));
+    expect(back.poll).toMatchObject({ failures: 0, next: 'wait', noticesSent: ['NOT_VISIBLE'] });
+    expect(back.poll.lastFailure).toBeUndefined();
+  });
+
+  it('does not try to cancel while Atlas cannot be read; cancels once it can', () => {
+    const blind = afterLook(state(), { status: seen('RUNNING'), failure: failed('AtlasAuthFailed') }, pastDeadline);
+    expect(blind.poll.next).not.toBe('cancel');
+    const sent = settleReportedNotice(blind.poll);
+    const seenAgain = afterLook({ ...blind, poll: sent }, { status: seen('RUNNING') }, new Date(DEADLINE + 120_000));
+    expect(seenAgain.poll.next).toBe('cancel');
+  });
+
+  it('never waits past the watch limit, and at the limit reports with the job not ended', () => {
+    const nearLimit = afterLook(state(3, undefined, { cancelTried: true, noticesSent: ['STILL_RUNNING_AFTER_DEADLINE'], deadlinePassed: true }), { status: seen('RUNNING') }, new Date(WATCH_UNTIL - 20_000));
+    expect(nearLimit.poll.waitSeconds).toBe(20);
+    const over = afterLook(nearLimit, { status: seen('RUNNING') }, new Date(WATCH_UNTIL));
+    expect(over.poll).toMatchObject({ next: 'report', watchOver: true });
+  });
+});
+
