@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
+import type { AtlasClient } from '../../../functions/core/atlas/client.js';
 
 /** What a test server received, one entry per request. */
 export interface Seen {
@@ -58,6 +60,21 @@ export async function startServer(handler: Handler): Promise<TestServer> {
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * The test server and client a test opened, closed after each test of the calling describe (so a
+ * failing test cannot leave a port or a keep-alive socket behind for the next one).
+ */
+export function closedAfterEach(): { server?: TestServer; client?: AtlasClient } {
+  const open: { server?: TestServer; client?: AtlasClient } = {};
+  afterEach(async () => {
+    await open.client?.close();
+    await open.server?.close();
+    delete open.client;
+    delete open.server;
+  });
+  return open;
 }
 
 export function sendJson(res: http.ServerResponse, status: number, body?: unknown, headers: Record<string, string | string[]> = {}): void {
