@@ -4,7 +4,8 @@ import { createRandom, hashSeed } from './random.js';
 /**
  * Faults on demand. A rule matches requests by operation name ("createBackupRestoreJob"), by
  * "METHOD /path/glob" ("POST /api/atlas/v2/groups/*\/clusters/*\/backup/restoreJobs") or "*", and then
- * injects errors, bursts, slowness, dropped connections or lost answers. Each rule draws from its
+ * injects errors (optionally echoing the caller's credentials), bursts, slowness, dropped
+ * connections, lost answers (optionally landing late) or garbled answers. Each rule draws from its
  * own random stream seeded from the simulator's seed, so the same seed and the same calls give
  * the same faults.
  */
@@ -14,6 +15,10 @@ const FaultAction = z.union([
   z.object({ delayMs: z.number().int().min(0) }).strict(),
   z.literal('drop'),
   z.literal('lostAnswer'),
+  /** Do the work and lose the answer, and the work only shows (lists, gets) this many simulated seconds later. */
+  z.object({ landsLate: z.number().positive() }).strict(),
+  /** Do the work, then answer 200 with a body cut in the middle (not JSON). */
+  z.literal('garbled'),
   z.literal('pass'),
 ]);
 export type FaultAction = z.infer<typeof FaultAction>;
@@ -35,6 +40,11 @@ export const FaultRule = z
     dropRate: z.number().min(0).max(1).default(0),
     /** Probability of doing the work (a create creates) and then destroying the socket instead of answering. */
     lostAnswerRate: z.number().min(0).max(1).default(0),
+    /**
+     * Every error this rule injects echoes the request's credentials, in many cases and encodings.
+     * Requests without an Authorization header pass such a rule untouched.
+     */
+    echoCredentials: z.boolean().default(false),
     /** Forced outcomes for the next matching requests, in order, before any random draw. */
     script: z.array(FaultAction).default([]),
   })
@@ -60,6 +70,12 @@ export interface FaultDecision {
   drop: boolean;
   lostAnswer: boolean;
   status?: number;
+  /** With `status`: the error body echoes the request's credentials. */
+  echo?: boolean;
+  /** With `lostAnswer`: what the request creates appears only this many (simulated) ms later. */
+  landsLateMs?: number;
+  /** Do the work, then send a 200 whose body is not JSON. */
+  garbled?: boolean;
   delayMs: number;
   /** Which rule fired and how, for the request log. */
   label?: string;
@@ -102,11 +118,16 @@ export class FaultEngine {
     }));
   }
 
-  decide(operation: string, method: string, path: string): FaultDecision {
+  /** `carriesCredentials`: the request has an Authorization header (echo rules skip those without). */
+  decide(operation: string, method: string, path: string, carriesCredentials = true): FaultDecision {
     const decision: FaultDecision = { drop: false, lostAnswer: false, delayMs: 0 };
     for (const [i, state] of this.rules.entries()) {
       if (!matches(state.rule.match, operation, method, path)) continue;
+      // Nothing to echo (a Digest client's first, unauthenticated try): leave the rule's script for the next.
+      if (state.rule.echoCredentials && !carriesCredentials) continue;
       const label = `rule ${i} (${state.rule.match})`;
+      const echo = state.rule.echoCredentials ? { echo: true } : {};
+      const echoed = state.rule.echoCredentials ? ', echoing credentials' : '';
       decision.delayMs = Math.max(decision.delayMs, state.rule.delayMs);
       if (decision.delayMs > 0) decision.label ??= `${label}: delay ${decision.delayMs} ms`;
       const forced = state.script.shift();
@@ -115,27 +136,30 @@ export class FaultEngine {
       if (forced !== undefined) {
         if (forced === 'drop') return { ...decision, drop: true, label: `${label}: scripted drop` };
         if (forced === 'lostAnswer') return { ...decision, lostAnswer: true, label: `${label}: scripted lost answer` };
+        if (forced === 'garbled') return { ...decision, garbled: true, label: `${label}: scripted garbled answer` };
         if (forced === 'pass') continue;
-        if ('status' in forced) return { ...decision, status: forced.status, label: `${label}: scripted ${forced.status}` };
+        if ('landsLate' in forced)
+          return { ...decision, lostAnswer: true, landsLateMs: forced.landsLate * 1000, label: `${label}: scripted lost answer, lands ${forced.landsLate} s late` };
+        if ('status' in forced) return { ...decision, ...echo, status: forced.status, label: `${label}: scripted ${forced.status}${echoed}` };
         decision.delayMs = Math.max(decision.delayMs, forced.delayMs);
         decision.label = `${label}: scripted delay ${forced.delayMs} ms`;
         continue;
       }
       if (state.burstLeft > 0) {
         state.burstLeft -= 1;
-        return { ...decision, status: state.rule.burst?.status ?? 503, label: `${label}: burst` };
+        return { ...decision, ...echo, status: state.rule.burst?.status ?? 503, label: `${label}: burst${echoed}` };
       }
       if (dropDraw! < state.rule.dropRate) return { ...decision, drop: true, label: `${label}: drop` };
       if (lostDraw! < state.rule.lostAnswerRate) return { ...decision, lostAnswer: true, label: `${label}: lost answer` };
       const burst = state.rule.burst;
       if (burst && burstDraw! < burst.probability) {
         state.burstLeft = burst.length - 1;
-        return { ...decision, status: burst.status, label: `${label}: burst` };
+        return { ...decision, ...echo, status: burst.status, label: `${label}: burst${echoed}` };
       }
       if (errorDraw! < state.rule.errorRate) {
         const statuses = state.rule.errorStatuses;
         const status = statuses[Math.min(statuses.length - 1, Math.floor(pickDraw! * statuses.length))] as number;
-        return { ...decision, status, label: `${label}: error ${status}` };
+        return { ...decision, ...echo, status, label: `${label}: error ${status}${echoed}` };
       }
     }
     return decision;

@@ -70,6 +70,9 @@ export interface JobInfo {
   /** Data a success writes to the target (or a download holds). */
   dataVersion: string;
   phase: Phase;
+  /** False while a create that lands late is not yet visible to the API (see the `landsLate` fault). */
+  landed: boolean;
+  /** When the job appeared (for a late landing: when it lands). */
   createdAt: string;
   finishAt?: string;
   batchId?: string;
@@ -96,6 +99,18 @@ export interface SimulatorHandle {
   scriptOutcome(rule: OutcomeRuleInput): void;
   /** Replaces the fault rules and rate limits (fault streams restart from the seed). */
   setFaults(faults: FaultsInput): void;
+  /** An administrator revoked this API key (public key) or service account (client id): every later call gets 401. */
+  revokeCredential(publicKeyOrClientId: string): void;
+  /** Undoes revokeCredential: the same key or secret works again (and unexpired tokens with it). */
+  restoreCredential(publicKeyOrClientId: string): void;
+  /** The private key or client secret is replaced (the old one and the account's tokens stop working); returns the new one. */
+  rotateCredential(publicKeyOrClientId: string): string;
+  /**
+   * Ends a running job now (typically one scripted to `hang`), or every job of a legacy batch when
+   * given its batch id; a success writes the target's data as any success does. Returns how many
+   * jobs it ended (0 when none was still running); throws for an id the simulator never issued.
+   */
+  finishJob(jobIdOrBatchId: string, outcome?: 'succeed' | 'fail' | 'kill' | 'expire'): number;
 }
 
 export type { RequestLogEntry } from './requestLog.js';
@@ -160,6 +175,10 @@ export async function startSimulator(worldInput: WorldInput, options: SimulatorO
   const port = (server.address() as AddressInfo).port;
   baseUrl = `http://127.0.0.1:${port}`;
 
+  const knownCredential = (id: string): string => {
+    if (!auth.knows(id)) throw new Error(`no API key or service account ${id} in the world`);
+    return id;
+  };
   const clusterOf = (groupId: string, name: string): ClusterState => {
     const c = store.cluster(groupId, name);
     if (!c) throw new Error(`no cluster ${name} in project ${groupId}`);
@@ -245,6 +264,7 @@ export async function startSimulator(worldInput: WorldInput, options: SimulatorO
           ...(j.target && { target: { ...j.target } }),
           dataVersion: j.dataVersion,
           phase: phaseAt(j, now),
+          landed: store.landed(j, now),
           createdAt: iso(j.createdAt),
           ...(j.finishAt !== undefined && { finishAt: iso(j.finishAt) }),
           ...(j.batchId !== undefined && { batchId: j.batchId }),
@@ -252,5 +272,15 @@ export async function startSimulator(worldInput: WorldInput, options: SimulatorO
     },
     scriptOutcome: (rule) => store.scriptOutcome(rule),
     setFaults,
+    revokeCredential: (id) => auth.revoke(knownCredential(id)),
+    restoreCredential: (id) => auth.restore(knownCredential(id)),
+    rotateCredential: (id) => auth.rotate(knownCredential(id)),
+    finishJob: (id, outcome = 'succeed') => {
+      store.settle();
+      if (![...store.jobs.values()].some((j) => j.id === id || j.batchId === id)) throw new Error(`no job or batch ${id}`);
+      const ended = store.finishJobs(id, outcome);
+      store.settle();
+      return ended;
+    },
   };
 }

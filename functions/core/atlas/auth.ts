@@ -28,6 +28,8 @@ export interface AuthStrategy {
 /** API keys: Digest with the last challenge reused up front. */
 export class DigestAuth implements AuthStrategy {
   private readonly session: DigestSession;
+  /** The per-request parts of the headers sent lately (response, cnonce): a server may echo them alone. */
+  private readonly sentParts: string[] = [];
 
   constructor(
     publicKey: string,
@@ -39,7 +41,14 @@ export class DigestAuth implements AuthStrategy {
   }
 
   async authorize(method: string, uri: string): Promise<string | undefined> {
-    return this.session.authorize(method, uri);
+    const header = this.session.authorize(method, uri);
+    if (header !== undefined) this.rememberSent(header);
+    return header;
+  }
+
+  private rememberSent(header: string): void {
+    for (const m of header.matchAll(/\b(?:response|cnonce)="([^"]+)"/g)) this.sentParts.push(m[1] as string);
+    this.sentParts.splice(0, Math.max(0, this.sentParts.length - 16));
   }
 
   retryAfter401({ operation, attempt, headers, sent, renewed }: UnauthorizedContext): boolean {
@@ -56,7 +65,7 @@ export class DigestAuth implements AuthStrategy {
   }
 
   liveSecrets(): string[] {
-    return [];
+    return [...this.sentParts];
   }
 }
 

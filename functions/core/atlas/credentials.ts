@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { AtlasCredentialsInvalidError } from '../errors.js';
+import { createRedactor } from './redaction.js';
 
 /**
  * Where the Atlas keys come from and what they look like. Three sources, one result:
@@ -199,28 +200,18 @@ export async function loadConnectionFromSecretsManager(secretName: string, optio
   return connectionFromSecretString(value, where);
 }
 
-/** Every credential value (and its encodings that appear on the wire) that must never be shown. */
+/** Every credential value that must never be shown (./redaction.ts also catches their encodings). */
 function secretValues(credentials: AtlasCredentials, extra: readonly string[]): string[] {
-  const values =
-    credentials.type === 'digest'
-      ? [credentials.publicKey, credentials.privateKey]
-      : [
-          credentials.clientId,
-          credentials.clientSecret,
-          Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64'),
-          encodeURIComponent(credentials.clientSecret),
-        ];
-  // Very short values would blank out ordinary words; real keys are far longer than 4 characters.
-  return [...values, ...extra].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
+  const values = credentials.type === 'digest' ? [credentials.publicKey, credentials.privateKey] : [credentials.clientId, credentials.clientSecret];
+  return [...values, ...extra];
 }
 
 /**
- * Replaces every credential value in `text` with `[redacted]`. The client runs every error message
- * and every field copied from an Atlas answer through this, so a key echoed back by a server (or a
- * proxy) cannot reach a log line or a workflow payload. `extra` adds live values such as a token.
+ * Replaces every credential value in `text` with `[redacted]`, in any case and encoding, and any
+ * Authorization-like header value. The client runs every error message and every field copied
+ * from an Atlas answer through this, so a key echoed back by a server (or a proxy) cannot reach a
+ * log line or a workflow payload. `extra` adds live values such as a token.
  */
 export function redact(text: string, connection: Pick<AtlasConnection, 'credentials'>, extra: readonly string[] = []): string {
-  let out = text;
-  for (const value of secretValues(connection.credentials, extra)) out = out.split(value).join('[redacted]');
-  return out;
+  return createRedactor(secretValues(connection.credentials, extra))(text);
 }

@@ -8,6 +8,7 @@ import {
   AtlasUnavailableError,
   type AtlasErrorBody,
 } from '../errors.js';
+import { redactDeep } from './redaction.js';
 
 /**
  * Turns a non-2xx Atlas answer into the typed error a Step Functions Retry/Catch matches, with a
@@ -39,7 +40,7 @@ export function parseErrorBody(text: string, clean: Clean): AtlasErrorBody | und
   if (detail !== undefined) body.detail = clean(detail);
   const reason = asString(r.reason);
   if (reason !== undefined) body.reason = clean(reason);
-  if (Array.isArray(r.parameters)) body.parameters = JSON.parse(clean(JSON.stringify(r.parameters))) as unknown[];
+  if (Array.isArray(r.parameters)) body.parameters = redactDeep(r.parameters, clean) as unknown[];
   const fields = (r.badRequestDetail as { fields?: unknown } | undefined)?.fields;
   if (Array.isArray(fields)) {
     body.badRequestDetail = {

@@ -45,12 +45,13 @@ export type Verdict =
   | { retry: true; reason: 'unavailable' };
 
 /**
- * Status codes after which a request of `method` may be sent again. 429 and 503 mean the request
- * was refused before being processed (rate limiter, load balancer); other 5xx may have been acted on.
+ * Status codes after which a request of `method` may be sent again. Only 429 certainly means
+ * Atlas refused the request before processing it (its rate limiter answers first). Every 5xx,
+ * 503 included, may come from a proxy or load balancer after Atlas already acted on the body
+ * (a gateway that timed out waiting for it), so a create answered 5xx is ambiguous, never re-sent.
  */
 export function verdictForStatus(method: string, status: number, retryAfterSeconds?: number): Verdict | 'ambiguous' {
   if (status === 429) return { retry: true, reason: 'throttled', ...(retryAfterSeconds !== undefined && { retryAfterSeconds }) };
-  if (status === 503) return { retry: true, reason: 'unavailable' };
   if (status >= 500) return isRepeatable(method) ? { retry: true, reason: 'unavailable' } : 'ambiguous';
   return { retry: false };
 }

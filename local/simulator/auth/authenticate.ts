@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { errors, type SimApiError } from '../errors.js';
 import type { WorldConfig } from '../world.js';
 import { DigestAuthority, parseDigestHeader } from './digest.js';
@@ -23,6 +24,8 @@ export class Authenticator {
   readonly tokens: TokenAuthority;
   private apiKeys = new Map<string, { privateKey: string; roles: RoleGrants }>();
   private serviceAccounts = new Map<string, { clientSecret: string; roles: RoleGrants }>();
+  /** Public keys and client ids an administrator revoked: every call with them gets 401. */
+  private revoked = new Set<string>();
 
   constructor(world: WorldConfig, now: () => number) {
     this.digest = new DigestAuthority(now, world.auth.nonceTtlSeconds * 1000, world.auth.digestAlgorithms);
@@ -58,14 +61,15 @@ export class Authenticator {
     const scheme = authorization?.split(/\s+/, 1)[0]?.toLowerCase();
     if (scheme === 'digest') {
       const result = this.digest.verify(parseDigestHeader((authorization as string).slice(6)), method, requestTarget, (user) =>
-        this.apiKeys.get(user)?.privateKey,
+        this.revoked.has(user) ? undefined : this.apiKeys.get(user)?.privateKey,
       );
       if (!result.ok) return errors.unauthorized(undefined, this.challenge(result.stale));
       const key = this.apiKeys.get(result.username);
       return { type: 'digest', id: result.username, roles: key?.roles ?? {} };
     }
     if (scheme === 'bearer') {
-      const verified = this.tokens.verify((authorization as string).slice(6).trim());
+      let verified = this.tokens.verify((authorization as string).slice(6).trim());
+      if (verified.ok && this.revoked.has(verified.clientId)) verified = { ok: false, reason: 'service account revoked' };
       if (!verified.ok)
         return errors.unauthorized(`You are not authorized for this resource: ${verified.reason}.`, {
           'WWW-Authenticate': [`Bearer realm="MMS Public API", error="invalid_token"`, ...this.digest.challenge(false)],
@@ -74,6 +78,63 @@ export class Authenticator {
       return { type: 'bearer', id: verified.clientId, roles: account?.roles ?? {} };
     }
     return errors.unauthorized(undefined, this.challenge(false));
+  }
+
+  /** True when `id` names an API key (public key) or a service account (client id) of the world. */
+  knows(id: string): boolean {
+    return this.apiKeys.has(id) || this.serviceAccounts.has(id);
+  }
+
+  /** An administrator revoked the key or account: later calls get 401 until `restore`. */
+  revoke(id: string): void {
+    this.revoked.add(id);
+  }
+
+  restore(id: string): void {
+    this.revoked.delete(id);
+  }
+
+  /**
+   * A new private key or client secret replaces the old one (which stops working at once, as do
+   * the account's tokens). Returns the new value, for the test that "fixes" the credentials later.
+   */
+  rotate(id: string): string {
+    const fresh = `rotated-${randomBytes(12).toString('hex')}`;
+    const key = this.apiKeys.get(id);
+    if (key) key.privateKey = fresh;
+    const account = this.serviceAccounts.get(id);
+    if (account) {
+      account.clientSecret = fresh;
+      this.tokens.revokeAll(id);
+    }
+    return fresh;
+  }
+
+  /**
+   * Every credential a request carries or names, for the fault that echoes them: the Digest
+   * user's private key (the server knows it), a bearer token and its account's secret, a Basic
+   * pair, and client id/secret fields of a form body.
+   */
+  credentialsIn(authorization: string | undefined, body: string): string[] {
+    const out: string[] = [];
+    const scheme = authorization?.split(/\s+/, 1)[0]?.toLowerCase();
+    if (scheme === 'digest') {
+      const user = parseDigestHeader((authorization as string).slice(6)).username;
+      if (user !== undefined) out.push(user, ...(this.apiKeys.has(user) ? [this.apiKeys.get(user)!.privateKey] : []));
+    } else if (scheme === 'bearer') {
+      const token = (authorization as string).slice(6).trim();
+      out.push(token);
+      const verified = this.tokens.verify(token);
+      if (verified.ok) out.push(verified.clientId, ...(this.serviceAccounts.has(verified.clientId) ? [this.serviceAccounts.get(verified.clientId)!.clientSecret] : []));
+    } else if (scheme === 'basic') {
+      out.push(...(parseBasic(authorization) ?? []));
+    }
+    const form = new URLSearchParams(body);
+    for (const field of ['client_id', 'client_secret']) {
+      const value = form.get(field);
+      if (value) out.push(value);
+    }
+    return [...new Set(out.filter((v) => v !== ''))];
   }
 
   /** `POST /api/oauth/token`: the status and body to send (RFC 6749 error shapes). */
@@ -86,7 +147,7 @@ export class Authenticator {
     if (!basic) return { status: 401, body: { error: 'invalid_client', error_description: 'Basic client authentication is required.' } };
     const [rawId, rawSecret] = basic;
     const clientId = this.serviceAccounts.has(rawId) ? rawId : formDecoded(rawId);
-    const account = this.serviceAccounts.get(clientId);
+    const account = this.revoked.has(clientId) ? undefined : this.serviceAccounts.get(clientId);
     if (!account || (account.clientSecret !== rawSecret && account.clientSecret !== formDecoded(rawSecret)))
       return { status: 401, body: { error: 'invalid_client', error_description: 'Client authentication failed.' }, clientId };
     if (!(contentType ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded'))

@@ -27,6 +27,11 @@ export class TokenAuthority {
     return { access_token: token, expires_in: this.ttlSeconds, token_type: 'Bearer' };
   }
 
+  /** Forgets every token of a client (its secret was rotated). */
+  revokeAll(clientId: string): void {
+    for (const [token, entry] of this.tokens) if (entry.clientId === clientId) this.tokens.delete(token);
+  }
+
   /** The client id behind a live token, or why there is none. */
   verify(token: string): { ok: true; clientId: string } | { ok: false; reason: string } {
     const found = this.tokens.get(token);

@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticator } from '../auth/authenticate.js';
 import { rolesOn, satisfies } from '../auth/roles.js';
+import { echoingApiError, echoingTokenError } from '../auth/echo.js';
 import { errors, SimApiError } from '../errors.js';
 import type { FaultDecision, FaultEngine, RateLimiter } from '../faults.js';
 import type { RequestLog, RequestLogEntry } from '../requestLog.js';
 import type { Store } from '../state/store.js';
 import { parseBoolean } from './pagination.js';
-import { sendError, sendSuccess } from './respond.js';
+import { sendError, sendJson, sendSuccess } from './respond.js';
 import type { Operation, Router } from './router.js';
 import { negotiateVersion } from './versions.js';
 
@@ -81,6 +82,15 @@ function injectedError(status: number, limit: number | undefined): SimApiError {
   return new SimApiError(status, 'SIMULATED_FAULT', `Simulated ${status} answer.`);
 }
 
+/** The answer goes out cut in the middle: whatever the work did stands, the body is not JSON. */
+function garble(res: ServerResponse): void {
+  const end = res.end.bind(res) as (chunk?: unknown) => ServerResponse;
+  res.end = ((chunk?: unknown) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : '';
+    return end(text.length > 1 ? text.slice(0, Math.ceil(text.length / 2)) : '{');
+  }) as typeof res.end;
+}
+
 export function createPipeline(deps: PipelineDeps) {
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
@@ -108,11 +118,18 @@ export function createPipeline(deps: PipelineDeps) {
       entry.operation = special?.name ?? (route?.kind === 'found' ? route.op.name : undefined);
 
       let decision: FaultDecision = { drop: false, lostAnswer: false, delayMs: 0 };
-      if (special?.faultable || route?.kind === 'found') decision = deps.faults().engine.decide(entry.operation ?? '', method, url.pathname);
+      if (special?.faultable || route?.kind === 'found') decision = deps.faults().engine.decide(entry.operation ?? '', method, url.pathname, req.headers.authorization !== undefined);
       if (decision.label) entry.fault = decision.label;
       if (decision.delayMs > 0) await sleep(decision.delayMs);
       if (decision.drop) return void req.socket.destroy();
+      if (decision.status !== undefined && decision.echo) {
+        const credentials = deps.auth.credentialsIn(req.headers.authorization, body);
+        entry.status = decision.status;
+        if (special?.name === 'createOAuthToken') return sendJson(res, decision.status, echoingTokenError(credentials, req.headers.authorization));
+        return fail(echoingApiError(decision.status, credentials, req.headers.authorization));
+      }
       if (decision.status !== undefined) return fail(injectedError(decision.status, deps.faults().rateLimiter.limit));
+      if (decision.garbled) garble(res);
       lostAnswer = decision.lostAnswer;
       if (lostAnswer) {
         // Do the work, then lose the answer: the caller cannot tell whether the create happened.
@@ -126,6 +143,8 @@ export function createPipeline(deps: PipelineDeps) {
       if (special) return special.handle(req, res, body, special.match(url.pathname) ?? {}, entry);
       if (!route || route.kind === 'none') throw errors.resourceNotFound(url.pathname);
       if (route.kind === 'wrongMethod') throw errors.methodNotAllowed(method, url.pathname);
+      // A create that lands late: Atlas took the request but its job shows only later.
+      deps.store.landingDelayMs = decision.landsLateMs ?? 0;
       await runOperation(deps, route.op, route.params, req, res, url, body, entry, pretty);
     } catch (e) {
       if (e instanceof SimApiError) return fail(e);
@@ -134,6 +153,7 @@ export function createPipeline(deps: PipelineDeps) {
       deps.onInternalError(e);
       return fail(errors.unexpected(500));
     } finally {
+      deps.store.landingDelayMs = 0;
       if (lostAnswer) entry.status = undefined;
       deps.log.finish(entry);
     }

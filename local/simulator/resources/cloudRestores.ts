@@ -146,7 +146,7 @@ function create(ctx: RequestContext) {
 
 function findJob(ctx: RequestContext, c: ClusterState): JobState {
   const id = ctx.params.restoreJobId as string;
-  const job = ctx.store.jobs.get(id);
+  const job = ctx.store.job(id);
   if (!job || job.family !== 'cloud' || job.groupId !== c.groupId || job.clusterName !== c.name) throw errors.restoreJobNotFound(id, c.name);
   return job;
 }

@@ -31,7 +31,7 @@ export function downloadRoute(store: Store): SpecialRoute {
     },
     handle: (_req, res, _body, params, entry) => {
       store.settle();
-      const job = store.jobs.get(params.jobId as string);
+      const job = store.job(params.jobId as string);
       const reply = (status: number, body: unknown) => {
         entry.status = status;
         sendJson(res, status, body);

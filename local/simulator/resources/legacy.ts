@@ -160,7 +160,7 @@ function listJobs(ctx: RequestContext) {
 function getJob(ctx: RequestContext) {
   const c = clusterFor(ctx, 'legacy');
   const id = ctx.params.jobId as string;
-  const job = ctx.store.jobs.get(id);
+  const job = ctx.store.job(id);
   if (!job || job.family !== 'legacy' || job.groupId !== c.groupId || job.clusterName !== c.name) throw errors.restoreJobNotFound(id, c.name);
   return { status: 200, body: legacyJobView(ctx, job) };
 }

@@ -132,7 +132,7 @@ export function createSharedDownload(ctx: RequestContext, family: SharedFamily, 
 }
 
 export function findSharedJob(ctx: RequestContext, family: SharedFamily, c: ClusterState, id: string): JobState {
-  const job = ctx.store.jobs.get(id);
+  const job = ctx.store.job(id);
   if (!job || job.family !== family || job.groupId !== c.groupId || job.clusterName !== c.name)
     throw family === 'tenant' ? errors.tenantRestoreNotFound(id, c.name) : errors.restoreJobNotFound(id, c.name);
   return job;

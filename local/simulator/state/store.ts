@@ -31,6 +31,12 @@ export class Store {
   readonly newId: () => string;
   private outcomeRules: (OutcomeRule & { left: number })[];
   private jobSeq = 0;
+  /**
+   * Set by the request pipeline around one operation: jobs it creates land this much later (a
+   * create Atlas took but shows only after a while). Their createdAt is the landing time and
+   * nothing sees them before it: lists, gets, busy-target and download-slot checks.
+   */
+  landingDelayMs = 0;
 
   constructor(
     readonly world: WorldConfig,
@@ -109,7 +115,7 @@ export class Store {
 
   createJob(spec: NewJob): JobState {
     const plan = spec.plan ?? this.planJob(spec);
-    const createdAt = this.now();
+    const createdAt = this.now() + this.landingDelayMs;
     const finishAt = plan.outcome === 'hang' ? undefined : createdAt + plan.durationMs;
     const job: JobState = {
       id: this.newId(),
@@ -141,9 +147,37 @@ export class Store {
     job.cancelledAt = this.now();
   }
 
+  /** Has the job landed (is it visible to the API) at `now`? */
+  landed(job: JobState, now = this.now()): boolean {
+    return job.createdAt <= now;
+  }
+
+  /** A job by id as the API sees it: undefined until it has landed. */
+  job(id: string): JobState | undefined {
+    const job = this.jobs.get(id);
+    return job && this.landed(job) ? job : undefined;
+  }
+
+  /**
+   * "Now finish": a job (a hanging one, typically) ends at the current time with `outcome`; an id
+   * that is a legacy batch id finishes every job of the batch. Returns how many jobs it ended.
+   */
+  finishJobs(idOrBatchId: string, outcome: Exclude<Outcome, 'hang'>): number {
+    const now = this.now();
+    const jobs = [...this.jobs.values()].filter((j) => (j.id === idOrBatchId || j.batchId === idOrBatchId) && isActive(phaseAt(j, now)));
+    for (const job of jobs) {
+      job.outcome = outcome;
+      job.finishAt = Math.max(now, job.createdAt);
+      job.durationMs = job.finishAt - job.createdAt;
+      if (isDownload(job) && outcome === 'succeed') job.linkExpiresAt = job.finishAt + this.world.limits.downloadLinkSeconds * 1000;
+    }
+    return jobs.length;
+  }
+
   jobsOf(family: JobFamily, groupId: string, clusterName: string): JobState[] {
+    const now = this.now();
     return [...this.jobs.values()]
-      .filter((j) => j.family === family && j.groupId === groupId && j.clusterName === clusterName)
+      .filter((j) => j.family === family && j.groupId === groupId && j.clusterName === clusterName && this.landed(j, now))
       .sort((a, b) => b.createdAt - a.createdAt || b.seq - a.seq);
   }
 
@@ -151,7 +185,7 @@ export class Store {
   restoreRunningOnto(cluster: ClusterState): JobState | undefined {
     const now = this.now();
     return [...this.jobs.values()].find(
-      (j) => j.target?.groupId === cluster.groupId && j.target.clusterName === cluster.name && isActive(phaseAt(j, now)),
+      (j) => j.target?.groupId === cluster.groupId && j.target.clusterName === cluster.name && this.landed(j, now) && isActive(phaseAt(j, now)),
     );
   }
 
@@ -159,7 +193,7 @@ export class Store {
   activeDownloads(groupId: string): JobState[] {
     const now = this.now();
     return [...this.jobs.values()].filter((j) => {
-      if (j.groupId !== groupId || !isDownload(j)) return false;
+      if (j.groupId !== groupId || !isDownload(j) || !this.landed(j, now)) return false;
       const phase = phaseAt(j, now);
       return isActive(phase) || phase === 'succeeded';
     });

@@ -1,13 +1,16 @@
+import { Agent, type Dispatcher } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clearTokenCache, createAtlasClient } from '../../../functions/core/atlas/index.js';
 import {
   AtlasAuthFailedError,
   AtlasCreateOutcomeUnknownError,
+  AtlasInvalidRequestError,
   AtlasNotFoundError,
   AtlasThrottledError,
   AtlasUnavailableError,
 } from '../../../functions/core/errors.js';
 import { startSimulator, type SimulatorHandle } from '../../../local/simulator/index.js';
+import { expectNothingLeaked } from '../../unit/atlas/helpers.js';
 import { ADMIN_KEY, PROD, READER_KEY, SERVICE_ACCOUNT, STAGING, defaultWorld, noWait } from './helpers.js';
 
 /** The real client against the real simulator, over HTTP on 127.0.0.1: auth modes and fault classes. */
@@ -146,6 +149,107 @@ describe('fault classes', () => {
     await expect(
       atlas.request({ method: 'GET', path: `/api/atlas/v2/groups/${PROD}/clusters/nope/backup/snapshots`, version: '2023-01-01' }),
     ).rejects.toBeInstanceOf(AtlasNotFoundError);
+    await atlas.close();
+  });
+});
+
+/**
+ * An undici dispatcher that notes every Authorization header the client sends, so a test knows
+ * the tokens and Digest responses it must never see again in an error.
+ */
+function recordingDispatcher(): { dispatcher: Dispatcher; sent: string[] } {
+  const sent: string[] = [];
+  const dispatcher = new Agent().compose((dispatch) => (options, handler) => {
+    const auth = (options.headers as Record<string, string> | undefined)?.authorization;
+    if (auth) sent.push(auth);
+    return dispatch(options, handler);
+  });
+  return { dispatcher, sent };
+}
+
+/** The values inside the headers sent: bearer tokens, Basic pairs, Digest response and cnonce. */
+function partsOf(headers: readonly string[]): string[] {
+  return headers.flatMap((h) => [h, h.replace(/^\w+\s+/, ''), ...[...h.matchAll(/\b(?:response|cnonce)="([^"]+)"/g)].map((m) => m[1] as string)]);
+}
+
+describe('a server that echoes the credentials it was sent', () => {
+  it('Digest: a 400 and a 500 on a create echo the private key in every case and encoding; no variant reaches the error', async () => {
+    const { dispatcher, sent } = recordingDispatcher();
+    const atlas = createAtlasClient({ baseUrl: sim.baseUrl, credentials: ADMIN_KEY, dispatcher, ...noWait });
+    await atlas.request({ method: 'GET', path: snapshots, version: '2023-01-01' });
+    sim.setFaults({
+      rules: [
+        { match: `GET ${snapshots}`, script: [{ status: 400 }], echoCredentials: true },
+        { match: `POST ${restoreJobs}`, script: [{ status: 500 }], echoCredentials: true },
+      ],
+    });
+    const invalid = await atlas.request({ method: 'GET', path: snapshots, version: '2023-01-01' }).catch((e: unknown) => e);
+    expect(invalid).toBeInstanceOf(AtlasInvalidRequestError);
+    const unknown = await atlas.request({ method: 'POST', path: restoreJobs, version: '2023-01-01', body: automatedBody }).catch((e: unknown) => e);
+    expect(unknown).toBeInstanceOf(AtlasCreateOutcomeUnknownError);
+    expect(sim.requests().filter((r) => r.fault?.includes('echoing credentials'))).toHaveLength(2);
+    for (const error of [invalid, unknown]) expectNothingLeaked(error, [ADMIN_KEY.publicKey, ADMIN_KEY.privateKey, ...partsOf(sent)]);
+    await atlas.close();
+    await dispatcher.close();
+  });
+
+  it('service account: a refused token and a refused client secret come back echoed; no variant reaches the error', async () => {
+    const { dispatcher, sent } = recordingDispatcher();
+    const atlas = createAtlasClient({ baseUrl: sim.baseUrl, credentials: SERVICE_ACCOUNT, dispatcher, ...noWait });
+    sim.setFaults({ rules: [{ match: `GET ${snapshots}`, errorRate: 1, errorStatuses: [401], echoCredentials: true }] });
+    const refusedToken = await atlas.request({ method: 'GET', path: snapshots, version: '2023-01-01' }).catch((e: unknown) => e);
+    expect(refusedToken).toBeInstanceOf(AtlasAuthFailedError);
+    expect(sent.filter((h) => h.startsWith('Bearer '))).toHaveLength(2);
+
+    clearTokenCache();
+    sim.setFaults({ rules: [{ match: 'createOAuthToken', errorRate: 1, errorStatuses: [401], echoCredentials: true }] });
+    const refusedSecret = await atlas.request({ method: 'GET', path: snapshots, version: '2023-01-01' }).catch((e: unknown) => e);
+    expect(refusedSecret).toBeInstanceOf(AtlasAuthFailedError);
+    expect(sim.requests().filter((r) => r.fault?.includes('echoing credentials')).length).toBeGreaterThanOrEqual(3);
+    for (const error of [refusedToken, refusedSecret]) expectNothingLeaked(error, [SERVICE_ACCOUNT.clientId, SERVICE_ACCOUNT.clientSecret, ...partsOf(sent)]);
+    await atlas.close();
+    await dispatcher.close();
+  });
+});
+
+describe('a create is sent once after any doubt', () => {
+  const postsTo = (path: string) => sim.requests().filter((r) => r.method === 'POST' && r.path === path && r.auth.type !== 'none');
+
+  /** A Digest client holding a nonce, so the POST under test goes out authenticated the first time. */
+  async function readyClient(extra: Partial<Parameters<typeof createAtlasClient>[0]> = {}) {
+    const atlas = createAtlasClient({ baseUrl: sim.baseUrl, credentials: ADMIN_KEY, ...noWait, ...extra });
+    await atlas.request({ method: 'GET', path: snapshots, version: '2023-01-01' });
+    return atlas;
+  }
+  const create = (atlas: ReturnType<typeof createAtlasClient>) =>
+    atlas.request({ method: 'POST', path: restoreJobs, version: '2023-01-01', body: automatedBody }).catch((e: unknown) => e);
+
+  it.each([
+    ['answered 503', { status: 503 }],
+    ['answered 502', { status: 502 }],
+    ['whose connection dropped after the body went out', 'drop'],
+  ] as const)('a create %s is AtlasCreateOutcomeUnknown after exactly one POST', async (_what, action) => {
+    const atlas = await readyClient();
+    sim.setFaults({ rules: [{ match: `POST ${restoreJobs}`, script: [action] }] });
+    expect(await create(atlas)).toBeInstanceOf(AtlasCreateOutcomeUnknownError);
+    expect(postsTo(restoreJobs)).toHaveLength(1);
+    await atlas.close();
+  });
+
+  it('a create whose answer does not come in time is AtlasCreateOutcomeUnknown after exactly one POST', async () => {
+    const atlas = await readyClient({ timeouts: { headersMs: 300, bodyMs: 300 } });
+    sim.setFaults({ rules: [{ match: `POST ${restoreJobs}`, script: [{ delayMs: 2500 }] }] });
+    expect(await create(atlas)).toBeInstanceOf(AtlasCreateOutcomeUnknownError);
+    expect(postsTo(restoreJobs)).toHaveLength(1);
+    await atlas.close();
+  });
+
+  it('a create answered 429 was not processed: it is sent again and exactly one job exists', async () => {
+    const atlas = await readyClient();
+    sim.setFaults({ rules: [{ match: `POST ${restoreJobs}`, script: [{ status: 429 }] }] });
+    expect(await create(atlas)).toMatchObject({ status: 200 });
+    expect(postsTo(restoreJobs)).toHaveLength(2);
+    expect(sim.jobs()).toHaveLength(1);
     await atlas.close();
   });
 });

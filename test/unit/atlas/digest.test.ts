@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAtlasClient, type AtlasClient } from '../../../functions/core/atlas/client.js';
 import {
   chooseChallenge,
@@ -10,7 +10,7 @@ import {
   parseDigestChallenges,
 } from '../../../functions/core/atlas/digest.js';
 import { AtlasAuthFailedError } from '../../../functions/core/errors.js';
-import { authParams, rejectionOf, sendJson, startServer, TestDigestServer, type TestServer } from './helpers.js';
+import { authParams, closedAfterEach, rejectionOf, sendJson, startServer, TestDigestServer } from './helpers.js';
 
 // RFC 7616 §3.9.1. Note the RFC's nonce ends "…URRv/xwf94BcCAzFZH4GiTo0v"; the published
 // responses are computed with that nonce.
@@ -112,30 +112,22 @@ describe('Digest challenge parsing', () => {
 describe('Digest against a real server', () => {
   const PUBLIC = 'pubkeyabcd';
   const PRIVATE = 'b7c1f2aa-0d6e-4c1a-9f3e-5a1e2c7d9b10';
-  let server: TestServer | undefined;
-  let client: AtlasClient | undefined;
-
-  afterEach(async () => {
-    await client?.close();
-    await server?.close();
-    client = undefined;
-    server = undefined;
-  });
+  const open = closedAfterEach();
 
   async function setup(algorithms: ('MD5' | 'SHA-256')[] = ['MD5'], privateKey = PRIVATE) {
     const digest = new TestDigestServer({ [PUBLIC]: PRIVATE }, algorithms);
-    server = await startServer((seen, res) => {
+    open.server = await startServer((seen, res) => {
       if (!digest.check(seen, res)) return;
       sendJson(res, 200, { ok: true, method: seen.method, body: seen.body });
     });
     const events: string[] = [];
-    client = createAtlasClient({
-      baseUrl: server.url,
+    open.client = createAtlasClient({
+      baseUrl: open.server.url,
       credentials: { type: 'digest', publicKey: PUBLIC, privateKey },
       onEvent: (e) => events.push(`${e.type}:${e.status ?? ''}`),
       sleep: async () => {},
     });
-    return { digest, server, client, events };
+    return { digest, server: open.server, client: open.client, events };
   }
 
   const get = (c: AtlasClient, path = '/api/atlas/v2/groups/0123456789abcdef01234567/clusters') =>

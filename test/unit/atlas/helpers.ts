@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach, expect } from 'vitest';
+import type { AtlasClient } from '../../../functions/core/atlas/client.js';
 
 /** What a test server received, one entry per request. */
 export interface Seen {
@@ -58,6 +60,21 @@ export async function startServer(handler: Handler): Promise<TestServer> {
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * The test server and client a test opened, closed after each test of the calling describe (so a
+ * failing test cannot leave a port or a keep-alive socket behind for the next one).
+ */
+export function closedAfterEach(): { server?: TestServer; client?: AtlasClient } {
+  const open: { server?: TestServer; client?: AtlasClient } = {};
+  afterEach(async () => {
+    await open.client?.close();
+    await open.server?.close();
+    delete open.client;
+    delete open.server;
+  });
+  return open;
 }
 
 export function sendJson(res: http.ServerResponse, status: number, body?: unknown, headers: Record<string, string | string[]> = {}): void {
@@ -185,4 +202,48 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
     return error as Error;
   }
   throw new Error('expected the call to fail');
+}
+
+/**
+ * The shapes a careless server or proxy may echo a credential in, written here independently of
+ * the client's redaction: other letter cases, percent-encoded (partly, fully, as a form), and
+ * base64 / base64url (of the value and of its upper-case form).
+ */
+export function echoVariants(value: string): string[] {
+  const swapped = [...value].map((c, i) => (i % 2 ? c.toUpperCase() : c.toLowerCase())).join('');
+  const everyByte = [...Buffer.from(value, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
+  const variants = [
+    value,
+    value.toUpperCase(),
+    value.toLowerCase(),
+    swapped,
+    encodeURIComponent(value),
+    encodeURIComponent(value).replace(/%20/g, '+'),
+    everyByte,
+    everyByte.toUpperCase(),
+    Buffer.from(value).toString('base64'),
+    Buffer.from(value).toString('base64url'),
+    Buffer.from(value.toUpperCase()).toString('base64'),
+    Buffer.from(swapped).toString('base64'),
+  ];
+  return [...new Set(variants)];
+}
+
+/** A text echoing every variant of `values`, and the headers a request carried, the way a careless server might. */
+export function echoText(values: readonly string[], headers: Record<string, string | undefined> = {}): string {
+  const parts = values.flatMap(echoVariants);
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) parts.push(`${name}: ${value}`);
+  return parts.join(' | ');
+}
+
+/**
+ * Fails when any variant of any of `values` survives in what an error reports: its message and
+ * every enumerable field, as JSON.stringify (what a log or a workflow payload holds) shows them.
+ * Also checks that something was redacted, so a server that echoed nothing cannot pass for clean.
+ */
+export function expectNothingLeaked(error: unknown, values: readonly string[]): void {
+  const fields = Object.fromEntries(Object.entries(error as object));
+  const seen = [String((error as Error).message), JSON.stringify(error), JSON.stringify(fields)].join('\n');
+  for (const value of values) for (const variant of echoVariants(value)) expect(seen, `a variant of a credential: ${variant}`).not.toContain(variant);
+  expect(seen).toContain('[redacted]');
 }

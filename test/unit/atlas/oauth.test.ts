@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAtlasClient, type AtlasClient, type AtlasClientOptions } from '../../../functions/core/atlas/client.js';
 import { clearTokenCache, TOKEN_REFRESH_MARGIN_MS } from '../../../functions/core/atlas/oauth.js';
 import { AtlasAuthFailedError } from '../../../functions/core/errors.js';
-import { fakeTime, rejectionOf, sendJson, startServer, type Seen, type TestServer } from './helpers.js';
+import { echoText, expectNothingLeaked, fakeTime, rejectionOf, sendJson, startServer, type Seen, type TestServer } from './helpers.js';
 
 const CLIENT_ID = 'mdb_sa_id_0123456789abcdef01234567';
 const CLIENT_SECRET = 'mdb_sa_sk_s3cr3t-value-never-logged';
@@ -18,14 +18,24 @@ async function tokenWorld(options: { tokenDelayMs?: number; lifetimeS?: number; 
     if (seen.path === '/api/oauth/token') {
       if (options.tokenDelayMs) await delay(options.tokenDelayMs);
       const expected = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
+      // Like a careless server, the refusal echoes the id, the secret and the header it was sent.
       if (options.tokenStatus || seen.headers.authorization !== expected)
-        return sendJson(res, options.tokenStatus ?? 401, { error: 'invalid_client', error_description: 'Client authentication failed.' });
+        return sendJson(res, options.tokenStatus ?? 401, {
+          error: 'invalid_client',
+          error_description: `Client authentication failed for ${echoText([CLIENT_ID, CLIENT_SECRET], { authorization: seen.headers.authorization })}`,
+        });
       const token = `tok-${++issued}`;
       live.add(token);
       return sendJson(res, 200, { access_token: token, expires_in: options.lifetimeS ?? 3600, token_type: 'Bearer' });
     }
     const token = seen.headers.authorization?.replace(/^Bearer /, '');
-    if (!token || !live.has(token) || state.refuseEveryToken) return sendJson(res, 401, { error: 401, errorCode: 'NOT_AUTHORIZED', detail: 'Invalid token.' });
+    if (!token || !live.has(token) || state.refuseEveryToken)
+      return sendJson(res, 401, {
+        error: 401,
+        errorCode: 'NOT_AUTHORIZED',
+        detail: `Invalid token. ${echoText(token ? [token] : [], { authorization: seen.headers.authorization })}`,
+        parameters: [token, { 'WWW-Authenticate': `Bearer realm="MMS Public API", error="invalid_token", token="${token}"` }],
+      });
     return sendJson(res, 200, { results: [], totalCount: 0 });
   });
   const tokenRequests = () => server.seen.filter((s: Seen) => s.path === '/api/oauth/token');
@@ -117,7 +127,8 @@ describe('service-account tokens', () => {
     const error = await rejectionOf(list(c));
     expect(error).toBeInstanceOf(AtlasAuthFailedError);
     expect((error as Error).message).toContain('answered 401 NOT_AUTHORIZED');
-    expect((error as Error).message).not.toContain('tok-');
+    // Both tokens were echoed back (the cached one and the fresh one), in every case and encoding.
+    expectNothingLeaked(error, ['tok-1', 'tok-2', CLIENT_ID, CLIENT_SECRET]);
     expect(world.tokenRequests()).toHaveLength(2);
     expect(world.apiRequests()).toHaveLength(3);
   });
@@ -127,10 +138,9 @@ describe('service-account tokens', () => {
     server = world.server;
     const error = await rejectionOf(list(client(server.url)));
     expect(error).toBeInstanceOf(AtlasAuthFailedError);
-    const message = (error as Error).message;
-    expect(message).toContain('answered 401 invalid_client');
-    expect(message).not.toContain(CLIENT_SECRET);
-    expect(message).not.toContain(CLIENT_ID);
+    expect((error as Error).message).toContain('answered 401 invalid_client');
+    const basic = Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64');
+    expectNothingLeaked(error, [CLIENT_ID, CLIENT_SECRET, basic]);
     expect(world.apiRequests()).toHaveLength(0);
     expect(world.tokenRequests()).toHaveLength(1);
   });

@@ -206,10 +206,12 @@ describe('findInFlight: the same choice', () => {
 });
 
 describe('findTargetBusy', () => {
-  it("finds any running job of the source onto the request's target, whatever its snapshot", async () => {
+  it("finds any running job of the source onto the request's target, whatever its snapshot (not an ended, failed or other project's one)", async () => {
     const atlas = new FakeAtlas();
     atlas.lists.set(CLOUD_JOBS, [
       cloudJob('ended', { finishedAt: '2026-06-01T11:00:00Z' }),
+      cloudJob('failed', { failed: true }),
+      cloudJob('elsewhere', { targetGroupId: G1 }),
       { id: 'dl', deliveryType: 'download', snapshotId: SNAP, cancelled: false, failed: false, expired: false, deliveryUrl: [] },
       cloudJob('busy', { snapshotId: OTHER_SNAP, targetClusterName: 'STAGING-cluster' }),
     ]);

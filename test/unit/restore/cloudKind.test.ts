@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AtlasUnavailableError } from '../../../functions/core/errors.js';
 import { cloudKind, cloudStatus, sameCloudRequest, type CloudJob } from '../../../functions/core/restore/kinds/cloud.js';
 import type { CloudRestoreRequest } from '../../../functions/core/restore/request.js';
+import { RestoreStatus } from '../../../functions/core/restore/status.js';
 import { FakeAtlas, IDS, PROD, STAGING } from './fakeAtlas.js';
 
 /** Cloud Backup jobs carry no status: flags, finishedAt and the delivery links tell the state. */
@@ -17,8 +18,16 @@ describe('cloudStatus', () => {
     expect(s.finishedAt).toBeUndefined();
   });
 
-  it('finishedAt without a flag is SUCCEEDED, with the time kept', () => {
-    expect(cloudStatus(job({ finishedAt: '2026-03-01T11:00:00Z' }))).toMatchObject({ state: 'SUCCEEDED', finishedAt: '2026-03-01T11:00:00Z' });
+  it('finishedAt without a flag is SUCCEEDED, with the time kept, and the status fits the shared schema', () => {
+    const done = cloudStatus(job({ finishedAt: '2026-03-01T11:00:00Z' }));
+    expect(done).toMatchObject({ state: 'SUCCEEDED', finishedAt: '2026-03-01T11:00:00Z' });
+    expect(RestoreStatus.parse(done)).toEqual(done);
+  });
+
+  it('a pointInTime job behaves like an automated one', () => {
+    const pit = job({ deliveryType: 'pointInTime', snapshotId: undefined, pointInTimeUTCSeconds: 1_772_000_000 });
+    expect(cloudStatus(pit).state).toBe('RUNNING');
+    expect(cloudStatus({ ...pit, finishedAt: '2026-03-01T11:00:00Z' }).state).toBe('SUCCEEDED');
   });
 
   it('failed:true without finishedAt is FAILED, never RUNNING forever', () => {

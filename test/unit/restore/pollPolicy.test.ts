@@ -28,15 +28,21 @@ describe('nextPollDelaySeconds', () => {
     expect(nextPollDelaySeconds({ ...policy, ageSeconds: 5_000, secondsUntilDeadline: -20 })).toBe(1);
   });
 
+  it('a negative age (clock skew) counts as 0', () => {
+    expect(nextPollDelaySeconds({ ...policy, ageSeconds: -100 })).toBe(15);
+  });
+
   it('the cap wins over a floor set above it', () => {
     expect(nextPollDelaySeconds({ ageSeconds: 0, floorSeconds: 600, capSeconds: 120, secondsUntilDeadline: 1e9 })).toBe(120);
   });
 
-  it('grows monotonically with age (deadline far away)', () => {
+  it('grows monotonically with age, staying within floor and cap (deadline far away)', () => {
     let previous = 0;
     for (let age = 0; age <= 48 * 3600; age += 7) {
       const delay = nextPollDelaySeconds({ ...policy, ageSeconds: age });
       expect(delay).toBeGreaterThanOrEqual(previous);
+      expect(delay).toBeGreaterThanOrEqual(15);
+      expect(delay).toBeLessThanOrEqual(300);
       previous = delay;
     }
   });

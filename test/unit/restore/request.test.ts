@@ -137,13 +137,6 @@ describe('legacy requests', () => {
     expect(parseRestoreRequest({ ...base, delivery: automated, oplogTs: '2026-06-01T10:00:00Z', oplogInc: 2 }, NOW).kind).toBe('legacy');
   });
 
-  it('pointInTimeUTCMillis must fall within the last 24 hours, and not in the future', () => {
-    const at = (ms: number) => ({ ...base, delivery: automated, pointInTimeUTCMillis: ms });
-    expect(parseRestoreRequest(at(NOW.getTime() - 23 * 3_600_000), NOW).kind).toBe('legacy');
-    expect(problemsOf(at(NOW.getTime() - 25 * 3_600_000))).toEqual([{ path: 'pointInTimeUTCMillis', rule: 'must fall within the last 24 hours' }]);
-    expect(problemsOf(at(NOW.getTime() + 1_000))).toEqual([{ path: 'pointInTimeUTCMillis', rule: 'must not be in the future' }]);
-  });
-
   it('AUTOMATED_RESTORE needs a target; other methods refuse one and refuse point-in-time choices', () => {
     expect(problemsOf({ ...base, snapshotId: SNAP, delivery: { methodName: 'AUTOMATED_RESTORE' } })).toEqual([
       { path: 'delivery.target', rule: 'is required for AUTOMATED_RESTORE' },
@@ -162,5 +155,18 @@ describe('restoreTarget and isDestructive', () => {
     expect(isDestructive(download)).toBe(false);
     const legacyHttp = parseRestoreRequest({ kind: 'legacy', source, snapshotId: SNAP, delivery: { methodName: 'HTTP' } }, NOW);
     expect(isDestructive(legacyHttp)).toBe(false);
+    const legacyAuto = parseRestoreRequest({ kind: 'legacy', source, snapshotId: SNAP, delivery: { methodName: 'AUTOMATED_RESTORE', target } }, NOW);
+    expect(restoreTarget(legacyAuto)).toEqual(target);
+    expect(isDestructive(legacyAuto)).toBe(true);
+  });
+
+  it('a flex restore onto a deployment is destructive; a flex download is not', () => {
+    const flex = { kind: 'flex', source: { groupId: G1, clusterName: 'flex-prod' }, snapshotId: SNAP } as const;
+    const onto = parseRestoreRequest({ ...flex, target: { groupId: G2, clusterName: 'flex-staging' } }, NOW);
+    expect(restoreTarget(onto)).toEqual({ groupId: G2, clusterName: 'flex-staging' });
+    expect(isDestructive(onto)).toBe(true);
+    const dl = parseRestoreRequest({ ...flex, deliveryType: 'download' }, NOW);
+    expect(restoreTarget(dl)).toBeUndefined();
+    expect(isDestructive(dl)).toBe(false);
   });
 });

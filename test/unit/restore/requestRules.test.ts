@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { RestoreRequestInvalidError } from '../../../functions/core/errors.js';
 import { ClusterName, DeploymentItemName, EpochSeconds, ObjectId } from '../../../functions/core/restore/fields.js';
-import { isDestructive, parseRestoreRequest, restoreTarget } from '../../../functions/core/restore/request.js';
+import { parseRestoreRequest } from '../../../functions/core/restore/request.js';
 import { IDS, PROD, STAGING } from './fakeAtlas.js';
 
-/** The field patterns, the error message format, and the clock rules at their edges. */
+/**
+ * The field patterns, the error message format, and the clock rules at their edges. Each rule of
+ * a request, field by field, is in request.test.ts.
+ */
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 const NOW_S = NOW.getTime() / 1000;
@@ -68,16 +71,6 @@ describe('clock rules against the given now', () => {
     expect(refusal({ ...pit, pointInTimeUTCSeconds: NOW_S + 1 }).problems).toEqual([{ path: 'pointInTimeUTCSeconds', rule: 'must not be in the future' }]);
   });
 
-  it('cloud: an oplogTs in the future is refused', () => {
-    expect(refusal({ ...pit, oplogTs: NOW_S + 3600, oplogInc: 1 }).problems).toEqual([{ path: 'oplogTs', rule: 'must not be in the future' }]);
-  });
-
-  it('the same request is valid or not depending only on now', () => {
-    const request = { ...pit, pointInTimeUTCSeconds: NOW_S + 10 };
-    expect(() => parseRestoreRequest(request, new Date(NOW.getTime() + 10_000))).not.toThrow();
-    expect(() => parseRestoreRequest(request, NOW)).toThrow(RestoreRequestInvalidError);
-  });
-
   it('legacy: pointInTimeUTCMillis exactly 24 h ago is allowed; a millisecond earlier or later than now is not', () => {
     const legacy = { kind: 'legacy', source: PROD, delivery: { methodName: 'AUTOMATED_RESTORE', target: STAGING } } as const;
     expect(() => parseRestoreRequest({ ...legacy, pointInTimeUTCMillis: NOW.getTime() - DAY_MS }, NOW)).not.toThrow();
@@ -85,45 +78,5 @@ describe('clock rules against the given now', () => {
       { path: 'pointInTimeUTCMillis', rule: 'must fall within the last 24 hours' },
     ]);
     expect(refusal({ ...legacy, pointInTimeUTCMillis: NOW.getTime() + 1 }).problems).toEqual([{ path: 'pointInTimeUTCMillis', rule: 'must not be in the future' }]);
-  });
-});
-
-describe('legacy exactly-one-of', () => {
-  const automated = { kind: 'legacy', source: PROD, delivery: { methodName: 'AUTOMATED_RESTORE', target: STAGING } } as const;
-
-  it('names what was given when more than one choice is made, and "none" when none is', () => {
-    const two = refusal({ ...automated, snapshotId: IDS.snapshotNew, checkpointId: IDS.checkpoint });
-    expect(two.message).toContain('got snapshotId, checkpointId');
-    expect(refusal(automated).message).toContain('got none');
-  });
-
-  it('the oplog pair counts as one choice, and each half needs the other', () => {
-    expect(() => parseRestoreRequest({ ...automated, oplogTs: '2026-03-01T11:00:00Z', oplogInc: 2 }, NOW)).not.toThrow();
-    expect(refusal({ ...automated, oplogInc: 2 }).problems.map((p) => p.path)).toContain('oplogTs');
-    expect(refusal({ ...automated, oplogTs: '2026-03-01T11:00:00Z' }).problems.map((p) => p.path)).toContain('oplogInc');
-  });
-
-  it('HTTP delivery of a checkpoint is refused on delivery.methodName', () => {
-    const err = refusal({ kind: 'legacy', source: PROD, checkpointId: IDS.checkpoint, delivery: { methodName: 'HTTP' } });
-    expect(err.problems.map((p) => p.path)).toEqual(['delivery.methodName']);
-  });
-});
-
-describe('restoreTarget and isDestructive', () => {
-  it('flex restore onto a deployment is destructive; a flex download is not', () => {
-    const flex = { kind: 'flex', source: { groupId: IDS.prodGroup, clusterName: 'flex-prod' }, snapshotId: IDS.snapshotNew } as const;
-    const onto = parseRestoreRequest({ ...flex, target: { groupId: IDS.stagingGroup, clusterName: 'flex-staging' } }, NOW);
-    expect(restoreTarget(onto)).toEqual({ groupId: IDS.stagingGroup, clusterName: 'flex-staging' });
-    expect(isDestructive(onto)).toBe(true);
-    const dl = parseRestoreRequest({ ...flex, deliveryType: 'download' }, NOW);
-    expect(restoreTarget(dl)).toBeUndefined();
-    expect(isDestructive(dl)).toBe(false);
-  });
-
-  it('legacy: only AUTOMATED_RESTORE overwrites a cluster', () => {
-    const http = parseRestoreRequest({ kind: 'legacy', source: PROD, snapshotId: IDS.snapshotNew, delivery: { methodName: 'HTTP' } }, NOW);
-    expect(isDestructive(http)).toBe(false);
-    const auto = parseRestoreRequest({ kind: 'legacy', source: PROD, snapshotId: IDS.snapshotNew, delivery: { methodName: 'AUTOMATED_RESTORE', target: STAGING } }, NOW);
-    expect(restoreTarget(auto)).toEqual(STAGING);
   });
 });

@@ -1,63 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { cloudStatus, type CloudJob } from '../../../functions/core/restore/kinds/cloud.js';
 import { legacyJobState, legacyStatus, type LegacyJob } from '../../../functions/core/restore/kinds/legacy.js';
 import { sharedStatus, type SharedJob } from '../../../functions/core/restore/kinds/sharedTier.js';
 import { RestoreStatus } from '../../../functions/core/restore/status.js';
 
 /**
- * Each kind's jobs mapped onto the one status model, from job fixtures written for these tests from
- * the field descriptions of the Atlas spec (no copied examples).
+ * Flex, tenant and legacy jobs mapped onto the one status model (cloud jobs: cloudKind.test.ts),
+ * from job fixtures written for these tests from the field descriptions of the Atlas spec (no
+ * copied examples).
  */
 
 const JOB = 'aa00000000000000000000a1';
 const SNAP = 'bb00000000000000000000b1';
-
-describe('cloud backup jobs (no status field)', () => {
-  const running: CloudJob = { id: JOB, deliveryType: 'automated', snapshotId: SNAP, cancelled: false, failed: false, expired: false };
-
-  it('running until finishedAt, then SUCCEEDED', () => {
-    expect(cloudStatus(running)).toMatchObject({ state: 'RUNNING', jobIds: [JOB], snapshotId: SNAP });
-    const done = cloudStatus({ ...running, finishedAt: '2026-06-01T12:10:00Z' });
-    expect(done).toMatchObject({ state: 'SUCCEEDED', finishedAt: '2026-06-01T12:10:00Z' });
-    expect(RestoreStatus.parse(done)).toEqual(done);
-  });
-
-  it('a failed job is FAILED even though it also carries finishedAt', () => {
-    expect(cloudStatus({ ...running, failed: true, finishedAt: '2026-06-01T12:10:00Z' }).state).toBe('FAILED');
-  });
-
-  it('a cancelled job (no finishedAt) is CANCELLED, not left running', () => {
-    expect(cloudStatus({ ...running, cancelled: true }).state).toBe('CANCELLED');
-  });
-
-  it('an expired job is EXPIRED', () => {
-    expect(cloudStatus({ ...running, deliveryType: 'download', expired: true, deliveryUrl: ['https://x.example/a'] }).state).toBe('EXPIRED');
-  });
-
-  it('a download is running until deliveryUrl is non-empty, then SUCCEEDED with every link and expiresAt', () => {
-    const download: CloudJob = { ...running, deliveryType: 'download', deliveryUrl: [] };
-    expect(cloudStatus(download).state).toBe('RUNNING');
-    // finishedAt without a link is not "ready": the person needs the link.
-    expect(cloudStatus({ ...download, finishedAt: '2026-06-01T12:05:00Z' }).state).toBe('RUNNING');
-    const ready = cloudStatus({
-      ...download,
-      finishedAt: '2026-06-01T12:05:00Z',
-      expiresAt: '2026-06-01T16:05:00Z',
-      deliveryUrl: ['https://dl.example/rs0.tar.gz'],
-      components: [{ downloadUrl: 'https://dl.example/rs0.tar.gz' }, { downloadUrl: 'https://dl.example/rs1.tar.gz' }],
-    });
-    expect(ready).toMatchObject({
-      state: 'SUCCEEDED',
-      delivery: { urls: ['https://dl.example/rs0.tar.gz', 'https://dl.example/rs1.tar.gz'], expiresAt: '2026-06-01T16:05:00Z' },
-    });
-  });
-
-  it('a pointInTime job behaves like an automated one', () => {
-    const pit: CloudJob = { id: JOB, deliveryType: 'pointInTime', pointInTimeUTCSeconds: 1_780_000_000, cancelled: false, failed: false, expired: false };
-    expect(cloudStatus(pit).state).toBe('RUNNING');
-    expect(cloudStatus({ ...pit, finishedAt: '2026-06-01T12:15:00Z' }).state).toBe('SUCCEEDED');
-  });
-});
 
 describe('flex and tenant jobs (status PENDING, QUEUED, RUNNING, COMPLETED, FAILED)', () => {
   for (const kind of ['flex', 'tenant'] as const) {
