@@ -12,8 +12,16 @@ export const LOCK_TTL_ATTRIBUTE = 'expiresAt';
 export const LOCK_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
 
 /**
+ * What notify does on the table: read and write its delivery records (one item per report and
+ * channel, functions/core/notify/ledger.ts) and release its target's lock. Nothing else.
+ */
+export const NOTIFY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'] as const;
+
+/**
  * One item per restore target while a restore runs on it: the "one restore per target at a time"
- * guard. TTL clears a lock left behind by an execution that died without releasing it.
+ * guard. TTL clears a lock left behind by an execution that died without releasing it. Notify keeps
+ * its delivery records here too (`delivery#<report id>#<channel>`, kept some days by the same TTL):
+ * one table, one set of grants and backups, no second table for a few small items.
  */
 export class RestoreLockTable extends Construct {
   readonly table: dynamodb.Table;
@@ -33,10 +41,17 @@ export class RestoreLockTable extends Construct {
 
   /** Lets a function take and release locks, and tells it the table's name. */
   grantLocking(...functions: lambda.Function[]): void {
-    for (const fn of functions) {
-      // Item-level calls only: no Scan, no batch, no streams.
-      this.table.grant(fn, ...LOCK_ACTIONS);
-      fn.addEnvironment(ENV.lockTable, this.table.tableName);
-    }
+    for (const fn of functions) this.grantItems(fn, LOCK_ACTIONS);
+  }
+
+  /** Lets the notify function keep its delivery records and release a lock, and tells it the table's name. */
+  grantReporting(fn: lambda.Function): void {
+    this.grantItems(fn, NOTIFY_ACTIONS);
+  }
+
+  private grantItems(fn: lambda.Function, actions: readonly string[]): void {
+    // Item-level calls only: no Scan, no batch, no streams.
+    this.table.grant(fn, ...actions);
+    fn.addEnvironment(ENV.lockTable, this.table.tableName);
   }
 }

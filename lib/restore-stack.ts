@@ -64,8 +64,10 @@ export class RestoreStack extends Stack {
     const fns = this.functions;
 
     this.locks = new RestoreLockTable(this, 'Locks');
-    // create takes the lock, notify releases it at the end, submit reads it to refuse a busy target early.
-    this.locks.grantLocking(fns.createRestore, fns.notifyRestore, fns.submitRestore);
+    // create takes the lock, submit reads it to refuse a busy target early; notify releases it at
+    // the end and keeps its delivery records (one report per channel) in the same table.
+    this.locks.grantLocking(fns.createRestore, fns.submitRestore);
+    this.locks.grantReporting(fns.notifyRestore);
 
     this.notifications = new RestoreNotifications(this, 'Notifications', {
       plans: props.plans,

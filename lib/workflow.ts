@@ -109,11 +109,14 @@ export const LAMBDA_SERVICE_ERRORS = [
  * Notify is the only place a restore's outcome is reported and it has no catch, so a blip there
  * (no channel took the report, Lambda throttled or failing, the function timing out on a hung
  * channel) would lose the report and fail the execution. Retrying is safe: notify builds the same
- * report with the same reportId for the same input, releases the lock idempotently and counts the
- * outcome only once a report went out; a channel that did take an earlier try may see it twice,
- * which consumers drop by reportId. Bounded (four more tries, at most 2.5 minutes of backoff) so a
- * channel that is really down still ends the execution, in a failure the ExecutionsFailed and
- * NotifyErrors alarms catch.
+ * report with the same reportId for the same input, and a channel that took an earlier try is on
+ * record under that id (the delivery records in the lock table), so the retry sends only to the
+ * channels that did not: one report per channel. The one repeat left is a channel that took the
+ * report just as the try died, before its record was written (never the other way round: a
+ * record without a send); consumers drop it by reportId. The lock release is idempotent and the
+ * outcome is counted only once a report went out. Bounded (four more tries, at most 2.5 minutes of
+ * backoff) so a channel that is really down still ends the execution, in a failure the
+ * ExecutionsFailed and NotifyErrors alarms catch.
  */
 const NOTIFY_RETRY: sfn.RetryProps = {
   errors: [ERROR_NAMES.notificationUndeliverable, ...LAMBDA_SERVICE_ERRORS, 'Sandbox.Timedout'],
@@ -164,6 +167,9 @@ export class RestoreWorkflow extends Construct {
         'message.$': '$.Payload.message',
         'delivered.$': '$.Payload.delivered',
         'failed.$': '$.Payload.failed',
+        // Which channels took this report now and which on an earlier try (the delivery ledger).
+        'deliveredNow.$': '$.Payload.deliveredNow',
+        'deliveredEarlier.$': '$.Payload.deliveredEarlier',
         // An interim report: the workflow keeps watching (StillWatching?).
         'watching.$': '$.Payload.watching',
         'reportId.$': '$.Payload.reportId',

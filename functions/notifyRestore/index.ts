@@ -4,6 +4,7 @@ import type { Context } from 'aws-lambda';
 import { putReportEvent } from '../core/notify/channels/eventbridge.js';
 import { publishReport } from '../core/notify/channels/sns.js';
 import { webhookUrlReader, type SecretReader } from '../core/notify/channels/webhook.js';
+import { MemoryDeliveryLedger } from '../core/notify/ledger.js';
 import { notifyRestoreStep, type NotifyChannels, type NotifyDeps } from '../core/notify/notify.js';
 import { ENV } from '../core/observability.js';
 import { MemoryTargetLocks } from '../core/orchestrate/locks.js';
@@ -55,12 +56,15 @@ export const handler = async (payload: unknown, context?: Context): Promise<Noti
   }
 };
 
-/** A broken environment (plans not inlined, lock table unreachable) must not cost the report. */
-async function environment(): Promise<Pick<NotifyDeps, 'plans' | 'locks' | 'now'>> {
+/**
+ * A broken environment (plans not inlined, lock table unreachable) must not cost the report: it
+ * goes out on every channel, even one that took it on an earlier try.
+ */
+async function environment(): Promise<Pick<NotifyDeps, 'plans' | 'locks' | 'ledger' | 'now'>> {
   try {
     return await notifyEnvironment();
   } catch (err) {
     logger.error('Notify environment incomplete: reporting with the restore context only', { errorName: (err as Error)?.name, errorMessage: (err as Error)?.message });
-    return { plans: { protectedTargets: [], plans: [] }, locks: new MemoryTargetLocks(), now: () => new Date() };
+    return { plans: { protectedTargets: [], plans: [] }, locks: new MemoryTargetLocks(), ledger: new MemoryDeliveryLedger(), now: () => new Date() };
   }
 }

@@ -3,6 +3,7 @@ import { connectionFromEnv, loadConnectionFromSecretsManager, type AtlasConnecti
 import { ENV } from '../core/observability.js';
 import type { StepDeps, StepLogger, StepMetrics } from '../core/orchestrate/deps.js';
 import type { PlansConfig } from '../core/plans/schema.js';
+import { resetDeliveryLedger } from './ledger.js';
 import { localEnvironment, now, setLocalEnvironment, type LocalEnvironment } from './local.js';
 import { resetTargetLocks, targetLocks, type LockTable } from './locks.js';
 import { loadPlansConfig, useLocalPlans } from './plans.js';
@@ -24,6 +25,7 @@ export function useLocalEnvironment(environment: LocalEnvironment | undefined): 
   for (const { client } of clients.values()) void client.close();
   clients.clear();
   resetTargetLocks();
+  resetDeliveryLedger();
 }
 
 const NO_PLANS: PlansConfig = { protectedTargets: [], plans: [] };

@@ -1,5 +1,6 @@
 import type { AtlasClientOptions } from '../core/atlas/client.js';
 import type { AtlasConnection } from '../core/atlas/credentials.js';
+import type { DeliveryLedger } from '../core/notify/ledger.js';
 import type { NotifyChannels } from '../core/notify/notify.js';
 import type { TargetLocks } from '../core/orchestrate/locks.js';
 import type { PlansConfig } from '../core/plans/schema.js';
@@ -15,6 +16,8 @@ export interface LocalEnvironment {
   plans?: PlansConfig;
   now?: () => Date;
   locks?: TargetLocks;
+  /** Which channels took which report (notify's delivery records). */
+  ledger?: DeliveryLedger;
   /** Where notify sends reports in local runs (a recorder, a local webhook). */
   notifyChannels?: NotifyChannels;
   /** Client options for local runs (e.g. `sleep` that does not really wait). */

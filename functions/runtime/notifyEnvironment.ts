@@ -1,15 +1,18 @@
+import type { DeliveryLedger } from '../core/notify/ledger.js';
 import type { TargetLocks } from '../core/orchestrate/locks.js';
 import type { PlansConfig } from '../core/plans/schema.js';
 import { now } from './local.js';
-import { dynamoLockTable } from './lockTable.js';
+import { deliveryLedger } from './ledger.js';
+import { dynamoDeliveryLedger, dynamoLockTable } from './lockTable.js';
 import { targetLocks } from './locks.js';
 import { loadPlansConfig } from './plans.js';
 
 /**
  * What notify needs besides its channels: the plans (to route a refused run), the locks (to
- * release the target's), the clock. Apart from ./environment.ts: notify never calls Atlas, and
+ * release the target's), the delivery records (to send a report once per channel), the clock. Apart from ./environment.ts: notify never calls Atlas, and
  * should not bundle the Atlas client, its credentials and the restore kinds.
  */
-export async function notifyEnvironment(): Promise<{ plans: PlansConfig; locks: TargetLocks; now: () => Date }> {
-  return { plans: loadPlansConfig(), locks: await targetLocks(dynamoLockTable), now };
+export async function notifyEnvironment(): Promise<{ plans: PlansConfig; locks: TargetLocks; ledger: DeliveryLedger; now: () => Date }> {
+  const [locks, ledger] = await Promise.all([targetLocks(dynamoLockTable), deliveryLedger(dynamoDeliveryLedger)]);
+  return { plans: loadPlansConfig(), locks, ledger, now };
 }

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { connectionFromEnv } from '../../functions/core/atlas/credentials.js';
+import { MemoryDeliveryLedger } from '../../functions/core/notify/ledger.js';
 import type { NotifyChannels } from '../../functions/core/notify/notify.js';
 import { webhookUrlFromSecret } from '../../functions/core/notify/channels/webhook.js';
 import { MemoryTargetLocks } from '../../functions/core/orchestrate/locks.js';
@@ -64,7 +65,7 @@ export async function runPlan(options: RunOptions, out: Output): Promise<number>
       return webhookUrlFromSecret(url);
     },
   };
-  useLocalEnvironment({ connection, plans, now, locks: new MemoryTargetLocks(now), notifyChannels: channels });
+  useLocalEnvironment({ connection, plans, now, locks: new MemoryTargetLocks(now), ledger: new MemoryDeliveryLedger(now), notifyChannels: channels });
   const overrides = {
     ...(options.snapshotId ? { snapshotId: options.snapshotId } : {}),
     ...(options.pointInTimeUTCSeconds !== undefined ? { pointInTimeUTCSeconds: options.pointInTimeUTCSeconds } : {}),

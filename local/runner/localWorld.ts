@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AtlasCredentials } from '../../functions/core/atlas/credentials.js';
+import { MemoryDeliveryLedger } from '../../functions/core/notify/ledger.js';
 import type { NotifyChannels } from '../../functions/core/notify/notify.js';
 import type { RestoreReport } from '../../functions/core/notify/message.js';
 import { MemoryTargetLocks } from '../../functions/core/orchestrate/locks.js';
@@ -10,8 +11,9 @@ import type { SimulatorHandle } from '../simulator/index.js';
 
 /**
  * The embedded default world around the real handlers: the simulator as Atlas, its clock as the
- * handlers' clock, in-process target locks, and notification channels that record what would be
- * sent (SNS, EventBridge) plus a real local HTTP server standing in for the webhook.
+ * handlers' clock, in-process target locks and delivery records, and notification channels that
+ * record what would be sent (SNS, EventBridge) plus a real local HTTP server standing in for the
+ * webhook.
  */
 
 export interface SentNotification {
@@ -62,6 +64,7 @@ export async function useSimulatorWorld(options: {
     plans: options.plans,
     now,
     locks: new MemoryTargetLocks(now),
+    ledger: new MemoryDeliveryLedger(now),
     notifyChannels: channels,
     client: {
       // Backoff and Retry-After pass on the simulator's clock (instantly with a manual one).

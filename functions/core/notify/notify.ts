@@ -7,8 +7,10 @@ import { restoreTarget } from '../restore/request.js';
 import { NotifyInput, Trigger, type NotifyResult } from '../workflow/contract.js';
 import type { WebhookOptions } from './channels/webhook.js';
 import { buildReport, renderText } from './message.js';
+import { deliverOnce } from './deliverOnce.js';
+import type { DeliveryLedger } from './ledger.js';
 import { decideOutcome } from './outcome.js';
-import { sendReport, type NotifyChannels, type NotifySettings } from './send.js';
+import type { NotifyChannels, NotifySettings } from './send.js';
 
 export type { NotifyChannels } from './send.js';
 
@@ -19,10 +21,12 @@ export type { NotifyChannels } from './send.js';
  * when no channel at all took the report (NotificationUndeliverable), so the execution fails loudly
  * instead of ending unreported, and a retry cannot duplicate anything since nothing went out.
  *
- * Retry safety: the report is deterministic for the same input (see ./message.ts), the lock
- * release is idempotent, and the outcome metrics are counted only once a report went out. What a
- * retry after a partial or lost success can still duplicate: SNS on a standard topic, EventBridge
- * events (consumers key on `reportId`) and webhook posts (sent with a report id header).
+ * Retry safety: the report is deterministic for the same input (see ./message.ts), so its
+ * reportId is too; a channel that took it is recorded under that id (./ledger.ts) and a re-run
+ * sends only to the channels that did not, which makes a report exactly once per channel. The one
+ * exception is a channel that took it just before the function died, unrecorded: it gets it again
+ * (never the reverse, a report recorded but not sent). The lock release is idempotent, and the
+ * outcome metrics are counted only once a report went out.
  */
 
 export interface NotifyDeps {
@@ -30,6 +34,8 @@ export interface NotifyDeps {
   /** Routes a run refused before it had a context to its plan's channels. */
   plans: PlansConfig;
   locks: TargetLocks;
+  /** Which channels already took a report: a re-run sends only to the others. */
+  ledger: DeliveryLedger;
   now(): Date;
   logger: StepLogger;
   metrics: StepMetrics;
@@ -47,7 +53,12 @@ export async function notifyRestoreStep(payload: unknown, deps: NotifyDeps): Pro
   const planName = report.planName;
   const settings = input.restore?.notify ?? deps.plans.plans.find((p) => p.name === planName)?.notify ?? DEFAULT_SETTINGS;
 
-  const { delivered, failed } = await sendReport(report, settings, deps.channels, { logger: deps.logger, webhook: deps.webhook });
+  const { delivered, deliveredNow, deliveredEarlier, failed } = await deliverOnce(report, settings, deps.channels, {
+    logger: deps.logger,
+    webhook: deps.webhook,
+    ledger: deps.ledger,
+    now: deps.now,
+  });
   // The target is freed only when Atlas can no longer write to it.
   if (!decision.jobMayStillRun) await releaseTarget(input, deps);
   else if (report.phase !== 'interim')
@@ -64,7 +75,7 @@ export async function notifyRestoreStep(payload: unknown, deps: NotifyDeps): Pro
     deps.logger.warn('Restore report undeliverable', { outcome, reportId: report.reportId, failed });
     throw new NotificationUndeliverableError(`The ${outcome} report reached none of its channels (${failed.join(', ')}); see the notify logs`);
   }
-  if (!delivered.length) deps.logger.warn('The restore enables no notification channel: nothing was sent', { outcome, reportId: report.reportId });
+  if (!delivered.length && !failed.length) deps.logger.warn('The restore enables no notification channel: nothing was sent', { outcome, reportId: report.reportId });
 
   // An interim report is not an end: the restore is counted once, by its last report.
   if (report.phase !== 'interim') {
@@ -72,10 +83,19 @@ export async function notifyRestoreStep(payload: unknown, deps: NotifyDeps): Pro
     if (report.durationSeconds !== undefined) deps.metrics.add(METRIC.restoreDuration, report.durationSeconds, plan);
     if (report.polls !== undefined) deps.metrics.add(METRIC.pollsPerRestore, report.polls, plan);
   }
-  if (delivered.length) deps.metrics.add(METRIC.notificationsSent, delivered.length, plan);
+  if (deliveredNow.length) deps.metrics.add(METRIC.notificationsSent, deliveredNow.length, plan);
   if (failed.length) deps.metrics.add(METRIC.notificationsFailed, failed.length, plan);
-  deps.logger.info('Restore reported', { outcome, reportId: report.reportId, delivered, failed });
-  return { outcome, delivered, failed, message: renderText(report), watching: report.phase === 'interim', reportId: report.reportId };
+  deps.logger.info('Restore reported', { outcome, reportId: report.reportId, deliveredNow, deliveredEarlier, failed });
+  return {
+    outcome,
+    delivered,
+    deliveredNow,
+    deliveredEarlier,
+    failed,
+    message: renderText(report),
+    watching: report.phase === 'interim',
+    reportId: report.reportId,
+  };
 }
 
 export const UNREADABLE_INPUT = 'NotifyInputUnreadable';

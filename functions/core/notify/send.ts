@@ -4,9 +4,9 @@ import { postWebhook, type WebhookOptions } from './channels/webhook.js';
 import { renderText, renderWebhook, type RestoreReport } from './message.js';
 
 /**
- * Sends one report to every channel the restore enabled, all at once; one channel failing never
- * stops the others. Channel names, as NotifyResult lists them: "sns", "eventBridge",
- * "webhook:slack" | "webhook:teams" | "webhook:json".
+ * Sends one report to every channel the restore enabled but those told to skip (they took it
+ * already), all at once; one channel failing never stops the others. Channel names, as NotifyResult
+ * lists them: "sns", "eventBridge", "webhook:slack" | "webhook:teams" | "webhook:json".
  */
 
 /** Where reports go: the Lambda wires SNS, EventBridge and Secrets Manager; local runs record them. */
@@ -27,6 +27,24 @@ export interface Delivery {
 export interface SendOptions {
   logger: StepLogger;
   webhook?: WebhookOptions;
+  /** Channels that already took this report (./ledger.ts): not sent to again. */
+  skip?: ReadonlySet<string>;
+  /**
+   * Called as soon as one channel took the report, not once all are done: a function killed while
+   * a webhook hangs has then recorded what SNS and EventBridge took. Must not throw.
+   */
+  onDelivered?: (channel: string) => Promise<void>;
+}
+
+const CHANNEL = { sns: 'sns', eventBridge: 'eventBridge', webhook: (format: string) => `webhook:${format}` } as const;
+
+/** The channels a restore enables, by the names NotifyResult and the delivery ledger use. */
+export function enabledChannels(settings: NotifySettings): string[] {
+  return [
+    ...(settings.sns ? [CHANNEL.sns] : []),
+    ...(settings.eventBridge ? [CHANNEL.eventBridge] : []),
+    ...(settings.webhook ? [CHANNEL.webhook(settings.webhook.format)] : []),
+  ];
 }
 
 /** Lets a JSON webhook receiver drop a repeat the way EventBridge rules do. */
@@ -39,23 +57,29 @@ export async function sendReport(
   options: SendOptions,
 ): Promise<Delivery> {
   const sends: [string, () => Promise<void>][] = [];
-  if (settings.sns) sends.push(['sns', () => channels.sns(report, renderText(report))]);
-  if (settings.eventBridge) sends.push(['eventBridge', () => channels.eventBridge(report)]);
+  if (settings.sns) sends.push([CHANNEL.sns, () => channels.sns(report, renderText(report))]);
+  if (settings.eventBridge) sends.push([CHANNEL.eventBridge, () => channels.eventBridge(report)]);
   const hook = settings.webhook;
   if (hook) {
     sends.push([
-      `webhook:${hook.format}`,
+      CHANNEL.webhook(hook.format),
       async () =>
         postWebhook(await channels.webhookUrl(hook.secretName), renderWebhook(hook.format, report), options.webhook, {
           [REPORT_ID_HEADER]: report.reportId,
         }),
     ]);
   }
+  const pending = sends.filter(([channel]) => !options.skip?.has(channel));
   // Each send is wrapped so a synchronous throw is a failed channel too, not a lost report.
-  const results = await Promise.allSettled(sends.map(async ([, send]) => send()));
+  const results = await Promise.allSettled(
+    pending.map(async ([channel, send]) => {
+      await send();
+      await options.onDelivered?.(channel);
+    }),
+  );
   const delivery: Delivery = { delivered: [], failed: [] };
   results.forEach((result, i) => {
-    const channel = sends[i]![0];
+    const channel = pending[i]![0];
     if (result.status === 'fulfilled') {
       delivery.delivered.push(channel);
       return;

@@ -158,6 +158,9 @@ export const NotifyResult = z.object({
   outcome: ReportOutcome,
   /** Channels that took the message, e.g. ["sns", "eventBridge", "webhook:slack"]. */
   delivered: z.array(z.string()),
+  /** Of those, the ones that took it in this run and the ones that had it from an earlier one (not sent again). */
+  deliveredNow: z.array(z.string()).optional(),
+  deliveredEarlier: z.array(z.string()).optional(),
   failed: z.array(z.string()),
   message: z.string(),
   /**

@@ -6,9 +6,10 @@ import type { RestoreReport } from '../message.js';
  * The report as an EventBridge event for other automation: source EVENT_SOURCE, detail-type the
  * report title ("Atlas Restore Succeeded", "Atlas Restore Timed Out", …), detail the report.
  *
- * EventBridge has no de-duplication: a notify retried after a successful put puts the event again.
+ * EventBridge has no de-duplication; notify's delivery records (../ledger.ts) keep a retried
+ * notify from putting the event again, except when the try died between the put and its record.
  * Rules that must act once key on `detail.reportId` (stable for a run and outcome); the event time
- * is the report's end time, so the repeat is identical apart from its event id.
+ * is the report's end time, so such a repeat is identical apart from its event id.
  */
 
 export class EventBridgeEntryError extends Error {

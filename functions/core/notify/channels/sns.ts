@@ -7,9 +7,10 @@ import type { RestoreReport } from '../message.js';
  * The report on the encrypted SNS topic: people by email, chat bridges, queues. Attributes let a
  * subscription filter by outcome or plan (e.g. only failures to the on-call address).
  *
- * SNS standard topics (what the stack creates: email needs one) have no de-duplication, so a
- * notify that Step Functions retries after it had published sends the message twice. A FIFO topic
- * (ARN ending in ".fifo") gets a de-duplication id from the report id and drops the repeat.
+ * SNS standard topics (what the stack creates: email needs one) have no de-duplication; notify's
+ * delivery records (../ledger.ts) keep a retried notify from publishing again, except when the try
+ * died between the publish and its record. A FIFO topic (ARN ending in ".fifo") gets a
+ * de-duplication id from the report id and drops even that repeat.
  */
 
 /** SNS: subjects are ASCII, one line, under 100 characters. */

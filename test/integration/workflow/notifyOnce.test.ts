@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { handler as notifyRestore } from '../../../functions/notifyRestore/index.js';
+import { TASK_STATES } from '../../../lib/workflow.js';
+import { scheduled, useWorkflowHarness } from './helpers.js';
+
+/**
+ * Exactly one report per channel through the synthesised state machine: a notify retried after a
+ * partial success sends only to the channel that missed the report (the real handler, the local
+ * world's delivery records).
+ */
+
+const h = useWorkflowHarness();
+
+const count = (channel: string) => h.world.sent.filter((s) => s.channel === channel).length;
+const retriesOf = (result: Awaited<ReturnType<typeof h.run>>, name: string) =>
+  result.events.filter((e) => e.type === 'StateRetried' && (e as { state: { name: string } }).state.name === name).length;
+
+/** What a Lambda runtime reports for a try that ran past the function's timeout. */
+const timedOut = () => Object.assign(new Error('Task timed out after 60.00 seconds'), { name: 'Sandbox.Timedout' });
+
+describe('a notify retried after a partial success', () => {
+  it('sends the webhook on the retry, and SNS and EventBridge only once', async () => {
+    let tries = 0;
+    const result = await h.run(scheduled('cloud-refresh'), 'notify-partial-1', {
+      notify: async (payload) => {
+        if (++tries > 1) return notifyRestore(payload);
+        // The first try: SNS and EventBridge take the report, the webhook refuses it (both of its
+        // attempts), and the function dies before answering, as when a channel hangs past the timeout.
+        h.world.failWebhook([500, 500]);
+        await notifyRestore(payload);
+        throw timedOut();
+      },
+    });
+    expect(result.status, result.cause).toBe('SUCCEEDED');
+    expect(retriesOf(result, TASK_STATES.notify)).toBe(1);
+    expect(count('sns')).toBe(1);
+    expect(count('eventBridge')).toBe(1);
+    expect(count('webhook')).toBe(1);
+    expect((result.output as { notification: { delivered: string[]; failed: string[] } }).notification).toMatchObject({
+      delivered: ['sns', 'eventBridge', 'webhook:slack'],
+      failed: [],
+    });
+  });
+
+  it('a retry after every channel took the report sends nothing more', async () => {
+    let tries = 0;
+    const result = await h.run(scheduled('cloud-refresh'), 'notify-partial-2', {
+      notify: async (payload) => {
+        const answer = await notifyRestore(payload);
+        // The answer of the first try is lost on the way back (a Lambda service error).
+        if (++tries === 1) throw Object.assign(new Error('Service error'), { name: 'Lambda.ServiceException' });
+        return answer;
+      },
+    });
+    expect(result.status, result.cause).toBe('SUCCEEDED');
+    expect(retriesOf(result, TASK_STATES.notify)).toBe(1);
+    expect([count('sns'), count('eventBridge'), count('webhook')]).toEqual([1, 1, 1]);
+  });
+});

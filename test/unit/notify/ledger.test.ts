@@ -1,0 +1,185 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryDeliveryLedger, type DeliveryLedger } from '../../../functions/core/notify/ledger.js';
+import type { RestoreReport } from '../../../functions/core/notify/message.js';
+import { notifyRestoreStep, type NotifyChannels, type NotifyDeps } from '../../../functions/core/notify/notify.js';
+import { MemoryTargetLocks } from '../../../functions/core/orchestrate/locks.js';
+import { context, ENDED, ended, status } from './fixtures.js';
+import { startHookServer, type HookServer } from './hookServer.js';
+
+/**
+ * Notify with a delivery ledger: a re-run sends only to the channels that did not take the report.
+ * The channels are hand-written recorders; the webhook is a real local server.
+ */
+
+const REPORT_ID = 'nightly-staging-20260301T030000Z/SUCCEEDED';
+const withHook = () =>
+  ended({ restore: context({ notify: { sns: true, eventBridge: true, webhook: { format: 'json', secretName: 'restore/hook' } } }) });
+
+interface World {
+  deps: NotifyDeps;
+  sns: RestoreReport[];
+  events: RestoreReport[];
+  warnings: string[];
+  metrics: [string, number][];
+}
+
+function world(hookBase: string, ledger: DeliveryLedger = new MemoryDeliveryLedger(() => ENDED), channels: Partial<NotifyChannels> = {}): World {
+  const sns: RestoreReport[] = [];
+  const events: RestoreReport[] = [];
+  const warnings: string[] = [];
+  const metrics: [string, number][] = [];
+  const deps: NotifyDeps = {
+    channels: {
+      sns: async (report) => void sns.push(report),
+      eventBridge: async (report) => void events.push(report),
+      webhookUrl: async () => `${hookBase}/hook`,
+      ...channels,
+    },
+    plans: { protectedTargets: [], plans: [] },
+    locks: new MemoryTargetLocks(() => ENDED),
+    ledger,
+    now: () => ENDED,
+    logger: { info: () => undefined, warn: (message: string) => void warnings.push(message) },
+    metrics: { add: (name, value) => void metrics.push([name, value]) },
+    webhook: { sleep: async () => undefined, timeoutMs: 2_000 },
+  };
+  return { deps, sns, events, warnings, metrics };
+}
+
+let server: HookServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe('notify with a delivery ledger', () => {
+  it('a re-run after a partial success sends only to the channel that did not take the report', async () => {
+    // The webhook refuses both attempts of the first run (postWebhook retries a 5xx once), then takes it.
+    server = await startHookServer([500, 500, 200]);
+    const w = world(server.base);
+    const first = await notifyRestoreStep(withHook(), w.deps);
+    expect(first).toMatchObject({ delivered: ['sns', 'eventBridge'], deliveredNow: ['sns', 'eventBridge'], deliveredEarlier: [], failed: ['webhook:json'] });
+
+    const again = await notifyRestoreStep(withHook(), w.deps);
+    expect(again).toMatchObject({
+      delivered: ['sns', 'eventBridge', 'webhook:json'],
+      deliveredNow: ['webhook:json'],
+      deliveredEarlier: ['sns', 'eventBridge'],
+      failed: [],
+    });
+    expect(w.sns).toHaveLength(1);
+    expect(w.events).toHaveLength(1);
+    expect(server.received.map((p) => p.headers['x-atlas-restore-report-id'])).toEqual([REPORT_ID, REPORT_ID, REPORT_ID]);
+    // Counted as sent once each: 2 in the first run, 1 in the second.
+    expect(w.metrics.filter(([name]) => name === 'NotificationsSent').map(([, n]) => n)).toEqual([2, 1]);
+  });
+
+  it('keeps the records: they hold for the next run, each with when the channel took the report', async () => {
+    server = await startHookServer([500]);
+    const ledger = new MemoryDeliveryLedger(() => ENDED);
+    await notifyRestoreStep(withHook(), world(server.base, ledger).deps);
+    expect(await ledger.taken(REPORT_ID, ['sns', 'eventBridge', 'webhook:json'])).toEqual([
+      { channel: 'sns', at: ENDED.toISOString() },
+      { channel: 'eventBridge', at: ENDED.toISOString() },
+    ]);
+    // A later notify (another container, same records) does not send SNS or EventBridge again.
+    const later = world(server.base, ledger);
+    await notifyRestoreStep(withHook(), later.deps);
+    expect(later.sns).toEqual([]);
+    expect(later.events).toEqual([]);
+  });
+
+  it('reports a channel recorded by an earlier run as delivered earlier, and does not send to it', async () => {
+    const ledger = new MemoryDeliveryLedger(() => ENDED);
+    await ledger.record(REPORT_ID, 'eventBridge', new Date(ENDED.getTime() - 60_000));
+    const w = world('http://127.0.0.1:9', ledger);
+    const result = await notifyRestoreStep(ended(), w.deps);
+    expect(result).toMatchObject({ delivered: ['sns', 'eventBridge'], deliveredNow: ['sns'], deliveredEarlier: ['eventBridge'], failed: [] });
+    expect(w.events).toEqual([]);
+    expect(w.sns).toHaveLength(1);
+  });
+
+  it('a run whose every channel took the report earlier sends nothing, and is not an undeliverable report', async () => {
+    const ledger = new MemoryDeliveryLedger(() => ENDED);
+    for (const channel of ['sns', 'eventBridge']) await ledger.record(REPORT_ID, channel, ENDED);
+    const w = world('http://127.0.0.1:9', ledger);
+    const result = await notifyRestoreStep(ended(), w.deps);
+    expect(result).toMatchObject({ delivered: ['sns', 'eventBridge'], deliveredNow: [], deliveredEarlier: ['sns', 'eventBridge'], failed: [] });
+    expect([...w.sns, ...w.events]).toEqual([]);
+    expect(w.warnings).toEqual([]);
+    expect(w.metrics.map(([name]) => name)).not.toContain('NotificationsSent');
+  });
+
+  it('another report of the same restore (its own report id) is sent even where the first one went', async () => {
+    const ledger = new MemoryDeliveryLedger(() => ENDED);
+    for (const channel of ['sns', 'eventBridge']) await ledger.record(REPORT_ID, channel, ENDED);
+    const w = world('http://127.0.0.1:9', ledger);
+    const result = await notifyRestoreStep(ended({ status: status({ state: 'FAILED', atlasStatus: 'failed' }) }), w.deps);
+    expect(result).toMatchObject({ outcome: 'FAILED', deliveredNow: ['sns', 'eventBridge'], deliveredEarlier: [] });
+    expect(w.sns.map((r) => r.reportId)).toEqual(['nightly-staging-20260301T030000Z/FAILED']);
+  });
+
+  it('records each channel as soon as it took the report, while another channel still hangs', async () => {
+    const ledger = new MemoryDeliveryLedger(() => ENDED);
+    let releaseHook!: (url: string) => void;
+    let recorded!: () => void;
+    const bothRecorded = new Promise<void>((resolve) => (recorded = resolve));
+    const counting: DeliveryLedger = {
+      taken: (id, channels) => ledger.taken(id, channels),
+      record: async (id, channel, at) => {
+        const first = await ledger.record(id, channel, at);
+        if ((await ledger.taken(id, ['sns', 'eventBridge'])).length === 2) recorded();
+        return first;
+      },
+    };
+    server = await startHookServer([200]);
+    const w = world(server.base, counting, { webhookUrl: () => new Promise((resolve) => (releaseHook = resolve)) });
+    const run = notifyRestoreStep(withHook(), w.deps);
+    // The webhook has not even got its URL: had the function been killed now, SNS and EventBridge are on record.
+    await bothRecorded;
+    expect(await ledger.taken(REPORT_ID, ['webhook:json'])).toEqual([]);
+    releaseHook(`${server.base}/hook`);
+    expect((await run).deliveredNow).toEqual(['sns', 'eventBridge', 'webhook:json']);
+  });
+
+  it('a ledger that cannot be read costs no report: every channel is sent to, and the log says so', async () => {
+    const ledger = new MemoryDeliveryLedger(() => ENDED);
+    await ledger.record(REPORT_ID, 'sns', ENDED);
+    const broken: DeliveryLedger = {
+      taken: async () => Promise.reject(Object.assign(new Error('timeout'), { name: 'TimeoutError' })),
+      record: (id, channel, at) => ledger.record(id, channel, at),
+    };
+    const w = world('http://127.0.0.1:9', broken);
+    const result = await notifyRestoreStep(ended(), w.deps);
+    expect(result).toMatchObject({ deliveredNow: ['sns', 'eventBridge'], deliveredEarlier: [] });
+    expect(w.sns).toHaveLength(1);
+    expect(w.warnings.join('\n')).toMatch(/Could not read which channels already took this report/);
+  });
+
+  it('a record that cannot be written leaves the channel delivered, and the log says a retry would repeat it', async () => {
+    const broken: DeliveryLedger = {
+      taken: async () => [],
+      record: async () => Promise.reject(Object.assign(new Error('denied'), { name: 'AccessDeniedException' })),
+    };
+    const w = world('http://127.0.0.1:9', broken);
+    const result = await notifyRestoreStep(ended(), w.deps);
+    expect(result).toMatchObject({ delivered: ['sns', 'eventBridge'], failed: [] });
+    expect(w.warnings.filter((m) => /a retry would send it again/.test(m))).toHaveLength(2);
+  });
+
+  it('says so when another notify recorded the same channel first (the channel took the report twice)', async () => {
+    const ledger = new MemoryDeliveryLedger(() => ENDED);
+    const racing: DeliveryLedger = {
+      // The other notify's records land between our read and our write.
+      taken: async (id, channels) => {
+        const found = await ledger.taken(id, channels);
+        for (const channel of channels) await ledger.record(id, channel, ENDED);
+        return found;
+      },
+      record: (id, channel, at) => ledger.record(id, channel, at),
+    };
+    const w = world('http://127.0.0.1:9', racing);
+    await notifyRestoreStep(ended(), w.deps);
+    expect(w.warnings.filter((m) => /at the same time/.test(m))).toHaveLength(2);
+  });
+});
