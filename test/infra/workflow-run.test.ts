@@ -88,7 +88,16 @@ async function run(input: object, handlers: Record<string, Handler>): Promise<Ru
 
 const notifyWith = (outcome: Outcome) => (payload: unknown) => {
   NotifyInput.parse(payload); // what reaches notify must always be a NotifyInput
-  return { outcome, delivered: ['sns'], failed: [], message: `restore ${outcome}`, watching: false, reportId: `${EXECUTION}/${outcome}` };
+  return {
+    outcome,
+    delivered: ['sns'],
+    deliveredNow: ['sns'],
+    deliveredEarlier: [],
+    failed: [],
+    message: `restore ${outcome}`,
+    watching: false,
+    reportId: `${EXECUTION}/${outcome}`,
+  };
 };
 
 function errorNamed(name: string, message = 'boom'): Error {
@@ -119,6 +128,8 @@ describe('workflow run (aws-local-stepfunctions)', () => {
     expect(r.result.notification).toEqual({
       outcome: 'SUCCEEDED',
       delivered: ['sns'],
+      deliveredNow: ['sns'],
+      deliveredEarlier: [],
       failed: [],
       message: 'restore SUCCEEDED',
       watching: false,
