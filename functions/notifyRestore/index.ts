@@ -6,6 +6,7 @@ import { publishReport } from '../core/notify/channels/sns.js';
 import { webhookUrlReader, type SecretReader } from '../core/notify/channels/webhook.js';
 import { notifyRestoreStep, type NotifyChannels, type NotifyDeps } from '../core/notify/notify.js';
 import { ENV } from '../core/observability.js';
+import { MemoryTargetHolds } from '../core/orchestrate/holds.js';
 import { MemoryTargetLocks } from '../core/orchestrate/locks.js';
 import type { NotifyResult } from '../core/workflow/contract.js';
 import { localNotifyChannels } from '../runtime/local.js';
@@ -56,11 +57,11 @@ export const handler = async (payload: unknown, context?: Context): Promise<Noti
 };
 
 /** A broken environment (plans not inlined, lock table unreachable) must not cost the report. */
-async function environment(): Promise<Pick<NotifyDeps, 'plans' | 'locks' | 'now'>> {
+async function environment(): Promise<Pick<NotifyDeps, 'plans' | 'locks' | 'holds' | 'now'>> {
   try {
     return await notifyEnvironment();
   } catch (err) {
     logger.error('Notify environment incomplete: reporting with the restore context only', { errorName: (err as Error)?.name, errorMessage: (err as Error)?.message });
-    return { plans: { protectedTargets: [], plans: [] }, locks: new MemoryTargetLocks(), now: () => new Date() };
+    return { plans: { protectedTargets: [], plans: [] }, locks: new MemoryTargetLocks(), holds: new MemoryTargetHolds(), now: () => new Date() };
   }
 }

@@ -4,6 +4,7 @@ import { ENV } from '../core/observability.js';
 import type { StepDeps, StepLogger, StepMetrics } from '../core/orchestrate/deps.js';
 import type { PlansConfig } from '../core/plans/schema.js';
 import { localEnvironment, now, setLocalEnvironment, type LocalEnvironment } from './local.js';
+import { guardStores, resetGuardStores, type GuardTable } from './guards.js';
 import { resetTargetLocks, targetLocks, type LockTable } from './locks.js';
 import { loadPlansConfig, useLocalPlans } from './plans.js';
 import { restoreKinds } from '../core/restore/kinds/index.js';
@@ -24,6 +25,7 @@ export function useLocalEnvironment(environment: LocalEnvironment | undefined): 
   for (const { client } of clients.values()) void client.close();
   clients.clear();
   resetTargetLocks();
+  resetGuardStores();
 }
 
 const NO_PLANS: PlansConfig = { protectedTargets: [], plans: [] };
@@ -55,6 +57,8 @@ export interface StepEnvironmentOptions {
   readsPlans: boolean;
   /** The lock table, for the steps that take locks; the others get in-process locks they never use. */
   lockTable?: LockTable;
+  /** The holds and run records in the lock table, for the steps that use them (create, submit). */
+  guardTable?: GuardTable;
   logger: StepLogger;
   metrics: StepMetrics;
   onAtlasEvent?: AtlasClientOptions['onEvent'];
@@ -65,6 +69,7 @@ export async function stepDeps(options: StepEnvironmentOptions): Promise<StepDep
     plans: options.readsPlans ? loadPlansConfig() : NO_PLANS,
     atlas: () => atlasClient(options.onAtlasEvent),
     locks: await targetLocks(options.lockTable),
+    ...(await guardStores(options.guardTable)),
     now,
     kinds: restoreKinds,
     logger: options.logger,

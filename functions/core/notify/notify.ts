@@ -1,7 +1,9 @@
 import { NotificationUndeliverableError } from '../errors.js';
 import { AD_HOC_PLAN, METRIC, outcomeMetricName } from '../observability.js';
 import type { StepLogger, StepMetrics } from '../orchestrate/deps.js';
+import type { TargetHolds } from '../orchestrate/holds.js';
 import type { TargetLocks } from '../orchestrate/locks.js';
+import { holdAfterSuccess } from '../orchestrate/planHold.js';
 import type { PlansConfig } from '../plans/schema.js';
 import { restoreTarget } from '../restore/request.js';
 import { NotifyInput, Trigger, type NotifyResult } from '../workflow/contract.js';
@@ -30,6 +32,8 @@ export interface NotifyDeps {
   /** Routes a run refused before it had a context to its plan's channels. */
   plans: PlansConfig;
   locks: TargetLocks;
+  /** A recovery plan's holdAfterSuccess is placed here before the lock is released. */
+  holds: TargetHolds;
   now(): Date;
   logger: StepLogger;
   metrics: StepMetrics;
@@ -48,7 +52,7 @@ export async function notifyRestoreStep(payload: unknown, deps: NotifyDeps): Pro
   const settings = input.restore?.notify ?? deps.plans.plans.find((p) => p.name === planName)?.notify ?? DEFAULT_SETTINGS;
 
   const { delivered, failed } = await sendReport(report, settings, deps.channels, { logger: deps.logger, webhook: deps.webhook });
-  await releaseTarget(input, deps);
+  if (await holdAfterSuccess(input, outcome, deps)) await releaseTarget(input, deps);
 
   const plan = planName ?? AD_HOC_PLAN;
   if (failed.length && !delivered.length) {

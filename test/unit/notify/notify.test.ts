@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { NotificationUndeliverableError } from '../../../functions/core/errors.js';
 import { notifyRestoreStep, type NotifyChannels, type NotifyDeps } from '../../../functions/core/notify/notify.js';
 import type { RestoreReport } from '../../../functions/core/notify/message.js';
+import { MemoryTargetHolds } from '../../../functions/core/orchestrate/holds.js';
 import { MemoryTargetLocks } from '../../../functions/core/orchestrate/locks.js';
 import { PlansConfig } from '../../../functions/core/plans/schema.js';
 import { context, download, ENDED, ended, PROD, STAGING } from './fixtures.js';
@@ -57,6 +58,7 @@ function deps(channels: NotifyChannels, extra: Partial<NotifyDeps> = {}) {
     channels,
     plans,
     locks: new MemoryTargetLocks(() => ENDED),
+    holds: new MemoryTargetHolds(() => ENDED),
     now: () => ENDED,
     logger: { info: () => undefined, warn: (...args: unknown[]) => void warnings.push(args) },
     metrics: { add: (name, value, plan) => void metrics.push([name, value, plan]) },
