@@ -64,8 +64,10 @@ export class RestoreStack extends Stack {
     const fns = this.functions;
 
     this.locks = new RestoreLockTable(this, 'Locks');
-    // create takes the lock, notify releases it at the end, submit reads it to refuse a busy target early.
-    this.locks.grantLocking(fns.createRestore, fns.notifyRestore, fns.submitRestore);
+    // create takes the lock, notify releases it at the end (and places a plan's hold);
+    // submit reads locks for a dry run and places or releases holds, nothing else.
+    this.locks.grantLocking(fns.createRestore, fns.notifyRestore);
+    this.locks.grantHolding(fns.submitRestore);
 
     this.notifications = new RestoreNotifications(this, 'Notifications', {
       plans: props.plans,

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { RestoreRefusedError } from '../errors.js';
 import { describeCluster, type ClusterRef } from '../plans/guards.js';
-import { ObjectId } from '../restore/fields.js';
+import { ClusterName, ObjectId } from '../restore/fields.js';
 import { lockKey } from './locks.js';
 
 /**
@@ -12,7 +12,8 @@ import { lockKey } from './locks.js';
  * their own; a hold without `until` lasts until someone releases it.
  */
 
-export const HoldTarget = z.object({ groupId: ObjectId, clusterName: z.string().min(1).max(64) }).strict();
+/** Every Atlas cluster, Flex included, is named under the ASCII rule: anything else cannot be a real target. */
+export const HoldTarget = z.object({ groupId: ObjectId, clusterName: ClusterName }).strict();
 
 export const TargetHold = z
   .object({
