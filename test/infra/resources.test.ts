@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV, METRICS_NAMESPACE } from '../../functions/core/observability.js';
 import { HANDLER_NAMES } from '../../lib/functions.js';
-import { actionsOf, statementsOfRole, synthesize, type Synthesized } from './helpers.js';
+import { actionsOf, statementsOfRole, synthesize, type PolicyStatementJson, type Synthesized } from './helpers.js';
 
 let s: Synthesized;
 beforeAll(() => {
@@ -86,12 +86,21 @@ describe('least privilege', () => {
     }
   });
 
-  it('gives the lock table item-level access to create, notify and submit only', () => {
+  it('gives the lock table item-level access to create and notify, and to submit reads plus writes of hold# items only', () => {
     const table = s.logicalId(s.stack.locks.table);
-    for (const name of ['createRestore', 'notifyRestore', 'submitRestore'] as const) {
-      const actions = actionsOf(statementsOfRole(s.template, roleOf(name)).filter((st) => JSON.stringify(st.Resource).includes(table)));
-      expect(actions.sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    const onTable = (name: (typeof HANDLER_NAMES)[number]) =>
+      statementsOfRole(s.template, roleOf(name)).filter((st) => JSON.stringify(st.Resource).includes(table)) as (PolicyStatementJson & { Condition?: unknown })[];
+    for (const name of ['createRestore', 'notifyRestore'] as const) {
+      const statements = onTable(name);
+      expect(actionsOf(statements).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+      for (const st of statements) expect(st.Condition).toBeUndefined();
     }
+    const submit = onTable('submitRestore');
+    expect(actionsOf(submit.filter((st) => !st.Condition)).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Scan']);
+    const writes = submit.filter((st) => st.Condition);
+    expect(writes).toHaveLength(1);
+    expect(actionsOf(writes).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:PutItem']);
+    expect(writes[0]!.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['hold#*'] } });
     for (const name of ['pollRestore', 'cancelRestore'] as const) {
       expect(resourcesText(statementsOfRole(s.template, roleOf(name)))).not.toContain(table);
     }
