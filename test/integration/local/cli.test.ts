@@ -73,7 +73,7 @@ describe('run --plan against an Atlas given by MONGODB_ATLAS_* (here the simulat
     expect(sim.jobs()).toEqual([]);
   }, 60_000);
 
-  it('hold stops the next run (a dry run says who, until when and why), holds lists it, release lifts it', async () => {
+  it('hold stops the next run (a dry run says who, until when and why), release lifts it', async () => {
     const holdsFile = join(mkdtempSync(join(tmpdir(), 'holds-')), 'holds.json');
     const target = `${STAGING}/staging-cluster`;
     const held = await cli(['hold', '--target', target, '--for', '4h', '--reason', 'customer demo', '--by', 'alice', '--holds-file', holdsFile]);
