@@ -31,7 +31,7 @@ export class RestoreApi extends Construct {
     super(scope, id);
     this.accessLogs = props.logging.logGroup(this, 'AccessLogs');
     this.api = new apigw.RestApi(this, 'Api', {
-      description: 'Start, follow and cancel MongoDB Atlas restores',
+      description: 'Start, follow and cancel MongoDB Atlas restores; hold and release restore targets',
       endpointTypes: [apigw.EndpointType.REGIONAL],
       // The account-wide API Gateway logging role is not this stack's to own; access logs cover requests.
       cloudWatchRole: false,
@@ -98,7 +98,40 @@ export class RestoreApi extends Construct {
       requestValidator: this.validator,
       requestParameters: { 'method.request.path.id': true },
     });
+    this.addHoldRoutes(restores, integration);
     this.acknowledgeFindings();
+  }
+
+  /**
+   * Holds (functions/core/api/holds.ts): `GET|POST /restores/holds`, and per target
+   * `DELETE /restores/holds/{groupId}/{clusterName}` or `POST …/release`. A static `holds` beside
+   * `{id}`: API Gateway matches the static segment first.
+   */
+  private addHoldRoutes(restores: apigw.Resource, integration: apigw.LambdaIntegration): void {
+    const holdBody = this.api.addModel('HoldTargetBody', {
+      contentType: 'application/json',
+      modelName: 'HoldTargetBody',
+      description: 'The target to hold, for how long and why; the Lambda checks the details',
+      schema: {
+        schema: apigw.JsonSchemaVersion.DRAFT4,
+        type: apigw.JsonSchemaType.OBJECT,
+        properties: {
+          target: { type: apigw.JsonSchemaType.OBJECT },
+          forMinutes: { type: apigw.JsonSchemaType.INTEGER },
+          for: { type: apigw.JsonSchemaType.STRING, maxLength: 16 },
+          reason: { type: apigw.JsonSchemaType.STRING, minLength: 1, maxLength: 500 },
+        },
+        required: ['target', 'reason'],
+        additionalProperties: false,
+      },
+    });
+    const holds = restores.addResource('holds');
+    holds.addMethod('GET', integration);
+    holds.addMethod('POST', integration, { requestValidator: this.validator, requestModels: { 'application/json': holdBody } });
+    const params = { 'method.request.path.groupId': true, 'method.request.path.clusterName': true };
+    const held = holds.addResource('{groupId}').addResource('{clusterName}');
+    held.addMethod('DELETE', integration, { requestValidator: this.validator, requestParameters: params });
+    held.addResource('release').addMethod('POST', integration, { requestValidator: this.validator, requestParameters: params });
   }
 
   /** The invoke URL of the `v1` stage. */

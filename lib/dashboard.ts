@@ -35,6 +35,14 @@ export const ATLAS_ERROR_KINDS = [
   { label: 'Auth failures (401/403)', metric: METRIC.atlasAuthFailures },
 ] as const;
 
+/** What holds, cooldowns and repeated trigger events did (docs/operations.md, "Holds"). */
+export const HOLD_KINDS = [
+  { label: 'Holds placed', metric: METRIC.holdsPlaced },
+  { label: 'Refused: target held', metric: METRIC.refusedByHold },
+  { label: 'Refused: plan cooling down', metric: METRIC.refusedByCooldown },
+  { label: 'Duplicate trigger events (ended quietly)', metric: METRIC.duplicateTriggers },
+] as const;
+
 /**
  * One dashboard per stack: what the restores did (per plan), how Atlas answered, whether the
  * outcomes went out, what the schedules are, and the state machine's own view. The plans are known
@@ -101,6 +109,14 @@ export class RestoreDashboard extends Construct {
         title: 'Notifications sent / failed (all plans)',
         left: [allPlans(METRIC.notificationsSent, 'Sent'), allPlans(METRIC.notificationsFailed, 'Failed')],
         width: THIRD,
+        height: HEIGHT,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Holds placed, restores refused by a hold or a cooldown, repeated trigger events (all plans)',
+        left: HOLD_KINDS.map((k) => allPlans(k.metric, k.label)),
+        width: WIDTH,
         height: HEIGHT,
       }),
     );

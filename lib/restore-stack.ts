@@ -64,10 +64,12 @@ export class RestoreStack extends Stack {
     const fns = this.functions;
 
     this.locks = new RestoreLockTable(this, 'Locks');
-    // create takes the lock, submit reads it to refuse a busy target early; notify releases it at
-    // the end and keeps its delivery records (one report per channel) in the same table.
-    this.locks.grantLocking(fns.createRestore, fns.submitRestore);
+    // create takes the lock; notify releases it at the end, places a plan's hold and keeps its
+    // delivery records (one report per channel); submit reads locks for a dry run and places or
+    // releases holds, nothing else.
+    this.locks.grantLocking(fns.createRestore);
     this.locks.grantReporting(fns.notifyRestore);
+    this.locks.grantHolding(fns.submitRestore);
 
     this.notifications = new RestoreNotifications(this, 'Notifications', {
       plans: props.plans,

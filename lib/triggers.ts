@@ -58,6 +58,8 @@ export class RestoreTriggers extends Construct {
     }
     for (const plan of scheduled) {
       const schedule = plan.triggers.schedule!;
+      // The scheduled time is the same on every retry of one invocation (the execution id is not):
+      // it is what the create step recognises a repeated delivery by.
       const input: ExecutionInput = { planName: plan.name, trigger: { type: 'schedule', time: SCHEDULED_TIME } };
       this.schedules[plan.name] = new scheduler.CfnSchedule(this, `Schedule-${plan.name}`, {
         description: `Starts the "${plan.name}" restore plan`,
@@ -91,9 +93,15 @@ export class RestoreTriggers extends Construct {
       rule.addTarget(
         new targets.SfnStateMachine(props.stateMachine, {
           // The event's time is when the alarm changed state: minutesBeforeTrigger counts back from it.
+          // Time, alarm name and event id are also what the create step recognises a repeated delivery by.
           input: events.RuleTargetInput.fromObject({
             planName: plan.name,
-            trigger: { type: 'alarm', time: events.EventField.time, alarmName: events.EventField.fromPath('$.detail.alarmName') },
+            trigger: {
+              type: 'alarm',
+              time: events.EventField.time,
+              alarmName: events.EventField.fromPath('$.detail.alarmName'),
+              eventId: events.EventField.eventId,
+            },
           }),
           role: this.rulesRole,
           deadLetterQueue: this.deadLetterQueue,

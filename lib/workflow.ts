@@ -228,7 +228,14 @@ export class RestoreWorkflow extends Construct {
       .addRetry(AMBIGUOUS_CREATE_RETRY)
       .addCatch(notify, CATCH_INTO_ERROR);
 
-    const dryRun = new sfn.Choice(this, 'IsDryRun', { comment: 'A dry run resolves and checks only: stop before any wait or poll' })
+    const dryRun = new sfn.Choice(this, 'IsDryRun', {
+      comment: 'A dry run resolves and checks only, a repeated trigger event does nothing: stop before any wait or poll',
+    })
+      // A schedule or alarm event delivered twice: create answered {duplicate: true} and made nothing (functions/core/orchestrate/runGuards.ts).
+      .when(
+        sfn.Condition.and(sfn.Condition.isPresent('$.duplicate'), sfn.Condition.booleanEquals('$.duplicate', true)),
+        new sfn.Succeed(this, 'DuplicateTrigger', { comment: 'Another restore already took this trigger event: no job, no report' }),
+      )
       // IsPresent first: a Choice on a missing path is a runtime error, and most inputs have no dryRun.
       .when(
         sfn.Condition.and(sfn.Condition.isPresent('$.dryRun'), sfn.Condition.booleanEquals('$.dryRun', true)),

@@ -2,22 +2,31 @@ import './quiet.js';
 import { parseArgs } from 'node:util';
 import { runDemo } from './commands/demo.js';
 import { terminalOutput } from './commands/output.js';
+import { HoldUsageError, runHoldCommand } from './commands/holds.js';
 import { runRemote, type RemoteOptions } from './commands/remote.js';
+import { DEFAULT_HOLDS_FILE, FileTargetHolds } from './runner/fileHolds.js';
 import { runPlan } from './commands/run.js';
 
 /**
  * The local runner:
  *   demo                      two restore stories on the simulator (what `npm start` runs)
  *   run --plan NAME           one plan against real Atlas (MONGODB_ATLAS_* variables)
- *   remote start|status|cancel|follow   a deployed stack through its signed HTTP API
+ *   hold|release|holds        hold a target locally (a file `run` reads)
+ *   remote start|status|cancel|follow|hold|release|holds   a deployed stack through its signed HTTP API
  */
 
 const USAGE = `usage:
   npm start                                   the local demo (simulator + local workflow; no AWS, no Atlas)
   npm run restore -- demo [--fast]
-  npm run restore -- run --plan NAME [--dry-run] [--yes] [--snapshot ID] [--pit UTC_SECONDS] [--plans FILE]
+  npm run restore -- run --plan NAME [--dry-run] [--yes] [--snapshot ID] [--pit UTC_SECONDS] [--plans FILE] [--holds-file FILE]
+  npm run restore -- hold --target GROUP_ID/CLUSTER --for 4h --reason WHY [--by NAME] [--holds-file FILE]
+  npm run restore -- release --target GROUP_ID/CLUSTER [--holds-file FILE]
+  npm run restore -- holds [--holds-file FILE]
   npm run restore -- remote start --api URL --plan NAME [--key IDEMPOTENCY_KEY] [--dry-run] [--follow]
   npm run restore -- remote status|cancel|follow --api URL --id RESTORE_ID [--every SECONDS]
+  npm run restore -- remote hold --api URL --target GROUP_ID/CLUSTER --for 4h --reason WHY
+  npm run restore -- remote release --api URL --target GROUP_ID/CLUSTER
+  npm run restore -- remote holds --api URL
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -39,6 +48,11 @@ async function main(argv: string[]): Promise<number> {
       follow: { type: 'boolean', default: false },
       every: { type: 'string', default: '30' },
       fast: { type: 'boolean', default: false },
+      target: { type: 'string' },
+      for: { type: 'string' },
+      reason: { type: 'string' },
+      by: { type: 'string' },
+      'holds-file': { type: 'string', default: DEFAULT_HOLDS_FILE },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -61,6 +75,7 @@ async function main(argv: string[]): Promise<number> {
           plansFile: values.plans,
           dryRun: values['dry-run'],
           yes: values.yes,
+          holdsFile: values['holds-file'],
           ...(values['restore-id'] ? { restoreId: values['restore-id'] } : {}),
           ...(values.snapshot ? { snapshotId: values.snapshot } : {}),
           ...(pit !== undefined ? { pointInTimeUTCSeconds: pit } : {}),
@@ -68,8 +83,23 @@ async function main(argv: string[]): Promise<number> {
         out,
       );
     }
+    case 'hold':
+    case 'release':
+    case 'holds':
+      return runHoldCommand(
+        {
+          action: command,
+          ...(values.target ? { target: values.target } : {}),
+          ...(values.for ? { for: values.for } : {}),
+          ...(values.reason ? { reason: values.reason } : {}),
+          ...(values.by ? { by: values.by } : {}),
+        },
+        new FileTargetHolds(values['holds-file']),
+        out,
+      );
     case 'remote': {
-      if (!action || !['start', 'status', 'cancel', 'follow'].includes(action)) throw new UsageError('remote needs start, status, cancel or follow');
+      if (!action || !['start', 'status', 'cancel', 'follow', 'hold', 'release', 'holds'].includes(action))
+        throw new UsageError('remote needs start, status, cancel, follow, hold, release or holds');
       if (!values.api) throw new UsageError('remote needs --api (the stack output ApiUrl) or ATLAS_RESTORE_API_URL');
       const every = Number(values.every);
       if (!(every >= 1)) throw new UsageError(`--every must be at least 1 second, got ${values.every}`);
@@ -84,6 +114,9 @@ async function main(argv: string[]): Promise<number> {
           ...(values.plan ? { plan: values.plan } : {}),
           ...(values.id ? { id: values.id } : {}),
           ...(values.key ? { idempotencyKey: values.key } : {}),
+          ...(values.target ? { target: values.target } : {}),
+          ...(values.for ? { for: values.for } : {}),
+          ...(values.reason ? { reason: values.reason } : {}),
         },
         out,
       );
@@ -100,7 +133,7 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     const e = err as Error;
     // People get the message, never a stack trace; usage mistakes also get the usage.
-    process.stderr.write(`error: ${e.message}\n${e instanceof UsageError ? `\n${USAGE}` : ''}`);
-    process.exit(e instanceof UsageError ? 2 : 1);
+    process.stderr.write(`error: ${e.message}\n${e instanceof UsageError || e instanceof HoldUsageError ? `\n${USAGE}` : ''}`);
+    process.exit(e instanceof UsageError || e instanceof HoldUsageError ? 2 : 1);
   },
 );

@@ -24,6 +24,14 @@ export const METRIC = {
   /** notify: per channel delivery. */
   notificationsSent: 'NotificationsSent',
   notificationsFailed: 'NotificationsFailed',
+  /** notify (a recovery plan's holdAfterSuccess) and the API (a person): a target was held. */
+  holdsPlaced: 'HoldsPlaced',
+  /** create: a restore refused because its target is held. */
+  refusedByHold: 'RestoresRefusedByHold',
+  /** create: a restore refused because its plan ran less than cooldownMinutes ago. */
+  refusedByCooldown: 'RestoresRefusedByCooldown',
+  /** create: a schedule or alarm event delivered again; the repeat ended quietly. */
+  duplicateTriggers: 'DuplicateTriggers',
 } as const;
 
 /** Metric name for an outcome, e.g. TIMED_OUT → RestoreTimedOut. */

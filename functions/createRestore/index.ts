@@ -1,6 +1,7 @@
 import { createRestoreStep } from '../core/orchestrate/create.js';
+import { dynamoGuardTable } from '../runtime/guardTable.js';
 import { dynamoLockTable } from '../runtime/lockTable.js';
 import { stepHandler } from '../runtime/step.js';
 
 /** Step Functions task CreateRestore: see functions/core/orchestrate/create.ts. */
-export const handler = stepHandler({ readsPlans: true, lockTable: dynamoLockTable }, createRestoreStep);
+export const handler = stepHandler({ readsPlans: true, lockTable: dynamoLockTable, guardTable: dynamoGuardTable }, createRestoreStep);

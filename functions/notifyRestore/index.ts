@@ -7,6 +7,7 @@ import { webhookUrlReader, type SecretReader } from '../core/notify/channels/web
 import { MemoryDeliveryLedger } from '../core/notify/ledger.js';
 import { notifyRestoreStep, type NotifyChannels, type NotifyDeps } from '../core/notify/notify.js';
 import { ENV } from '../core/observability.js';
+import { MemoryTargetHolds } from '../core/orchestrate/holds.js';
 import { MemoryTargetLocks } from '../core/orchestrate/locks.js';
 import type { NotifyResult } from '../core/workflow/contract.js';
 import { localNotifyChannels } from '../runtime/local.js';
@@ -60,11 +61,11 @@ export const handler = async (payload: unknown, context?: Context): Promise<Noti
  * A broken environment (plans not inlined, lock table unreachable) must not cost the report: it
  * goes out on every channel, even one that took it on an earlier try.
  */
-async function environment(): Promise<Pick<NotifyDeps, 'plans' | 'locks' | 'ledger' | 'now'>> {
+async function environment(): Promise<Pick<NotifyDeps, 'plans' | 'locks' | 'ledger' | 'holds' | 'now'>> {
   try {
     return await notifyEnvironment();
   } catch (err) {
     logger.error('Notify environment incomplete: reporting with the restore context only', { errorName: (err as Error)?.name, errorMessage: (err as Error)?.message });
-    return { plans: { protectedTargets: [], plans: [] }, locks: new MemoryTargetLocks(), ledger: new MemoryDeliveryLedger(), now: () => new Date() };
+    return { plans: { protectedTargets: [], plans: [] }, locks: new MemoryTargetLocks(), ledger: new MemoryDeliveryLedger(), holds: new MemoryTargetHolds(), now: () => new Date() };
   }
 }

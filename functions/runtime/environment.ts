@@ -5,6 +5,7 @@ import type { StepDeps, StepLogger, StepMetrics } from '../core/orchestrate/deps
 import type { PlansConfig } from '../core/plans/schema.js';
 import { resetDeliveryLedger } from './ledger.js';
 import { localEnvironment, now, setLocalEnvironment, type LocalEnvironment } from './local.js';
+import { guardStores, resetGuardStores, type GuardTable } from './guards.js';
 import { resetTargetLocks, targetLocks, type LockTable } from './locks.js';
 import { loadPlansConfig, useLocalPlans } from './plans.js';
 import { restoreKinds } from '../core/restore/kinds/index.js';
@@ -26,6 +27,7 @@ export function useLocalEnvironment(environment: LocalEnvironment | undefined): 
   clients.clear();
   resetTargetLocks();
   resetDeliveryLedger();
+  resetGuardStores();
 }
 
 const NO_PLANS: PlansConfig = { protectedTargets: [], plans: [] };
@@ -57,6 +59,8 @@ export interface StepEnvironmentOptions {
   readsPlans: boolean;
   /** The lock table, for the steps that take locks; the others get in-process locks they never use. */
   lockTable?: LockTable;
+  /** The holds and run records in the lock table, for the steps that use them (create, submit). */
+  guardTable?: GuardTable;
   logger: StepLogger;
   metrics: StepMetrics;
   onAtlasEvent?: AtlasClientOptions['onEvent'];
@@ -67,6 +71,7 @@ export async function stepDeps(options: StepEnvironmentOptions): Promise<StepDep
     plans: options.readsPlans ? loadPlansConfig() : NO_PLANS,
     atlas: () => atlasClient(options.onAtlasEvent),
     locks: await targetLocks(options.lockTable),
+    ...(await guardStores(options.guardTable)),
     now,
     sleep: localEnvironment()?.client?.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     kinds: restoreKinds,

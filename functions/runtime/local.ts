@@ -2,7 +2,9 @@ import type { AtlasClientOptions } from '../core/atlas/client.js';
 import type { AtlasConnection } from '../core/atlas/credentials.js';
 import type { DeliveryLedger } from '../core/notify/ledger.js';
 import type { NotifyChannels } from '../core/notify/notify.js';
+import type { TargetHolds } from '../core/orchestrate/holds.js';
 import type { TargetLocks } from '../core/orchestrate/locks.js';
+import type { RunRecords } from '../core/orchestrate/runRecords.js';
 import type { PlansConfig } from '../core/plans/schema.js';
 
 /**
@@ -18,6 +20,9 @@ export interface LocalEnvironment {
   locks?: TargetLocks;
   /** Which channels took which report (notify's delivery records). */
   ledger?: DeliveryLedger;
+  /** Holds and run records (the CLI keeps holds in a file); absent: in-process ones for this world. */
+  holds?: TargetHolds;
+  runs?: RunRecords;
   /** Where notify sends reports in local runs (a recorder, a local webhook). */
   notifyChannels?: NotifyChannels;
   /** Client options for local runs (e.g. `sleep` that does not really wait). */

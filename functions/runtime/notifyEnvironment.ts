@@ -1,7 +1,10 @@
 import type { DeliveryLedger } from '../core/notify/ledger.js';
+import type { TargetHolds } from '../core/orchestrate/holds.js';
 import type { TargetLocks } from '../core/orchestrate/locks.js';
 import type { PlansConfig } from '../core/plans/schema.js';
 import { now } from './local.js';
+import { dynamoGuardTable } from './guardTable.js';
+import { guardStores } from './guards.js';
 import { deliveryLedger } from './ledger.js';
 import { dynamoDeliveryLedger, dynamoLockTable } from './lockTable.js';
 import { targetLocks } from './locks.js';
@@ -9,10 +12,11 @@ import { loadPlansConfig } from './plans.js';
 
 /**
  * What notify needs besides its channels: the plans (to route a refused run), the locks (to
- * release the target's), the delivery records (to send a report once per channel), the clock. Apart from ./environment.ts: notify never calls Atlas, and
+ * release the target's), the delivery records (to send a report once per channel), the holds (a
+ * recovery plan's holdAfterSuccess), the clock. Apart from ./environment.ts: notify never calls Atlas, and
  * should not bundle the Atlas client, its credentials and the restore kinds.
  */
-export async function notifyEnvironment(): Promise<{ plans: PlansConfig; locks: TargetLocks; ledger: DeliveryLedger; now: () => Date }> {
-  const [locks, ledger] = await Promise.all([targetLocks(dynamoLockTable), deliveryLedger(dynamoDeliveryLedger)]);
-  return { plans: loadPlansConfig(), locks, ledger, now };
+export async function notifyEnvironment(): Promise<{ plans: PlansConfig; locks: TargetLocks; ledger: DeliveryLedger; holds: TargetHolds; now: () => Date }> {
+  const [locks, ledger, { holds }] = await Promise.all([targetLocks(dynamoLockTable), deliveryLedger(dynamoDeliveryLedger), guardStores(dynamoGuardTable)]);
+  return { plans: loadPlansConfig(), locks, ledger, holds, now };
 }

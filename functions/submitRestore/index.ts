@@ -1,11 +1,13 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { ApiDeps, RestoreActions } from '../core/api/deps.js';
 import { errorResponse, type ApiResponse } from '../core/api/responses.js';
 import { handleApiRequest } from '../core/api/routes.js';
 import { ENV } from '../core/observability.js';
+import { dynamoGuardTable } from '../runtime/guardTable.js';
+import { guardStores } from '../runtime/guards.js';
 import { loadPlansConfig } from '../runtime/plans.js';
+import { powertools } from '../runtime/powertools.js';
 
 /**
  * The HTTP API's Lambda (API Gateway REST, IAM auth, proxy integration). Thin: builds its
@@ -17,7 +19,7 @@ import { loadPlansConfig } from '../runtime/plans.js';
  * clients still load with every cold start (about 15-20 ms, measured by `npm run bench`'s method).
  */
 
-const logger = new Logger();
+const { logger, stepMetrics } = powertools();
 const sfn = new SFNClient({});
 
 const orchestration = (() => {
@@ -35,7 +37,9 @@ let deps: ApiDeps | undefined;
 function buildDeps(): ApiDeps {
   const stateMachineArn = process.env[ENV.stateMachineArn];
   if (!stateMachineArn) throw new Error(`${ENV.stateMachineArn} is not set`);
-  return { sfn, stateMachineArn, plans: loadPlansConfig(), actions, logger };
+  // Holds only in the lock table: lib/ lets this function write `hold#` items and nothing else.
+  const holds = async () => (await guardStores(dynamoGuardTable)).holds;
+  return { sfn, stateMachineArn, plans: loadPlansConfig(), actions, logger, holds, metrics: stepMetrics };
 }
 
 export const handler = async (event: APIGatewayProxyEvent, context: Context): Promise<ApiResponse> => {

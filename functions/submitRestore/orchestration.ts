@@ -1,6 +1,7 @@
 import type { RestoreActions } from '../core/api/deps.js';
 import { createRestoreStep } from '../core/orchestrate/create.js';
 import { stepDeps } from '../runtime/environment.js';
+import { dynamoGuardTable } from '../runtime/guardTable.js';
 import { dynamoLockTable } from '../runtime/lockTable.js';
 import { powertools } from '../runtime/powertools.js';
 
@@ -11,7 +12,7 @@ import { powertools } from '../runtime/powertools.js';
  */
 export async function restoreActions(): Promise<RestoreActions> {
   const { logger, stepMetrics } = powertools();
-  const deps = () => stepDeps({ readsPlans: true, lockTable: dynamoLockTable, logger, metrics: stepMetrics });
+  const deps = () => stepDeps({ readsPlans: true, lockTable: dynamoLockTable, guardTable: dynamoGuardTable, logger, metrics: stepMetrics });
   return {
     async dryRun(input, restoreId) {
       const result = await createRestoreStep({ input, restoreId }, await deps());

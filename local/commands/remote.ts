@@ -1,4 +1,5 @@
 import { createSignedApi, type SignedApi } from '../operator/signedApi.js';
+import { holdFromOptions, parseTarget } from './holds.js';
 import type { Output } from './output.js';
 
 /**
@@ -7,7 +8,7 @@ import type { Output } from './output.js';
  */
 
 export interface RemoteOptions {
-  action: 'start' | 'status' | 'cancel' | 'follow';
+  action: 'start' | 'status' | 'cancel' | 'follow' | 'hold' | 'release' | 'holds';
   api: string;
   region?: string;
   plan?: string;
@@ -16,6 +17,10 @@ export interface RemoteOptions {
   dryRun: boolean;
   follow: boolean;
   everySeconds: number;
+  /** hold / release: `<groupId>/<clusterName>`, `4h`, why. The API records the caller's IAM principal as who. */
+  target?: string;
+  for?: string;
+  reason?: string;
 }
 
 interface RestoreView {
@@ -52,6 +57,24 @@ export async function runRemote(options: RemoteOptions, out: Output, api: Signed
     }
     case 'follow':
       return follow(api, required(options.id), options.everySeconds, out);
+    case 'hold': {
+      // Checked here first so a mistake is named before anything is signed and sent.
+      const hold = holdFromOptions({ action: 'hold', target: options.target, for: options.for, reason: options.reason, by: 'the API caller' }, new Date());
+      const forMinutes = Math.round((Date.parse(hold.until!) - Date.parse(hold.since)) / 60_000);
+      const answer = await api.holdTarget({ target: hold.target, forMinutes, reason: hold.reason });
+      out.box(JSON.stringify(answer.body, null, 2));
+      return 0;
+    }
+    case 'release': {
+      const answer = await api.releaseHold(parseTarget(options.target));
+      out.box(JSON.stringify(answer.body, null, 2));
+      return 0;
+    }
+    case 'holds': {
+      const answer = await api.listHolds();
+      out.box(JSON.stringify(answer.body, null, 2));
+      return 0;
+    }
   }
 }
 

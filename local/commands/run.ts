@@ -6,6 +6,7 @@ import { webhookUrlFromSecret } from '../../functions/core/notify/channels/webho
 import { MemoryTargetLocks } from '../../functions/core/orchestrate/locks.js';
 import { useLocalEnvironment } from '../../functions/runtime/environment.js';
 import { loadPlansFile } from '../../lib/plans.js';
+import { FileTargetHolds } from '../runner/fileHolds.js';
 import { synthesizeWorkflowDefinition } from '../../lib/workflow-definition.js';
 import { createProgressPrinter } from '../runner/progress.js';
 import { runLocalRestore } from '../runner/localRestore.js';
@@ -24,6 +25,8 @@ export interface RunOptions {
   dryRun: boolean;
   yes: boolean;
   restoreId?: string;
+  /** The holds `hold` placed (a file: each command is its own process). */
+  holdsFile: string;
   snapshotId?: string;
   pointInTimeUTCSeconds?: number;
 }
@@ -65,7 +68,15 @@ export async function runPlan(options: RunOptions, out: Output): Promise<number>
       return webhookUrlFromSecret(url);
     },
   };
-  useLocalEnvironment({ connection, plans, now, locks: new MemoryTargetLocks(now), ledger: new MemoryDeliveryLedger(now), notifyChannels: channels });
+  useLocalEnvironment({
+    connection,
+    plans,
+    now,
+    locks: new MemoryTargetLocks(now),
+    ledger: new MemoryDeliveryLedger(now),
+    holds: new FileTargetHolds(options.holdsFile, now),
+    notifyChannels: channels,
+  });
   const overrides = {
     ...(options.snapshotId ? { snapshotId: options.snapshotId } : {}),
     ...(options.pointInTimeUTCSeconds !== undefined ? { pointInTimeUTCSeconds: options.pointInTimeUTCSeconds } : {}),

@@ -92,6 +92,15 @@ export function createSignedApi(options: SignedApiOptions) {
     cancelRestore(id: string) {
       return call('POST', `restores/${encodeURIComponent(id)}/cancel`, {});
     },
+    holdTarget(body: { target: { groupId: string; clusterName: string }; forMinutes: number; reason: string }) {
+      return call('POST', 'restores/holds', body);
+    },
+    releaseHold(target: { groupId: string; clusterName: string }) {
+      return call('POST', `restores/holds/${encodeURIComponent(target.groupId)}/${encodeURIComponent(target.clusterName)}/release`, {});
+    },
+    listHolds() {
+      return call('GET', 'restores/holds');
+    },
   };
 }
 export type SignedApi = ReturnType<typeof createSignedApi>;

@@ -4,7 +4,9 @@ import type { AtlasCredentials } from '../../functions/core/atlas/credentials.js
 import { MemoryDeliveryLedger } from '../../functions/core/notify/ledger.js';
 import type { NotifyChannels } from '../../functions/core/notify/notify.js';
 import type { RestoreReport } from '../../functions/core/notify/message.js';
+import { MemoryTargetHolds } from '../../functions/core/orchestrate/holds.js';
 import { MemoryTargetLocks } from '../../functions/core/orchestrate/locks.js';
+import { MemoryRunRecords } from '../../functions/core/orchestrate/runRecords.js';
 import type { PlansConfig } from '../../functions/core/plans/schema.js';
 import { useLocalEnvironment } from '../../functions/runtime/environment.js';
 import type { SimulatorHandle } from '../simulator/index.js';
@@ -27,6 +29,9 @@ export interface SentNotification {
 export interface LocalWorld {
   sent: SentNotification[];
   webhookUrl: string;
+  /** The world's holds and run records (what the lock table keeps in AWS), on the simulator's clock. */
+  holds: MemoryTargetHolds;
+  runs: MemoryRunRecords;
   /** Makes the next webhook posts answer these statuses (then 200 again). */
   failWebhook(statuses: number[]): void;
   close(): Promise<void>;
@@ -59,12 +64,16 @@ export async function useSimulatorWorld(options: {
     eventBridge: async (report) => void sent.push({ channel: 'eventBridge', report }),
     webhookUrl: async () => webhookUrl,
   };
+  const holds = new MemoryTargetHolds(now);
+  const runs = new MemoryRunRecords(now);
   useLocalEnvironment({
     connection: { baseUrl: simulator.baseUrl, credentials: options.credentials },
     plans: options.plans,
     now,
     locks: new MemoryTargetLocks(now),
     ledger: new MemoryDeliveryLedger(now),
+    holds,
+    runs,
     notifyChannels: channels,
     client: {
       // Backoff and Retry-After pass on the simulator's clock (instantly with a manual one).
@@ -77,6 +86,8 @@ export async function useSimulatorWorld(options: {
   return {
     sent,
     webhookUrl,
+    holds,
+    runs,
     failWebhook: (statuses) => void failures.push(...statuses),
     async close() {
       useLocalEnvironment(undefined);

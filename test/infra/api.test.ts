@@ -16,9 +16,9 @@ const pathOf = (resourceRef: unknown): string => {
 };
 
 describe('restore API', () => {
-  it('has exactly the three routes, all proxied to submit', () => {
+  it('has exactly the restore and hold routes, all proxied to submit', () => {
     const routes = methods().map((m) => `${m.Properties.HttpMethod} ${pathOf(m.Properties.ResourceId)}`).sort();
-    expect(routes).toEqual(['GET {id}', 'POST cancel', 'POST restores']);
+    expect(routes).toEqual(['DELETE {clusterName}', 'GET holds', 'GET {id}', 'POST cancel', 'POST holds', 'POST release', 'POST restores']);
     const submit = s.logicalId(s.stack.functions.submitRestore);
     for (const m of methods()) {
       expect(m.Properties.Integration.Type).toBe('AWS_PROXY');
@@ -37,10 +37,19 @@ describe('restore API', () => {
     expect(start.Properties.RequestParameters).toEqual({ 'method.request.header.Idempotency-Key': false });
     expect(start.Properties.RequestModels['application/json']).toEqual({ Ref: expect.any(String) });
     expect(start.Properties.RequestValidatorId).toBeDefined();
-    for (const m of methods().filter((m) => pathOf(m.Properties.ResourceId) !== 'restores')) {
+    for (const m of methods().filter((m) => ['{id}', 'cancel'].includes(pathOf(m.Properties.ResourceId)))) {
       expect(m.Properties.RequestParameters).toEqual({ 'method.request.path.id': true });
       expect(m.Properties.RequestValidatorId).toBeDefined();
     }
+    for (const m of methods().filter((m) => ['{clusterName}', 'release'].includes(pathOf(m.Properties.ResourceId)))) {
+      expect(m.Properties.RequestParameters).toEqual({ 'method.request.path.groupId': true, 'method.request.path.clusterName': true });
+      expect(m.Properties.RequestValidatorId).toBeDefined();
+    }
+    const hold = methods().find((m) => m.Properties.HttpMethod === 'POST' && pathOf(m.Properties.ResourceId) === 'holds')!;
+    expect(hold.Properties.RequestModels['application/json']).toEqual({ Ref: expect.any(String) });
+    s.template.hasResourceProperties('AWS::ApiGateway::Model', {
+      Schema: Match.objectLike({ required: ['target', 'reason'], additionalProperties: false }),
+    });
     s.template.hasResourceProperties('AWS::ApiGateway::Model', {
       ContentType: 'application/json',
       Schema: Match.objectLike({ type: 'object', minProperties: 1, properties: Match.objectLike({ plan: { type: 'string', minLength: 1, maxLength: 64 } }) }),
@@ -70,7 +79,7 @@ describe('restore API', () => {
 
   it('lets API Gateway invoke submit only from this API (no console test-invoke permission)', () => {
     const permissions = Object.values(s.template.findResources('AWS::Lambda::Permission'));
-    expect(permissions).toHaveLength(3);
+    expect(permissions).toHaveLength(7);
     for (const p of permissions) {
       expect(p.Properties.Principal).toBe('apigateway.amazonaws.com');
       // Scoped to the deployed stage of this API, not `test-invoke-stage` or any API.

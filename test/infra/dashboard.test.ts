@@ -98,3 +98,13 @@ describe('dashboard', () => {
     expect(byTitle('Orchestrator alarms').properties.alarms).toHaveLength(s.stack.alarms.all.length);
   });
 });
+
+describe('dashboard: holds, cooldowns and repeated trigger events', () => {
+  it('charts holds placed, refusals by hold and by cooldown, and duplicate trigger events, summed over plans', () => {
+    const widget = byTitle('Holds placed, restores refused by a hold or a cooldown, repeated trigger events');
+    const charted = new Set(metricRows(widget).map((r) => r[1]));
+    expect([...charted].sort()).toEqual(['DuplicateTriggers', 'HoldsPlaced', 'RestoresRefusedByCooldown', 'RestoresRefusedByHold']);
+    // One series per plan (and ad-hoc) for each, summed by metric math into one line per kind.
+    expect(metricRows(widget)).toHaveLength(4 * planNames.length);
+  });
+});

@@ -58,6 +58,17 @@ describe('plans validation at synth', () => {
     expect(synthWith(badZone)).toThrow(/plan "nightly-staging" triggers\.schedule\.timeZone: must be an IANA time zone/);
   });
 
+  it('checks holdAfterSuccess and cooldownMinutes, and refuses a hold on a plan that overwrites nothing', () => {
+    expect(() => validatePlansConfig(withPlan(2, (p) => (p.holdAfterSuccess = { untilReleased: true })))).not.toThrow();
+    expect(() => validatePlansConfig(withPlan(2, (p) => (p.cooldownMinutes = 60)))).not.toThrow();
+    expect(() => validatePlansConfig(withPlan(2, (p) => (p.holdAfterSuccess = { hours: 0 })))).toThrow(/plan "recover-prod" holdAfterSuccess/);
+    expect(() => validatePlansConfig(withPlan(2, (p) => (p.cooldownMinutes = 1.5)))).toThrow(/plan "recover-prod" cooldownMinutes/);
+    const download = fixturePlans.plans.findIndex((p) => p.restore.type === 'download');
+    expect(() => validatePlansConfig(withPlan(download, (p) => (p.holdAfterSuccess = { hours: 4 })))).toThrow(
+      /holdAfterSuccess: a download overwrites no cluster: there is no target to hold/,
+    );
+  });
+
   it('refuses a destructive plan whose target is protected (by pattern)', () => {
     const cfg = withPlan(0, (p) => (p.restore.target = { groupId: PROD, clusterName: 'prod-analytics' }));
     expect(synthWith(cfg)).toThrow(

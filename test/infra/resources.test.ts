@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV, METRICS_NAMESPACE } from '../../functions/core/observability.js';
 import { HANDLER_NAMES } from '../../lib/functions.js';
-import { actionsOf, statementsOfRole, synthesize, type Synthesized } from './helpers.js';
+import { actionsOf, statementsOfRole, synthesize, type PolicyStatementJson, type Synthesized } from './helpers.js';
 
 let s: Synthesized;
 beforeAll(() => {
@@ -86,15 +86,20 @@ describe('least privilege', () => {
     }
   });
 
-  it('gives the lock table item-level access to create, notify and submit only', () => {
+  it('gives the lock table item-level access to create and notify, and to submit reads plus writes of hold# items only', () => {
     const table = s.logicalId(s.stack.locks.table);
-    const tableActions = (name: (typeof HANDLER_NAMES)[number]) =>
-      actionsOf(statementsOfRole(s.template, roleOf(name)).filter((st) => JSON.stringify(st.Resource).includes(table))).sort();
-    for (const name of ['createRestore', 'submitRestore'] as const) {
-      expect(tableActions(name)).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
-    }
-    // Notify reads and writes its delivery records (GetItem, PutItem) and releases the lock (DeleteItem).
-    expect(tableActions('notifyRestore')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem']);
+    const onTable = (name: (typeof HANDLER_NAMES)[number]) =>
+      statementsOfRole(s.template, roleOf(name)).filter((st) => JSON.stringify(st.Resource).includes(table)) as (PolicyStatementJson & { Condition?: unknown })[];
+    expect(actionsOf(onTable('createRestore')).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    // Notify reads and writes its delivery records and a plan's hold (GetItem, PutItem) and releases the lock (DeleteItem).
+    expect(actionsOf(onTable('notifyRestore')).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem']);
+    for (const name of ['createRestore', 'notifyRestore'] as const) for (const st of onTable(name)) expect(st.Condition).toBeUndefined();
+    const submit = onTable('submitRestore');
+    expect(actionsOf(submit.filter((st) => !st.Condition)).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Scan']);
+    const writes = submit.filter((st) => st.Condition);
+    expect(writes).toHaveLength(1);
+    expect(actionsOf(writes).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:PutItem']);
+    expect(writes[0]!.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['hold#*'] } });
     for (const name of ['pollRestore', 'cancelRestore'] as const) {
       expect(resourcesText(statementsOfRole(s.template, roleOf(name)))).not.toContain(table);
     }

@@ -83,15 +83,19 @@ describe('alarm rules (EventBridge)', () => {
       RoleArn: { 'Fn::GetAtt': [s.logicalId(s.stack.triggers.rulesRole), 'Arn'] },
       DeadLetterConfig: { Arn: dlqArn() },
       RetryPolicy: { MaximumRetryAttempts: TRIGGER_RETRY.attempts, MaximumEventAgeInSeconds: TRIGGER_RETRY.maxAge.toSeconds() },
-      InputTransformer: { InputPathsMap: { time: '$.time', 'detail-alarmName': '$.detail.alarmName' } },
+      InputTransformer: { InputPathsMap: { time: '$.time', 'detail-alarmName': '$.detail.alarmName', id: '$.id' } },
     });
-    // EventBridge substitutes <time> and <detail-alarmName> as JSON strings: fill them and check the contract.
+    // EventBridge substitutes <time>, <detail-alarmName> and <id> as JSON strings: fill them and check the contract.
     const template = target.InputTransformer.InputTemplate as string;
-    const filled = template.replace('<time>', '"2026-01-02T03:04:05Z"').replace('<detail-alarmName>', '"corruption-detector"');
+    const filled = template
+      .replace('<time>', '"2026-01-02T03:04:05Z"')
+      .replace('<detail-alarmName>', '"corruption-detector"')
+      .replace('<id>', '"4b7a6e2c-0d6f-4c1e-9a55-2f1f6b0c7d11"');
     const input = ExecutionInput.parse(JSON.parse(filled));
+    // Time, alarm name and event id: what the create step recognises a repeated delivery by.
     expect(input).toEqual({
       planName: 'recover-prod',
-      trigger: { type: 'alarm', time: '2026-01-02T03:04:05Z', alarmName: 'corruption-detector' },
+      trigger: { type: 'alarm', time: '2026-01-02T03:04:05Z', alarmName: 'corruption-detector', eventId: '4b7a6e2c-0d6f-4c1e-9a55-2f1f6b0c7d11' },
     });
   });
 

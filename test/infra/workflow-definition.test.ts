@@ -151,13 +151,18 @@ describe('definition', () => {
     });
   });
 
-  it('ends a dry run right after create, guarding the optional field', () => {
+  it('ends a repeated trigger event and a dry run right after create, guarding the optional fields', () => {
     expect(state(TASK_STATES.create).Next).toBe('IsDryRun');
     expect(state('IsDryRun')).toMatchObject({
-      Choices: [{ And: [{ Variable: '$.dryRun', IsPresent: true }, { Variable: '$.dryRun', BooleanEquals: true }], Next: 'DryRunDone' }],
+      Choices: [
+        { And: [{ Variable: '$.duplicate', IsPresent: true }, { Variable: '$.duplicate', BooleanEquals: true }], Next: 'DuplicateTrigger' },
+        { And: [{ Variable: '$.dryRun', IsPresent: true }, { Variable: '$.dryRun', BooleanEquals: true }], Next: 'DryRunDone' },
+      ],
       Default: WAIT_STATE,
     });
     expect(state('DryRunDone').Type).toBe('Succeed');
+    // A Succeed, not a Fail: a repeated delivery must not fire ExecutionsFailed.
+    expect(state('DuplicateTrigger').Type).toBe('Succeed');
   });
 
   it('retries notify on an undeliverable report and on Lambda service errors, with bounded jittered backoff, in one Retry', () => {

@@ -1,4 +1,6 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { StepMetrics } from '../orchestrate/deps.js';
+import type { TargetHolds } from '../orchestrate/holds.js';
 import type { PlansConfig } from '../plans/schema.js';
 import type { ExecutionInput, WorkflowState } from '../workflow/contract.js';
 import type { ErrorLogger } from './responses.js';
@@ -24,6 +26,9 @@ export interface ApiDeps {
   plans: PlansConfig;
   actions: RestoreActions;
   logger: ApiLogger;
+  /** The holds store, opened on first use (only the holds routes and GET /restores/{id} read it). */
+  holds(): Promise<TargetHolds>;
+  metrics?: StepMetrics;
   now?: () => Date;
   /** Restore id when the caller gives no Idempotency-Key. */
   newRestoreId?: () => string;

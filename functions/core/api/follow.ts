@@ -3,6 +3,7 @@ import type { WorkflowState } from '../workflow/contract.js';
 import { isTerminal } from '../restore/status.js';
 import type { ApiDeps } from './deps.js';
 import { describeExecution, readProgress, stopExecution, type Execution, type RestoreProgress } from './executions.js';
+import { holdOnTargetOf } from './holds.js';
 import { restoreLinks } from './http.js';
 import { ApiError, conflict, json, notFound, type ApiResponse } from './responses.js';
 
@@ -14,7 +15,9 @@ import { ApiError, conflict, json, notFound, type ApiResponse } from './response
 export async function getRestore(restoreId: string, deps: ApiDeps): Promise<ApiResponse> {
   const execution = await findExecution(restoreId, deps);
   const progress = await readProgress(deps, restoreId);
-  return json(200, restoreView(execution, progress));
+  // A hold on the target says why this restore was refused, or that a recovery plan kept the target.
+  const hold = await holdOnTargetOf(execution.input, deps);
+  return json(200, { ...restoreView(execution, progress), ...(hold ? { targetHold: hold } : {}) });
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { ApiDeps } from './deps.js';
 import { cancelRestore, getRestore } from './follow.js';
+import { holdRoute } from './holds.js';
 import { ApiError, errorResponse, zodValidationError, type ApiResponse } from './responses.js';
 import { RestoreId } from './schemas.js';
 import { submitRestore } from './submit.js';
@@ -11,6 +12,7 @@ import { submitRestore } from './submit.js';
  *   POST /restores                 start a restore (plan + overrides, or an ad-hoc request)
  *   GET  /restores/{id}            follow it
  *   POST /restores/{id}/cancel     cancel it
+ *   GET|POST /restores/holds, DELETE /restores/holds/{groupId}/{clusterName}   hold targets (./holds.ts)
  *
  * Every answer is JSON; an unknown path is 404, a known path with another method 405.
  */
@@ -37,6 +39,9 @@ const ROUTES: Route[] = [
 export async function handleApiRequest(event: APIGatewayProxyEvent, deps: ApiDeps): Promise<ApiResponse> {
   const requestId = event.requestContext?.requestId ?? 'unknown';
   try {
+    // Before the restore routes: `/restores/holds` would otherwise read as a restore id.
+    const held = holdRoute(event, deps);
+    if (held) return await held;
     const { route, rawId } = findRoute(event);
     if (!route) throw new ApiError(404, 'NotFound', `No such resource: ${event.httpMethod} ${event.path}`);
     const handler = route.methods[event.httpMethod?.toUpperCase() ?? ''];

@@ -6,6 +6,7 @@ import { parseRestoreRequest, type RestoreRequest } from '../restore/request.js'
 import type { ExecutionInput, Trigger } from '../workflow/contract.js';
 import type { ApiDeps } from './deps.js';
 import { refuseIfTargetBusy } from './busy.js';
+import { refuseIfTargetHeld } from './holds.js';
 import { startExecution, type Execution } from './executions.js';
 import { precheckPlan, precheckRequest } from './precheck.js';
 import { ApiError, json, prefixProblems, validationError, zodValidationError, type ApiResponse } from './responses.js';
@@ -47,6 +48,7 @@ export async function submitRestore(event: APIGatewayProxyEvent, deps: ApiDeps):
 
   const checked = body.plan !== undefined ? precheckPlan(deps.plans, body.plan, body.overrides, now) : precheckRequest(deps.plans, request);
   await refuseIfTargetBusy(deps, checked.target, restoreId);
+  await refuseIfTargetHeld(deps, checked.target, restoreId);
 
   if (dryRun.data) {
     const result = await deps.actions.dryRun({ ...input, dryRun: true }, restoreId);

@@ -1,7 +1,9 @@
 import { NotificationUndeliverableError } from '../errors.js';
 import { AD_HOC_PLAN, METRIC, outcomeMetricName } from '../observability.js';
 import type { StepLogger, StepMetrics } from '../orchestrate/deps.js';
+import type { TargetHolds } from '../orchestrate/holds.js';
 import type { TargetLocks } from '../orchestrate/locks.js';
+import { holdAfterSuccess } from '../orchestrate/planHold.js';
 import type { PlansConfig } from '../plans/schema.js';
 import { restoreTarget } from '../restore/request.js';
 import { NotifyInput, Trigger, type NotifyResult } from '../workflow/contract.js';
@@ -36,6 +38,8 @@ export interface NotifyDeps {
   locks: TargetLocks;
   /** Which channels already took a report: a re-run sends only to the others. */
   ledger: DeliveryLedger;
+  /** A recovery plan's holdAfterSuccess is placed here before the lock is released. */
+  holds: TargetHolds;
   now(): Date;
   logger: StepLogger;
   metrics: StepMetrics;
@@ -59,8 +63,10 @@ export async function notifyRestoreStep(payload: unknown, deps: NotifyDeps): Pro
     ledger: deps.ledger,
     now: deps.now,
   });
-  // The target is freed only when Atlas can no longer write to it.
-  if (!decision.jobMayStillRun) await releaseTarget(input, deps);
+  // The target is freed only when Atlas can no longer write to it (and after a plan's hold is placed).
+  if (!decision.jobMayStillRun) {
+    if (await holdAfterSuccess(input, outcome, deps)) await releaseTarget(input, deps);
+  }
   else if (report.phase !== 'interim')
     deps.logger.warn('The restore ends while its Atlas job may still run: the target lock is left to lapse on its own', {
       reportId: report.reportId,

@@ -11,6 +11,7 @@ import type { StepDeps } from './deps.js';
 import { parseStepInput } from './input.js';
 import { checkRun, resolveRun, type ResolvedRun } from './resolve.js';
 import { decideNext } from './watch.js';
+import { claimTriggerEvent, refuseIfHeldOrCoolingDown, type DuplicateTriggerResult } from './runGuards.js';
 
 /**
  * The create step: resolve, guard, then create exactly one Atlas restore job or adopt the one
@@ -49,11 +50,15 @@ const AD_HOC_DEFAULTS = {
 /** A lock outlives the watch a little: the last report and the release still run after it ends. */
 const LOCK_MARGIN_MS = 60 * 60 * 1000;
 
-export async function createRestoreStep(payload: CreatePayload, deps: StepDeps): Promise<WorkflowState | DryRunResult> {
+export async function createRestoreStep(payload: CreatePayload, deps: StepDeps): Promise<WorkflowState | DryRunResult | DuplicateTriggerResult> {
   const restoreId = payload.restoreId;
   const input = parseStepInput(ExecutionInput, payload.input, 'execution input');
+  // A schedule or alarm event delivered twice: the second copy ends quietly (see runGuards.ts).
+  const duplicate = await claimTriggerEvent(input, restoreId, deps);
+  if (duplicate) return duplicate;
   const now = deps.now();
   const run = checkRun(input, deps.plans, now);
+  await refuseIfHeldOrCoolingDown(run, input, restoreId, deps);
   const kind = deps.kinds[run.kind];
   const planName = run.plan?.name;
   const limits = run.plan ?? AD_HOC_DEFAULTS;

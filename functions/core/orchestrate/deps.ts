@@ -2,7 +2,9 @@ import type { AtlasTransport } from '../atlas/transport.js';
 import type { PlansConfig } from '../plans/schema.js';
 import type { RestoreKind } from '../restore/kind.js';
 import type { RestoreKindName } from '../restore/request.js';
+import type { TargetHolds } from './holds.js';
 import type { TargetLocks } from './locks.js';
+import type { RunRecords } from './runRecords.js';
 
 /**
  * What the workflow steps need from the world, as ports: the Lambda handlers wire them from the
@@ -24,6 +26,10 @@ export interface StepDeps {
   /** The Atlas client, built on first use (credentials are read only when Atlas is called). */
   atlas(): Promise<AtlasTransport>;
   locks: TargetLocks;
+  /** Holds on targets, refused by create (./holds.ts). */
+  holds: TargetHolds;
+  /** Trigger events already taken and plans' last starts (./runRecords.ts). */
+  runs: RunRecords;
   now(): Date;
   /** Waits that much time (the create's settle looks): the local runner moves its clock instead. */
   sleep(ms: number): Promise<void>;

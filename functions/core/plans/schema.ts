@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { ClusterName, DeploymentItemName, ObjectId } from '../restore/fields.js';
 import { RESTORE_KIND_NAMES } from '../restore/request.js';
 import { SnapshotChoice } from '../restore/snapshots.js';
+import { CooldownMinutes, HoldAfterSuccess } from './runRules.js';
 
 /**
  * Plans: named, typed restore recipes, kept in a config file (config/plans.json by default) and
@@ -108,6 +109,10 @@ export const Plan = z
       .default({ http: true, alarms: [] }),
     /** What an HTTP caller may change when starting this plan. */
     allowOverrides: z.array(z.enum(OVERRIDABLE)).default([]),
+    /** Keep the target held after a successful restore (see ./runRules.ts). */
+    holdAfterSuccess: HoldAfterSuccess.optional(),
+    /** Refuse a run that starts less than this many minutes after the plan's last start. */
+    cooldownMinutes: CooldownMinutes.optional(),
   })
   .strict()
   .superRefine((plan, ctx) => {
@@ -117,6 +122,8 @@ export const Plan = z
     if (!nameRule.safeParse(plan.source.clusterName).success) problem(['source', 'clusterName'], 'is not a valid cluster name');
     if (plan.restore.type === 'pointInTime' && !dedicated)
       problem(['restore', 'type'], `pointInTime is not available for ${plan.source.kind} clusters (cloud and legacy only)`);
+    if (plan.restore.type === 'download' && plan.holdAfterSuccess)
+      problem(['holdAfterSuccess'], 'a download overwrites no cluster: there is no target to hold');
     if (plan.restore.type !== 'download') {
       const t = plan.restore.target;
       if (!nameRule.safeParse(t.clusterName).success) problem(['restore', 'target', 'clusterName'], 'is not a valid cluster name');

@@ -18,6 +18,8 @@ export const Trigger = z
     alarmName: z.string().optional(),
     /** Who asked (IAM principal ARN for HTTP), for the report. */
     requestedBy: z.string().optional(),
+    /** The EventBridge event's id (alarm rules): with the time, what makes a repeated delivery recognisable. */
+    eventId: z.string().max(128).optional(),
   })
   .strict();
 export type Trigger = z.infer<typeof Trigger>;

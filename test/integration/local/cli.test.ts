@@ -73,6 +73,39 @@ describe('run --plan against an Atlas given by MONGODB_ATLAS_* (here the simulat
     expect(sim.jobs()).toEqual([]);
   }, 60_000);
 
+  it('hold stops the next run (a dry run says who, until when and why), release lifts it', async () => {
+    const holdsFile = join(mkdtempSync(join(tmpdir(), 'holds-')), 'holds.json');
+    const target = `${STAGING}/staging-cluster`;
+    const held = await cli(['hold', '--target', target, '--for', '4h', '--reason', 'customer demo', '--by', 'alice', '--holds-file', holdsFile]);
+    expect(held.code, held.stderr).toBe(0);
+    expect(held.stdout).toMatch(/held by alice until \S+: customer demo/);
+
+    const refused = await cli(['run', '--plan', 'nightly-staging', '--dry-run', '--holds-file', holdsFile], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('RestoreRefused');
+    // The report (printed as the notification that would be sent) says who, until when and why.
+    expect(refused.stdout).toMatch(/cluster "staging-cluster" in project \w+ is held by alice until \S+ \(reason: customer demo\)/);
+    expect(sim.jobs()).toEqual([]);
+
+    const released = await cli(['release', '--target', target, '--holds-file', holdsFile]);
+    expect(released.code, released.stderr).toBe(0);
+    const ok = await cli(['run', '--plan', 'nightly-staging', '--dry-run', '--holds-file', holdsFile], env);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('target staging-cluster is not held');
+  }, 180_000);
+
+  it('hold names a bad target or duration and holds nothing', async () => {
+    const holdsFile = join(mkdtempSync(join(tmpdir(), 'holds-')), 'holds.json');
+    const bad = await cli(['hold', '--target', 'staging-cluster', '--for', '4h', '--reason', 'x', '--holds-file', holdsFile]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--target staging-cluster: ');
+    const long = await cli(['hold', '--target', `${STAGING}/staging-cluster`, '--for', '40d', '--reason', 'x', '--holds-file', holdsFile]);
+    expect(long.code).toBe(2);
+    expect(long.stderr).toContain('--for 40d: must be a duration such as 90m, 4h or 2d, at most 30 days');
+    expect(long.stderr).not.toMatch(/\n\s+at /);
+    expect((await cli(['holds', '--holds-file', holdsFile])).stdout).toContain('No target is held.');
+  }, 60_000);
+
   it('names a missing credential without showing any value', async () => {
     const { code, stderr } = await cli(['run', '--plan', 'nightly-staging', '--yes'], { ...env, MONGODB_ATLAS_PRIVATE_API_KEY: '' });
     expect(code).toBe(1);

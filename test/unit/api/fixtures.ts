@@ -2,6 +2,7 @@ import { SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { vi, type Mock } from 'vitest';
 import type { ApiDeps, RestoreActions } from '../../../functions/core/api/deps.js';
+import { MemoryTargetHolds } from '../../../functions/core/orchestrate/holds.js';
 import { PlansConfig } from '../../../functions/core/plans/schema.js';
 import type { NotifyResult, WorkflowState } from '../../../functions/core/workflow/contract.js';
 import type { RestoreState } from '../../../functions/core/restore/status.js';
@@ -99,12 +100,14 @@ export function fakeActions(): FakeActions {
 export type TestDeps = ApiDeps & { actions: FakeActions; logger: ReturnType<typeof fakeLogger> };
 
 export function makeDeps(overrides: Partial<Omit<ApiDeps, 'actions' | 'logger'>> = {}): TestDeps {
+  const holds = new MemoryTargetHolds(() => NOW);
   return {
     sfn: new SFNClient({ region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
     stateMachineArn: STATE_MACHINE_ARN,
     plans,
     actions: fakeActions(),
     logger: fakeLogger(),
+    holds: async () => holds,
     now: () => NOW,
     newRestoreId: () => 'generated-id',
     ...overrides,

@@ -1,3 +1,4 @@
+import { MemoryTargetHolds } from '../../../functions/core/orchestrate/holds.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryDeliveryLedger, type DeliveryLedger } from '../../../functions/core/notify/ledger.js';
 import type { RestoreReport } from '../../../functions/core/notify/message.js';
@@ -38,6 +39,7 @@ function world(hookBase: string, ledger: DeliveryLedger = new MemoryDeliveryLedg
     plans: { protectedTargets: [], plans: [] },
     locks: new MemoryTargetLocks(() => ENDED),
     ledger,
+    holds: new MemoryTargetHolds(() => ENDED),
     now: () => ENDED,
     logger: { info: () => undefined, warn: (message: string) => void warnings.push(message) },
     metrics: { add: (name, value) => void metrics.push([name, value]) },

@@ -3,6 +3,7 @@ import { NotificationUndeliverableError } from '../../../functions/core/errors.j
 import { notifyRestoreStep, type NotifyChannels, type NotifyDeps } from '../../../functions/core/notify/notify.js';
 import { MemoryDeliveryLedger } from '../../../functions/core/notify/ledger.js';
 import type { RestoreReport } from '../../../functions/core/notify/message.js';
+import { MemoryTargetHolds } from '../../../functions/core/orchestrate/holds.js';
 import { MemoryTargetLocks } from '../../../functions/core/orchestrate/locks.js';
 import { PlansConfig } from '../../../functions/core/plans/schema.js';
 import { context, download, ENDED, ended, PROD, STAGING } from './fixtures.js';
@@ -59,6 +60,7 @@ function deps(channels: NotifyChannels, extra: Partial<NotifyDeps> = {}) {
     plans,
     locks: new MemoryTargetLocks(() => ENDED),
     ledger: new MemoryDeliveryLedger(() => ENDED),
+    holds: new MemoryTargetHolds(() => ENDED),
     now: () => ENDED,
     logger: { info: () => undefined, warn: (...args: unknown[]) => void warnings.push(args) },
     metrics: { add: (name, value, plan) => void metrics.push([name, value, plan]) },

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runRemote, type RemoteOptions } from '../../../local/commands/remote.js';
 import { createSignedApi, OperatorApiError, regionFromApiUrl } from '../../../local/operator/signedApi.js';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
@@ -91,6 +92,26 @@ describe('operator API client (SigV4)', () => {
     expect(err).toBeInstanceOf(OperatorApiError);
     expect((err as OperatorApiError).status).toBe(404);
     expect((err as Error).message).toContain('No restore with id missing');
+  });
+
+  it('remote hold, release and holds: signed calls to the hold routes, the duration in minutes', async () => {
+    const api = createSignedApi({ apiUrl: baseUrl, region: 'eu-west-1', credentials });
+    const out = { color: false, line: () => undefined, heading: () => undefined, box: () => undefined, error: () => undefined };
+    const base: RemoteOptions = { action: 'hold', api: baseUrl, dryRun: false, follow: false, everySeconds: 30 };
+    const target = '65f1a0000000000000000002/staging-cluster';
+    await runRemote({ ...base, target, for: '4h', reason: 'customer demo' }, out, api);
+    await runRemote({ ...base, action: 'release', target }, out, api);
+    await runRemote({ ...base, action: 'holds' }, out, api);
+    const [hold, release, list] = seen.slice(-3);
+    expect([hold, release, list].every((r) => r!.signatureValid)).toBe(true);
+    expect([hold!.method, hold!.url]).toEqual(['POST', '/v1/restores/holds']);
+    expect(JSON.parse(hold!.body)).toEqual({ target: { groupId: '65f1a0000000000000000002', clusterName: 'staging-cluster' }, forMinutes: 240, reason: 'customer demo' });
+    expect([release!.method, release!.url]).toEqual(['POST', '/v1/restores/holds/65f1a0000000000000000002/staging-cluster/release']);
+    expect([list!.method, list!.url]).toEqual(['GET', '/v1/restores/holds']);
+    // A mistake is named before anything is signed and sent.
+    const sent = seen.length;
+    await expect(runRemote({ ...base, target, for: 'soon', reason: 'x' }, out, api)).rejects.toThrow(/--for soon/);
+    expect(seen).toHaveLength(sent);
   });
 
   it('a request signed with other credentials is refused by the verifying server', async () => {

@@ -1,0 +1,143 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import * as z from 'zod';
+import { AD_HOC_PLAN, METRIC } from '../observability.js';
+import { HoldDuration, HoldMinutes } from '../orchestrate/holdDuration.js';
+import { HoldTarget, targetHeldError, type TargetHold } from '../orchestrate/holds.js';
+import { describeCluster } from '../plans/guards.js';
+import { targetOfInput } from './busy.js';
+import type { ApiDeps } from './deps.js';
+import { ApiError, json, notFound, validationError, zodValidationError, type ApiResponse } from './responses.js';
+
+/**
+ * Holds over HTTP: a person says "not now" for a target, for a while and why.
+ *
+ *   GET    /restores/holds                                   every hold in force
+ *   POST   /restores/holds                                   {target: {groupId, clusterName}, forMinutes | for: "4h", reason}
+ *   DELETE /restores/holds/{groupId}/{clusterName}           release it (also POST …/release)
+ *
+ * The caller's IAM principal is recorded as who holds it. A hold does not stop a restore already
+ * running onto the target (cancel that one); it refuses every restore that starts while it lasts.
+ */
+
+export const HoldRequestBody = z
+  .object({
+    target: HoldTarget,
+    forMinutes: HoldMinutes.optional(),
+    for: HoldDuration.optional(),
+    reason: z.string().trim().min(1, 'must say why').max(500, 'must be at most 500 characters'),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    if ((b.forMinutes === undefined) === (b.for === undefined))
+      ctx.addIssue({ code: 'custom', path: ['forMinutes'], message: 'give exactly one of forMinutes or for (e.g. "4h")' });
+  });
+
+const HOLDS_PATH = /^\/restores\/holds(?:\/([^/]+)\/([^/]+)(\/release)?)?$/;
+
+/** Answers the request when it is a holds route; undefined lets the restore routes answer it. */
+export function holdRoute(event: APIGatewayProxyEvent, deps: ApiDeps): Promise<ApiResponse> | undefined {
+  const path = (event.path ?? '').replace(/\/+$/, '');
+  const byResource = event.resource?.startsWith('/restores/holds');
+  const m = HOLDS_PATH.exec(path);
+  if (!byResource && !m) return undefined;
+  const method = event.httpMethod?.toUpperCase() ?? '';
+  const perTarget = byResource ? event.resource.includes('{groupId}') : m![1] !== undefined;
+  const release = byResource ? event.resource.endsWith('/release') : m![3] !== undefined;
+  const allowed = !perTarget ? ['GET', 'POST'] : release ? ['POST'] : ['DELETE'];
+  if (!allowed.includes(method))
+    return Promise.reject(new ApiError(405, 'MethodNotAllowed', `${method} is not allowed here (allowed: ${allowed.join(', ')})`, {}, { Allow: allowed.join(', ') }));
+  if (!perTarget) return method === 'GET' ? listHolds(deps) : placeHold(event, deps);
+  const raw = {
+    groupId: event.pathParameters?.groupId ?? decode(m?.[1]),
+    clusterName: event.pathParameters?.clusterName ?? decode(m?.[2]),
+  };
+  return releaseHold(raw, event, deps);
+}
+
+async function listHolds(deps: ApiDeps): Promise<ApiResponse> {
+  const holds = await (await deps.holds()).list();
+  return json(200, { holds: holds.map(holdView) });
+}
+
+async function placeHold(event: APIGatewayProxyEvent, deps: ApiDeps): Promise<ApiResponse> {
+  const parsed = HoldRequestBody.safeParse(readJson(event));
+  if (!parsed.success) throw zodValidationError(parsed.error);
+  const body = parsed.data;
+  const now = deps.now?.() ?? new Date();
+  const minutes = body.forMinutes ?? body.for!;
+  const hold: TargetHold = {
+    target: body.target,
+    heldBy: callerOf(event),
+    reason: body.reason,
+    since: now.toISOString(),
+    until: new Date(now.getTime() + minutes * 60_000).toISOString(),
+  };
+  const replaced = await (await deps.holds()).place(hold);
+  deps.metrics?.add(METRIC.holdsPlaced, 1, AD_HOC_PLAN);
+  deps.logger.info('Target held', { target: body.target, heldBy: hold.heldBy, until: hold.until });
+  return json(
+    201,
+    {
+      hold: holdView(hold),
+      ...(replaced ? { replaced: holdView(replaced) } : {}),
+      message: `No restore may start onto ${describeCluster(hold.target)} until ${hold.until}, unless the hold is released. A restore already running onto it is not stopped.`,
+    },
+    { Location: holdLinks(hold).release },
+  );
+}
+
+async function releaseHold(raw: { groupId?: string | undefined; clusterName?: string | undefined }, event: APIGatewayProxyEvent, deps: ApiDeps): Promise<ApiResponse> {
+  const target = HoldTarget.safeParse(raw);
+  if (!target.success) throw zodValidationError(target.error, 'path');
+  const released = await (await deps.holds()).release(target.data);
+  if (!released) throw notFound(`No hold is in force on ${describeCluster(target.data)}`);
+  const by = callerOf(event);
+  deps.logger.info('Target hold released', { target: target.data, heldBy: released.heldBy, releasedBy: by });
+  return json(200, { released: holdView(released), releasedBy: by, message: `${describeCluster(target.data)} is no longer held.` });
+}
+
+/** `POST /restores` onto a held target: 409 at once, rather than a workflow the create step refuses. */
+export async function refuseIfTargetHeld(deps: ApiDeps, target: { groupId: string; clusterName: string } | undefined, restoreId: string): Promise<void> {
+  const hold = target && (await (await deps.holds()).current(target));
+  // A hold this very restore placed (holdAfterSuccess) must not turn a repeat of it into a refusal.
+  if (hold && hold.restoreId !== restoreId) throw targetHeldError(hold);
+}
+
+/** The hold in force on the target of a restore's execution input, for `GET /restores/{id}`. */
+export async function holdOnTargetOf(input: unknown, deps: ApiDeps): Promise<Record<string, unknown> | undefined> {
+  const target = targetOfInput(deps.plans, input);
+  const hold = target && (await (await deps.holds()).current(target));
+  return hold ? holdView(hold) : undefined;
+}
+
+function holdView(hold: TargetHold): Record<string, unknown> {
+  return { ...hold, until: hold.until ?? 'released', links: holdLinks(hold) };
+}
+
+function holdLinks(hold: TargetHold): { release: string } {
+  return { release: `/restores/holds/${encodeURIComponent(hold.target.groupId)}/${encodeURIComponent(hold.target.clusterName)}` };
+}
+
+function callerOf(event: APIGatewayProxyEvent): string {
+  const identity = event.requestContext?.identity;
+  return identity?.userArn ?? identity?.caller ?? 'an HTTP caller';
+}
+
+function decode(segment: string | undefined): string | undefined {
+  if (segment === undefined) return undefined;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment; // the target check then refuses it
+  }
+}
+
+function readJson(event: APIGatewayProxyEvent): unknown {
+  const raw = event.body ?? '';
+  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw validationError([{ path: '', rule: 'the body must be a JSON object' }]);
+  }
+}

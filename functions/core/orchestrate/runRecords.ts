@@ -1,0 +1,80 @@
+import { RestoreRefusedError } from '../errors.js';
+
+/**
+ * What the create step remembers between executions, beside the locks:
+ * - which restore took each schedule or alarm event (`trigger#<key>`), so a repeated delivery of
+ *   one event ends quietly as a duplicate instead of starting (or being refused as) a second restore;
+ * - when each plan last started (`plan#<name>`), so a plan with `cooldownMinutes` refuses a run
+ *   inside its cooldown.
+ * Both are claimed with one conditional write: free, expired, or already this restore's (a retried
+ * create is never its own duplicate, nor inside its own cooldown).
+ */
+
+export interface TriggerClaim {
+  /** True when this restore is the first for the event. */
+  first: boolean;
+  /** The restore that took the event. */
+  restoreId: string;
+}
+
+export interface PlanRun {
+  restoreId: string;
+  /** ISO-8601. */
+  startedAt: string;
+  /** ISO-8601: the end of the plan's cooldown. */
+  cooldownUntil: string;
+}
+
+export interface RunRecords {
+  /** Takes the event for `restoreId` until `until`, or answers the restore that took it first. */
+  claimTrigger(key: string, restoreId: string, until: Date): Promise<TriggerClaim>;
+  /** Records a start of the plan, or throws RestoreRefusedError('COOLDOWN') naming the last one. */
+  startPlanRun(planName: string, restoreId: string, cooldownMinutes: number): Promise<void>;
+  /** The plan's last start while its cooldown lasts, if any. */
+  lastPlanRun(planName: string): Promise<PlanRun | undefined>;
+}
+
+export const TRIGGER_KEY_PREFIX = 'trigger#';
+export const PLAN_KEY_PREFIX = 'plan#';
+
+export function cooldownError(planName: string, last: PlanRun): RestoreRefusedError {
+  return new RestoreRefusedError(
+    'COOLDOWN',
+    `Plan "${planName}" started restore ${last.restoreId} at ${last.startedAt}; its cooldown lets the next run start at ${last.cooldownUntil}. Nothing was restored.`,
+  );
+}
+
+/** In-process records: the local runner and tests. */
+export class MemoryRunRecords implements RunRecords {
+  private readonly triggers = new Map<string, { restoreId: string; until: number }>();
+  private readonly plans = new Map<string, PlanRun>();
+  constructor(private readonly now: () => Date = () => new Date()) {}
+
+  // No await between check and set: two claims in one tick cannot both win.
+  async claimTrigger(key: string, restoreId: string, until: Date): Promise<TriggerClaim> {
+    const taken = this.triggers.get(key);
+    if (taken && taken.until > this.now().getTime() && taken.restoreId !== restoreId) return { first: false, restoreId: taken.restoreId };
+    this.triggers.set(key, { restoreId, until: until.getTime() });
+    return { first: true, restoreId };
+  }
+
+  async startPlanRun(planName: string, restoreId: string, cooldownMinutes: number): Promise<void> {
+    const last = this.current(planName);
+    if (last && last.restoreId !== restoreId) throw cooldownError(planName, last);
+    const now = this.now();
+    this.plans.set(planName, {
+      restoreId,
+      startedAt: now.toISOString(),
+      cooldownUntil: new Date(now.getTime() + cooldownMinutes * 60_000).toISOString(),
+    });
+  }
+
+  async lastPlanRun(planName: string): Promise<PlanRun | undefined> {
+    return this.current(planName);
+  }
+
+  private current(planName: string): PlanRun | undefined {
+    const last = this.plans.get(planName);
+    return last && Date.parse(last.cooldownUntil) > this.now().getTime() ? last : undefined;
+  }
+}

@@ -1,0 +1,89 @@
+import { userInfo } from 'node:os';
+import { HoldMinutes, parseHoldDuration } from '../../functions/core/orchestrate/holdDuration.js';
+import { HoldTarget, type TargetHold, type TargetHolds } from '../../functions/core/orchestrate/holds.js';
+import { describeCluster, type ClusterRef } from '../../functions/core/plans/guards.js';
+import { toFieldProblems } from '../../functions/core/restore/request.js';
+import type { Output } from './output.js';
+
+/**
+ * `npm run restore -- hold|release|holds`: hold a target locally (the holds file the local `run`
+ * reads). `remote hold|release|holds` does the same on a deployed stack through its API.
+ */
+
+export interface HoldOptions {
+  action: 'hold' | 'release' | 'holds';
+  /** `<groupId>/<clusterName>`. */
+  target?: string;
+  /** `90m`, `4h`, `2d`. */
+  for?: string;
+  reason?: string;
+  /** Who holds it; default the OS user. */
+  by?: string;
+}
+
+/** Thrown for a mistake in the command line: the CLI prints it with the usage. */
+export class HoldUsageError extends Error {}
+
+export async function runHoldCommand(options: HoldOptions, holds: TargetHolds, out: Output, now: () => Date = () => new Date()): Promise<number> {
+  switch (options.action) {
+    case 'holds': {
+      const all = await holds.list();
+      if (!all.length) out.line('No target is held.');
+      for (const hold of all) out.line(describeHold(hold));
+      return 0;
+    }
+    case 'hold': {
+      const hold = holdFromOptions(options, now());
+      const replaced = await holds.place(hold);
+      out.line(`Held: ${describeHold(hold)}`);
+      if (replaced) out.line(`(replaces the hold of ${replaced.heldBy})`);
+      return 0;
+    }
+    case 'release': {
+      const target = parseTarget(options.target);
+      const released = await holds.release(target);
+      if (!released) {
+        out.error(`No hold is in force on ${describeCluster(target)}.`);
+        return 1;
+      }
+      out.line(`Released: ${describeHold(released)}`);
+      return 0;
+    }
+  }
+}
+
+export function holdFromOptions(options: HoldOptions, now: Date): TargetHold {
+  const target = parseTarget(options.target);
+  const minutes = holdMinutes(options.for);
+  if (!options.reason?.trim()) throw new HoldUsageError('hold needs --reason "why" (it is shown to whoever is refused)');
+  return {
+    target,
+    heldBy: options.by ?? userInfo().username,
+    reason: options.reason.trim(),
+    since: now.toISOString(),
+    until: new Date(now.getTime() + minutes * 60_000).toISOString(),
+  };
+}
+
+export function holdMinutes(text: string | undefined): number {
+  if (!text) throw new HoldUsageError('hold needs --for DURATION, e.g. --for 4h (90m, 2d; at most 30 days)');
+  const minutes = HoldMinutes.safeParse(parseHoldDuration(text));
+  if (!minutes.success) throw new HoldUsageError(`--for ${text}: must be a duration such as 90m, 4h or 2d, at most 30 days`);
+  return minutes.data;
+}
+
+/** `65f1…0002/staging-cluster` → the target, or a usage error naming the broken part. */
+export function parseTarget(text: string | undefined): ClusterRef {
+  if (!text) throw new HoldUsageError('needs --target <groupId>/<clusterName>');
+  const slash = text.indexOf('/');
+  const parsed = HoldTarget.safeParse({ groupId: text.slice(0, Math.max(slash, 0)), clusterName: text.slice(slash + 1) });
+  if (slash < 0 || !parsed.success) {
+    const why = parsed.success ? ['give it as <groupId>/<clusterName>'] : toFieldProblems(parsed.error).map((p) => `${p.path} ${p.rule}`);
+    throw new HoldUsageError(`--target ${text}: ${why.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+export function describeHold(hold: Pick<TargetHold, 'target' | 'heldBy' | 'until' | 'reason'>): string {
+  return `${describeCluster(hold.target)} held by ${hold.heldBy} until ${hold.until ?? 'released'}: ${hold.reason}`;
+}
