@@ -30,6 +30,7 @@ const orchestration = (() => {
 const actions: RestoreActions = {
   dryRun: async (input, restoreId) => (await orchestration()).dryRun(input, restoreId),
   cancel: async (state) => (await orchestration()).cancel(state),
+  createSentAt: async (restoreId) => (await orchestration()).createSentAt(restoreId),
 };
 
 let deps: ApiDeps | undefined;

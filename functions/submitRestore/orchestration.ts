@@ -26,5 +26,8 @@ export async function restoreActions(): Promise<RestoreActions> {
       const d = await deps();
       await d.kinds[state.restore.job.kind].cancel(await d.atlas(), state.restore.job);
     },
+    async createSentAt(restoreId) {
+      return (await deps()).locks.createSentAt(restoreId);
+    },
   };
 }

@@ -14,6 +14,8 @@ export interface RestoreActions {
   dryRun(input: ExecutionInput & { dryRun: true }, restoreId: string): Promise<Record<string, unknown>>;
   /** Cancel the Atlas job behind a running workflow (only where Atlas allows it). */
   cancel(state: WorkflowState): Promise<void>;
+  /** When this restore's create step sent a POST to Atlas, if it did (recorded beside the locks). */
+  createSentAt(restoreId: string): Promise<Date | undefined>;
 }
 
 export interface ApiLogger extends ErrorLogger {

@@ -26,8 +26,10 @@ export async function getRestore(restoreId: string, deps: ApiDeps): Promise<ApiR
  * - an Atlas job that Atlas can cancel (cloud backup) → ask Atlas to cancel it; the running
  *   workflow sees CANCELLED at its next poll, notifies once and ends → 202 CANCELLING;
  * - a job Atlas cannot cancel (flex, tenant, legacy) → 409, the restore continues;
- * - no job yet → stop the execution itself → 202 CANCELLED, with no notification (the notify step
- *   never runs for a stopped execution), which the answer says;
+ * - no job yet and no create ever sent → stop the execution itself → 202 CANCELLED, with no
+ *   notification (the notify step never runs for a stopped execution), which the answer says;
+ * - a create was sent but its answer lost (the step is between retries, looking for the job) → 409:
+ *   the create's outcome is unknown and the workflow is still watching for it; nothing is stopped;
  * - the create step is running right now → 409 with Retry-After: stopping the workflow then could
  *   leave an Atlas job created behind our back.
  */
@@ -48,6 +50,17 @@ export async function cancelRestore(restoreId: string, event: APIGatewayProxyEve
         `Restore ${restoreId} is creating its Atlas restore job right now; ask again in a few seconds to cancel the job itself.`,
         { restoreId, links },
         { 'Retry-After': '5' },
+      );
+    // A create whose answer was lost may still have made a job: stopping the workflow now would
+    // leave that job writing to the target with nobody watching and the lock left behind.
+    const sentAt = await deps.actions.createSentAt(restoreId);
+    if (sentAt)
+      throw new ApiError(
+        409,
+        'Conflict',
+        `Restore ${restoreId} sent its create to Atlas at ${sentAt.toISOString()} and the answer was lost: the create's outcome is unknown and the workflow is still looking for the job. Nothing was stopped; ask again once it has found the job (then it can be cancelled in Atlas), or look for it in Atlas.`,
+        { restoreId, createSentAt: sentAt.toISOString(), links },
+        { 'Retry-After': '60' },
       );
     const by = event.requestContext?.identity?.userArn ?? event.requestContext?.identity?.caller ?? 'an HTTP caller';
     await stopExecution(deps, restoreId, `Cancelled by ${by} before any Atlas restore job was created`);

@@ -65,7 +65,7 @@ function api(method: string, path: string, body?: unknown) {
     sfn: new SFNClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
     stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:AtlasRestore',
     plans: PLANS,
-    actions: { dryRun: async () => ({}), cancel: async () => undefined },
+    actions: { dryRun: async () => ({}), cancel: async () => undefined, createSentAt: async () => undefined },
     logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
     holds: async () => h.world.holds,
     now: () => new Date(h.sim.clock.now()),

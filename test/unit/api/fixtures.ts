@@ -88,12 +88,14 @@ export function fakeLogger() {
 export interface FakeActions extends RestoreActions {
   dryRun: Mock<RestoreActions['dryRun']>;
   cancel: Mock<RestoreActions['cancel']>;
+  createSentAt: Mock<RestoreActions['createSentAt']>;
 }
 
 export function fakeActions(): FakeActions {
   return {
     dryRun: vi.fn<RestoreActions['dryRun']>(async () => ({ summary: 'would restore', checks: [{ name: 'protectedTarget', ok: true }] })),
     cancel: vi.fn<RestoreActions['cancel']>(async () => undefined),
+    createSentAt: vi.fn<RestoreActions['createSentAt']>(async () => undefined),
   };
 }
 

@@ -237,6 +237,21 @@ describe('POST /restores/{id}/cancel', () => {
     expect(deps.actions.cancel).not.toHaveBeenCalled();
   });
 
+  it('409 and nothing stopped when a create was sent and its answer lost: the job may exist', async () => {
+    execution('RUNNING');
+    withHistory([]);
+    const deps = makeDeps();
+    deps.actions.createSentAt.mockResolvedValue(new Date('2026-03-01T03:00:05.000Z'));
+    const res = await handleApiRequest(cancel(), deps);
+    expect(res.statusCode).toBe(409);
+    expect(res.headers['Retry-After']).toBe('60');
+    const body = parse(res);
+    expect(body.message).toMatch(/outcome is unknown and the workflow is still looking for the job/);
+    expect(body.message).not.toMatch(/nothing was restored/i);
+    expect(deps.actions.createSentAt).toHaveBeenCalledWith(expect.any(String));
+    expect(sfn).not.toHaveReceivedCommand(StopExecutionCommand);
+  });
+
   it('409 with Retry-After while the create step may be creating the job', async () => {
     execution('RUNNING');
     withHistory([{ state: 'CreateRestore', running: true }]);
