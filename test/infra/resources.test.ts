@@ -1,7 +1,10 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV, METRICS_NAMESPACE } from '../../functions/core/observability.js';
-import { HANDLER_NAMES } from '../../lib/functions.js';
+import { ATLAS_CALL_CEILING_MS } from '../../functions/core/atlas/limits.js';
+import { DEFAULT_RETRY } from '../../functions/core/atlas/retry.js';
+import { MAX_CREATE_SETTLE_SECONDS } from '../../functions/core/plans/schema.js';
+import { ATLAS_CALLS_PER_STEP, HANDLER_NAMES } from '../../lib/functions.js';
 import { actionsOf, statementsOfRole, synthesize, type PolicyStatementJson, type Synthesized } from './helpers.js';
 
 let s: Synthesized;
@@ -13,6 +16,21 @@ const roleOf = (name: (typeof HANDLER_NAMES)[number]) => s.logicalId(s.stack.fun
 const resourcesText = (statements: { Resource: unknown }[]) => JSON.stringify(statements.map((st) => st.Resource));
 
 describe('Lambda functions', () => {
+  it('give every Atlas-calling step more time than its Atlas calls can take at worst, within Lambda\'s 15 minutes', () => {
+    // A step that times out while Atlas is slow cannot tell anyone what it saw: the client must give up first.
+    const timeoutOf = (name: (typeof HANDLER_NAMES)[number]) =>
+      s.template.findResources('AWS::Lambda::Function')[s.logicalId(s.stack.functions.byName(name))]!.Properties.Timeout as number;
+    const worstCall = ATLAS_CALL_CEILING_MS / 1000;
+    expect(worstCall).toBeGreaterThanOrEqual(DEFAULT_RETRY.totalBudgetMs / 1000);
+    for (const name of ['pollRestore', 'cancelRestore'] as const) {
+      expect(timeoutOf(name)).toBeGreaterThan(ATLAS_CALLS_PER_STEP[name] * worstCall);
+      expect(ATLAS_CALLS_PER_STEP[name]).toBeGreaterThanOrEqual(2); // an OAuth token, then the read
+    }
+    // Create also waits out the settle window after a lost answer.
+    expect(timeoutOf('createRestore')).toBeGreaterThan(ATLAS_CALLS_PER_STEP.createRestore * worstCall + MAX_CREATE_SETTLE_SECONDS);
+    for (const name of HANDLER_NAMES) expect(timeoutOf(name)).toBeLessThanOrEqual(900);
+  });
+
   it.each(HANDLER_NAMES)('%s runs nodejs24.x on arm64 with active tracing, explicit memory and timeout', (name) => {
     const fn = s.template.findResources('AWS::Lambda::Function')[s.logicalId(s.stack.functions.byName(name))];
     expect(fn?.Properties).toMatchObject({
