@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { handler as createRestore } from '../../../functions/createRestore/index.js';
+import { localEnvironment } from '../../../functions/runtime/local.js';
 import type { RestoreReport } from '../../../functions/core/notify/message.js';
 import { TASK_STATES } from '../../../lib/workflow.js';
 import { LambdaStyleError } from '../../../local/runner/execute.js';
@@ -17,7 +17,7 @@ const HOURS = 3_600_000;
 
 interface Seen {
   report: RestoreReport;
-  /** Another restore onto the same target (a dry run) was refused as busy when this report went out. */
+  /** The target's lock was held by a restore when this report went out. */
   targetLocked: boolean;
   dataVersion: string;
 }
@@ -30,21 +30,15 @@ function watchReports(target: { groupId: string; clusterName: string; plan: stri
     const { handler } = await import('../../../functions/notifyRestore/index.js');
     const result = await handler(payload);
     const report = h.world.sent.slice(before).find((s) => s.channel === 'sns')?.report;
-    if (report) seen.push({ report, targetLocked: await targetBusy(target.plan), dataVersion: h.sim.cluster(target.groupId, target.clusterName).dataVersion });
+    if (report) seen.push({ report, targetLocked: await targetBusy(target), dataVersion: h.sim.cluster(target.groupId, target.clusterName).dataVersion });
     return result;
   };
   return { seen, notify };
 }
 
-/** A dry run of another plan onto the same target: refused as busy while the lock is held. */
-async function targetBusy(plan: string): Promise<boolean> {
-  try {
-    await createRestore({ input: { planName: plan, trigger: { type: 'manual' }, dryRun: true }, restoreId: `probe-${Math.random()}` } as never);
-    return false;
-  } catch (err) {
-    if ((err as Error).name === 'RestoreRefused' && /already running onto/.test((err as Error).message)) return true;
-    throw err;
-  }
+/** Whether a restore of ours holds the target's lock now (the world's lock store, no Atlas call). */
+async function targetBusy(target: { groupId: string; clusterName: string }): Promise<boolean> {
+  return (await localEnvironment()!.locks!.holder(target)) !== undefined;
 }
 
 /** Every report went out exactly once on each channel. */
