@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import { handler as createRestore } from '../../../functions/createRestore/index.js';
+import type { RestoreReport } from '../../../functions/core/notify/message.js';
+import { PlansConfig, type PlanInput } from '../../../functions/core/plans/schema.js';
+import { OUTCOME_STATES } from '../../../lib/workflow.js';
+import { PROD, STAGING, useWorkflowHarness } from './helpers.js';
+
+/**
+ * The create step's safety, through the synthesised state machine, the real handlers and the
+ * simulator: a POST whose answer is lost is looked for over the settle window and never sent twice
+ * inside one; when it stays ambiguous the target stays locked; and a restore onto its own source
+ * runs only when its plan says so.
+ */
+
+const SETTLE_MS = 60_000; // the plans' default createSettleSeconds
+const plan = (p: PlanInput): PlanInput => p;
+const onto = (clusterName: string) => ({ groupId: STAGING, clusterName });
+
+const PLANS = PlansConfig.parse({
+  protectedTargets: [{ groupId: PROD, clusters: ['prod-*'] }],
+  plans: [
+    plan({ name: 'refresh', source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' }, restore: { type: 'snapshot', target: onto('staging-cluster') } }),
+    // Another plan onto the same target: its dry run says whether the target is locked.
+    plan({ name: 'probe', source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' }, restore: { type: 'snapshot', target: onto('staging-cluster') } }),
+    plan({
+      name: 'self-recovery',
+      source: { kind: 'cloud', groupId: STAGING, clusterName: 'staging-cluster' },
+      restore: { type: 'snapshot', target: onto('staging-cluster') },
+      allowRestoreOntoSource: true,
+    }),
+    plan({
+      name: 'staging-copy',
+      source: { kind: 'cloud', groupId: STAGING, clusterName: 'staging-cluster' },
+      restore: { type: 'snapshot', target: onto('staging-sharded') },
+      allowOverrides: ['target'],
+    }),
+  ],
+});
+
+const h = useWorkflowHarness(PLANS);
+const manual = { type: 'manual' } as const;
+
+const posts = () => h.sim.requests().filter((r) => r.operation === 'createBackupRestoreJob');
+const reports = (): RestoreReport[] => h.world.sent.filter((s) => s.channel === 'sns').map((s) => s.report!);
+const cloudJobsSince = (since: number) => h.sim.jobs({ family: 'cloud' }).filter((j) => Date.parse(j.createdAt) >= Math.floor(since / 1000) * 1000);
+
+/** A dry run of the probe plan: the restore holding staging-cluster's lock, if one does. */
+async function lockHolder(): Promise<string | undefined> {
+  try {
+    await createRestore({ input: { planName: 'probe', trigger: manual, dryRun: true }, restoreId: `probe-${h.sim.clock.now()}` } as never);
+    return undefined;
+  } catch (err) {
+    const held = (err as Error).name === 'RestoreRefused' && /^Restore (\S+) is already running onto/.exec((err as Error).message);
+    if (held) return held[1];
+    throw err;
+  }
+}
+
+describe('a restore onto its own source', () => {
+  it('runs when the plan allows it: one job from staging-cluster onto itself, its data back to the snapshot', async () => {
+    const start = h.sim.clock.now();
+    h.sim.writeData(STAGING, 'staging-cluster', 'staging-damaged');
+    h.sim.clearRequests();
+    const result = await h.run({ planName: 'self-recovery', trigger: manual }, 'self-1');
+    expect(result.status, result.cause).toBe('SUCCEEDED');
+    const jobs = cloudJobsSince(start);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]).toMatchObject({ groupId: STAGING, clusterName: 'staging-cluster', target: onto('staging-cluster'), phase: 'succeeded' });
+    expect(h.sim.cluster(STAGING, 'staging-cluster').dataVersion).toBe(jobs[0]!.dataVersion);
+    expect(jobs[0]!.dataVersion).not.toBe('staging-damaged');
+    expect(reports().map((r) => r.outcome)).toEqual(['SUCCEEDED']);
+    expect(await lockHolder(), 'the lock is released at the end').toBeUndefined();
+  });
+
+  it('without the flag: a plan saying so is refused by the config, a run onto the source is refused before any Atlas call', async () => {
+    const withoutFlag = PLANS.plans.find((p) => p.name === 'self-recovery')!;
+    const parsed = PlansConfig.safeParse({ plans: [{ ...withoutFlag, allowRestoreOntoSource: false }] });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((i) => i.path.join('.'))).toContain('plans.0.restore.target');
+
+    h.sim.clearRequests();
+    const overridden = await h.run({ planName: 'staging-copy', trigger: { type: 'http' }, overrides: { target: onto('staging-cluster') } }, 'self-2');
+    const adHoc = await h.run(
+      { trigger: { type: 'http' }, request: { kind: 'cloud', source: onto('staging-cluster'), deliveryType: 'automated', snapshotId: '65f1b0000000000000001101', target: onto('staging-cluster') } },
+      'self-3',
+    );
+    for (const result of [overridden, adHoc]) expect(result.error, result.cause).toBe(OUTCOME_STATES.REFUSED.state);
+    expect(h.sim.requests(), 'no Atlas call at all').toEqual([]);
+    expect(reports().map((r) => r.outcome)).toEqual(['REFUSED', 'REFUSED']);
+    for (const r of reports()) expect(r.reason).toMatch(/Refusing to restore cluster "staging-cluster" .* onto itself/);
+  });
+});
+
+describe('a create whose answer is lost', () => {
+  it('lands 20 s late, inside the settle window: adopted, one POST, one job, SUCCEEDED', async () => {
+    const start = h.sim.clock.now();
+    h.sim.clearRequests();
+    h.sim.setFaults({ rules: [{ match: 'createBackupRestoreJob', script: [{ landsLate: 20 }] }] });
+    const result = await h.run({ planName: 'refresh', trigger: manual }, 'late-1');
+    expect(result.status, result.cause).toBe('SUCCEEDED');
+
+    expect(posts()).toHaveLength(1);
+    const post = posts()[0]!;
+    expect(post.fault).toMatch(/lands 20 s late/);
+    expect(post.auth).toMatchObject({ principal: 'simadmin' }); // the script met the real POST, not a Digest challenge
+    const jobs = cloudJobsSince(start);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]).toMatchObject({ target: onto('staging-cluster'), phase: 'succeeded', landed: true });
+    // Looked for at 6 s and 15 s (not there yet), found at 30 s: no look before the job landed found it.
+    const looks = h.sim.requests().filter((r) => r.method === 'GET' && r.path.endsWith('/clusters/prod-cluster/backup/restoreJobs') && r.time > post.time);
+    expect(looks.map((r) => (r.time - post.time) / 1000).slice(0, 3)).toEqual([6, 15, 30]);
+
+    const [report, ...more] = reports();
+    expect(more).toEqual([]);
+    expect(report).toMatchObject({ outcome: 'SUCCEEDED', adopted: true, jobIds: [jobs[0]!.id] });
+    expect(h.sim.cluster(STAGING, 'staging-cluster').dataVersion).toBe(jobs[0]!.dataVersion);
+    expect(await lockHolder()).toBeUndefined();
+  });
+
+  // Last in the file: the target's lock is kept (it lapses only hours later).
+  it('every try ambiguous and no job ever lands: FAILED, the target stays locked, one POST per try, a window apart', async () => {
+    const start = h.sim.clock.now();
+    h.sim.clearRequests();
+    // The first POST's connection is dropped, every later one answers 503: neither says whether Atlas acted.
+    h.sim.setFaults({ rules: [{ match: 'createBackupRestoreJob', script: ['drop'], errorRate: 1, errorStatuses: [503] }] });
+    const result = await h.run({ planName: 'refresh', trigger: manual }, 'unknown-1');
+
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe(OUTCOME_STATES.FAILED.state);
+    const [report, ...more] = reports();
+    expect(more).toEqual([]);
+    expect(report!.outcome).toBe('FAILED');
+    expect(report!.reason).toMatch(/^AtlasCreateOutcomeUnknown: /);
+    expect(report!.reason).toMatch(/the create may have reached Atlas .* the target stays locked until its lock lapses/);
+    expect(report!.jobMayStillRun).toBe(true);
+    expect(await lockHolder(), 'the lock was kept').toBe('unknown-1');
+    expect(cloudJobsSince(start)).toEqual([]);
+
+    // The first try and the state machine's two retries (AMBIGUOUS_CREATE_RETRY) POST once each:
+    // the client never repeats a POST itself, and each try waits out the window of the one before.
+    expect(posts().map((p) => p.status)).toEqual([undefined, 503, 503]);
+    const gaps = posts()
+      .slice(1)
+      .map((p, i) => p.time - posts()[i]!.time);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(SETTLE_MS);
+    // After each POST, the looks for its job, spread over the window (10 %, 25 %, 50 %, 100 %).
+    const lists = h.sim.requests().filter((r) => r.method === 'GET' && r.path.endsWith('/clusters/prod-cluster/backup/restoreJobs'));
+    for (const post of posts()) {
+      const after = lists.filter((r) => r.time > post.time).map((r) => (r.time - post.time) / 1000);
+      expect(after.slice(0, 4)).toEqual([6, 15, 30, 60]);
+    }
+  });
+});
