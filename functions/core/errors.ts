@@ -26,7 +26,7 @@ export const ERROR_NAMES = {
   ambiguousCreate: 'AtlasCreateOutcomeUnknown',
   /** A request failed our own checks before any HTTP call: field path + rule in the message. */
   requestInvalid: 'RestoreRequestInvalid',
-  /** A guard refused the restore (protected target, source = target, target busy). */
+  /** A guard refused the restore (protected target, source = target, target busy, trigger or ad-hoc policy). */
   refused: 'RestoreRefused',
   /** Credentials could not be read or are malformed (never includes the values). */
   credentials: 'AtlasCredentialsInvalid',
@@ -118,7 +118,7 @@ export class RestoreRequestInvalidError extends Error {
   }
 }
 
-export type RefusalCode = 'PROTECTED_TARGET' | 'SOURCE_IS_TARGET' | 'TARGET_BUSY' | 'TRIGGER_NOT_ALLOWED';
+export type RefusalCode = 'PROTECTED_TARGET' | 'SOURCE_IS_TARGET' | 'TARGET_BUSY' | 'TRIGGER_NOT_ALLOWED' | 'AD_HOC_NOT_ALLOWED';
 
 /** A guard said no. Nothing was created. */
 export class RestoreRefusedError extends Error {

@@ -20,7 +20,7 @@ describe('plans validation at synth', () => {
   it('names the file, the plan and the setting of a bad plan', () => {
     const cfg = withPlan(0, (p) => (p.restore.target.clusterName = 'bad name!'));
     expect(() => validatePlansConfig(cfg, 'config/plans.json')).toThrow(
-      'Invalid plans config (config/plans.json): plan "nightly-staging" restore.target.clusterName: is not a valid cluster name',
+      'Invalid plans config (config/plans.json): plan "nightly-staging" restore.target.clusterName: must start with a letter or digit and contain only ASCII letters, digits and hyphens',
     );
   });
 

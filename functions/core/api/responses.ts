@@ -85,6 +85,7 @@ export function errorResponse(err: unknown, requestId: string, logger: ErrorLogg
   if (err instanceof RestoreRefusedError) {
     // A plan that is not offered over HTTP is a permission matter (403), not a state that may change.
     if (err.code === 'TRIGGER_NOT_ALLOWED') return json(403, { error: 'TriggerNotAllowed', code: err.code, message: err.message });
+    if (err.code === 'AD_HOC_NOT_ALLOWED') return json(403, { error: 'AdHocNotAllowed', code: err.code, message: err.message });
     return json(409, { error: 'RestoreRefused', code: err.code, message: err.message });
   }
   if (err instanceof RestoreSnapshotUnavailableError) return json(409, { error: 'SnapshotUnavailable', message: err.message });

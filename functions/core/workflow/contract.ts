@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { PlanName } from '../plans/schema.js';
+import { ClusterName, ObjectId } from '../restore/fields.js';
 import { RestoreRequestSchema } from '../restore/request.js';
 import { RestoreJobRef, RestoreStatus } from '../restore/status.js';
 
@@ -27,7 +28,7 @@ export const PlanOverrides = z
   .object({
     snapshotId: z.string().regex(/^[a-f0-9]{24}$/, 'must be a 24-character lowercase hex id').optional(),
     pointInTimeUTCSeconds: z.number().int().min(1_199_145_600).optional(),
-    target: z.object({ groupId: z.string().regex(/^[a-f0-9]{24}$/), clusterName: z.string().min(1) }).strict().optional(),
+    target: z.object({ groupId: ObjectId, clusterName: ClusterName }).strict().optional(),
   })
   .strict();
 export type PlanOverrides = z.infer<typeof PlanOverrides>;

@@ -45,6 +45,11 @@ export const plans = PlansConfig.parse({
       allowOverrides: ['snapshotId', 'target'],
     },
   ],
+  // Ad-hoc: cloud restores from prod onto any staging cluster (protected ones still refused), downloads of prod.
+  adHoc: {
+    restores: [{ kinds: ['cloud'], sources: [{ groupId: PROD_GROUP, clusters: ['prod'] }], targets: [{ groupId: STAGING_GROUP, clusters: ['*'] }] }],
+    downloads: [{ kinds: ['cloud'], sources: [{ groupId: PROD_GROUP, clusters: ['prod'] }] }],
+  },
 });
 
 export interface EventOptions {
