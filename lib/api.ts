@@ -3,6 +3,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { START_RESTORE_BODY } from './api-model.js';
 import type { RestoreLogging } from './logging.js';
 
 export const API_STAGE = 'v1';
@@ -20,7 +21,8 @@ export interface RestoreApiProps {
 /**
  * The HTTP front door: IAM (SigV4) auth on every method, so only principals the account grants
  * `execute-api:Invoke` can start or cancel a restore. API Gateway checks only the envelope (a JSON
- * object body, the path id); the submit Lambda validates the request itself with the domain schemas.
+ * object body with known fields and typed overrides, the path id); the submit Lambda validates the
+ * request itself with the domain schemas and refuses unknown query parameters and non-JSON bodies.
  */
 export class RestoreApi extends Construct {
   readonly api: apigw.RestApi;
@@ -65,19 +67,7 @@ export class RestoreApi extends Construct {
       contentType: 'application/json',
       modelName: 'StartRestoreBody',
       description: 'A plan by name (with optional overrides) or an ad-hoc restore request; the Lambda checks the details',
-      schema: {
-        schema: apigw.JsonSchemaVersion.DRAFT4,
-        type: apigw.JsonSchemaType.OBJECT,
-        properties: {
-          // The same names the submit Lambda's zod schema uses (functions/core/api/schemas.ts);
-          // `?dryRun=true` is a query parameter, not a body field.
-          plan: { type: apigw.JsonSchemaType.STRING, minLength: 1, maxLength: 64 },
-          overrides: { type: apigw.JsonSchemaType.OBJECT },
-          request: { type: apigw.JsonSchemaType.OBJECT },
-        },
-        additionalProperties: false,
-        minProperties: 1,
-      },
+      schema: START_RESTORE_BODY,
     });
 
     // The handler never needs the console's test-invoke permission.
@@ -85,7 +75,8 @@ export class RestoreApi extends Construct {
     const restores = this.api.root.addResource('restores');
     restores.addMethod('POST', integration, {
       requestValidator: this.validator,
-      requestModels: { 'application/json': restoreBody },
+      // `$default`: a body sent under any other Content-Type meets the same model (the Lambda answers 415).
+      requestModels: { 'application/json': restoreBody, $default: restoreBody },
       // Optional: without it the Lambda derives one; with it a retried POST starts nothing new.
       requestParameters: { [`method.request.header.${IDEMPOTENCY_HEADER}`]: false },
     });

@@ -70,7 +70,10 @@ export function apiEvent(o: EventOptions): APIGatewayProxyEvent {
     httpMethod: o.method ?? 'GET',
     path: o.path,
     resource: o.resource ?? '/{proxy+}',
-    headers: o.headers ?? {},
+    // A body is sent as JSON unless the test says otherwise (as the API requires: see envelope.ts).
+    headers: o.body === undefined || Object.keys(o.headers ?? {}).some((h) => h.toLowerCase() === 'content-type')
+      ? (o.headers ?? {})
+      : { 'Content-Type': 'application/json', ...o.headers },
     multiValueHeaders: {},
     queryStringParameters: o.query ?? null,
     multiValueQueryStringParameters: null,

@@ -103,6 +103,7 @@ describe('POST /restores: starting a restore', () => {
     const event = post(undefined);
     event.body = Buffer.from(JSON.stringify({ plan: 'nightly-staging' })).toString('base64');
     event.isBase64Encoded = true;
+    event.headers['content-type'] = 'application/json; charset=utf-8';
     const res = await handleApiRequest(event, makeDeps());
     expect(res.statusCode).toBe(202);
   });
