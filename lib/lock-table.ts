@@ -8,8 +8,19 @@ import { ENV } from '../functions/core/observability.js';
 export const LOCK_PARTITION_KEY = 'target';
 export const LOCK_TTL_ATTRIBUTE = 'expiresAt';
 
-/** What taking, renewing, reading and releasing a lock needs. */
-export const LOCK_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
+/**
+ * Exactly what each function does with the table (functions/core/orchestrate/dynamoLocks.ts):
+ * create takes a lock (conditional PutItem), reads who holds it (GetItem) and frees it when its
+ * create fails (DeleteItem); notify frees it at the end (DeleteItem); submit's dry run reads it
+ * (GetItem). No UpdateItem: nothing updates an item in place. A branch that adds items of its own
+ * (holds, delivery records) widens its row here and in test/infra/least-privilege.test.ts.
+ */
+export const LOCK_TABLE_ACCESS = {
+  createRestore: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+  notifyRestore: ['dynamodb:DeleteItem'],
+  submitRestore: ['dynamodb:GetItem'],
+} as const;
+export type LockTableUser = keyof typeof LOCK_TABLE_ACCESS;
 
 /**
  * One item per restore target while a restore runs on it: the "one restore per target at a time"
@@ -31,11 +42,10 @@ export class RestoreLockTable extends Construct {
     });
   }
 
-  /** Lets a function take and release locks, and tells it the table's name. */
-  grantLocking(...functions: lambda.Function[]): void {
-    for (const fn of functions) {
-      // Item-level calls only: no Scan, no batch, no streams.
-      this.table.grant(fn, ...LOCK_ACTIONS);
+  /** Gives a function its row of LOCK_TABLE_ACCESS (item-level calls only), and tells it the table's name. */
+  grantLocking(functions: Record<LockTableUser, lambda.Function>): void {
+    for (const [name, fn] of Object.entries(functions) as [LockTableUser, lambda.Function][]) {
+      this.table.grant(fn, ...LOCK_TABLE_ACCESS[name]);
       fn.addEnvironment(ENV.lockTable, this.table.tableName);
     }
   }

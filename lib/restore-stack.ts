@@ -64,8 +64,8 @@ export class RestoreStack extends Stack {
     const fns = this.functions;
 
     this.locks = new RestoreLockTable(this, 'Locks');
-    // create takes the lock, notify releases it at the end, submit reads it to refuse a busy target early.
-    this.locks.grantLocking(fns.createRestore, fns.notifyRestore, fns.submitRestore);
+    // create takes the lock, notify releases it at the end, submit's dry run reads it (lib/lock-table.ts).
+    this.locks.grantLocking({ createRestore: fns.createRestore, notifyRestore: fns.notifyRestore, submitRestore: fns.submitRestore });
 
     this.notifications = new RestoreNotifications(this, 'Notifications', {
       plans: props.plans,
