@@ -6,6 +6,7 @@ import type { PlansConfig } from '../plans/schema.js';
 import { restoreTarget } from '../restore/request.js';
 import { NotifyInput, Trigger, type NotifyResult } from '../workflow/contract.js';
 import type { WebhookOptions } from './channels/webhook.js';
+import { reportFor } from './downloadLinks.js';
 import { buildReport, renderText } from './message.js';
 import { decideOutcome } from './outcome.js';
 import { sendReport, type NotifyChannels, type NotifySettings } from './send.js';
@@ -64,7 +65,8 @@ export async function notifyRestoreStep(payload: unknown, deps: NotifyDeps): Pro
   if (delivered.length) deps.metrics.add(METRIC.notificationsSent, delivered.length, plan);
   if (failed.length) deps.metrics.add(METRIC.notificationsFailed, failed.length, plan);
   deps.logger.info('Restore reported', { outcome, reportId: report.reportId, delivered, failed });
-  return { outcome, delivered, failed, message: renderText(report) };
+  // The message is kept in the execution history and shown by GET /restores/{id}: the API's view of the links.
+  return { outcome, delivered, failed, message: renderText(reportFor(report, 'api', settings)) };
 }
 
 export const UNREADABLE_INPUT = 'NotifyInputUnreadable';

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { ClusterName, ClusterPattern, ObjectId } from '../restore/fields.js';
 import { RESTORE_KIND_NAMES } from '../restore/request.js';
 import { SnapshotChoice } from '../restore/snapshots.js';
+import { DEFAULT_DOWNLOAD_LINK_CHANNELS, DOWNLOAD_LINK_CHANNELS } from '../notify/downloadLinks.js';
 import { AdHocPolicy } from './adHoc.js';
 import { sameCluster } from './clusterKey.js';
 
@@ -83,9 +84,11 @@ export const Plan = z
         sns: z.boolean().default(true),
         eventBridge: z.boolean().default(true),
         webhook: WebhookChannel.optional(),
+        /** Which channels carry pre-signed download links (they are the data): the SNS topic and the API by default. */
+        downloadLinks: z.array(z.enum(DOWNLOAD_LINK_CHANNELS)).default([...DEFAULT_DOWNLOAD_LINK_CHANNELS]),
       })
       .strict()
-      .default({ sns: true, eventBridge: true }),
+      .default({ sns: true, eventBridge: true, downloadLinks: [...DEFAULT_DOWNLOAD_LINK_CHANNELS] }),
     triggers: z
       .object({
         http: z.boolean().default(true),

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { PlanName } from '../plans/schema.js';
+import { DOWNLOAD_LINK_CHANNELS } from '../notify/downloadLinks.js';
 import { ClusterName, ObjectId } from '../restore/fields.js';
 import { RestoreRequestSchema } from '../restore/request.js';
 import { RestoreJobRef, RestoreStatus } from '../restore/status.js';
@@ -70,6 +71,8 @@ export const RestoreContext = z.object({
     sns: z.boolean(),
     eventBridge: z.boolean(),
     webhook: z.object({ format: z.enum(['slack', 'teams', 'json']), secretName: z.string() }).optional(),
+    /** Channels that carry download links (absent: the SNS topic and the API). */
+    downloadLinks: z.array(z.enum(DOWNLOAD_LINK_CHANNELS)).optional(),
   }),
 });
 export type RestoreContext = z.infer<typeof RestoreContext>;
