@@ -73,15 +73,15 @@ export interface WorkflowHarness {
 }
 
 /** One simulator and one synthesised definition per test file; a fresh world per test. */
-export function useWorkflowHarness(): WorkflowHarness {
+export function useWorkflowHarness(plans: PlansConfig = TEST_PLANS): WorkflowHarness {
   let definition: object;
   const harness = {} as WorkflowHarness;
   beforeAll(async () => {
-    definition = synthesizeWorkflowDefinition({ plansConfig: TEST_PLANS });
+    definition = synthesizeWorkflowDefinition({ plansConfig: plans });
   }, 60_000);
   beforeAll(async () => {
     harness.sim = await startSimulator(defaultWorld(), { clock: 'manual', seed: 7 });
-    harness.world = await useSimulatorWorld({ simulator: harness.sim, credentials: ADMIN_KEY, plans: TEST_PLANS });
+    harness.world = await useSimulatorWorld({ simulator: harness.sim, credentials: ADMIN_KEY, plans });
     harness.run = (input, restoreId, options) =>
       runLocalRestore({ definition, input, restoreId, clock: harness.sim.clock, ...(options?.notify ? { notify: options.notify } : {}) });
   });
