@@ -73,7 +73,7 @@ export class RestoreApi extends Construct {
     // The handler never needs the console's test-invoke permission.
     const integration = new apigw.LambdaIntegration(props.handler, { proxy: true, allowTestInvoke: false });
     const restores = this.api.root.addResource('restores');
-    restores.addMethod('POST', integration, {
+    const start = restores.addMethod('POST', integration, {
       requestValidator: this.validator,
       // `$default`: a body sent under any other Content-Type meets the same model (the Lambda answers 415).
       requestModels: { 'application/json': restoreBody, $default: restoreBody },
@@ -81,15 +81,15 @@ export class RestoreApi extends Construct {
       requestParameters: { [`method.request.header.${IDEMPOTENCY_HEADER}`]: false },
     });
     const restore = restores.addResource('{id}');
-    restore.addMethod('GET', integration, {
+    const follow = restore.addMethod('GET', integration, {
       requestValidator: this.validator,
       requestParameters: { 'method.request.path.id': true },
     });
-    restore.addResource('cancel').addMethod('POST', integration, {
+    const cancel = restore.addResource('cancel').addMethod('POST', integration, {
       requestValidator: this.validator,
       requestParameters: { 'method.request.path.id': true },
     });
-    this.acknowledgeFindings();
+    this.acknowledgeFindings([start, follow, cancel]);
   }
 
   /** The invoke URL of the `v1` stage. */
@@ -97,16 +97,21 @@ export class RestoreApi extends Construct {
     return this.api.url;
   }
 
-  private acknowledgeFindings(): void {
-    const ack = (id: string, reason: string) => Validations.of(this).acknowledge({ id, reason });
-    ack(
-      'AwsSolutions-APIG3',
-      'Every method requires IAM (SigV4) auth and the stage is throttled; WAF would add cost without adding a check that IAM does not already make.',
-    );
-    ack(
-      'AwsSolutions-APIG6',
-      'Execution logging needs the account-wide API Gateway CloudWatch role, which this stack must not take over; JSON access logs record every request and Lambda logs record every decision.',
-    );
-    ack('AwsSolutions-COG4', 'Callers are AWS principals (engineers, pipelines) authenticated with IAM SigV4, not Cognito users.');
+  /** Each on what it excuses: the stage (WAF, execution logging) and each method (IAM, not Cognito). */
+  private acknowledgeFindings(methods: apigw.Method[]): void {
+    const stage = Validations.of(this.api.deploymentStage);
+    stage.acknowledge({
+      id: 'AwsSolutions-APIG3',
+      reason: 'Every method requires IAM (SigV4) auth and the stage is throttled; WAF would add cost without adding a check that IAM does not already make.',
+    });
+    stage.acknowledge({
+      id: 'AwsSolutions-APIG6',
+      reason: 'Execution logging needs the account-wide API Gateway CloudWatch role, which this stack must not take over; JSON access logs record every request and Lambda logs record every decision.',
+    });
+    for (const method of methods)
+      Validations.of(method).acknowledge({
+        id: 'AwsSolutions-COG4',
+        reason: 'Callers are AWS principals (engineers, pipelines) authenticated with IAM SigV4, not Cognito users.',
+      });
   }
 }

@@ -63,9 +63,13 @@ describe('cdk-nag (AwsSolutions + Serverless)', () => {
     }
   });
 
-  it('acknowledges function findings per role and per function, never on the whole Functions construct', () => {
-    const fns = (clean.stack as ReturnType<typeof buildRestoreApp>['stack']).functions;
+  it('acknowledges function and API findings on the role, function, stage or method they excuse, never on a whole construct', () => {
+    const stack = clean.stack as ReturnType<typeof buildRestoreApp>['stack'];
+    const fns = stack.functions;
     expect(acksOn(fns)).toEqual([]);
+    // Nor on the whole API construct: the stage and each method carry their own.
+    expect(acksOn(stack.api)).toEqual([]);
+    expect(acksOn(stack.api.api.deploymentStage).map((a) => a.id).sort()).toEqual(['AwsSolutions-APIG3', 'AwsSolutions-APIG6']);
     for (const fn of fns.all) {
       expect(acksOn(fn.role!).map((a) => a.id)).toEqual(expect.arrayContaining(['AwsSolutions-IAM5[Resource::*]', 'Serverless-LambdaStarPermissions']));
       expect(acksOn(fn).map((a) => a.id)).toEqual(['Serverless-LambdaDLQ', 'Serverless-LambdaAsyncFailureDestination']);
