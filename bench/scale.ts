@@ -1,3 +1,4 @@
+import { PlansConfig } from '../functions/core/plans/schema.js';
 import { synthesizeWorkflowDefinition } from '../lib/workflow-definition.js';
 import { runLocalRestore } from '../local/runner/localRestore.js';
 import { useSimulatorWorld } from '../local/runner/localWorld.js';
@@ -53,7 +54,19 @@ export async function measureScale(workflows = 100, projects = 5, scale = 600): 
   const local = await useSimulatorWorld({
     simulator: sim,
     credentials: { type: 'digest', publicKey: 'benchkey', privateKey: '5f0c7d2e-0000-4000-8000-0000000bench' },
-    plans: { protectedTargets: [], plans: [] },
+    // Ad-hoc restores run only where the plans file allows them: here, source onto target-* in each project.
+    plans: PlansConfig.parse({
+      adHoc: {
+        restores: [
+          {
+            kinds: ['cloud'],
+            sources: Array.from({ length: projects }, (_, p) => ({ groupId: hex('65f1a0', p + 1), clusters: ['source'] })),
+            targets: Array.from({ length: projects }, (_, p) => ({ groupId: hex('65f1a0', p + 1), clusters: ['target-*'] })),
+            triggers: ['manual'],
+          },
+        ],
+      },
+    }),
     timeScale: scale,
   });
   const definition = synthesizeWorkflowDefinition();

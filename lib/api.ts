@@ -3,6 +3,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { START_RESTORE_BODY } from './api-model.js';
 import type { RestoreLogging } from './logging.js';
 
 export const API_STAGE = 'v1';
@@ -20,7 +21,8 @@ export interface RestoreApiProps {
 /**
  * The HTTP front door: IAM (SigV4) auth on every method, so only principals the account grants
  * `execute-api:Invoke` can start or cancel a restore. API Gateway checks only the envelope (a JSON
- * object body, the path id); the submit Lambda validates the request itself with the domain schemas.
+ * object body with known fields and typed overrides, the path id); the submit Lambda validates the
+ * request itself with the domain schemas and refuses unknown query parameters and non-JSON bodies.
  */
 export class RestoreApi extends Construct {
   readonly api: apigw.RestApi;
@@ -65,41 +67,30 @@ export class RestoreApi extends Construct {
       contentType: 'application/json',
       modelName: 'StartRestoreBody',
       description: 'A plan by name (with optional overrides) or an ad-hoc restore request; the Lambda checks the details',
-      schema: {
-        schema: apigw.JsonSchemaVersion.DRAFT4,
-        type: apigw.JsonSchemaType.OBJECT,
-        properties: {
-          // The same names the submit Lambda's zod schema uses (functions/core/api/schemas.ts);
-          // `?dryRun=true` is a query parameter, not a body field.
-          plan: { type: apigw.JsonSchemaType.STRING, minLength: 1, maxLength: 64 },
-          overrides: { type: apigw.JsonSchemaType.OBJECT },
-          request: { type: apigw.JsonSchemaType.OBJECT },
-        },
-        additionalProperties: false,
-        minProperties: 1,
-      },
+      schema: START_RESTORE_BODY,
     });
 
     // The handler never needs the console's test-invoke permission.
     const integration = new apigw.LambdaIntegration(props.handler, { proxy: true, allowTestInvoke: false });
     const restores = this.api.root.addResource('restores');
-    restores.addMethod('POST', integration, {
+    const start = restores.addMethod('POST', integration, {
       requestValidator: this.validator,
-      requestModels: { 'application/json': restoreBody },
+      // `$default`: a body sent under any other Content-Type meets the same model (the Lambda answers 415).
+      requestModels: { 'application/json': restoreBody, $default: restoreBody },
       // Optional: without it the Lambda derives one; with it a retried POST starts nothing new.
       requestParameters: { [`method.request.header.${IDEMPOTENCY_HEADER}`]: false },
     });
     const restore = restores.addResource('{id}');
-    restore.addMethod('GET', integration, {
+    const follow = restore.addMethod('GET', integration, {
       requestValidator: this.validator,
       requestParameters: { 'method.request.path.id': true },
     });
-    restore.addResource('cancel').addMethod('POST', integration, {
+    const cancel = restore.addResource('cancel').addMethod('POST', integration, {
       requestValidator: this.validator,
       requestParameters: { 'method.request.path.id': true },
     });
     this.addHoldRoutes(restores, integration);
-    this.acknowledgeFindings();
+    this.acknowledgeFindings([start, follow, cancel]);
   }
 
   /**
@@ -139,16 +130,21 @@ export class RestoreApi extends Construct {
     return this.api.url;
   }
 
-  private acknowledgeFindings(): void {
-    const ack = (id: string, reason: string) => Validations.of(this).acknowledge({ id, reason });
-    ack(
-      'AwsSolutions-APIG3',
-      'Every method requires IAM (SigV4) auth and the stage is throttled; WAF would add cost without adding a check that IAM does not already make.',
-    );
-    ack(
-      'AwsSolutions-APIG6',
-      'Execution logging needs the account-wide API Gateway CloudWatch role, which this stack must not take over; JSON access logs record every request and Lambda logs record every decision.',
-    );
-    ack('AwsSolutions-COG4', 'Callers are AWS principals (engineers, pipelines) authenticated with IAM SigV4, not Cognito users.');
+  /** Each on what it excuses: the stage (WAF, execution logging) and each method (IAM, not Cognito). */
+  private acknowledgeFindings(methods: apigw.Method[]): void {
+    const stage = Validations.of(this.api.deploymentStage);
+    stage.acknowledge({
+      id: 'AwsSolutions-APIG3',
+      reason: 'Every method requires IAM (SigV4) auth and the stage is throttled; WAF would add cost without adding a check that IAM does not already make.',
+    });
+    stage.acknowledge({
+      id: 'AwsSolutions-APIG6',
+      reason: 'Execution logging needs the account-wide API Gateway CloudWatch role, which this stack must not take over; JSON access logs record every request and Lambda logs record every decision.',
+    });
+    for (const method of methods)
+      Validations.of(method).acknowledge({
+        id: 'AwsSolutions-COG4',
+        reason: 'Callers are AWS principals (engineers, pipelines) authenticated with IAM SigV4, not Cognito users.',
+      });
   }
 }

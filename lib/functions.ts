@@ -11,7 +11,7 @@ import { ATLAS_CALL_CEILING_MS } from '../functions/core/atlas/limits.js';
 import { ENV, METRICS_NAMESPACE } from '../functions/core/observability.js';
 import { MAX_CREATE_SETTLE_SECONDS, type PlansConfig } from '../functions/core/plans/schema.js';
 import type { RestoreLogging } from './logging.js';
-import { grantSecretKeyDecrypt } from './secret-key.js';
+import { grantSecretKeyDecrypt, grantSecretValue } from './secret-key.js';
 
 /** The project root: entries, the lock file and tsconfig are found from here whatever the cwd. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -198,8 +198,9 @@ export class RestoreFunctions extends Construct {
           define: spec.readsPlans ? { [`process.env.${ENV.plansJson}`]: plansLiteral } : {},
         },
       });
+      this.acknowledgeFindings(fn, role, network !== undefined);
       if (spec.callsAtlas) {
-        this.atlasSecret.grantRead(fn);
+        grantSecretValue(fn, this, [props.atlasSecretName]);
         if (props.atlasSecretKmsKeyArn) grantSecretKeyDecrypt(fn, props.atlasSecretKmsKeyArn, [props.atlasSecretName]);
       }
       return fn;
@@ -210,7 +211,6 @@ export class RestoreFunctions extends Construct {
     this.cancelRestore = make('cancelRestore');
     this.notifyRestore = make('notifyRestore');
     this.logGroups = logGroups as Record<HandlerName, logs.LogGroup>;
-    this.acknowledgeFindings();
   }
 
   /** Every function, in a fixed order. */
@@ -222,23 +222,24 @@ export class RestoreFunctions extends Construct {
     return this[name];
   }
 
-  private acknowledgeFindings(): void {
-    const ack = (id: string, reason: string) => Validations.of(this).acknowledge({ id, reason });
-    ack(
-      'AwsSolutions-IAM5[Resource::*]',
-      'Active X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, and (in a VPC) Lambda needs ec2:Describe*/CreateNetworkInterface for its ENIs; none of these take resource-level permissions.',
-    );
-    ack(
-      'Serverless-LambdaStarPermissions',
-      'The only wildcard resource is the X-Ray one (the X-Ray write actions support no resource scoping).',
-    );
-    ack(
-      'Serverless-LambdaDLQ',
-      'Invoked synchronously only (Step Functions tasks and API Gateway proxy): errors go back to the caller, which retries, catches and notifies; a DLQ only applies to asynchronous invocations.',
-    );
-    ack(
-      'Serverless-LambdaAsyncFailureDestination',
-      'Never invoked asynchronously (Step Functions tasks and API Gateway proxy call it synchronously), so an async failure destination would never receive anything.',
-    );
+  /**
+   * Scoped to this function and its role, each reason true for this function in this deployment:
+   * the ENI actions are only on `*` for a function that runs in the Atlas egress VPC.
+   */
+  private acknowledgeFindings(fn: NodejsFunction, role: iam.Role, inVpc: boolean): void {
+    const wildcards = inVpc
+      ? 'Active X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, and running in the egress VPC needs ec2:CreateNetworkInterface, ec2:Describe*, ec2:DeleteNetworkInterface and ec2:Assign/UnassignPrivateIpAddresses for its ENIs; none of these take resource-level permissions.'
+      : 'Active X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which take no resource-level permissions; that is the only wildcard resource in this role.';
+    Validations.of(role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: wildcards });
+    Validations.of(role).acknowledge({ id: 'Serverless-LambdaStarPermissions', reason: wildcards });
+    Validations.of(fn).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason: 'Invoked synchronously only (Step Functions tasks and API Gateway proxy): errors go back to the caller, which retries, catches and notifies; a DLQ only applies to asynchronous invocations.',
+    });
+    Validations.of(fn).acknowledge({
+      id: 'Serverless-LambdaAsyncFailureDestination',
+      reason: 'Never invoked asynchronously (Step Functions tasks and API Gateway proxy call it synchronously), so an async failure destination would never receive anything.',
+    });
   }
 }
+

@@ -10,18 +10,23 @@ import { HOLD_KEY_PREFIX } from '../functions/core/orchestrate/holds.js';
 export const LOCK_PARTITION_KEY = 'target';
 export const LOCK_TTL_ATTRIBUTE = 'expiresAt';
 
-/** What taking, renewing, reading and releasing a lock needs. */
-export const LOCK_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
-
-/** What the HTTP API needs: read locks, holds and plan records; list holds. Writes: holds only (below). */
-export const HOLD_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Scan'] as const;
-export const HOLD_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:DeleteItem'] as const;
-
 /**
- * What notify does on the table: read and write its delivery records (one item per report and
- * channel, functions/core/notify/ledger.ts) and release its target's lock. Nothing else.
+ * Exactly what each function does with the table: create takes a lock, records a sent create, a
+ * trigger event and a plan's start (conditional PutItem), reads who holds a lock or hold (GetItem)
+ * and frees its lock when its create fails (DeleteItem); notify records deliveries and places a
+ * plan's hold (PutItem, GetItem) and frees the lock at the end (DeleteItem); submit reads (GetItem,
+ * and Scan to list holds) and writes only hold# items (grantHolding). No UpdateItem: nothing
+ * updates an item in place. Mirrored in test/infra/least-privilege.test.ts.
  */
-export const NOTIFY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'] as const;
+export const LOCK_TABLE_ACCESS = {
+  createRestore: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+  notifyRestore: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+  submitRestore: ['dynamodb:GetItem', 'dynamodb:Scan'],
+} as const;
+export type LockTableUser = keyof typeof LOCK_TABLE_ACCESS;
+
+/** What the HTTP API may write: holds only (grantHolding). */
+export const HOLD_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:DeleteItem'] as const;
 
 /**
  * One item per restore target while a restore runs on it: the "one restore per target at a time"
@@ -46,20 +51,12 @@ export class RestoreLockTable extends Construct {
     });
   }
 
-  /** Lets a function take and release locks, and tells it the table's name. */
-  grantLocking(...functions: lambda.Function[]): void {
-    for (const fn of functions) this.grantItems(fn, LOCK_ACTIONS);
-  }
-
-  /** Lets the notify function keep its delivery records and release a lock, and tells it the table's name. */
-  grantReporting(fn: lambda.Function): void {
-    this.grantItems(fn, NOTIFY_ACTIONS);
-  }
-
-  private grantItems(fn: lambda.Function, actions: readonly string[]): void {
-    // Item-level calls only: no Scan, no batch, no streams.
-    this.table.grant(fn, ...actions);
-    fn.addEnvironment(ENV.lockTable, this.table.tableName);
+  /** Gives each function its row of LOCK_TABLE_ACCESS (item-level calls only), and tells it the table's name. */
+  grantLocking(functions: Record<Exclude<LockTableUser, 'submitRestore'>, lambda.Function>): void {
+    for (const [name, fn] of Object.entries(functions) as [LockTableUser, lambda.Function][]) {
+      this.table.grant(fn, ...LOCK_TABLE_ACCESS[name]);
+      fn.addEnvironment(ENV.lockTable, this.table.tableName);
+    }
   }
 
   /**
@@ -68,7 +65,7 @@ export class RestoreLockTable extends Construct {
    * `hold#`, so a caller of the API can never take or free a lock or forge a trigger record.
    */
   grantHolding(fn: lambda.Function): void {
-    this.table.grant(fn, ...HOLD_READ_ACTIONS);
+    this.table.grant(fn, ...LOCK_TABLE_ACCESS.submitRestore);
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: [...HOLD_WRITE_ACTIONS],

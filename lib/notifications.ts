@@ -12,7 +12,7 @@ import { ENV } from '../functions/core/observability.js';
 import type { PlansConfig } from '../functions/core/plans/schema.js';
 import { deadLetterQueue } from './dead-letter.js';
 import { webhookSecretNames } from './plans.js';
-import { grantSecretKeyDecrypt } from './secret-key.js';
+import { grantSecretKeyDecrypt, grantSecretValue } from './secret-key.js';
 
 export interface RestoreNotificationsProps {
   plans: PlansConfig;
@@ -100,7 +100,7 @@ export class RestoreNotifications extends Construct {
       }),
     );
     fn.addEnvironment(ENV.eventBusName, this.eventBus.eventBusName);
-    for (const secret of this.webhookSecrets) secret.grantRead(fn);
+    grantSecretValue(fn, this, this.webhookSecretNames);
     this.grantWebhookSecretKey(fn);
     Validations.of(fn.role ?? fn).acknowledge({
       id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',

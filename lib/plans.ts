@@ -39,7 +39,10 @@ export function validatePlansConfig(raw: unknown, label: string = DEFAULT_PLANS_
   if (!parsed.success) {
     throw new Error(`Invalid plans config (${label}): ${describeIssues(parsed.error, raw).join('; ')}`);
   }
-  const problems = parsed.data.plans.flatMap((plan) => protectedTargetProblems(plan, parsed.data.protectedTargets));
+  const problems = [
+    ...parsed.data.plans.flatMap((plan) => protectedTargetProblems(plan, parsed.data.protectedTargets)),
+    ...adHocProblems(parsed.data),
+  ];
   if (problems.length) throw new Error(`Invalid plans config (${label}): ${problems.join('; ')}`);
   return parsed.data;
 }
@@ -78,6 +81,23 @@ function protectedTargetProblems(plan: Plan, protectedTargets: readonly Protecte
     `plan "${plan.name}" restore.target: cluster "${target.clusterName}" in project ${target.groupId} is protected ` +
       `(protectedTargets pattern "${pattern}"); a ${plan.restore.type} restore wipes its target and may never target it`,
   ];
+}
+
+/**
+ * An ad-hoc target pattern that a protected pattern of the same project covers would only ever be
+ * refused at run time: say so at synth, where the person who wrote it is reading.
+ */
+function adHocProblems(cfg: PlansConfig): string[] {
+  return (cfg.adHoc?.restores ?? []).flatMap((rule, i) =>
+    rule.targets.flatMap((entry, j) =>
+      entry.clusters.flatMap((pattern, k) => {
+        const cover = protectingPattern({ groupId: entry.groupId, clusterName: pattern }, cfg.protectedTargets);
+        return cover === undefined
+          ? []
+          : [`adHoc.restores.${i}.targets.${j}.clusters.${k}: "${pattern}" in project ${entry.groupId} is protected (protectedTargets pattern "${cover}"); an ad-hoc restore may never target it`];
+      }),
+    ),
+  );
 }
 
 /** Plans that a schedule starts, and plans that alarms start: what lib/triggers.ts builds on. */

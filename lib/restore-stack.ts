@@ -64,11 +64,10 @@ export class RestoreStack extends Stack {
     const fns = this.functions;
 
     this.locks = new RestoreLockTable(this, 'Locks');
-    // create takes the lock; notify releases it at the end, places a plan's hold and keeps its
-    // delivery records (one report per channel); submit reads locks for a dry run and places or
-    // releases holds, nothing else.
-    this.locks.grantLocking(fns.createRestore);
-    this.locks.grantReporting(fns.notifyRestore);
+    // create takes the lock and keeps its create and run records; notify releases it at the end,
+    // places a plan's hold and keeps its delivery records; submit reads (a dry run, the holds list)
+    // and writes hold# items only (lib/lock-table.ts).
+    this.locks.grantLocking({ createRestore: fns.createRestore, notifyRestore: fns.notifyRestore });
     this.locks.grantHolding(fns.submitRestore);
 
     this.notifications = new RestoreNotifications(this, 'Notifications', {

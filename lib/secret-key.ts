@@ -1,4 +1,5 @@
 import { Arn, ArnFormat, Stack } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 
@@ -26,4 +27,15 @@ export function grantSecretKeyDecrypt(fn: lambda.IFunction, keyArn: string, secr
       },
     }),
   );
+}
+
+/** `arn:…:secret:<name>-??????`: a secret known by name, whatever random suffix Secrets Manager gave it. */
+export function secretArnForPolicies(scope: IConstruct, secretName: string): string {
+  return Stack.of(scope).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${secretName}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+}
+
+/** GetSecretValue on these secrets, and nothing else (grantRead would add DescribeSecret, which no handler calls). */
+export function grantSecretValue(fn: lambda.IFunction, scope: IConstruct, secretNames: readonly string[]): void {
+  for (const name of secretNames)
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secretArnForPolicies(scope, name)] }));
 }

@@ -26,7 +26,7 @@ export const ERROR_NAMES = {
   ambiguousCreate: 'AtlasCreateOutcomeUnknown',
   /** A request failed our own checks before any HTTP call: field path + rule in the message. */
   requestInvalid: 'RestoreRequestInvalid',
-  /** A guard refused the restore (protected target, source = target, target busy or held, cooldown). */
+  /** A guard refused the restore (protected target, source = target, target busy or held, cooldown, trigger or ad-hoc policy). */
   refused: 'RestoreRefused',
   /** Credentials could not be read or are malformed (never includes the values). */
   credentials: 'AtlasCredentialsInvalid',
@@ -123,6 +123,7 @@ export type RefusalCode =
   | 'SOURCE_IS_TARGET'
   | 'TARGET_BUSY'
   | 'TRIGGER_NOT_ALLOWED'
+  | 'AD_HOC_NOT_ALLOWED'
   /** A person or a recovery plan holds the target (see orchestrate/holds.ts). */
   | 'TARGET_HELD'
   /** The plan ran less than its cooldownMinutes ago. */

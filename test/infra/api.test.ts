@@ -56,6 +56,19 @@ describe('restore API', () => {
     });
   });
 
+  it('models overrides field by field and applies the model whatever the Content-Type', () => {
+    const start = methods().find((m) => pathOf(m.Properties.ResourceId) === 'restores')!;
+    expect(start.Properties.RequestModels.$default).toEqual(start.Properties.RequestModels['application/json']);
+    const model = Object.values(s.template.findResources('AWS::ApiGateway::Model'))[0]!;
+    const overrides = model.Properties.Schema.properties.overrides;
+    expect(overrides.additionalProperties).toBe(false);
+    expect(Object.keys(overrides.properties).sort()).toEqual(['pointInTimeUTCSeconds', 'snapshotId', 'target']);
+    expect(overrides.properties.target).toMatchObject({
+      additionalProperties: false,
+      properties: { clusterName: { pattern: '^[a-zA-Z0-9][a-zA-Z0-9-]*$', maxLength: 64 } },
+    });
+  });
+
   it('throttles, traces and writes JSON access logs to an encrypted log group on stage v1', () => {
     s.template.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: API_STAGE,

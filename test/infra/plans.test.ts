@@ -20,8 +20,32 @@ describe('plans validation at synth', () => {
   it('names the file, the plan and the setting of a bad plan', () => {
     const cfg = withPlan(0, (p) => (p.restore.target.clusterName = 'bad name!'));
     expect(() => validatePlansConfig(cfg, 'config/plans.json')).toThrow(
-      'Invalid plans config (config/plans.json): plan "nightly-staging" restore.target.clusterName: is not a valid cluster name',
+      'Invalid plans config (config/plans.json): plan "nightly-staging" restore.target.clusterName: must start with a letter or digit and contain only ASCII letters, digits and hyphens',
     );
+  });
+
+  it('refuses at synth what every run would refuse: a target that is the source in another case, a lookalike name', () => {
+    const self = withPlan(0, (p) => (p.restore.target = { groupId: PROD, clusterName: 'PROD-Cluster' }));
+    expect(() => validatePlansConfig(self)).toThrow(/plan "nightly-staging" restore.target: is the source cluster/);
+    const kelvin = withPlan(0, (p) => (p.restore.target.clusterName = '\u212Aafka-flex'));
+    expect(() => validatePlansConfig(kelvin)).toThrow(/restore.target.clusterName: must start with a letter or digit and contain only ASCII/);
+    const flex = withPlan(0, (p) => {
+      p.source = { kind: 'flex', groupId: STAGING, clusterName: 'flex-dev' };
+      p.restore.target.clusterName = 'fl\u0435x-target';
+    });
+    expect(() => validatePlansConfig(flex)).toThrow(/restore.target.clusterName/);
+  });
+
+  it('checks the ad-hoc policy at synth: its schema, and no target pattern inside a protected one', () => {
+    const rule = { kinds: ['cloud'], sources: [{ groupId: PROD, clusters: ['prod-cluster'] }], targets: [{ groupId: STAGING, clusters: ['scratch-*'] }] };
+    expect(validatePlansConfig({ ...fixturePlans, adHoc: { restores: [rule] } }).adHoc?.restores[0]?.triggers).toEqual(['http', 'manual']);
+    const onProtected = { ...rule, targets: [{ groupId: PROD, clusters: ['prod-eu'] }] };
+    expect(() => validatePlansConfig({ ...fixturePlans, adHoc: { restores: [onProtected] } })).toThrow(
+      /adHoc.restores.0.targets.0.clusters.0: "prod-eu" in project 65f1a0000000000000000001 is protected \(protectedTargets pattern "prod-\*"\)/,
+    );
+    expect(() => validatePlansConfig({ ...fixturePlans, adHoc: { restores: [{ ...rule, kinds: ['serverless'] }] } })).toThrow(/adHoc.restores.0.kinds.0/);
+    expect(() => validatePlansConfig({ ...fixturePlans, adHoc: { restores: [{ ...rule, targets: [] }] } })).toThrow(/adHoc.restores.0.targets/);
+    expect(() => validatePlansConfig({ ...fixturePlans, adHoc: { downloads: [{ ...rule, triggers: ['schedule'] }] } })).toThrow(/adHoc.downloads.0/);
   });
 
   it('makes synth itself fail on a bad plan', () => {

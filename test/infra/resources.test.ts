@@ -104,13 +104,10 @@ describe('least privilege', () => {
     }
   });
 
-  it('gives the lock table item-level access to create and notify, and to submit reads plus writes of hold# items only', () => {
+  it('gives the lock table to create and notify, and to submit reads plus writes of hold# items only (exact actions: least-privilege.test.ts)', () => {
     const table = s.logicalId(s.stack.locks.table);
     const onTable = (name: (typeof HANDLER_NAMES)[number]) =>
       statementsOfRole(s.template, roleOf(name)).filter((st) => JSON.stringify(st.Resource).includes(table)) as (PolicyStatementJson & { Condition?: unknown })[];
-    expect(actionsOf(onTable('createRestore')).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
-    // Notify reads and writes its delivery records and a plan's hold (GetItem, PutItem) and releases the lock (DeleteItem).
-    expect(actionsOf(onTable('notifyRestore')).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem']);
     for (const name of ['createRestore', 'notifyRestore'] as const) for (const st of onTable(name)) expect(st.Condition).toBeUndefined();
     const submit = onTable('submitRestore');
     expect(actionsOf(submit.filter((st) => !st.Condition)).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Scan']);

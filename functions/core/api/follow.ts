@@ -4,6 +4,7 @@ import { isTerminal } from '../restore/status.js';
 import type { ApiDeps } from './deps.js';
 import { describeExecution, readProgress, stopExecution, type Execution, type RestoreProgress } from './executions.js';
 import { holdOnTargetOf } from './holds.js';
+import { linkChannels } from '../notify/downloadLinks.js';
 import { restoreLinks } from './http.js';
 import { ApiError, conflict, json, notFound, type ApiResponse } from './responses.js';
 
@@ -119,7 +120,7 @@ export function restoreView(execution: Execution, progress: RestoreProgress) {
             startedAt: state.restore.startedAt,
             deadlineAt: state.restore.deadlineAt,
           },
-          status: state.status,
+          status: apiStatus(state),
           polls: state.poll.count,
         }
       : {}),
@@ -127,6 +128,13 @@ export function restoreView(execution: Execution, progress: RestoreProgress) {
     ...(execution.failure ? { error: execution.failure } : {}),
     links: restoreLinks(execution.restoreId),
   };
+}
+
+/** The status, without download links when the plan keeps them off the API (notify.downloadLinks). */
+function apiStatus(state: WorkflowState): WorkflowState['status'] {
+  const delivery = state.status.delivery;
+  if (!delivery?.urls?.length || linkChannels(state.restore.notify).includes('api')) return state.status;
+  return { ...state.status, delivery: { ...delivery, urls: [] } };
 }
 
 /** What was asked, from the execution input (plan, overrides or request, and who asked when). */

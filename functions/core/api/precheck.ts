@@ -1,6 +1,6 @@
 import { RestoreRequestInvalidError } from '../errors.js';
-import { restoreTarget, type RestoreRequest } from '../restore/request.js';
-import { checkTriggerAllowed, findPlan, overrideProblems, planTarget } from '../plans/check.js';
+import type { RestoreRequest } from '../restore/request.js';
+import { checkAdHocRequest, checkTriggerAllowed, findPlan, overrideProblems, planTarget } from '../plans/check.js';
 import { checkTargetGuards } from '../plans/guards.js';
 import type { Plan, PlansConfig } from '../plans/schema.js';
 import type { PlanOverrides } from '../workflow/contract.js';
@@ -25,9 +25,8 @@ export interface Precheck {
   target: Cluster | undefined;
 }
 
-
 export function precheckPlan(config: PlansConfig, planName: string, overrides: PlanOverrides | undefined, now: Date): Precheck {
-  const plan = findPlan(config, planName);
+  const plan = findPlan(config, planName, { type: 'http' });
   checkTriggerAllowed(plan, { type: 'http' });
   const problems = overrideProblems(plan, overrides ?? {}, now);
   if (problems.length) throw new RestoreRequestInvalidError(problems, `overrides for plan "${planName}"`);
@@ -40,8 +39,6 @@ export function precheckPlan(config: PlansConfig, planName: string, overrides: P
 export function precheckRequest(config: PlansConfig, request: RestoreRequest | undefined): Precheck {
   // The body schema guarantees a plan or a request; this keeps the types honest without an assertion.
   if (!request) throw new RestoreRequestInvalidError([{ path: 'plan', rule: 'give exactly one of plan or request' }]);
-  const target = restoreTarget(request);
-  // An ad-hoc request carries no allowRestoreOntoSource: restoring onto the source needs a plan.
-  checkTargetGuards(config.protectedTargets, request.source, target, false);
+  const target = checkAdHocRequest(config, request, 'http');
   return { plan: undefined, source: request.source, target };
 }

@@ -50,10 +50,25 @@ export class ApiError extends Error {
 export const notFound = (message: string) => new ApiError(404, 'NotFound', message);
 export const conflict = (message: string, extra: Record<string, unknown> = {}) => new ApiError(409, 'Conflict', message, extra);
 
-/** 400 naming each offending field: `{ path: "overrides.snapshotId", rule: "..." }`. */
-export function validationError(fields: FieldProblem[], message?: string): ApiError {
-  const text = message ?? `The request is not valid: ${fields.map((f) => `${f.path || '(body)'} ${f.rule}`).join('; ')}`;
-  return new ApiError(400, 'ValidationError', text, { fields });
+/** An error answer never grows with the input: a few fields, each path and rule cut short. */
+export const ERROR_BOUNDS = { fields: 10, messageFields: 3, path: 120, rule: 240, message: 2000 } as const;
+
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/** The first ERROR_BOUNDS.fields problems, each cut short, and how many were left out. */
+export function boundFields(fields: FieldProblem[]): { fields: FieldProblem[]; omitted: number } {
+  const kept = fields.slice(0, ERROR_BOUNDS.fields).map((f) => ({ path: clip(f.path, ERROR_BOUNDS.path), rule: clip(f.rule, ERROR_BOUNDS.rule) }));
+  return { fields: kept, omitted: fields.length - kept.length };
+}
+
+/** 400 naming each offending field: `{ path: "overrides.snapshotId", rule: "..." }` (at most ERROR_BOUNDS.fields). */
+export function validationError(all: FieldProblem[], message?: string): ApiError {
+  const { fields, omitted } = boundFields(all);
+  // The message names the first few; `fields` carries up to the cap.
+  const shown = fields.slice(0, ERROR_BOUNDS.messageFields);
+  const more = all.length > shown.length ? ` (and ${all.length - shown.length} more)` : '';
+  const text = message ?? `The request is not valid: ${shown.map((f) => `${f.path || '(body)'} ${f.rule}`).join('; ')}${more}`;
+  return new ApiError(400, 'ValidationError', clip(text, ERROR_BOUNDS.message), { fields, ...(omitted ? { fieldsOmitted: omitted } : {}) });
 }
 
 export function zodValidationError(error: z.ZodError, prefix = ''): ApiError {
@@ -78,16 +93,17 @@ const RETRY_AFTER_SECONDS = '5';
  * answered with a generic 500 carrying the request id to find the log line.
  */
 export function errorResponse(err: unknown, requestId: string, logger: ErrorLogger): ApiResponse {
-  if (err instanceof ApiError) return json(err.statusCode, { error: err.error, message: err.message, ...err.extra }, err.headers);
-  if (err instanceof RestoreRequestInvalidError)
-    return json(400, { error: 'ValidationError', message: err.message, fields: err.problems });
-  if (err instanceof RestorePlanNotFoundError) return json(404, { error: 'PlanNotFound', message: err.message });
+  if (err instanceof ApiError)
+    return json(err.statusCode, { error: err.error, message: clip(err.message, ERROR_BOUNDS.message), ...err.extra }, err.headers);
+  if (err instanceof RestoreRequestInvalidError) return errorResponse(validationError(err.problems), requestId, logger);
+  if (err instanceof RestorePlanNotFoundError) return json(404, { error: 'PlanNotFound', message: clip(err.message, ERROR_BOUNDS.message) });
   if (err instanceof RestoreRefusedError) {
     // A plan that is not offered over HTTP is a permission matter (403), not a state that may change.
-    if (err.code === 'TRIGGER_NOT_ALLOWED') return json(403, { error: 'TriggerNotAllowed', code: err.code, message: err.message });
-    return json(409, { error: 'RestoreRefused', code: err.code, message: err.message });
+    if (err.code === 'TRIGGER_NOT_ALLOWED') return json(403, { error: 'TriggerNotAllowed', code: err.code, message: clip(err.message, ERROR_BOUNDS.message) });
+    if (err.code === 'AD_HOC_NOT_ALLOWED') return json(403, { error: 'AdHocNotAllowed', code: err.code, message: clip(err.message, ERROR_BOUNDS.message) });
+    return json(409, { error: 'RestoreRefused', code: err.code, message: clip(err.message, ERROR_BOUNDS.message) });
   }
-  if (err instanceof RestoreSnapshotUnavailableError) return json(409, { error: 'SnapshotUnavailable', message: err.message });
+  if (err instanceof RestoreSnapshotUnavailableError) return json(409, { error: 'SnapshotUnavailable', message: clip(err.message, ERROR_BOUNDS.message) });
   if (err instanceof AtlasApiError) return atlasErrorResponse(err, logger);
   if (err instanceof AtlasCredentialsInvalidError) {
     logger.error('Atlas credentials unusable', { error: err });
@@ -112,12 +128,12 @@ export function errorResponse(err: unknown, requestId: string, logger: ErrorLogg
 
 function atlasErrorResponse(err: AtlasApiError, logger: ErrorLogger): ApiResponse {
   const atlasSays = { atlasStatus: err.status || undefined, atlasErrorCode: err.errorCode };
-  if (err instanceof AtlasInvalidRequestError) return json(400, { error: 'AtlasRejected', message: err.message, ...atlasSays });
-  if (err instanceof AtlasNotFoundError) return json(404, { error: 'AtlasNotFound', message: err.message, ...atlasSays });
-  if (err instanceof AtlasConflictError) return json(409, { error: 'AtlasConflict', message: err.message, ...atlasSays });
+  if (err instanceof AtlasInvalidRequestError) return json(400, { error: 'AtlasRejected', message: clip(err.message, ERROR_BOUNDS.message), ...atlasSays });
+  if (err instanceof AtlasNotFoundError) return json(404, { error: 'AtlasNotFound', message: clip(err.message, ERROR_BOUNDS.message), ...atlasSays });
+  if (err instanceof AtlasConflictError) return json(409, { error: 'AtlasConflict', message: clip(err.message, ERROR_BOUNDS.message), ...atlasSays });
   if (err instanceof AtlasThrottledError || err instanceof AtlasUnavailableError) {
     const retryAfter = err instanceof AtlasThrottledError && err.retryAfterSeconds ? String(err.retryAfterSeconds) : RETRY_AFTER_SECONDS;
-    return json(503, { error: 'AtlasUnavailable', message: `Atlas is busy or unreachable: ${err.message}` }, { 'Retry-After': retryAfter });
+    return json(503, { error: 'AtlasUnavailable', message: clip(`Atlas is busy or unreachable: ${err.message}`, ERROR_BOUNDS.message) }, { 'Retry-After': retryAfter });
   }
   if (err instanceof AtlasAuthFailedError) {
     logger.error('Atlas refused our credentials', { error: err });

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { ApiDeps } from './deps.js';
+import { checkEnvelope, type Envelope } from './envelope.js';
 import { cancelRestore, getRestore } from './follow.js';
 import { holdRoute } from './holds.js';
 import { ApiError, errorResponse, zodValidationError, type ApiResponse } from './responses.js';
@@ -24,15 +25,28 @@ interface Route {
   resource: string;
   pattern: RegExp;
   methods: Partial<Record<string, Handler>>;
+  /** The query parameters and body it understands: anything else is refused (./envelope.ts). */
+  envelope: Envelope;
 }
 
 const ROUTES: Route[] = [
-  { resource: '/restores', pattern: /^\/restores$/, methods: { POST: (event, deps) => submitRestore(event, deps) } },
-  { resource: '/restores/{id}', pattern: /^\/restores\/([^/]+)$/, methods: { GET: (_e, deps, id) => getRestore(id, deps) } },
+  {
+    resource: '/restores',
+    pattern: /^\/restores$/,
+    methods: { POST: (event, deps) => submitRestore(event, deps) },
+    envelope: { query: ['dryRun'], body: 'json' },
+  },
+  {
+    resource: '/restores/{id}',
+    pattern: /^\/restores\/([^/]+)$/,
+    methods: { GET: (_e, deps, id) => getRestore(id, deps) },
+    envelope: { query: [], body: 'none' },
+  },
   {
     resource: '/restores/{id}/cancel',
     pattern: /^\/restores\/([^/]+)\/cancel$/,
     methods: { POST: (event, deps, id) => cancelRestore(id, event, deps) },
+    envelope: { query: [], body: 'none' },
   },
 ];
 
@@ -47,6 +61,7 @@ export async function handleApiRequest(event: APIGatewayProxyEvent, deps: ApiDep
     const handler = route.methods[event.httpMethod?.toUpperCase() ?? ''];
     const allow = Object.keys(route.methods).join(', ');
     if (!handler) throw new ApiError(405, 'MethodNotAllowed', `${event.httpMethod} is not allowed here (allowed: ${allow})`, {}, { Allow: allow });
+    checkEnvelope(event, route.envelope);
     let restoreId = '';
     if (rawId !== undefined) {
       const id = RestoreId.safeParse(rawId);

@@ -11,6 +11,7 @@ import { startExecution, type Execution } from './executions.js';
 import { precheckPlan, precheckRequest } from './precheck.js';
 import { ApiError, json, prefixProblems, validationError, zodValidationError, type ApiResponse } from './responses.js';
 import { DryRunFlag, IdempotencyKey, SubmitRestoreBody } from './schemas.js';
+import { rawBody } from './envelope.js';
 import { header, restoreLinks } from './http.js';
 
 /**
@@ -119,9 +120,9 @@ function httpTrigger(event: APIGatewayProxyEvent, now: Date): Trigger {
   return { type: 'http', time: now.toISOString(), ...(requestedBy ? { requestedBy } : {}) };
 }
 
+/** Size, Content-Type and query parameters were checked already (./envelope.ts, by the router). */
 function readJsonBody(event: APIGatewayProxyEvent): unknown {
-  const raw = event.body ?? '';
-  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  const text = rawBody(event);
   if (text.trim() === '') throw validationError([{ path: '', rule: 'the body must be a JSON object' }]);
   try {
     return JSON.parse(text);

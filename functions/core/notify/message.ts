@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { WebhookChannel } from '../plans/schema.js';
 import { restoreTarget, RestoreRequestSchema, type RestoreRequest } from '../restore/request.js';
 import type { Notice, NotifyInput, Outcome, ReportOutcome } from '../workflow/contract.js';
+import { describeLinkChannels, type DownloadLinkChannel } from './downloadLinks.js';
 import { redact, type OutcomeDecision } from './outcome.js';
 
 /**
@@ -58,6 +59,8 @@ export interface RestoreReport {
   durationSeconds?: number;
   polls?: number;
   downloads: { url: string; expiresAt?: string }[];
+  /** Where the download links went (./downloadLinks.ts); set when there were links. */
+  downloadLinksTo?: string[];
   reason?: string;
 }
 
@@ -183,6 +186,7 @@ export function reportFacts(r: RestoreReport): [string, string][] {
     ['Ended', r.endedAt],
     ['Took', r.durationSeconds !== undefined ? `${formatSeconds(r.durationSeconds)}${r.polls !== undefined ? ` (${r.polls} polls)` : ''}` : undefined],
     ['Why', r.reason],
+    ['Download links sent to', r.downloadLinksTo && describeLinkChannels(r.downloadLinksTo as DownloadLinkChannel[])],
   ];
   return facts.filter((f): f is [string, string] => f[1] !== undefined && f[1] !== '');
 }

@@ -8,6 +8,7 @@ import type { PlansConfig } from '../plans/schema.js';
 import { restoreTarget } from '../restore/request.js';
 import { NotifyInput, Trigger, type NotifyResult } from '../workflow/contract.js';
 import type { WebhookOptions } from './channels/webhook.js';
+import { reportFor } from './downloadLinks.js';
 import { buildReport, renderText } from './message.js';
 import { deliverOnce } from './deliverOnce.js';
 import type { DeliveryLedger } from './ledger.js';
@@ -98,7 +99,8 @@ export async function notifyRestoreStep(payload: unknown, deps: NotifyDeps): Pro
     deliveredNow,
     deliveredEarlier,
     failed,
-    message: renderText(report),
+    // The message is kept in the execution history and shown by GET /restores/{id}: the API's view of the links.
+    message: renderText(reportFor(report, 'api', settings)),
     watching: report.phase === 'interim',
     reportId: report.reportId,
   };

@@ -1,6 +1,7 @@
 import type { StepLogger } from '../orchestrate/deps.js';
 import type { RestoreContext } from '../workflow/contract.js';
 import { postWebhook, type WebhookOptions } from './channels/webhook.js';
+import { reportFor } from './downloadLinks.js';
 import { renderText, renderWebhook, type RestoreReport } from './message.js';
 
 /**
@@ -57,14 +58,16 @@ export async function sendReport(
   options: SendOptions,
 ): Promise<Delivery> {
   const sends: [string, () => Promise<void>][] = [];
-  if (settings.sns) sends.push([CHANNEL.sns, () => channels.sns(report, renderText(report))]);
-  if (settings.eventBridge) sends.push([CHANNEL.eventBridge, () => channels.eventBridge(report)]);
+  // Each channel gets the links only if the plan chose it (./downloadLinks.ts).
+  const sns = reportFor(report, 'sns', settings);
+  if (settings.sns) sends.push([CHANNEL.sns, () => channels.sns(sns, renderText(sns))]);
+  if (settings.eventBridge) sends.push([CHANNEL.eventBridge, () => channels.eventBridge(reportFor(report, 'eventBridge', settings))]);
   const hook = settings.webhook;
   if (hook) {
     sends.push([
       CHANNEL.webhook(hook.format),
       async () =>
-        postWebhook(await channels.webhookUrl(hook.secretName), renderWebhook(hook.format, report), options.webhook, {
+        postWebhook(await channels.webhookUrl(hook.secretName), renderWebhook(hook.format, reportFor(report, 'webhook', settings)), options.webhook, {
           [REPORT_ID_HEADER]: report.reportId,
         }),
     ]);

@@ -1,4 +1,5 @@
 import { RestoreRefusedError } from '../errors.js';
+import { clusterKey } from '../plans/clusterKey.js';
 import { describeCluster, type ClusterRef } from '../plans/guards.js';
 
 /**
@@ -33,8 +34,8 @@ export interface TargetLocks {
 /** The key of a restore's create record (a separate item from any target's lock). */
 export const createRecordKey = (restoreId: string): string => `create#${restoreId}`;
 
-/** The lock key: Atlas cluster names are unique per project regardless of case. */
-export const lockKey = (t: ClusterRef): string => `${t.groupId}/${t.clusterName.toLowerCase()}`;
+/** The lock key is the canonical cluster key (the same one every other comparison uses). */
+export const lockKey = (t: ClusterRef): string => clusterKey(t);
 
 export function targetBusyError(target: ClusterRef, holder: TargetLockHolder): RestoreRefusedError {
   return new RestoreRefusedError(

@@ -1,5 +1,5 @@
 import { RestoreRequestInvalidError } from '../errors.js';
-import { checkTriggerAllowed, findPlan, overrideProblems, planTarget } from '../plans/check.js';
+import { checkAdHocRequest, checkTriggerAllowed, findPlan, overrideProblems, planTarget } from '../plans/check.js';
 import { checkTargetGuards, type ClusterRef } from '../plans/guards.js';
 import type { Plan, PlansConfig } from '../plans/schema.js';
 import type { AtlasTransport } from '../atlas/transport.js';
@@ -34,13 +34,12 @@ export function checkRun(input: ExecutionInput, config: PlansConfig, now: Date):
   const checks: string[] = [];
   if (input.request) {
     const request = parseRestoreRequest(input.request, now);
-    const target = restoreTarget(request);
-    // An ad-hoc request carries no allowRestoreOntoSource: restoring onto the source needs a plan.
-    checkTargetGuards(config.protectedTargets, request.source, target, false);
-    checks.push('request is valid', ...guardChecks(target));
+    // No allowRestoreOntoSource without a plan; then the plans file's ad-hoc policy for this trigger.
+    const target = checkAdHocRequest(config, request, input.trigger.type);
+    checks.push('request is valid', ...guardChecks(target), `the ad-hoc policy allows it for a ${input.trigger.type} trigger`);
     return { plan: undefined, kind: request.kind, source: request.source, target, referenceTime, request, checks };
   }
-  const plan = findPlan(config, input.planName ?? '');
+  const plan = findPlan(config, input.planName ?? '', input.trigger);
   checkTriggerAllowed(plan, input.trigger);
   checks.push(`plan "${plan.name}" may be started by a ${input.trigger.type} trigger`);
   const problems = overrideProblems(plan, input.overrides ?? {}, now);

@@ -1,7 +1,9 @@
 import { RestorePlanNotFoundError, RestoreRefusedError, type FieldProblem } from '../errors.js';
-import { ClusterName, DeploymentItemName } from '../restore/fields.js';
+import { ClusterName } from '../restore/fields.js';
 import type { PlanOverrides, Trigger } from '../workflow/contract.js';
-import type { ClusterRef } from './guards.js';
+import { restoreTarget, type RestoreRequest } from '../restore/request.js';
+import { checkAdHocAllowed, NO_AD_HOC } from './adHoc.js';
+import { checkTargetGuards, type ClusterRef } from './guards.js';
 import type { Plan, PlansConfig } from './schema.js';
 
 /**
@@ -9,27 +11,45 @@ import type { Plan, PlansConfig } from './schema.js';
  * create step (refuse before creating anything).
  */
 
-export function findPlan(config: PlansConfig, planName: string): Plan {
+/**
+ * The plan by name. When it is not there, the message lists only the plans this trigger could
+ * start (an HTTP caller learns nothing about plans it cannot run), or none when no trigger is given.
+ */
+export function findPlan(config: PlansConfig, planName: string, trigger?: Trigger): Plan {
   const plan = config.plans.find((p) => p.name === planName);
   if (!plan) {
-    const known = config.plans.map((p) => p.name).join(', ') || 'none';
-    throw new RestorePlanNotFoundError(`No plan named "${planName}" is configured (configured plans: ${known})`);
+    const startable = trigger ? config.plans.filter((p) => triggerRefusal(p, trigger) === undefined) : [];
+    const known = startable.map((p) => p.name).join(', ') || 'none';
+    const which = trigger ? `plans ${WHO[trigger.type]} may start: ${known}` : 'see the plans file';
+    throw new RestorePlanNotFoundError(`No plan named "${truncate(planName, 64)}" is configured (${which})`);
   }
   return plan;
 }
 
-/** A plan only runs from the triggers it lists; `manual` (the local runner, an operator) always may. */
-export function checkTriggerAllowed(plan: Plan, trigger: Trigger): void {
-  const refuse = (why: string) => {
-    throw new RestoreRefusedError('TRIGGER_NOT_ALLOWED', `Plan "${plan.name}" ${why}`);
-  };
-  if (trigger.type === 'http' && !plan.triggers.http) refuse('cannot be started over HTTP (its triggers.http is false)');
-  if (trigger.type === 'schedule' && !plan.triggers.schedule) refuse('has no schedule, so a scheduled start is refused');
+const WHO: Record<Trigger['type'], string> = { http: 'an HTTP caller', schedule: 'a schedule', alarm: 'an alarm', manual: 'an operator' };
+
+const truncate = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
+
+/** Why this trigger may not start this plan, or undefined when it may. */
+function triggerRefusal(plan: Plan, trigger: Trigger): string | undefined {
+  if (trigger.type === 'http' && !plan.triggers.http) return 'cannot be started over HTTP (its triggers.http is false)';
+  if (trigger.type === 'schedule' && !plan.triggers.schedule) return 'has no schedule, so a scheduled start is refused';
+  if (trigger.type === 'manual' && !plan.triggers.manual) return 'cannot be started by an operator directly (its triggers.manual is false)';
   if (trigger.type === 'alarm') {
-    if (!trigger.alarmName) refuse('was started by an alarm that did not say its name');
-    else if (!plan.triggers.alarms.includes(trigger.alarmName))
-      refuse(`does not list alarm "${trigger.alarmName}" in triggers.alarms (${plan.triggers.alarms.join(', ') || 'none'})`);
+    if (!trigger.alarmName) return 'was started by an alarm that did not say its name';
+    if (!plan.triggers.alarms.includes(trigger.alarmName))
+      return `does not list alarm "${truncate(trigger.alarmName, 255)}" in triggers.alarms (${plan.triggers.alarms.join(', ') || 'none'})`;
   }
+  return undefined;
+}
+
+/**
+ * A plan only runs from the triggers it lists. `manual` is an operator starting the workflow
+ * directly (states:StartExecution, the local CLI): allowed unless the plan says triggers.manual false.
+ */
+export function checkTriggerAllowed(plan: Plan, trigger: Trigger): void {
+  const why = triggerRefusal(plan, trigger);
+  if (why !== undefined) throw new RestoreRefusedError('TRIGGER_NOT_ALLOWED', `Plan "${plan.name}" ${why}`);
 }
 
 /** Which `allowOverrides` entry each override field needs. */
@@ -56,8 +76,7 @@ export function overrideProblems(plan: Plan, overrides: PlanOverrides, now: Date
   if (overrides.target !== undefined) {
     if (type === 'download') add('target', 'does not apply to a download plan: nothing is restored onto a cluster');
     else {
-      const dedicated = plan.source.kind === 'cloud' || plan.source.kind === 'legacy';
-      const rule = (dedicated ? ClusterName : DeploymentItemName).safeParse(overrides.target.clusterName);
+      const rule = ClusterName.safeParse(overrides.target.clusterName);
       if (!rule.success) add('target.clusterName', rule.error.issues[0]?.message ?? 'is not a valid cluster name');
     }
   }
@@ -68,4 +87,16 @@ export function overrideProblems(plan: Plan, overrides: PlanOverrides, now: Date
 export function planTarget(plan: Plan, overrides: PlanOverrides | undefined): ClusterRef | undefined {
   if (plan.restore.type === 'download') return undefined;
   return overrides?.target ?? plan.restore.target;
+}
+
+/**
+ * An ad-hoc request's checks, the same in the API and the create step: protected targets and
+ * source = target (never allowed without a plan), then the plans file's ad-hoc policy for this trigger.
+ * Returns the cluster it would overwrite (undefined for a download).
+ */
+export function checkAdHocRequest(config: PlansConfig, request: RestoreRequest, trigger: Trigger['type']): ClusterRef | undefined {
+  const target = restoreTarget(request);
+  checkTargetGuards(config.protectedTargets, request.source, target, false);
+  checkAdHocAllowed(config.adHoc ?? NO_AD_HOC, { kind: request.kind, source: request.source, target, trigger });
+  return target;
 }

@@ -1,27 +1,13 @@
 import { RestoreRefusedError } from '../errors.js';
+import { clusterPatternMatches, sameCluster, type ClusterRef } from './clusterKey.js';
 import type { ProtectedTarget } from './schema.js';
+
+export { clusterPatternMatches, sameCluster, type ClusterRef } from './clusterKey.js';
 
 /**
  * The destructive-restore guards, written once: lib/ checks plans against them at synth, the API
  * before starting a workflow, and the create step (the last word) before any Atlas call.
  */
-
-export interface ClusterRef {
-  groupId: string;
-  clusterName: string;
-}
-
-/**
- * `prod`, `prod-*`, `*`: `*` matches any run of characters, everything else is literal.
- * Case-insensitive on purpose: for a guard, refusing a near-miss ("Prod" for "prod") is the safe side.
- */
-export function clusterPatternMatches(pattern: string, clusterName: string): boolean {
-  const source = pattern
-    .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\-]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${source}$`, 'i').test(clusterName);
-}
 
 /** The protectedTargets pattern that covers this target, if any. */
 export function protectingPattern(target: ClusterRef, protectedTargets: readonly ProtectedTarget[]): string | undefined {
@@ -32,10 +18,6 @@ export function protectingPattern(target: ClusterRef, protectedTargets: readonly
   }
   return undefined;
 }
-
-/** Atlas keeps cluster names unique per project regardless of case. */
-export const sameCluster = (a: ClusterRef, b: ClusterRef): boolean =>
-  a.groupId === b.groupId && a.clusterName.toLowerCase() === b.clusterName.toLowerCase();
 
 export const describeCluster = (c: ClusterRef): string => `cluster "${c.clusterName}" in project ${c.groupId}`;
 

@@ -1,8 +1,11 @@
 import * as z from 'zod';
-import { ClusterName, DeploymentItemName, ObjectId } from '../restore/fields.js';
+import { ClusterName, ClusterPattern, ObjectId } from '../restore/fields.js';
 import { RESTORE_KIND_NAMES } from '../restore/request.js';
 import { SnapshotChoice } from '../restore/snapshots.js';
 import { CooldownMinutes, HoldAfterSuccess } from './runRules.js';
+import { DEFAULT_DOWNLOAD_LINK_CHANNELS, DOWNLOAD_LINK_CHANNELS } from '../notify/downloadLinks.js';
+import { AdHocPolicy } from './adHoc.js';
+import { sameCluster } from './clusterKey.js';
 
 /**
  * Plans: named, typed restore recipes, kept in a config file (config/plans.json by default) and
@@ -13,7 +16,7 @@ export const PlanName = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be 1-64 letters, digits, - or _, starting with a letter or digit');
 
-const Target = z.object({ groupId: ObjectId, clusterName: z.string().min(1) }).strict();
+const Target = z.object({ groupId: ObjectId, clusterName: ClusterName }).strict();
 
 /** When the point in time is, relative to what triggered the restore. */
 export const PointInTimeRule = z.union([
@@ -68,7 +71,7 @@ export const Plan = z
     name: PlanName,
     description: z.string().max(500).optional(),
     source: z
-      .object({ kind: z.enum(RESTORE_KIND_NAMES), groupId: ObjectId, clusterName: z.string().min(1) })
+      .object({ kind: z.enum(RESTORE_KIND_NAMES), groupId: ObjectId, clusterName: ClusterName })
       .strict(),
     restore: PlanRestore,
     /** Recovery plans may restore a cluster onto itself; everything else is refused. */
@@ -96,17 +99,25 @@ export const Plan = z
         sns: z.boolean().default(true),
         eventBridge: z.boolean().default(true),
         webhook: WebhookChannel.optional(),
+        /** Which channels carry pre-signed download links (they are the data): the SNS topic and the API by default. */
+        downloadLinks: z.array(z.enum(DOWNLOAD_LINK_CHANNELS)).default([...DEFAULT_DOWNLOAD_LINK_CHANNELS]),
       })
       .strict()
-      .default({ sns: true, eventBridge: true }),
+      .default({ sns: true, eventBridge: true, downloadLinks: [...DEFAULT_DOWNLOAD_LINK_CHANNELS] }),
     triggers: z
       .object({
         http: z.boolean().default(true),
         schedule: z.object({ cron: AwsCron, timeZone: TimeZone.default('UTC') }).strict().optional(),
         alarms: z.array(z.string().min(1).max(255)).default([]),
+        /**
+         * An operator starting the workflow directly (states:StartExecution, or the local CLI's
+         * `run`). Nothing else can say `manual`: the API always says `http`, schedules and alarm
+         * rules say their own type with inputs fixed at synth.
+         */
+        manual: z.boolean().default(true),
       })
       .strict()
-      .default({ http: true, alarms: [] }),
+      .default({ http: true, alarms: [], manual: true }),
     /** What an HTTP caller may change when starting this plan. */
     allowOverrides: z.array(z.enum(OVERRIDABLE)).default([]),
     /** Keep the target held after a successful restore (see ./runRules.ts). */
@@ -117,26 +128,21 @@ export const Plan = z
   .strict()
   .superRefine((plan, ctx) => {
     const dedicated = plan.source.kind === 'cloud' || plan.source.kind === 'legacy';
-    const nameRule = dedicated ? ClusterName : DeploymentItemName;
     const problem = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-    if (!nameRule.safeParse(plan.source.clusterName).success) problem(['source', 'clusterName'], 'is not a valid cluster name');
     if (plan.restore.type === 'pointInTime' && !dedicated)
       problem(['restore', 'type'], `pointInTime is not available for ${plan.source.kind} clusters (cloud and legacy only)`);
     if (plan.restore.type === 'download' && plan.holdAfterSuccess)
       problem(['holdAfterSuccess'], 'a download overwrites no cluster: there is no target to hold');
-    if (plan.restore.type !== 'download') {
-      const t = plan.restore.target;
-      if (!nameRule.safeParse(t.clusterName).success) problem(['restore', 'target', 'clusterName'], 'is not a valid cluster name');
-      if (!plan.allowRestoreOntoSource && t.groupId === plan.source.groupId && t.clusterName === plan.source.clusterName)
-        problem(['restore', 'target'], 'is the source cluster; set allowRestoreOntoSource: true if that is really intended');
-    }
+    // The same comparison the API and the create step make (case-insensitive, ASCII): synth and run time agree.
+    if (plan.restore.type !== 'download' && !plan.allowRestoreOntoSource && sameCluster(plan.restore.target, plan.source))
+      problem(['restore', 'target'], 'is the source cluster; set allowRestoreOntoSource: true if that is really intended');
   });
 export type Plan = z.infer<typeof Plan>;
 export type PlanInput = z.input<typeof Plan>;
 
 /** A protected cluster: names or `*` patterns per project, never the target of a destructive restore. */
 export const ProtectedTarget = z
-  .object({ groupId: ObjectId, clusters: z.array(z.string().min(1)).min(1) })
+  .object({ groupId: ObjectId, clusters: z.array(ClusterPattern).min(1) })
   .strict();
 export type ProtectedTarget = z.infer<typeof ProtectedTarget>;
 
@@ -144,6 +150,8 @@ export const PlansConfig = z
   .object({
     protectedTargets: z.array(ProtectedTarget).default([]),
     plans: z.array(Plan).default([]),
+    /** What may run without a plan (see ./adHoc.ts); absent: nothing (NO_AD_HOC). */
+    adHoc: AdHocPolicy.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {

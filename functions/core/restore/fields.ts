@@ -8,17 +8,31 @@ import * as z from 'zod';
 /** Project, snapshot, job and batch ids. */
 export const ObjectId = z.string().regex(/^[a-f0-9]{24}$/, 'must be a 24-character lowercase hex id');
 
-/** Dedicated cluster names (source and target of cloud and legacy restores). */
+/**
+ * Every cluster name: dedicated clusters, Flex and shared tier, sources and targets. Atlas creates
+ * all of them under this ASCII rule (at most 64 characters), so a name outside it cannot name a
+ * real cluster and is refused here, before it can look like one (a Cyrillic `а`, a Kelvin sign `K`,
+ * a zero-width space).
+ */
 export const ClusterName = z
   .string()
   .min(1, 'must not be empty')
   .max(64, 'must be at most 64 characters')
-  .regex(/^[a-zA-Z0-9][a-zA-Z0-9-]*$/, 'must start with a letter or digit and contain only letters, digits and hyphens');
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9-]*$/, 'must start with a letter or digit and contain only ASCII letters, digits and hyphens');
 
-/** Flex and shared-tier target names (`targetDeploymentItemName`): letters of any script need the `u` flag. */
-export const DeploymentItemName = z
+/**
+ * Flex and shared-tier target names (`targetDeploymentItemName`). Atlas's restore endpoint would take
+ * letters of any script here, but the deployment it names was created under the ASCII cluster rule:
+ * anything else is a lookalike of a real name, so the stricter rule applies.
+ */
+export const DeploymentItemName = ClusterName;
+
+/** A name or a `*` pattern of names (protected targets, the ad-hoc policy): the cluster rule plus `*`. */
+export const ClusterPattern = z
   .string()
-  .regex(/^[\p{L}\p{N}\-_.(),:&@+']{1,64}$/u, "must be 1-64 letters, digits or - _ . ( ) , : & @ + '");
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[a-zA-Z0-9*][a-zA-Z0-9*-]*$/, 'must be a cluster name or a pattern of ASCII letters, digits, hyphens and *');
 
 /** Atlas refuses times before 2008-01-01 (1199145600). */
 export const EPOCH_FLOOR_SECONDS = 1_199_145_600;

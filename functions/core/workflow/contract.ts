@@ -1,5 +1,7 @@
 import * as z from 'zod';
 import { PlanName } from '../plans/schema.js';
+import { DOWNLOAD_LINK_CHANNELS } from '../notify/downloadLinks.js';
+import { ClusterName, ObjectId } from '../restore/fields.js';
 import { RestoreRequestSchema } from '../restore/request.js';
 import { RestoreJobRef, RestoreStatus } from '../restore/status.js';
 
@@ -29,7 +31,7 @@ export const PlanOverrides = z
   .object({
     snapshotId: z.string().regex(/^[a-f0-9]{24}$/, 'must be a 24-character lowercase hex id').optional(),
     pointInTimeUTCSeconds: z.number().int().min(1_199_145_600).optional(),
-    target: z.object({ groupId: z.string().regex(/^[a-f0-9]{24}$/), clusterName: z.string().min(1) }).strict().optional(),
+    target: z.object({ groupId: ObjectId, clusterName: ClusterName }).strict().optional(),
   })
   .strict();
 export type PlanOverrides = z.infer<typeof PlanOverrides>;
@@ -78,6 +80,8 @@ export const RestoreContext = z.object({
     sns: z.boolean(),
     eventBridge: z.boolean(),
     webhook: z.object({ format: z.enum(['slack', 'teams', 'json']), secretName: z.string() }).optional(),
+    /** Channels that carry download links (absent: the SNS topic and the API). */
+    downloadLinks: z.array(z.enum(DOWNLOAD_LINK_CHANNELS)).optional(),
   }),
 });
 export type RestoreContext = z.infer<typeof RestoreContext>;

@@ -46,6 +46,11 @@ export const plans = PlansConfig.parse({
       allowOverrides: ['snapshotId', 'target'],
     },
   ],
+  // Ad-hoc: cloud restores from prod onto any staging cluster (protected ones still refused), downloads of prod.
+  adHoc: {
+    restores: [{ kinds: ['cloud'], sources: [{ groupId: PROD_GROUP, clusters: ['prod'] }], targets: [{ groupId: STAGING_GROUP, clusters: ['*'] }] }],
+    downloads: [{ kinds: ['cloud'], sources: [{ groupId: PROD_GROUP, clusters: ['prod'] }] }],
+  },
 });
 
 export interface EventOptions {
@@ -66,7 +71,10 @@ export function apiEvent(o: EventOptions): APIGatewayProxyEvent {
     httpMethod: o.method ?? 'GET',
     path: o.path,
     resource: o.resource ?? '/{proxy+}',
-    headers: o.headers ?? {},
+    // A body is sent as JSON unless the test says otherwise (as the API requires: see envelope.ts).
+    headers: o.body === undefined || Object.keys(o.headers ?? {}).some((h) => h.toLowerCase() === 'content-type')
+      ? (o.headers ?? {})
+      : { 'Content-Type': 'application/json', ...o.headers },
     multiValueHeaders: {},
     queryStringParameters: o.query ?? null,
     multiValueQueryStringParameters: null,

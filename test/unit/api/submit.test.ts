@@ -103,6 +103,7 @@ describe('POST /restores: starting a restore', () => {
     const event = post(undefined);
     event.body = Buffer.from(JSON.stringify({ plan: 'nightly-staging' })).toString('base64');
     event.isBase64Encoded = true;
+    event.headers['content-type'] = 'application/json; charset=utf-8';
     const res = await handleApiRequest(event, makeDeps());
     expect(res.statusCode).toBe(202);
   });
@@ -322,10 +323,10 @@ describe('POST /restores: refusals start nothing', () => {
     expect(future.fields).toEqual([{ path: 'overrides.pointInTimeUTCSeconds', rule: 'must not be in the future' }]);
   });
 
-  it('404 for a plan that is not configured', async () => {
+  it('404 for a plan that is not configured, listing only the plans an HTTP caller could start', async () => {
     expect(await refused({ plan: 'no-such-plan' }, 404)).toEqual({
       error: 'PlanNotFound',
-      message: 'No plan named "no-such-plan" is configured (configured plans: nightly-staging, recover-prod, schedule-only, prod-download)',
+      message: 'No plan named "no-such-plan" is configured (plans an HTTP caller may start: nightly-staging, recover-prod, prod-download)',
     });
   });
 

@@ -24,12 +24,15 @@ const config = PlansConfig.parse({
     { name: 'nightly-staging', source: { kind: 'cloud', ...prod }, restore: { type: 'snapshot', target: staging }, allowOverrides: ['snapshotId', 'target'] },
     { name: 'no-http', source: { kind: 'cloud', ...prod }, restore: { type: 'download' }, triggers: { http: false } },
     { name: 'on-alarm', source: { kind: 'cloud', ...prod }, restore: { type: 'pointInTime', pointInTime: { minutesBeforeTrigger: 10 }, target: staging }, triggers: { alarms: ['orders-dropped'] } },
-    // Parses (names differ in case) but is the source: refused at run time.
-    { name: 'sneaky-self', source: { kind: 'cloud', ...prod }, restore: { type: 'snapshot', target: { groupId: PROD_GROUP, clusterName: 'PROD-CLUSTER' } } },
+    // Names differ in case only: synth refuses it (below); here it is let through to prove run time refuses it too.
+    { name: 'sneaky-self', source: { kind: 'cloud', ...prod }, restore: { type: 'snapshot', target: { groupId: PROD_GROUP, clusterName: 'PROD-CLUSTER' } }, allowRestoreOntoSource: true },
     // A protected target written into a plan: refused at run time too.
     { name: 'onto-protected', source: { kind: 'cloud', groupId: STAGING_GROUP, clusterName: 'staging-cluster' }, restore: { type: 'snapshot', target: { groupId: PROD_GROUP, clusterName: 'prod-eu' } }, allowOverrides: [] },
   ],
 });
+
+// A plan that got past synth (a hand-edited bundle): the create step must still refuse it.
+config.plans.find((p) => p.name === 'sneaky-self')!.allowRestoreOntoSource = false;
 
 const http = { type: 'http' } as const;
 const run = (input: Omit<ExecutionInput, 'trigger'> & { trigger?: ExecutionInput['trigger'] }) => () => checkRun({ trigger: http, ...input }, config, NOW);
@@ -80,6 +83,13 @@ describe('checkRun', () => {
 
   it('a protected target written in the plan itself is refused', () => {
     expect((thrown(run({ planName: 'onto-protected' })) as RestoreRefusedError).code).toBe('PROTECTED_TARGET');
+  });
+
+  it('synth refuses a plan whose target is its source in another case, as run time does', () => {
+    const plan = { name: 'self', source: { kind: 'cloud', ...prod }, restore: { type: 'snapshot', target: { groupId: PROD_GROUP, clusterName: 'Prod-Cluster' } } };
+    const parsed = PlansConfig.safeParse({ plans: [plan] });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]).toMatchObject({ path: ['plans', 0, 'restore', 'target'], message: expect.stringContaining('source cluster') });
   });
 
   it('source = target is refused, whatever the case of the name, unless the plan allows it', () => {

@@ -109,9 +109,12 @@ describe('flex and tenant requests', () => {
       expect(paths({ kind, source: flexSource, deliveryType: 'restore', target: { groupId: G2, clusterName: 'x' } })).toEqual(['snapshotId']);
     });
 
-    it(`${kind}: target names follow the deployment pattern (any script's letters)`, () => {
+    it(`${kind}: target names follow Atlas's ASCII cluster rule (a lookalike letter is refused)`, () => {
       const named = (clusterName: string) => ({ kind, source: flexSource, snapshotId: SNAP, target: { groupId: G2, clusterName } });
-      expect(parseRestoreRequest(named("café-(dev),1:a&b@c+d'e"), NOW).kind).toBe(kind);
+      expect(parseRestoreRequest(named('Flex-Dev-1'), NOW).kind).toBe(kind);
+      expect(paths(named('caf\u00e9-dev'))).toEqual(['target.clusterName']);
+      expect(paths(named('\u212Aafka-flex'))).toEqual(['target.clusterName']);
+      expect(paths(named('flex\u200Bdev'))).toEqual(['target.clusterName']);
       expect(paths(named('has space'))).toEqual(['target.clusterName']);
       expect(paths(named('x'.repeat(65)))).toEqual(['target.clusterName']);
     });
