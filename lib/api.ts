@@ -89,8 +89,8 @@ export class RestoreApi extends Construct {
       requestValidator: this.validator,
       requestParameters: { 'method.request.path.id': true },
     });
-    this.addHoldRoutes(restores, integration);
-    this.acknowledgeFindings([start, follow, cancel]);
+    const holdMethods = this.addHoldRoutes(restores, integration);
+    this.acknowledgeFindings([start, follow, cancel, ...holdMethods]);
   }
 
   /**
@@ -98,7 +98,7 @@ export class RestoreApi extends Construct {
    * `DELETE /restores/holds/{groupId}/{clusterName}` or `POST …/release`. A static `holds` beside
    * `{id}`: API Gateway matches the static segment first.
    */
-  private addHoldRoutes(restores: apigw.Resource, integration: apigw.LambdaIntegration): void {
+  private addHoldRoutes(restores: apigw.Resource, integration: apigw.LambdaIntegration): apigw.Method[] {
     const holdBody = this.api.addModel('HoldTargetBody', {
       contentType: 'application/json',
       modelName: 'HoldTargetBody',
@@ -117,12 +117,13 @@ export class RestoreApi extends Construct {
       },
     });
     const holds = restores.addResource('holds');
-    holds.addMethod('GET', integration);
-    holds.addMethod('POST', integration, { requestValidator: this.validator, requestModels: { 'application/json': holdBody } });
+    const list = holds.addMethod('GET', integration);
+    const place = holds.addMethod('POST', integration, { requestValidator: this.validator, requestModels: { 'application/json': holdBody, $default: holdBody } });
     const params = { 'method.request.path.groupId': true, 'method.request.path.clusterName': true };
     const held = holds.addResource('{groupId}').addResource('{clusterName}');
-    held.addMethod('DELETE', integration, { requestValidator: this.validator, requestParameters: params });
-    held.addResource('release').addMethod('POST', integration, { requestValidator: this.validator, requestParameters: params });
+    const remove = held.addMethod('DELETE', integration, { requestValidator: this.validator, requestParameters: params });
+    const release = held.addResource('release').addMethod('POST', integration, { requestValidator: this.validator, requestParameters: params });
+    return [list, place, remove, release];
   }
 
   /** The invoke URL of the `v1` stage. */

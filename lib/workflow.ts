@@ -226,7 +226,13 @@ export class RestoreWorkflow extends Construct {
     })
       .addRetry(TRANSIENT_RETRY)
       .addRetry(AMBIGUOUS_CREATE_RETRY)
-      .addCatch(notify, CATCH_INTO_ERROR);
+      .addCatch(
+        // A run that failed at create has no restore context: give notify the restore id (the
+        // execution name), so its report id is this run's own and the delivery ledger never takes
+        // another run's report for it.
+        new sfn.Pass(this, 'NoteRestoreId', { parameters: { 'restoreId.$': '$$.Execution.Name' }, resultPath: '$.run' }).next(notify),
+        CATCH_INTO_ERROR,
+      );
 
     const dryRun = new sfn.Choice(this, 'IsDryRun', {
       comment: 'A dry run resolves and checks only, a repeated trigger event does nothing: stop before any wait or poll',

@@ -110,8 +110,9 @@ describe('definition', () => {
     expect(state(TASK_STATES.poll).Retry!.flatMap((r) => r.ErrorEquals)).not.toContain(ERROR_NAMES.ambiguousCreate);
   });
 
-  it('catches every error of create into $.error and reports it through notify', () => {
-    expect(state(TASK_STATES.create).Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: TASK_STATES.notify }]);
+  it('catches every error of create into $.error and reports it through notify, with the run\'s restore id', () => {
+    expect(state(TASK_STATES.create).Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'NoteRestoreId' }]);
+    expect(state('NoteRestoreId')).toMatchObject({ Type: 'Pass', Parameters: { 'restoreId.$': '$$.Execution.Name' }, ResultPath: '$.run', Next: TASK_STATES.notify });
   });
 
   it('never ends the watch on a failed poll or cancel: the error is kept beside the state and the loop goes on', () => {

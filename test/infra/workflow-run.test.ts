@@ -157,7 +157,9 @@ describe('workflow run (aws-local-stepfunctions)', () => {
       [TASK_STATES.notify]: notifyWith('REFUSED'),
     });
     expect(r.calls[TASK_STATES.create]).toHaveLength(1); // a refusal is never retried
-    expect(r.calls[TASK_STATES.notify]).toEqual([{ ...INPUT, error: { Error: 'RestoreRefused', Cause: expect.stringContaining('busy') } }]);
+    expect(r.calls[TASK_STATES.notify]).toEqual([
+      { ...INPUT, error: { Error: 'RestoreRefused', Cause: expect.stringContaining('busy') }, run: { restoreId: EXECUTION } },
+    ]);
     expect(r.error?.name).toBe('RestoreRefused');
   });
 

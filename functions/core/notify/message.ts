@@ -99,13 +99,13 @@ export function buildReport(input: NotifyInput, decision: OutcomeDecision, now: 
   const delivery = status?.delivery;
   return {
     // One id per report: the end, each interim notice, the closing report (channels' exactly-once key).
-    reportId: `${restore?.restoreId ?? `run-${inputHash(input)}`}/${notice ?? outcome}${phase === 'closing' ? '/closing' : ''}`,
+    reportId: `${restore?.restoreId ?? input.run?.restoreId ?? `run-${inputHash(input)}`}/${notice ?? outcome}${phase === 'closing' ? '/closing' : ''}`,
     outcome,
     phase,
     ...(notice ? { notice } : {}),
     jobMayStillRun: decision.jobMayStillRun,
     title: reportTitle(outcome, notice),
-    ...(restore?.restoreId ? { restoreId: restore.restoreId } : {}),
+    ...((restore?.restoreId ?? input.run?.restoreId) ? { restoreId: restore?.restoreId ?? input.run?.restoreId } : {}),
     ...(planName ? { planName } : {}),
     ...(trigger ? { trigger: [trigger.type, trigger.alarmName, trigger.time, trigger.requestedBy && `by ${trigger.requestedBy}`].filter(Boolean).join(' ') } : {}),
     ...(restore?.summary ? { summary: restore.summary } : {}),

@@ -157,6 +157,8 @@ export const NotifyInput = z.object({
   request: z.unknown().optional(),
   trigger: Trigger.optional(),
   error: CaughtError.optional(),
+  /** The run's restore id (the execution name) when create failed before making a context. */
+  run: z.object({ restoreId: z.string() }).optional(),
 });
 export type NotifyInput = z.infer<typeof NotifyInput>;
 

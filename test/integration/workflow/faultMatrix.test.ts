@@ -102,6 +102,13 @@ const FAULTS: Fault[] = [
     },
     notices: [],
   },
+  {
+    name: 'dropped connections and garbled answers on the looks',
+    beforePoll: (k, n) => {
+      if (n === 1) h.sim.setFaults({ rules: k.pollMatches.map((match) => ({ match, script: ['drop', 'garbled', 'drop', 'garbled', 'drop', 'drop'] })) });
+    },
+    notices: [],
+  },
   { name: 'the create answer lost', atCreate: (k) => [{ match: k.createOp, script: ['lostAnswer'] }], notices: [], adopted: true },
   { name: 'the create lands 20 s late, its answer lost', atCreate: (k) => [{ match: k.createOp, script: [{ landsLate: 20 }] }], notices: [], adopted: true },
   {

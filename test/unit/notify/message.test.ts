@@ -113,6 +113,14 @@ describe('buildReport', () => {
     });
   });
 
+  it('a run that failed at create is reported under its own restore id, so two runs with the same input never share a report id', () => {
+    const first = report({ ...refusedInput, run: { restoreId: 'refresh-1' } });
+    const second = report({ ...refusedInput, run: { restoreId: 'refresh-2' } });
+    expect(first.reportId).toBe('refresh-1/REFUSED');
+    expect(first.restoreId).toBe('refresh-1');
+    expect(second.reportId).toBe('refresh-2/REFUSED');
+  });
+
   it('an unreadable raw request is left out rather than guessed', () => {
     const r = report({ request: { kind: 'cloud', nonsense: true }, error: { Error: 'RestoreRequestInvalid' } });
     expect(r).not.toHaveProperty('source');
