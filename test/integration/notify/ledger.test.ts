@@ -1,8 +1,6 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { LOCK_TABLE, useLockTable } from '../dynamo/lockTable.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDeliveryLedger } from '../../../functions/core/notify/dynamoLedger.js';
 import { DELIVERY_RECORD_DAYS, MemoryDeliveryLedger, type DeliveryLedger } from '../../../functions/core/notify/ledger.js';
 import { DynamoTargetLocks } from '../../../functions/core/orchestrate/dynamoLocks.js';
@@ -14,40 +12,16 @@ import { LOCK_PARTITION_KEY, LOCK_TTL_ATTRIBUTE } from '../../../lib/lock-table.
  * runner uses: both must behave the same.
  */
 
-let server: Server;
-let client: DynamoDBClient;
 let clock = new Date('2026-03-01T04:00:00Z');
-const TABLE = 'locks';
+const TABLE = LOCK_TABLE;
 const CHANNELS = ['sns', 'eventBridge', 'webhook:slack'];
 const DAY = 86_400_000;
 
-beforeAll(async () => {
-  server = dynalite({ createTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${port}`,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await client.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      KeySchema: [{ AttributeName: LOCK_PARTITION_KEY, KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: LOCK_PARTITION_KEY, AttributeType: 'S' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
-});
-
-afterAll(async () => {
-  client?.destroy();
-  await new Promise((resolve) => server?.close(resolve));
-});
+const table = useLockTable();
 
 let n = 0;
 const variants: [string, () => DeliveryLedger][] = [
-  ['DynamoDB (dynalite)', () => new DynamoDeliveryLedger(client, TABLE, () => clock)],
+  ['DynamoDB (dynalite)', () => new DynamoDeliveryLedger(table.client(), TABLE, () => clock)],
   ['memory', () => new MemoryDeliveryLedger(() => clock)],
 ];
 
@@ -98,18 +72,18 @@ describe.each(variants)('delivery records: %s', (_name, make) => {
 
 describe('delivery records in the lock table', () => {
   it('are items under delivery#<report id>#<channel> with the TTL attribute in epoch seconds', async () => {
-    const ledger = new DynamoDeliveryLedger(client, TABLE, () => clock);
+    const ledger = new DynamoDeliveryLedger(table.client(), TABLE, () => clock);
     const at = new Date('2026-03-01T04:02:05Z');
     await ledger.record('nightly-1/SUCCEEDED', 'webhook:slack', at);
-    const { Item } = await client.send(new GetItemCommand({ TableName: TABLE, Key: { [LOCK_PARTITION_KEY]: { S: 'delivery#nightly-1/SUCCEEDED#webhook:slack' } } }));
+    const { Item } = await table.client().send(new GetItemCommand({ TableName: TABLE, Key: { [LOCK_PARTITION_KEY]: { S: 'delivery#nightly-1/SUCCEEDED#webhook:slack' } } }));
     expect(Item?.[LOCK_TTL_ATTRIBUTE]?.N).toBe(String(at.getTime() / 1000 + DELIVERY_RECORD_DAYS * 86_400));
     expect(Item?.deliveredAt?.S).toBe(at.toISOString());
   });
 
   it('live beside the target locks without touching them', async () => {
     const target = { groupId: '65f1a0000000000000000002', clusterName: 'beside-locks' };
-    const locks = new DynamoTargetLocks(client, TABLE, () => clock);
-    const ledger = new DynamoDeliveryLedger(client, TABLE, () => clock);
+    const locks = new DynamoTargetLocks(table.client(), TABLE, () => clock);
+    const ledger = new DynamoDeliveryLedger(table.client(), TABLE, () => clock);
     await locks.acquire(target, 'restore-x', new Date(clock.getTime() + 3_600_000));
     await ledger.record('restore-x/SUCCEEDED', 'sns', clock);
     expect((await locks.holder(target))?.restoreId).toBe('restore-x');

@@ -1,50 +1,27 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { LOCK_TABLE, useLockTable } from '../dynamo/lockTable.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { RestoreRefusedError } from '../../../functions/core/errors.js';
 import { DynamoTargetHolds } from '../../../functions/core/orchestrate/dynamoHolds.js';
 import { DynamoRunRecords } from '../../../functions/core/orchestrate/dynamoRunRecords.js';
 import { MemoryTargetHolds, type TargetHold, type TargetHolds } from '../../../functions/core/orchestrate/holds.js';
 import { MemoryRunRecords, type RunRecords } from '../../../functions/core/orchestrate/runRecords.js';
-import { LOCK_PARTITION_KEY } from '../../../lib/lock-table.js';
 
 /**
  * Holds and run records (trigger events taken, plans' last starts) against dynalite with the real
  * SDK client, beside the in-memory variants the local runner uses: both must behave the same.
  */
 
-let server: Server;
-let client: DynamoDBClient;
 let clock = new Date('2026-03-01T00:00:00Z');
-const TABLE = 'locks';
+const TABLE = LOCK_TABLE;
 const GROUP = '65f1a0000000000000000002';
 const inHours = (h: number) => new Date(clock.getTime() + h * 3_600_000);
 
-beforeAll(async () => {
-  server = dynalite({ createTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  await client.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      KeySchema: [{ AttributeName: LOCK_PARTITION_KEY, KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: LOCK_PARTITION_KEY, AttributeType: 'S' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
-});
-
-afterAll(async () => {
-  client?.destroy();
-  await new Promise((resolve) => server?.close(resolve));
-});
+const table = useLockTable();
 
 let n = 0;
 const holdsVariants: [string, () => TargetHolds][] = [
-  ['DynamoDB (dynalite)', () => new DynamoTargetHolds(client, TABLE, () => clock)],
+  ['DynamoDB (dynalite)', () => new DynamoTargetHolds(table.client(), TABLE, () => clock)],
   ['memory', () => new MemoryTargetHolds(() => clock)],
 ];
 
@@ -97,7 +74,7 @@ describe.each(holdsVariants)('target holds: %s', (_name, make) => {
 });
 
 const runsVariants: [string, () => RunRecords][] = [
-  ['DynamoDB (dynalite)', () => new DynamoRunRecords(client, TABLE, () => clock)],
+  ['DynamoDB (dynalite)', () => new DynamoRunRecords(table.client(), TABLE, () => clock)],
   ['memory', () => new MemoryRunRecords(() => clock)],
 ];
 
@@ -146,24 +123,24 @@ describe.each(runsVariants)('run records: %s', (_name, make) => {
 
 describe('DynamoDB items', () => {
   it('a hold is a hold# item whose end is the TTL; a hold without an end has none', async () => {
-    const holds = new DynamoTargetHolds(client, TABLE, () => clock);
+    const holds = new DynamoTargetHolds(table.client(), TABLE, () => clock);
     const target = { groupId: GROUP, clusterName: 'TTL-Check' };
     await holds.place({ target, heldBy: 'a', reason: 'b', since: clock.toISOString(), until: '2026-03-01T06:00:00.000Z' });
     const key = { target: { S: `hold#${GROUP}/ttl-check` } };
-    const { Item } = await client.send(new GetItemCommand({ TableName: TABLE, Key: key }));
+    const { Item } = await table.client().send(new GetItemCommand({ TableName: TABLE, Key: key }));
     expect(Item?.expiresAt?.N).toBe(String(Date.parse('2026-03-01T06:00:00Z') / 1000));
     await holds.place({ target, heldBy: 'a', reason: 'b', since: clock.toISOString() });
-    const open = await client.send(new GetItemCommand({ TableName: TABLE, Key: key }));
+    const open = await table.client().send(new GetItemCommand({ TableName: TABLE, Key: key }));
     expect(open.Item?.expiresAt).toBeUndefined();
   });
 
   it('trigger and plan records live under their own prefixes with their end as the TTL', async () => {
-    const runs = new DynamoRunRecords(client, TABLE, () => clock);
+    const runs = new DynamoRunRecords(table.client(), TABLE, () => clock);
     await runs.claimTrigger('p|schedule|-|2026-03-01T03:00:00.000Z', 'exec-1', new Date('2026-03-04T00:00:00Z'));
     await runs.startPlanRun('nightly', 'exec-1', 60);
-    const trigger = await client.send(new GetItemCommand({ TableName: TABLE, Key: { target: { S: 'trigger#p|schedule|-|2026-03-01T03:00:00.000Z' } } }));
+    const trigger = await table.client().send(new GetItemCommand({ TableName: TABLE, Key: { target: { S: 'trigger#p|schedule|-|2026-03-01T03:00:00.000Z' } } }));
     expect(trigger.Item?.expiresAt?.N).toBe(String(Date.parse('2026-03-04T00:00:00Z') / 1000));
-    const plan = await client.send(new GetItemCommand({ TableName: TABLE, Key: { target: { S: 'plan#nightly' } } }));
+    const plan = await table.client().send(new GetItemCommand({ TableName: TABLE, Key: { target: { S: 'plan#nightly' } } }));
     expect(plan.Item?.expiresAt?.N).toBe(String(clock.getTime() / 1000 + 3600));
   });
 });

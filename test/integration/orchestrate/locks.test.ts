@@ -1,53 +1,26 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { LOCK_TABLE, useLockTable } from '../dynamo/lockTable.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoTargetLocks } from '../../../functions/core/orchestrate/dynamoLocks.js';
 import { MemoryTargetLocks, type TargetLocks } from '../../../functions/core/orchestrate/locks.js';
 import { RestoreRefusedError } from '../../../functions/core/errors.js';
-import { LOCK_PARTITION_KEY } from '../../../lib/lock-table.js';
 
 /**
  * The one-restore-per-target lock, against dynalite (the DynamoDB API on 127.0.0.1) with the real
  * SDK client, and the in-memory variant the local runner uses: both must behave the same.
  */
 
-let server: Server;
-let client: DynamoDBClient;
 let clock = new Date('2026-03-01T00:00:00Z');
-const TABLE = 'locks';
+const TABLE = LOCK_TABLE;
 const STAGING = { groupId: '65f1a0000000000000000002', clusterName: 'staging-cluster' };
 const inHours = (h: number) => new Date(clock.getTime() + h * 3_600_000);
 
-beforeAll(async () => {
-  server = dynalite({ createTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${port}`,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await client.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      KeySchema: [{ AttributeName: LOCK_PARTITION_KEY, KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: LOCK_PARTITION_KEY, AttributeType: 'S' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
-});
-
-afterAll(async () => {
-  client?.destroy();
-  await new Promise((resolve) => server?.close(resolve));
-});
+const table = useLockTable();
 
 let n = 0;
 const variants: [string, () => TargetLocks][] = [
   // A fresh key space per test: each test locks its own cluster name.
-  ['DynamoDB (dynalite)', () => new DynamoTargetLocks(client, TABLE, () => clock)],
+  ['DynamoDB (dynalite)', () => new DynamoTargetLocks(table.client(), TABLE, () => clock)],
   ['memory', () => new MemoryTargetLocks(() => clock)],
 ];
 
@@ -107,10 +80,10 @@ describe.each(variants)('target locks: %s', (_name, make) => {
 
 describe('DynamoDB lock item', () => {
   it('stores the expiry as the TTL attribute in epoch seconds', async () => {
-    const locks = new DynamoTargetLocks(client, TABLE, () => clock);
+    const locks = new DynamoTargetLocks(table.client(), TABLE, () => clock);
     const until = new Date('2026-03-01T06:00:00Z');
     await locks.acquire({ ...STAGING, clusterName: 'ttl-check' }, 'restore-ttl', until);
-    const { Item } = await client.send(new GetItemCommand({ TableName: TABLE, Key: { target: { S: `${STAGING.groupId}/ttl-check` } } }));
+    const { Item } = await table.client().send(new GetItemCommand({ TableName: TABLE, Key: { target: { S: `${STAGING.groupId}/ttl-check` } } }));
     expect(Item?.expiresAt?.N).toBe(String(until.getTime() / 1000));
     expect(Item?.restoreId?.S).toBe('restore-ttl');
   });
