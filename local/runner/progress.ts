@@ -8,7 +8,8 @@ import type { EventLog } from './execute.js';
 interface StateLike {
   restore?: { summary?: string; job?: { jobId?: string; jobIds?: string[] }; adopted?: boolean; startedAt?: string };
   status?: { state?: string; atlasStatus?: string };
-  poll?: { count?: number; waitSeconds?: number; deadlinePassed?: boolean };
+  poll?: { count?: number; waitSeconds?: number; deadlinePassed?: boolean; next?: string; lastFailure?: { name?: string }; failures?: number };
+  notification?: { outcome?: string; watching?: boolean };
   outcome?: string;
   dryRun?: boolean;
 }
@@ -47,7 +48,9 @@ export function createProgressPrinter(options: ProgressOptions): (event: EventLo
     }
     if (event.type === 'StateCaught') {
       const caught = event as unknown as { state: { name: string }; Error?: string };
-      line(paint(color, 31, `${caught.state.name}: caught ${caught.Error ?? 'an error'}; reporting it`));
+      // A failed look at a job (poll, cancel) is not its end: the workflow keeps watching.
+      const after = caught.state.name === 'CreateRestore' ? 'reporting it' : 'still watching the job';
+      line(paint(color, 31, `${caught.state.name}: caught ${caught.Error ?? 'an error'}; ${after}`));
       return;
     }
     if (event.type !== 'StateExited') return;
@@ -70,23 +73,28 @@ export function createProgressPrinter(options: ProgressOptions): (event: EventLo
         const state = out.status?.state ?? '?';
         const stateText = state === 'SUCCEEDED' ? paint(color, 32, state) : ENDED.has(state) ? paint(color, 31, state) : state;
         const elapsed = out.restore?.startedAt ? (options.now() - Date.parse(out.restore.startedAt)) / 1000 : undefined;
+        const failure = out.poll?.lastFailure?.name;
+        const next = out.poll?.next;
         line(
-          `${paint(color, 36, 'poll')} #${out.poll?.count ?? '?'}  ${stateText} (Atlas: ${out.status?.atlasStatus ?? '?'})` +
+          `${paint(color, 36, 'poll')} #${out.poll?.count ?? '?'}  ${stateText} (Atlas: ${failure ? `could not be read: ${failure}` : (out.status?.atlasStatus ?? '?')})` +
             (elapsed !== undefined ? `  elapsed ${formatDuration(elapsed)}` : '') +
-            (out.poll?.deadlinePassed
-              ? paint(color, 31, '  deadline passed')
-              : ENDED.has(state)
-                ? ''
-                : `  next poll in ${formatDuration(out.poll?.waitSeconds ?? 0)}`),
+            (out.poll?.deadlinePassed ? paint(color, 31, '  deadline passed') : '') +
+            (ENDED.has(state) || next === 'report' || next === 'cancel' ? '' : `  next look in ${formatDuration(out.poll?.waitSeconds ?? 0)}`),
         );
         return;
       }
       case 'CancelRestore':
-        line(paint(color, 33, `cancel  deadline passed; Atlas now says ${out.status?.state ?? '?'} (${out.status?.atlasStatus ?? '?'})`));
+        line(paint(color, 33, `cancel  deadline passed; Atlas now says ${out.status?.state ?? '?'} (${out.status?.atlasStatus ?? '?'})${(out as { poll?: { cancelNote?: string } }).poll?.cancelNote ? `: ${(out as { poll: { cancelNote: string } }).poll.cancelNote}` : ''}`));
         return;
-      case 'NotifyRestore':
-        line(`${paint(color, 36, 'notify')}  outcome ${out.outcome ?? (out as { notification?: { outcome?: string } }).notification?.outcome ?? '?'}`);
+      case 'NotifyRestore': {
+        const outcome = out.outcome ?? out.notification?.outcome ?? '?';
+        line(
+          out.notification?.watching
+            ? paint(color, 33, `notify  interim report: the job may still be running; the target stays locked, still watching`)
+            : `${paint(color, 36, 'notify')}  outcome ${outcome}`,
+        );
         return;
+      }
       default:
         return;
     }

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import type { EventLog } from '../../../local/runner/execute.js';
+import { createProgressPrinter } from '../../../local/runner/progress.js';
+
+/** What a person watching `npm run restore -- run` reads while a job is watched past trouble. */
+
+function printed(events: object[]): string[] {
+  const lines: string[] = [];
+  const print = createProgressPrinter({ write: (l) => lines.push(l.replace(/^\[\+\s*[^\]]*\]\s/, '')), now: () => 0 });
+  for (const e of events) print(e as EventLog);
+  return lines;
+}
+
+const exited = (name: string, output: object) => ({ type: 'StateExited', state: { name, output } });
+
+describe('progress lines', () => {
+  it('a look that failed says so and that the job is still watched, never an end', () => {
+    const [line] = printed([
+      exited('PollRestore', { status: { state: 'RUNNING', atlasStatus: 'in progress' }, poll: { count: 4, waitSeconds: 300, next: 'wait', lastFailure: { name: 'AtlasAuthFailed' } } }),
+    ]);
+    expect(line).toContain('could not be read: AtlasAuthFailed');
+    expect(line).toContain('next look in 5m00s');
+  });
+
+  it('a caught poll keeps watching; a caught create is reported', () => {
+    const lines = printed([
+      { type: 'StateCaught', state: { name: 'PollRestore' }, Error: 'Sandbox.Timedout' },
+      { type: 'StateCaught', state: { name: 'CreateRestore' }, Error: 'RestoreRefused' },
+    ]);
+    expect(lines[0]).toMatch(/PollRestore: caught Sandbox.Timedout; still watching the job/);
+    expect(lines[1]).toMatch(/CreateRestore: caught RestoreRefused; reporting it/);
+  });
+
+  it('an interim report is not shown as an outcome; the last one is', () => {
+    const lines = printed([
+      exited('NotifyRestore', { notification: { outcome: 'RUNNING', watching: true } }),
+      exited('NotifyRestore', { notification: { outcome: 'TIMED_OUT', watching: false } }),
+    ]);
+    expect(lines[0]).toMatch(/interim report: the job may still be running; the target stays locked/);
+    expect(lines[1]).toMatch(/notify\s+outcome TIMED_OUT/);
+  });
+
+  it('no "next look" once the job ended or a report or cancel comes next', () => {
+    const lines = printed([
+      exited('PollRestore', { status: { state: 'SUCCEEDED', atlasStatus: 'finished' }, poll: { count: 9, waitSeconds: 1, next: 'report' } }),
+      exited('PollRestore', { status: { state: 'RUNNING', atlasStatus: 'in progress' }, poll: { count: 9, waitSeconds: 300, next: 'cancel', deadlinePassed: true } }),
+    ]);
+    for (const l of lines) expect(l).not.toContain('next look');
+    expect(lines[1]).toContain('deadline passed');
+  });
+});
