@@ -38,21 +38,29 @@ export function decideOutcome(input: NotifyInput): OutcomeDecision {
   const { status, poll, restore } = input;
   const ended = status !== undefined && TERMINAL_STATES.includes(status.state);
   const job = restore?.job.jobIds?.join(', ') ?? restore?.job.jobId;
-  const onto = restore ? targetWords(restore.request) : 'its target';
   const notes = [poll?.cancelNote, poll?.lastFailure && `last look at Atlas: ${poll.lastFailure.name}: ${redact(poll.lastFailure.message)}`];
 
   // A job we know of that has not ended: say so plainly, every time.
   if (restore && status && !ended && !input.error) {
+    const target = restoreTarget(restore.request);
+    // A download overwrites no cluster and holds no lock: only the job itself is still going.
+    const running = target ? `still running onto ${target.clusterName}` : 'still preparing the download';
+    const maybe = target ? `may still be running onto ${target.clusterName}` : 'may still be preparing the download';
     const lockUntil = restore.lockUntil ? ` (its lock lapses on its own at ${restore.lockUntil})` : '';
     if (poll?.next === 'report' && poll.notice && !poll.watchOver) {
       const why =
         poll.notice === 'STILL_RUNNING_AFTER_DEADLINE'
-          ? `the plan's deadline (${restore.deadlineAt}) passed and Atlas job ${job} is still running onto ${onto}`
-          : `Atlas job ${job} cannot be read right now, so it may still be running onto ${onto}`;
-      const watch = `we keep watching it until it ends (at most until ${restore.watchUntil ?? 'the watch limit'}); the target stays locked until then and a closing report follows`;
+          ? `the plan's deadline (${restore.deadlineAt}) passed and Atlas job ${job} is ${running}`
+          : `Atlas job ${job} cannot be read right now, so it ${maybe}`;
+      const until = `at most until ${restore.watchUntil ?? 'the watch limit'}`;
+      const watch = target
+        ? `we keep watching it until it ends (${until}); the target stays locked until then and a closing report follows`
+        : `we keep watching it until it ends (${until}) and a closing report follows`;
       return { outcome: 'RUNNING', notice: poll.notice, jobMayStillRun: true, reason: join([why, ...notes, watch]) };
     }
-    const stopped = `we stopped watching at the watch limit (${restore.watchUntil ?? 'unknown'}) while Atlas job ${job} had not been seen to end: it may still be running onto ${onto}; the target stays locked${lockUntil}; check the job in Atlas before using ${onto}`;
+    const stopped = target
+      ? `we stopped watching at the watch limit (${restore.watchUntil ?? 'unknown'}) while Atlas job ${job} had not been seen to end: it ${maybe}; the target stays locked${lockUntil}; check the job in Atlas before using ${target.clusterName}`
+      : `we stopped watching at the watch limit (${restore.watchUntil ?? 'unknown'}) while Atlas job ${job} had not been seen to end: it ${maybe}; check the job in Atlas`;
     return { ...decision, closing: (poll?.noticesSent?.length ?? 0) > 0, jobMayStillRun: true, reason: join([decision.reason, ...notes, stopped]) };
   }
   if (!restore && input.error && AMBIGUOUS_CREATE.has(input.error.Error)) {
@@ -66,10 +74,6 @@ export function decideOutcome(input: NotifyInput): OutcomeDecision {
 
 const join = (parts: (string | undefined | false)[]): string => parts.filter(Boolean).join('; ');
 
-function targetWords(request: NonNullable<NotifyInput['restore']>['request']): string {
-  const target = restoreTarget(request);
-  return target ? target.clusterName : 'a download';
-}
 
 /** The end state alone, before anything is said about a job that may still run. */
 function decideEnd(input: NotifyInput): { outcome: Outcome; reason?: string } {

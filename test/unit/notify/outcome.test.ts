@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { causeMessage, decideOutcome, redact } from '../../../functions/core/notify/outcome.js';
-import { context, ended, status } from './fixtures.js';
+import { context, download, ended, status } from './fixtures.js';
 
 /** The six end states and why, rule by rule. */
 
@@ -124,6 +124,15 @@ describe('reports while the job may still run', () => {
     );
     expect(r).toMatchObject({ outcome: 'TIMED_OUT', closing: true, jobMayStillRun: true });
     expect(r.reason).toMatch(/we stopped watching at the watch limit/);
+  });
+
+  it('a download past its deadline: still preparing, and no lock is claimed (a download holds none)', () => {
+    const r = decideOutcome(
+      ended({ restore: context({ request: download }), status: status({ state: 'RUNNING' }), poll: watching({ next: 'report', notice: 'STILL_RUNNING_AFTER_DEADLINE' }) }),
+    );
+    expect(r).toMatchObject({ outcome: 'RUNNING', jobMayStillRun: true });
+    expect(r.reason).toMatch(/still preparing the download/);
+    expect(r.reason).not.toMatch(/locked/);
   });
 
   it('a create whose outcome is unknown: FAILED, and the target stays locked', () => {
