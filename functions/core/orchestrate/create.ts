@@ -5,7 +5,7 @@ import { AD_HOC_PLAN, METRIC } from '../observability.js';
 import { findTargetBusy, reconcileCreate } from '../restore/adopt.js';
 import { restoreTarget } from '../restore/request.js';
 import type { RestoreStatus } from '../restore/status.js';
-import { DEFAULT_RUN_LIMITS } from '../plans/schema.js';
+import { DEFAULT_POLL, DEFAULT_RUN_LIMITS } from '../plans/schema.js';
 import { ExecutionInput, PollProgress, type RestoreContext, type WorkflowState } from '../workflow/contract.js';
 import type { StepDeps } from './deps.js';
 import { parseStepInput } from './input.js';
@@ -43,7 +43,7 @@ export interface DryRunResult {
 /** A restore with no plan gets the plan defaults (12 h deadline, 24 h watch after it, 15-300 s polls, SNS + EventBridge). */
 const AD_HOC_DEFAULTS = {
   ...DEFAULT_RUN_LIMITS,
-  poll: { floorSeconds: 15, capSeconds: 300 },
+  poll: { ...DEFAULT_POLL },
   notify: { sns: true, eventBridge: true },
 };
 

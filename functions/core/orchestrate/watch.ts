@@ -22,6 +22,15 @@ import type { z } from 'zod';
 /** Consecutive failed looks (other than a refused key, which is reported at once) before people are told. */
 export const FAILED_LOOKS_BEFORE_NOTICE = 3;
 
+/**
+ * The slow cadence (past the deadline, or while Atlas cannot be read) is the plan's cap but at most
+ * 5 minutes. The cap (up to an hour) is sized for a healthy restore whose age makes a late look
+ * cheap; here the age says nothing: a late job's end frees a locked target someone is waiting for,
+ * and a refused key is often fixed within minutes, so both are looked at every few minutes. The
+ * cost stays small: a whole default watch (24 h) at 5 minutes is 288 looks, ~2,600 history events.
+ */
+export const WATCH_CADENCE_MAX_SECONDS = 300;
+
 /** Errors that mean "we cannot see the job", not "the job ended": the key or its access is gone. */
 const ACCESS_ERRORS: ReadonlySet<string> = new Set([ERROR_NAMES.authFailed, ERROR_NAMES.credentials]);
 
@@ -73,7 +82,7 @@ export function decideNext(state: WorkflowState, now: Date): WorkflowState {
   if (nowMs >= watchUntilMs) return { ...base, poll: { ...poll, deadlinePassed, watchOver: true, next: 'report', waitSeconds: 1 } };
 
   // The slow cadence for a job we are only watching over: the plan's cap, never past the watch limit.
-  const slowWait = Math.max(1, Math.floor(Math.min(restore.poll.capSeconds, (watchUntilMs - nowMs) / 1000)));
+  const slowWait = Math.max(1, Math.floor(Math.min(restore.poll.capSeconds, WATCH_CADENCE_MAX_SECONDS, (watchUntilMs - nowMs) / 1000)));
   if (deadlinePassed) {
     if (!poll.cancelTried && !(poll.failures ?? 0)) return { ...base, poll: { ...poll, deadlinePassed, next: 'cancel', waitSeconds: slowWait } };
     const notice = pendingNotice(poll, 'STILL_RUNNING_AFTER_DEADLINE');

@@ -63,6 +63,11 @@ export const MAX_WATCH_MINUTES = 3 * 24 * 60;
 /** Bounded so the create step (which waits it out) fits in Lambda's 15 minutes with its Atlas calls. */
 export const MAX_CREATE_SETTLE_SECONDS = 300;
 export const DEFAULT_RUN_LIMITS = { deadlineMinutes: 12 * 60, watchAfterEndMinutes: 24 * 60, createSettleSeconds: 60 } as const;
+/**
+ * The default wait between looks (restore/pollPolicy.ts): a 30 s floor and a one-hour cap meet
+ * "seen ending within max(30 s, 5 % of its age)" at every age, at about 125 Atlas calls for 24 h.
+ */
+export const DEFAULT_POLL = { floorSeconds: 30, capSeconds: 3600 } as const;
 
 export const OVERRIDABLE = ['snapshotId', 'pointInTime', 'target'] as const;
 
@@ -88,12 +93,12 @@ export const Plan = z
     /** Adaptive polling: the wait grows with the restore's age between these bounds. */
     poll: z
       .object({
-        floorSeconds: z.number().int().min(5).max(300).default(15),
-        capSeconds: z.number().int().min(30).max(3600).default(300),
+        floorSeconds: z.number().int().min(5).max(300).default(DEFAULT_POLL.floorSeconds),
+        capSeconds: z.number().int().min(30).max(3600).default(DEFAULT_POLL.capSeconds),
       })
       .strict()
       .refine((p) => p.capSeconds >= p.floorSeconds, { message: 'capSeconds must be at least floorSeconds', path: ['capSeconds'] })
-      .default({ floorSeconds: 15, capSeconds: 300 }),
+      .default({ ...DEFAULT_POLL }),
     notify: z
       .object({
         sns: z.boolean().default(true),

@@ -12,6 +12,8 @@ export {
   nextPollDelaySeconds,
   simulatePolling,
   POLL_AGE_FRACTION,
+  DETECTION_GOAL,
+  detectionGoalSeconds,
   HISTORY_EVENTS,
   EVENTS_PER_POLL,
   type PollDelayInput,

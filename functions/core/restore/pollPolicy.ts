@@ -1,12 +1,19 @@
 /**
- * How long to wait before the next look at a restore: about a tenth of its age so far, between a
- * floor and a cap, and never past the deadline. A young restore is looked at often (a 2-minute
- * restore is seen within about `floor` seconds of ending); a long one rarely (a 24-hour restore
- * costs a few hundred polls, not thousands), so an execution stays far below Step Functions'
- * 25,000-event history limit and Atlas's rate limits.
+ * How long to wait before the next look at a restore: 5 % of its age so far, between a floor and a
+ * cap, and never past the deadline. The goal it is built for: a restore is seen ending within
+ * max(30 s, 5 % of its age). A job that ends just after a look at age `a` is seen one wait later,
+ * so a wait of at most max(floor, 5 % of `a`) meets it whenever the floor is at most 30 s; and a
+ * 24-hour restore costs about 125 Atlas calls (the default 30 s floor and one-hour cap), so an
+ * execution stays far below Step Functions' 25,000-event history limit and Atlas's rate limits.
  */
 
-export const POLL_AGE_FRACTION = 0.1;
+export const POLL_AGE_FRACTION = 0.05;
+
+/** The detection goal the default policy meets: seen ending within max(30 s, 5 % of its age). */
+export const DETECTION_GOAL = { minSeconds: 30, ageFraction: 0.05 } as const;
+
+/** The longest the goal allows between a restore ending at `ageSeconds` and the look that sees it. */
+export const detectionGoalSeconds = (ageSeconds: number): number => Math.max(DETECTION_GOAL.minSeconds, DETECTION_GOAL.ageFraction * ageSeconds);
 
 export interface PollDelayInput {
   /** Seconds since the restore was created. */
@@ -19,7 +26,9 @@ export interface PollDelayInput {
 
 /** Whole seconds (a Wait state's SecondsPath takes an integer), at least 1. */
 export function nextPollDelaySeconds({ ageSeconds, floorSeconds, capSeconds, secondsUntilDeadline }: PollDelayInput): number {
-  const adaptive = Math.round(Math.max(0, ageSeconds) * POLL_AGE_FRACTION);
+  // Rounded down, never up: a wait a fraction of a second over 5 % of the age would miss the goal
+  // for a job that ends just after this look.
+  const adaptive = Math.floor(Math.max(0, ageSeconds) * POLL_AGE_FRACTION);
   // The cap is applied last: a plan whose floor exceeds its cap still never waits past the cap.
   const clamped = Math.min(capSeconds, Math.max(floorSeconds, adaptive));
   // Rounded down at the deadline, so the look that notices the deadline is never late.

@@ -61,8 +61,9 @@ describe('after a look that worked', () => {
   });
 
   it('waits within floor and cap, growing with age', () => {
+    // 5 % of the age (pollPolicy.ts), within this plan's floor 15 s and cap 300 s.
     const waits = [0, 60, 600, 1_200, 3_000, 6_000].map((s) => afterLook(state(), { status: seen('RUNNING') }, at(s)).poll.waitSeconds);
-    expect(waits).toEqual([15, 15, 60, 120, 300, 300]);
+    expect(waits).toEqual([15, 15, 30, 60, 150, 300]);
     for (const w of waits) {
       expect(Number.isInteger(w)).toBe(true);
       expect(w).toBeGreaterThanOrEqual(15);
@@ -81,6 +82,13 @@ describe('after a look that worked', () => {
     const s = state(0, { floorSeconds: 30, capSeconds: 60 });
     expect(afterLook(s, { status: seen('RUNNING') }, at(5)).poll.waitSeconds).toBe(30);
     expect(afterLook(s, { status: seen('RUNNING') }, at(5_000)).poll.waitSeconds).toBe(60);
+  });
+
+  it('with a one-hour cap (the default), waits up to the cap before the deadline', () => {
+    const s = state(0, { floorSeconds: 30, capSeconds: 3600 });
+    expect(afterLook(s, { status: seen('RUNNING') }, at(5)).poll.waitSeconds).toBe(30);
+    // 5 % of 5,000 s; the 2 h deadline is 2,200 s away.
+    expect(afterLook(s, { status: seen('RUNNING') }, at(5_000)).poll.waitSeconds).toBe(250);
   });
 });
 
@@ -133,6 +141,17 @@ describe('the job lifetime: never an end while the job may run', () => {
     const sent = settleReportedNotice(blind.poll);
     const seenAgain = afterLook({ ...blind, poll: sent }, { status: seen('RUNNING') }, new Date(DEADLINE + 120_000));
     expect(seenAgain.poll.next).toBe('cancel');
+  });
+
+  it('the slow cadence is the plan cap but at most 5 minutes: a late job or a refused key is looked at every few minutes', () => {
+    const afterNotice = { cancelTried: true, noticesSent: ['STILL_RUNNING_AFTER_DEADLINE' as const, 'NOT_VISIBLE' as const], deadlinePassed: true };
+    const hourCap = state(3, { floorSeconds: 30, capSeconds: 3600 }, afterNotice);
+    expect(afterLook(hourCap, { status: seen('RUNNING') }, new Date(DEADLINE + 600_000)).poll).toMatchObject({ next: 'wait', waitSeconds: 300 });
+    const refusedBeforeDeadline = state(3, { floorSeconds: 30, capSeconds: 3600 }, { noticesSent: ['NOT_VISIBLE'] });
+    expect(afterLook(refusedBeforeDeadline, { status: seen('RUNNING'), failure: failed('AtlasAuthFailed') }, at(5_000)).poll).toMatchObject({ next: 'wait', waitSeconds: 300 });
+    // A plan cap below 5 minutes is kept.
+    const minuteCap = state(3, { floorSeconds: 30, capSeconds: 60 }, afterNotice);
+    expect(afterLook(minuteCap, { status: seen('RUNNING') }, new Date(DEADLINE + 600_000)).poll.waitSeconds).toBe(60);
   });
 
   it('never waits past the watch limit, and at the limit reports with the job not ended', () => {

@@ -1,14 +1,29 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_POLL } from '../../../functions/core/plans/schema.js';
 import { EVENTS_PER_POLL, nextPollDelaySeconds, simulatePolling } from '../../../functions/core/restore/pollPolicy.js';
 
+/** A plan's own settings (the old defaults), so these tests do not move with the default policy. */
 const policy = { floorSeconds: 15, capSeconds: 300, secondsUntilDeadline: 1e9 };
+const byDefault = { ...DEFAULT_POLL, secondsUntilDeadline: 1e9 };
 
 describe('nextPollDelaySeconds', () => {
-  it('is about a tenth of the age between floor and cap', () => {
+  it('by default: 5 % of the age, rounded down, between a 30 s floor and a one-hour cap', () => {
+    expect(DEFAULT_POLL).toEqual({ floorSeconds: 30, capSeconds: 3600 });
+    expect(nextPollDelaySeconds({ ...byDefault, ageSeconds: 0 })).toBe(30);
+    expect(nextPollDelaySeconds({ ...byDefault, ageSeconds: 599 })).toBe(30);
+    expect(nextPollDelaySeconds({ ...byDefault, ageSeconds: 1_000 })).toBe(50);
+    // 5 % of 1,019 s is 50.95: rounding up would wait past the goal for a job ending right after.
+    expect(nextPollDelaySeconds({ ...byDefault, ageSeconds: 1_019 })).toBe(50);
+    expect(nextPollDelaySeconds({ ...byDefault, ageSeconds: 36_000 })).toBe(1_800);
+    expect(nextPollDelaySeconds({ ...byDefault, ageSeconds: 72_000 })).toBe(3_600);
+    expect(nextPollDelaySeconds({ ...byDefault, ageSeconds: 86_400 })).toBe(3_600);
+  });
+
+  it("a plan's own floor and cap bound the wait", () => {
     expect(nextPollDelaySeconds({ ...policy, ageSeconds: 0 })).toBe(15);
     expect(nextPollDelaySeconds({ ...policy, ageSeconds: 100 })).toBe(15);
-    expect(nextPollDelaySeconds({ ...policy, ageSeconds: 600 })).toBe(60);
-    expect(nextPollDelaySeconds({ ...policy, ageSeconds: 2_000 })).toBe(200);
+    expect(nextPollDelaySeconds({ ...policy, ageSeconds: 600 })).toBe(30);
+    expect(nextPollDelaySeconds({ ...policy, ageSeconds: 2_000 })).toBe(100);
     expect(nextPollDelaySeconds({ ...policy, ageSeconds: 10_000 })).toBe(300);
     expect(nextPollDelaySeconds({ ...policy, ageSeconds: 86_400 })).toBe(300);
   });
@@ -49,14 +64,19 @@ describe('nextPollDelaySeconds', () => {
 });
 
 describe('simulatePolling', () => {
-  it('a 24-hour restore with floor 15 / cap 300 costs a few hundred polls, not thousands', () => {
-    const cost = simulatePolling({ durationSeconds: 24 * 3600, floorSeconds: 15, capSeconds: 300 });
-    expect(cost.polls).toBeGreaterThan(200);
-    expect(cost.polls).toBeLessThan(400);
+  it('a 24-hour restore costs at most ~130 Atlas calls by default, a few hundred with floor 15 / cap 300', () => {
+    const cost = simulatePolling({ durationSeconds: 24 * 3600, ...DEFAULT_POLL });
+    // Atlas calls: the create and the polls.
+    expect(1 + cost.polls).toBeLessThanOrEqual(130);
     expect(cost.timedOut).toBe(false);
-    expect(cost.detectionDelaySeconds).toBeLessThanOrEqual(300);
+    expect(cost.detectionDelaySeconds).toBeLessThanOrEqual(0.05 * 24 * 3600);
+    const old = simulatePolling({ durationSeconds: 24 * 3600, floorSeconds: 15, capSeconds: 300 });
+    expect(old.polls).toBeGreaterThan(200);
+    expect(old.polls).toBeLessThan(400);
+    expect(old.detectionDelaySeconds).toBeLessThanOrEqual(300);
     // Far below Step Functions' 25,000-event history limit.
-    expect(cost.historyEvents).toBeLessThan(5_000);
+    expect(cost.historyEvents).toBeLessThan(1_500);
+    expect(old.historyEvents).toBeLessThan(5_000);
     // A fixed 4-second poll (what `atlas … watch` does) would take over 20,000 looks.
     expect(simulatePolling({ durationSeconds: 24 * 3600, floorSeconds: 4, capSeconds: 4 }).polls).toBe(21_600);
   });
