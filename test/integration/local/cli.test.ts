@@ -10,7 +10,8 @@ import { ADMIN_KEY, STAGING, defaultWorld } from '../atlas/helpers.js';
 
 /**
  * The local runner as a person runs it: a child process, its exit code and what it prints. `run`
- * is pointed at a simulator through MONGODB_ATLAS_BASE_URL, exactly as it would be at real Atlas.
+ * is pointed at a simulator through MONGODB_ATLAS_BASE_URL (or the Atlas CLI's
+ * MONGODB_ATLAS_OPS_MANAGER_URL), exactly as it would be at real Atlas.
  */
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -61,7 +62,32 @@ describe('run --plan against an Atlas given by MONGODB_ATLAS_* (here the simulat
     const { code, stderr } = await cli(['run', '--plan', 'nightly-staging'], env);
     expect(code).toBe(2);
     expect(stderr).toMatch(/--yes/);
+    // The question names which Atlas it would restore on, before anyone reaches for --yes.
+    expect(stderr).toContain(`restores onto staging-cluster (project ${STAGING}) on the local simulator at ${sim.baseUrl} (from MONGODB_ATLAS_BASE_URL)`);
     expect(sim.jobs()).toEqual([]);
+  }, 60_000);
+
+  it("follows the Atlas CLI's MONGODB_ATLAS_OPS_MANAGER_URL to the simulator and says so in the heading", async () => {
+    const { MONGODB_ATLAS_BASE_URL: _unused, ...keys } = env;
+    const calls = sim.requests().length;
+    const { code, stdout, stderr } = await cli(['run', '--plan', 'nightly-staging', '--dry-run'], {
+      ...keys,
+      MONGODB_ATLAS_BASE_URL: '', // an inherited one must not decide this test
+      MONGODB_ATLAS_OPS_MANAGER_URL: `${sim.baseUrl}/`, // as the Atlas CLI's docs write it
+    });
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain(`Dry run of plan nightly-staging on the local simulator at ${sim.baseUrl} (from MONGODB_ATLAS_OPS_MANAGER_URL)`);
+    expect(sim.requests().length).toBeGreaterThan(calls);
+    expect(sim.jobs()).toEqual([]);
+  }, 60_000);
+
+  it('refuses a malformed MONGODB_ATLAS_OPS_MANAGER_URL in one line, before calling anything', async () => {
+    const calls = sim.requests().length;
+    const { code, stdout, stderr } = await cli(['run', '--plan', 'nightly-staging', '--dry-run'], { ...env, MONGODB_ATLAS_OPS_MANAGER_URL: 'localhost:8090' });
+    expect(code).toBe(1);
+    expect(stderr.trim()).toMatch(/^error: MONGODB_ATLAS_OPS_MANAGER_URL must be an http\(s\) URL \(expected a base URL such as [^\n]+\)$/);
+    expect(stdout).not.toContain('Dry run of');
+    expect(sim.requests().length).toBe(calls);
   }, 60_000);
 
   it('a dry run shows the resolved restore and the checks, and creates nothing', async () => {
