@@ -18,8 +18,12 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const exec = promisify(execFile);
 
 async function cli(args: string[], env: Record<string, string> = {}) {
+  return tool('local/cli.ts', args, env);
+}
+
+async function tool(script: string, args: string[], env: Record<string, string> = {}) {
   try {
-    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', 'local/cli.ts', ...args], {
+    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', script, ...args], {
       cwd: ROOT,
       env: { ...process.env, CI: 'true', NO_COLOR: '1', ...env },
       timeout: 120_000,
@@ -30,6 +34,29 @@ async function cli(args: string[], env: Record<string, string> = {}) {
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 }
+
+describe('usage mistakes: one line in our words, exit 2, no stack trace', () => {
+  it.each([
+    ['local/cli.ts', ['run', '--plna', 'nightly-staging'], 'error: unknown option --plna: did you mean --plan? (see npm run restore -- --help)'],
+    ['local/cli.ts', ['run', '--plan'], 'error: --plan needs a value (see npm run restore -- --help)'],
+    ['local/cli.ts', ['frobnicate'], 'error: unknown command "frobnicate" (see npm run restore -- --help)'],
+    ['bench/run.ts', ['--frobnicate'], 'error: unknown option --frobnicate (see npm run bench -- --help)'],
+    ['bench/run.ts', ['--skip', 'everything'], 'error: --skip everything: must be one of polling, cold, scale (see npm run bench -- --help)'],
+  ])('%s %j', async (script, args, line) => {
+    const { code, stdout, stderr } = await tool(script, args);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`${line}\n`);
+    expect(stdout).toBe('');
+  }, 60_000);
+
+  it('npm run bench -- --help prints the usage and measures nothing', async () => {
+    const { code, stdout, stderr } = await tool('bench/run.ts', ['--help']);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/^usage: npm run bench -- /);
+    expect(stdout).toContain('--workflows');
+    expect(stdout).not.toContain('Polling');
+  }, 60_000);
+});
 
 describe('npm start (the demo)', () => {
   it('runs both stories on the simulator and exits 0', async () => {
