@@ -1,6 +1,6 @@
 import '../local/quiet.js';
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseCommandLine, UsageError } from '../local/commandLine.js';
 import { measureColdStarts } from './coldStart.js';
 import { measurePolling } from './polling.js';
 import { measureScale } from './scale.js';
@@ -10,14 +10,47 @@ import { measureScale } from './scale.js';
  * Numbers, never assertions: the tests check behaviour, this shows speed and cost.
  */
 
-const { values } = parseArgs({
-  options: {
-    workflows: { type: 'string', default: '100' },
-    runs: { type: 'string', default: '15' },
-    skip: { type: 'string', multiple: true, default: [] },
-    out: { type: 'string', default: 'bench/results.json' },
-  },
-});
+const USAGE = `usage: npm run bench -- [--skip polling|cold|scale]... [--workflows N] [--runs N] [--out FILE]
+  --skip       leave out a measurement (repeatable): polling, cold (cold starts) or scale
+  --workflows  concurrent workflows in the scale measurement (default 100)
+  --runs       fresh node processes per handler in the cold-start measurement (default 15)
+  --out        where to write the results as JSON (default bench/results.json)
+`;
+const SKIPPABLE = ['polling', 'cold', 'scale'];
+
+/** The options, checked before anything is measured; a mistake is one line and exit 2. */
+function readOptions(argv: string[]) {
+  const { values } = parseCommandLine(argv, {
+    positionals: false,
+    options: {
+      workflows: { type: 'string', default: '100' },
+      runs: { type: 'string', default: '15' },
+      skip: { type: 'string', multiple: true, default: [] },
+      out: { type: 'string', default: 'bench/results.json' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  for (const name of ['workflows', 'runs'] as const) {
+    const n = Number(values[name]);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a whole number of at least 1, got ${values[name]}`);
+  }
+  const unknown = values.skip.find((s) => !SKIPPABLE.includes(s));
+  if (unknown !== undefined) throw new UsageError(`--skip ${unknown}: must be one of ${SKIPPABLE.join(', ')}`);
+  return values;
+}
+
+let values: ReturnType<typeof readOptions>;
+try {
+  values = readOptions(process.argv.slice(2));
+} catch (error) {
+  if (!(error instanceof UsageError)) throw error;
+  process.stderr.write(`error: ${error.message} (see npm run bench -- --help)\n`);
+  process.exit(2);
+}
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 
 function table(rows: object[]): string {
   if (rows.length === 0) return '';

@@ -1,5 +1,5 @@
 import './quiet.js';
-import { parseArgs } from 'node:util';
+import { exitWith, parseCommandLine, UsageError } from './commandLine.js';
 import { runDemo } from './commands/demo.js';
 import { terminalOutput } from './commands/output.js';
 import { HoldUsageError, runHoldCommand } from './commands/holds.js';
@@ -30,9 +30,8 @@ const USAGE = `usage:
 `;
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
+  const { values, positionals } = parseCommandLine(argv, {
+    positionals: true,
     options: {
       plan: { type: 'string' },
       plans: { type: 'string', default: 'config/plans.json' },
@@ -126,14 +125,5 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-class UsageError extends Error {}
-
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    const e = err as Error;
-    // People get the message, never a stack trace; usage mistakes also get the usage.
-    process.stderr.write(`error: ${e.message}\n${e instanceof UsageError || e instanceof HoldUsageError ? `\n${USAGE}` : ''}`);
-    process.exit(e instanceof UsageError || e instanceof HoldUsageError ? 2 : 1);
-  },
-);
+// One line for any mistake, exit 2 for usage (with where to read it), 1 for failures.
+exitWith(main(process.argv.slice(2)), 'see npm run restore -- --help', (e) => e instanceof HoldUsageError);

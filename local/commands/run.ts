@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline/promises';
+import { baseUrlFromEnv } from '../../functions/core/atlas/baseUrl.js';
 import { connectionFromEnv } from '../../functions/core/atlas/credentials.js';
 import { MemoryDeliveryLedger } from '../../functions/core/notify/ledger.js';
 import type { NotifyChannels } from '../../functions/core/notify/notify.js';
@@ -10,12 +11,14 @@ import { FileTargetHolds } from '../runner/fileHolds.js';
 import { synthesizeWorkflowDefinition } from '../../lib/workflow-definition.js';
 import { createProgressPrinter } from '../runner/progress.js';
 import { runLocalRestore } from '../runner/localRestore.js';
+import { describeAtlasTarget } from './atlasTarget.js';
 import type { Output } from './output.js';
 
 /**
  * `npm run restore -- run --plan NAME`: one plan against real Atlas from this machine, with the
- * credentials the Atlas CLI uses (MONGODB_ATLAS_PUBLIC_API_KEY/PRIVATE_API_KEY or CLIENT_ID/SECRET,
- * MONGODB_ATLAS_BASE_URL for Atlas for Government or a simulator). No AWS: the same state machine
+ * credentials the Atlas CLI uses (MONGODB_ATLAS_PUBLIC_API_KEY/PRIVATE_API_KEY or CLIENT_ID/SECRET;
+ * MONGODB_ATLAS_OPS_MANAGER_URL or MONGODB_ATLAS_BASE_URL for a simulator, MONGODB_ATLAS_SERVICE=cloudgov
+ * for Atlas for Government: see ../../functions/core/atlas/baseUrl.ts). No AWS: the same state machine
  * and handlers run here; notifications are printed (and posted to a webhook if one is given).
  */
 
@@ -39,15 +42,17 @@ export async function runPlan(options: RunOptions, out: Output): Promise<number>
     return 2;
   }
   const connection = connectionFromEnv();
+  // Which Atlas, said in the prompt and the heading: the variables may point somewhere unintended.
+  const atlas = describeAtlasTarget(baseUrlFromEnv());
   if (plan.restore.type !== 'download' && !options.dryRun && !options.yes) {
     const target = plan.restore.target;
-    const question = `Plan ${plan.name} restores onto ${target.clusterName} (project ${target.groupId}). Atlas deletes ALL data on it first. Type the cluster name to go on: `;
+    const what = `Plan ${plan.name} restores onto ${target.clusterName} (project ${target.groupId}) on ${atlas}.`;
     if (!process.stdin.isTTY) {
-      out.error(`${question.split('.')[0]}.\nNo terminal to confirm on: add --yes to run it unattended, or --dry-run to only check it.`);
+      out.error(`${what}\nNo terminal to confirm on: add --yes to run it unattended, or --dry-run to only check it.`);
       return 2;
     }
     const rl = createInterface({ input: process.stdin, output: process.stdout });
-    const answer = (await rl.question(question)).trim();
+    const answer = (await rl.question(`${what} Atlas deletes ALL data on it first. Type the cluster name to go on: `)).trim();
     rl.close();
     if (answer !== target.clusterName) {
       out.error('Not confirmed: nothing was done.');
@@ -87,7 +92,7 @@ export async function runPlan(options: RunOptions, out: Output): Promise<number>
     trigger: { type: 'manual', time: now().toISOString(), requestedBy: process.env.USER ?? 'local' },
     ...(options.dryRun ? { dryRun: true } : {}),
   };
-  out.heading(`${options.dryRun ? 'Dry run of' : 'Running'} plan ${plan.name} against ${connection.baseUrl}`);
+  out.heading(`${options.dryRun ? 'Dry run of' : 'Running'} plan ${plan.name} on ${atlas}`);
   try {
     const result = await runLocalRestore({
       definition: synthesizeWorkflowDefinition({ plansConfig: plans }),

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { AtlasCredentialsInvalidError } from '../errors.js';
+import { baseUrlFromEnv, checkBaseUrl, DEFAULT_BASE_URL, GOV_BASE_URL } from './baseUrl.js';
 import { createRedactor } from './redaction.js';
 
 /**
@@ -17,8 +18,7 @@ import { createRedactor } from './redaction.js';
  * No error raised here ever quotes a value read from a secret or the environment: only key names.
  */
 
-export const DEFAULT_BASE_URL = 'https://cloud.mongodb.com';
-export const GOV_BASE_URL = 'https://cloud.mongodbgov.com';
+export { DEFAULT_BASE_URL, GOV_BASE_URL };
 
 const SecretValue = z.string().min(1);
 
@@ -59,7 +59,8 @@ const ENV_FIELDS: FieldNames = {
   privateKey: ['MONGODB_ATLAS_PRIVATE_API_KEY'],
   clientId: ['MONGODB_ATLAS_CLIENT_ID'],
   clientSecret: ['MONGODB_ATLAS_CLIENT_SECRET'],
-  baseUrl: ['MONGODB_ATLAS_BASE_URL'],
+  // The base URL has its own precedence rules (./baseUrl.ts), applied in connectionFromEnv.
+  baseUrl: [],
   govCloud: [],
 };
 
@@ -92,22 +93,11 @@ function readBoolean(source: Source, names: readonly string[], where: string): b
   return false;
 }
 
-/**
- * A base URL the client can prefix paths with: http(s), no credentials, no query, no trailing
- * slash, and without a trailing `/api/atlas/v2` (some users paste the API root; our paths add it).
- */
+/** A usable base URL (rules in ./baseUrl.ts), or an error naming the field that holds it. */
 export function normaliseBaseUrl(raw: string, where = 'the configuration', fieldName = 'BaseUrl'): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    fail(where, `${fieldName} is not a valid URL`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') fail(where, `${fieldName} must be an http(s) URL`);
-  if (url.username || url.password) fail(where, `${fieldName} must not carry a user name or password`);
-  if (url.search || url.hash) fail(where, `${fieldName} must not carry a query or fragment`);
-  const path = url.pathname.replace(/\/+$/, '').replace(/\/api\/atlas\/v2$/, '');
-  return `${url.origin}${path}`;
+  const checked = checkBaseUrl(raw);
+  if ('problem' in checked) fail(where, `${fieldName} ${checked.problem}`);
+  return checked.url;
 }
 
 function connectionFrom(source: Source, names: FieldNames, where: string): AtlasConnection {
@@ -158,9 +148,13 @@ export function connectionFromSecretString(secret: string, where = 'the Atlas se
   return connectionFrom(parsed as Source, SECRET_FIELDS, where);
 }
 
-/** Reads the variables the Atlas CLI and Terraform use, for local runs. */
+/**
+ * Reads the variables the Atlas CLI and Terraform use, for local runs. Where Atlas is comes first:
+ * a malformed URL is reported before missing keys, as it is the more dangerous mistake.
+ */
 export function connectionFromEnv(env: Record<string, string | undefined> = process.env): AtlasConnection {
-  return connectionFrom(env, ENV_FIELDS, 'the environment (MONGODB_ATLAS_*)');
+  const { baseUrl } = baseUrlFromEnv(env);
+  return { ...connectionFrom(env, ENV_FIELDS, 'the environment (MONGODB_ATLAS_*)'), baseUrl };
 }
 
 export interface LoadSecretOptions {

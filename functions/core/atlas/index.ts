@@ -26,6 +26,7 @@ export {
   type AtlasConnection,
   type LoadSecretOptions,
 } from './credentials.js';
+export { BASE_URL_VARIABLES, SERVICE_VARIABLE, baseUrlFromEnv, checkBaseUrl, type BaseUrlChoice } from './baseUrl.js';
 export { clearTokenCache, TOKEN_PATH } from './oauth.js';
 export { DEFAULT_RETRY, type RetryOptions } from './retry.js';
 export {

@@ -10,15 +10,20 @@ import { ADMIN_KEY, STAGING, defaultWorld } from '../atlas/helpers.js';
 
 /**
  * The local runner as a person runs it: a child process, its exit code and what it prints. `run`
- * is pointed at a simulator through MONGODB_ATLAS_BASE_URL, exactly as it would be at real Atlas.
+ * is pointed at a simulator through MONGODB_ATLAS_BASE_URL (or the Atlas CLI's
+ * MONGODB_ATLAS_OPS_MANAGER_URL), exactly as it would be at real Atlas.
  */
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const exec = promisify(execFile);
 
 async function cli(args: string[], env: Record<string, string> = {}) {
+  return tool('local/cli.ts', args, env);
+}
+
+async function tool(script: string, args: string[], env: Record<string, string> = {}) {
   try {
-    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', 'local/cli.ts', ...args], {
+    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', script, ...args], {
       cwd: ROOT,
       env: { ...process.env, CI: 'true', NO_COLOR: '1', ...env },
       timeout: 120_000,
@@ -29,6 +34,29 @@ async function cli(args: string[], env: Record<string, string> = {}) {
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 }
+
+describe('usage mistakes: one line in our words, exit 2, no stack trace', () => {
+  it.each([
+    ['local/cli.ts', ['run', '--plna', 'nightly-staging'], 'error: unknown option --plna: did you mean --plan? (see npm run restore -- --help)'],
+    ['local/cli.ts', ['run', '--plan'], 'error: --plan needs a value (see npm run restore -- --help)'],
+    ['local/cli.ts', ['frobnicate'], 'error: unknown command "frobnicate" (see npm run restore -- --help)'],
+    ['bench/run.ts', ['--frobnicate'], 'error: unknown option --frobnicate (see npm run bench -- --help)'],
+    ['bench/run.ts', ['--skip', 'everything'], 'error: --skip everything: must be one of polling, cold, scale (see npm run bench -- --help)'],
+  ])('%s %j', async (script, args, line) => {
+    const { code, stdout, stderr } = await tool(script, args);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`${line}\n`);
+    expect(stdout).toBe('');
+  }, 60_000);
+
+  it('npm run bench -- --help prints the usage and measures nothing', async () => {
+    const { code, stdout, stderr } = await tool('bench/run.ts', ['--help']);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/^usage: npm run bench -- /);
+    expect(stdout).toContain('--workflows');
+    expect(stdout).not.toContain('Polling');
+  }, 60_000);
+});
 
 describe('npm start (the demo)', () => {
   it('runs both stories on the simulator and exits 0', async () => {
@@ -61,7 +89,32 @@ describe('run --plan against an Atlas given by MONGODB_ATLAS_* (here the simulat
     const { code, stderr } = await cli(['run', '--plan', 'nightly-staging'], env);
     expect(code).toBe(2);
     expect(stderr).toMatch(/--yes/);
+    // The question names which Atlas it would restore on, before anyone reaches for --yes.
+    expect(stderr).toContain(`restores onto staging-cluster (project ${STAGING}) on the local simulator at ${sim.baseUrl} (from MONGODB_ATLAS_BASE_URL)`);
     expect(sim.jobs()).toEqual([]);
+  }, 60_000);
+
+  it("follows the Atlas CLI's MONGODB_ATLAS_OPS_MANAGER_URL to the simulator and says so in the heading", async () => {
+    const { MONGODB_ATLAS_BASE_URL: _unused, ...keys } = env;
+    const calls = sim.requests().length;
+    const { code, stdout, stderr } = await cli(['run', '--plan', 'nightly-staging', '--dry-run'], {
+      ...keys,
+      MONGODB_ATLAS_BASE_URL: '', // an inherited one must not decide this test
+      MONGODB_ATLAS_OPS_MANAGER_URL: `${sim.baseUrl}/`, // as the Atlas CLI's docs write it
+    });
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain(`Dry run of plan nightly-staging on the local simulator at ${sim.baseUrl} (from MONGODB_ATLAS_OPS_MANAGER_URL)`);
+    expect(sim.requests().length).toBeGreaterThan(calls);
+    expect(sim.jobs()).toEqual([]);
+  }, 60_000);
+
+  it('refuses a malformed MONGODB_ATLAS_OPS_MANAGER_URL in one line, before calling anything', async () => {
+    const calls = sim.requests().length;
+    const { code, stdout, stderr } = await cli(['run', '--plan', 'nightly-staging', '--dry-run'], { ...env, MONGODB_ATLAS_OPS_MANAGER_URL: 'localhost:8090' });
+    expect(code).toBe(1);
+    expect(stderr.trim()).toMatch(/^error: MONGODB_ATLAS_OPS_MANAGER_URL must be an http\(s\) URL \(expected a base URL such as [^\n]+\)$/);
+    expect(stdout).not.toContain('Dry run of');
+    expect(sim.requests().length).toBe(calls);
   }, 60_000);
 
   it('a dry run shows the resolved restore and the checks, and creates nothing', async () => {

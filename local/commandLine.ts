@@ -1,0 +1,90 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/**
+ * Command-line parsing for the local tools (the CLI, the bench) with mistakes reported in our
+ * words: Node's parseArgs throws ERR_PARSE_ARGS_* errors whose text is written for programmers
+ * and which, uncaught, arrive as a stack trace. Here every mistake is a UsageError with one line
+ * saying what is wrong, which the tools print and exit 2 on.
+ */
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+export interface CommandLineSpec<O extends Options> {
+  options: O;
+  /** Whether bare words (commands) are accepted. */
+  positionals: boolean;
+}
+
+/** Levenshtein distance, to suggest the option someone most likely meant. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+function closest(name: string, options: Options): string | undefined {
+  let best: { name: string; d: number } | undefined;
+  for (const known of Object.keys(options)) {
+    const d = distance(name, known);
+    if (!best || d < best.d) best = { name: known, d };
+  }
+  return best && best.d <= Math.max(2, Math.floor(name.length / 3)) ? best.name : undefined;
+}
+
+/** Checks every token first, so that the strict parse that follows cannot fail in Node's words. */
+function check<O extends Options>(args: string[], spec: CommandLineSpec<O>): void {
+  const { tokens } = parseArgs({ args, options: spec.options, strict: false, allowPositionals: true, tokens: true });
+  for (const token of tokens) {
+    if (token.kind === 'positional') {
+      if (!spec.positionals) throw new UsageError(`unexpected argument "${token.value}" (this command takes options only)`);
+      continue;
+    }
+    if (token.kind !== 'option') continue;
+    const option = spec.options[token.name];
+    if (!option) {
+      const guess = closest(token.name, spec.options);
+      throw new UsageError(`unknown option ${token.rawName}${guess ? `: did you mean --${guess}?` : ''}`);
+    }
+    if (option.type === 'boolean' && token.value !== undefined) throw new UsageError(`--${token.name} takes no value`);
+    if (option.type === 'string') {
+      if (token.value === undefined) throw new UsageError(`--${token.name} needs a value`);
+      // `--plan --dry-run`: a forgotten value, not a plan called "--dry-run" (use --plan=-x for that).
+      if (!token.inlineValue && token.value.startsWith('-')) throw new UsageError(`--${token.name} needs a value (got the option ${token.value})`);
+    }
+  }
+}
+
+export function parseCommandLine<O extends Options>(args: string[], spec: CommandLineSpec<O>) {
+  check(args, spec);
+  try {
+    return parseArgs({ args, options: spec.options, strict: true, allowPositionals: spec.positionals });
+  } catch (error) {
+    // Not expected after check(); still one line, never Node's stack.
+    throw new UsageError((error as Error).message.split('. ')[0] ?? 'the command line could not be read');
+  }
+}
+
+/**
+ * Runs a tool's main and turns its end into an exit code: 0/1 as it returns, 2 with one line for
+ * a usage mistake, 1 with one line for any other error. People get the message, never a stack.
+ */
+export function exitWith(main: Promise<number>, help: string, isUsage: (e: unknown) => boolean = () => false): void {
+  main.then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      const usage = error instanceof UsageError || isUsage(error);
+      process.stderr.write(`error: ${message}${usage ? ` (${help})` : ''}\n`);
+      process.exit(usage ? 2 : 1);
+    },
+  );
+}
