@@ -57,7 +57,7 @@ export const OUTCOME_STATES: Record<Outcome, { state: string; cause?: string }> 
   REFUSED: {
     state: 'RestoreRefused',
     cause:
-      'A guard refused the restore (protected target, source = target, target busy, or trigger not allowed) and nothing was created; the notification gives the reason.',
+      'A guard refused the restore (protected target, source = target, target busy or held, plan cooling down, trigger or ad-hoc policy not allowed) and nothing was created; the notification gives the reason.',
   },
 };
 
