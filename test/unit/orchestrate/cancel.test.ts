@@ -16,18 +16,13 @@ import type { RestoreKind } from '../../../functions/core/restore/kind.js';
 import type { RestoreKindName } from '../../../functions/core/restore/request.js';
 import type { RestoreState, RestoreStatus } from '../../../functions/core/restore/status.js';
 import type { WorkflowState } from '../../../functions/core/workflow/contract.js';
+import { DEADLINE, GROUP, JOB, restoreState } from './fixtures.js';
 
 /**
  * The cancel step (the deadline passed), one path at a time, with fake kinds over a recording
  * transport: what it asks Atlas, what it notes for the report, and what it leaves to watch.ts.
  */
 
-const GROUP = '65f1c0ffee00000000000a01';
-const TARGET_GROUP = '65f1c0ffee00000000000b02';
-const JOB = '67b1c2d3e4f5a6b7c8d9e0f1';
-const STARTED = Date.parse('2026-03-01T03:00:00.000Z');
-const DEADLINE = Date.parse('2026-03-01T05:00:00.000Z');
-const WATCH_UNTIL = Date.parse('2026-03-01T09:00:00.000Z');
 const NOW = new Date(DEADLINE + 60_000);
 const JOB_PATH = `/fake/${GROUP}/prod-cluster/restoreJobs/${JOB}`;
 
@@ -106,30 +101,7 @@ function deps(atlas: RecordingAtlas) {
 
 /** A state past its deadline, as the RestoreFinished? choice hands it to the cancel step. */
 function pastDeadline(kind: RestoreKindName, state: RestoreState = 'RUNNING'): WorkflowState {
-  return {
-    restore: {
-      restoreId: 'adhoc-20260301T030000Z',
-      trigger: { type: 'http' },
-      request: {
-        kind: 'cloud',
-        source: { groupId: GROUP, clusterName: 'prod-cluster' },
-        deliveryType: 'automated',
-        snapshotId: '66a0b1c2d3e4f5a6b7c8d903',
-        target: { groupId: TARGET_GROUP, clusterName: 'staging-cluster' },
-      },
-      summary: 'a restore onto staging-cluster',
-      job: { kind, groupId: GROUP, clusterName: 'prod-cluster', jobId: JOB },
-      adopted: false,
-      cancellable: kind === 'cloud',
-      startedAt: new Date(STARTED).toISOString(),
-      deadlineAt: new Date(DEADLINE).toISOString(),
-      watchUntil: new Date(WATCH_UNTIL).toISOString(),
-      poll: { floorSeconds: 15, capSeconds: 300 },
-      notify: { sns: true, eventBridge: true },
-    },
-    status: status(kind, state),
-    poll: { count: 9, waitSeconds: 300, deadlinePassed: true, next: 'cancel' },
-  };
+  return restoreState({ kind, state, poll: { count: 9, waitSeconds: 300, deadlinePassed: true, next: 'cancel' } });
 }
 
 describe('the cancel step on a job Atlas can cancel', () => {

@@ -2,43 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { afterLook, decideNext, FAILED_LOOKS_BEFORE_NOTICE, settleReportedNotice } from '../../../functions/core/orchestrate/watch.js';
 import type { RestoreState, RestoreStatus } from '../../../functions/core/restore/status.js';
 import type { WorkflowState } from '../../../functions/core/workflow/contract.js';
+import { DEADLINE, JOB, restoreState, STARTED, WATCH_UNTIL } from './fixtures.js';
 
 /** The job-lifetime rule (watch.ts): what the workflow does after each look at Atlas. */
 
-const WATCH_UNTIL = Date.parse('2026-03-01T09:00:00.000Z');
 
-const GROUP = '65f1c0ffee00000000000a01';
-const TARGET_GROUP = '65f1c0ffee00000000000b02';
-const JOB = '67b1c2d3e4f5a6b7c8d9e0f1';
-const STARTED = Date.parse('2026-03-01T03:00:00.000Z');
-const DEADLINE = Date.parse('2026-03-01T05:00:00.000Z');
 const at = (secondsAfterStart: number) => new Date(STARTED + secondsAfterStart * 1000);
 
 function state(count = 3, poll = { floorSeconds: 15, capSeconds: 300 }, progress: Partial<WorkflowState['poll']> = {}): WorkflowState {
-  return {
-    restore: {
-      restoreId: 'adhoc-20260301T030000Z',
-      trigger: { type: 'http' },
-      request: {
-        kind: 'cloud',
-        source: { groupId: GROUP, clusterName: 'prod-cluster' },
-        deliveryType: 'automated',
-        snapshotId: '66a0b1c2d3e4f5a6b7c8d903',
-        target: { groupId: TARGET_GROUP, clusterName: 'staging-cluster' },
-      },
-      summary: 'cloud restore of prod-cluster onto staging-cluster',
-      job: { kind: 'cloud', groupId: GROUP, clusterName: 'prod-cluster', jobId: JOB },
-      adopted: false,
-      cancellable: true,
-      startedAt: new Date(STARTED).toISOString(),
-      deadlineAt: new Date(DEADLINE).toISOString(),
-      watchUntil: new Date(WATCH_UNTIL).toISOString(),
-      poll,
-      notify: { sns: true, eventBridge: true },
-    },
-    status: { kind: 'cloud', state: 'RUNNING', jobIds: [JOB], atlasStatus: 'in progress' },
-    poll: { count, waitSeconds: 15, deadlinePassed: false, ...progress },
-  };
+  return restoreState({ pollSettings: poll, poll: { count, waitSeconds: 15, deadlinePassed: false, ...progress } });
 }
 
 const seen = (s: RestoreState): RestoreStatus => ({ kind: 'cloud', state: s, jobIds: [JOB], atlasStatus: s.toLowerCase() });
