@@ -13,7 +13,8 @@ import { decideNext, settleReportedNotice } from './watch.js';
  * the target stays locked.
  */
 export async function cancelRestoreStep(payload: unknown, deps: StepDeps): Promise<WorkflowState> {
-  const { pollError: _ignored, ...input } = parseStepInput(WorkflowState, payload, 'cancel step input');
+  // A pollError beside the state is not carried on: decideNext builds the next state afresh.
+  const input = parseStepInput(WorkflowState, payload, 'cancel step input');
   const state: WorkflowState = { ...input, poll: { ...settleReportedNotice(input.poll), cancelTried: true, deadlinePassed: true } };
   const { restore } = state;
   if (isTerminal(state.status.state)) return decideNext(state, deps.now()); // ended on its own: nothing to cancel

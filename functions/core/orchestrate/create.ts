@@ -6,7 +6,7 @@ import { findTargetBusy, reconcileCreate } from '../restore/adopt.js';
 import { restoreTarget } from '../restore/request.js';
 import type { RestoreStatus } from '../restore/status.js';
 import { DEFAULT_POLL, DEFAULT_RUN_LIMITS } from '../plans/schema.js';
-import { ExecutionInput, PollProgress, type RestoreContext, type WorkflowState } from '../workflow/contract.js';
+import { ExecutionInput, type RestoreContext, type WorkflowState } from '../workflow/contract.js';
 import type { StepDeps } from './deps.js';
 import { parseStepInput } from './input.js';
 import { checkRun, resolveRun, type ResolvedRun } from './resolve.js';
@@ -40,7 +40,7 @@ export interface DryRunResult {
   deadlineMinutes: number;
 }
 
-/** A restore with no plan gets the plan defaults (12 h deadline, 24 h watch after it, 15-300 s polls, SNS + EventBridge). */
+/** A restore with no plan gets the plan defaults (deadline, watch, settle window, polls, SNS + EventBridge). */
 const AD_HOC_DEFAULTS = {
   ...DEFAULT_RUN_LIMITS,
   poll: { ...DEFAULT_POLL },
@@ -160,11 +160,8 @@ export async function createRestoreStep(payload: CreatePayload, deps: StepDeps):
     ...(resolved.snapshot ? { snapshotId: resolved.snapshot.id } : {}),
     atlasStatus: adopted ? 'adopted' : 'created',
   };
-  return decideNext(
-    { restore, status, poll: PollProgress.parse({ count: 0, waitSeconds: 1, deadlinePassed: false }) },
-    // Measured from the restore's start, so the first wait is the policy's first wait.
-    now,
-  );
+  // Decided at the restore's start, so the first wait is the policy's first wait.
+  return decideNext({ restore, status, poll: { count: 0, waitSeconds: 1, deadlinePassed: false } }, now);
 }
 
 /** Atlas has another restore in flight onto our target (started by a person, another tool…). */

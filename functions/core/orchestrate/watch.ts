@@ -110,6 +110,3 @@ const pendingNotice = (poll: PollProgress, notice: Notice): Notice | undefined =
 export function watchUntilOf(restore: WorkflowState['restore']): string {
   return restore.watchUntil ?? new Date(Date.parse(restore.deadlineAt) + DEFAULT_RUN_LIMITS.watchAfterEndMinutes * 60_000).toISOString();
 }
-
-/** The job may still be writing to the target: nothing has said it ended. */
-export const jobMayStillRun = (state: Pick<WorkflowState, 'status'>): boolean => !isTerminal(state.status.state);
