@@ -12,10 +12,16 @@ export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 /** Requests per second across the stage: restores are rare, a runaway script should not be. */
 export const API_THROTTLE = { rateLimit: 5, burstLimit: 10 } as const;
 
+/** Atlas's alert deliveries: a few a minute at most, so a flood of forged ones is stopped early. */
+export const ALERTS_THROTTLE = { rateLimit: 5, burstLimit: 20 } as const;
+export const ALERTS_PATH = 'alerts';
+
 export interface RestoreApiProps {
-  /** The submit Lambda: every route proxies to it. */
+  /** The submit Lambda: every restore route proxies to it. */
   handler: lambda.IFunction;
   logging: RestoreLogging;
+  /** Push completion's receiver: `POST /alerts`, for Atlas (lib/push.ts). */
+  alertReceiver?: lambda.IFunction;
 }
 
 /**
@@ -56,6 +62,9 @@ export class RestoreApi extends Construct {
         metricsEnabled: true,
         throttlingRateLimit: API_THROTTLE.rateLimit,
         throttlingBurstLimit: API_THROTTLE.burstLimit,
+        ...(props.alertReceiver
+          ? { methodOptions: { [`/${ALERTS_PATH}/POST`]: { throttlingRateLimit: ALERTS_THROTTLE.rateLimit, throttlingBurstLimit: ALERTS_THROTTLE.burstLimit } } }
+          : {}),
       },
     });
     this.validator = this.api.addRequestValidator('Validator', {
@@ -91,6 +100,27 @@ export class RestoreApi extends Construct {
     });
     const holdMethods = this.addHoldRoutes(restores, integration);
     this.acknowledgeFindings([start, follow, cancel, ...holdMethods]);
+    if (props.alertReceiver) this.addAlertRoute(props.alertReceiver);
+  }
+
+  /**
+   * `POST /alerts`: where Atlas delivers restore alerts. Atlas cannot sign SigV4, so this one method
+   * has no IAM auth; the receiver authenticates each request by its HMAC signature under the
+   * webhook secret (functions/core/push/receive.ts), refuses bodies over 64 KiB, and the method has
+   * its own tight throttle.
+   */
+  private addAlertRoute(receiver: lambda.IFunction): void {
+    const integration = new apigw.LambdaIntegration(receiver, { proxy: true, allowTestInvoke: false });
+    const method = this.api.root.addResource(ALERTS_PATH).addMethod('POST', integration, { authorizationType: apigw.AuthorizationType.NONE });
+    const reason =
+      'Atlas delivers alert webhooks unsigned by AWS (it cannot do SigV4 or Cognito); each request is authenticated by its X-MMS-Signature HMAC under a secret in Secrets Manager, compared in constant time, and the method is throttled on its own.';
+    Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason });
+    Validations.of(method).acknowledge({ id: 'AwsSolutions-COG4', reason });
+  }
+
+  /** The receiver's URL, for Atlas's webhook notification. */
+  get alertsUrl(): string {
+    return `${this.api.url}${ALERTS_PATH}`;
   }
 
   /**

@@ -19,6 +19,11 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const HANDLER_NAMES = ['submitRestore', 'createRestore', 'pollRestore', 'cancelRestore', 'notifyRestore'] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 
+/** Push completion's two functions, deployed only when the plans file has `alerts` (lib/push.ts). */
+export const PUSH_HANDLER_NAMES = ['awaitAlert', 'receiveAlert'] as const;
+export type PushHandlerName = (typeof PUSH_HANDLER_NAMES)[number];
+export type FunctionName = HandlerName | PushHandlerName;
+
 /** The Powertools service name every function logs and emits metrics under. */
 export const SERVICE_NAME = 'atlas-restore';
 
@@ -37,7 +42,15 @@ interface FunctionSpec {
  * writes): the Lambda timeout must outlast them all, each at the client's worst case, or a slow
  * Atlas turns into a Lambda timeout that nobody can read (issue: a poll timed out on two slow answers).
  */
-export const ATLAS_CALLS_PER_STEP = { submitRestore: 0, createRestore: 4, pollRestore: 2, cancelRestore: 3, notifyRestore: 0 } as const;
+export const ATLAS_CALLS_PER_STEP = {
+  submitRestore: 0,
+  createRestore: 4,
+  pollRestore: 2,
+  cancelRestore: 3,
+  notifyRestore: 0,
+  awaitAlert: 0,
+  receiveAlert: 0,
+} as const;
 
 /** The longest a create step waits for a job whose POST answer was lost (plans' createSettleSeconds max). */
 export const MAX_CREATE_SETTLE = Duration.seconds(MAX_CREATE_SETTLE_SECONDS);
@@ -50,7 +63,7 @@ const outlast = (calls: number, extra = Duration.seconds(0)): Duration =>
  * timeouts of the steps that call Atlas outlast the client's own retries (see ATLAS_CALLS_PER_STEP).
  * Lambda bills the time used, not the timeout, so a generous timeout costs nothing when Atlas is quick.
  */
-const SPECS: Record<HandlerName, FunctionSpec> = {
+const SPECS: Record<FunctionName, FunctionSpec> = {
   submitRestore: {
     description: 'HTTP API: validates a restore request and starts, reads or cancels a restore',
     memorySize: 512,
@@ -88,6 +101,21 @@ const SPECS: Record<HandlerName, FunctionSpec> = {
     // A restore refused before it had a context still names its plan: notify routes by it.
     readsPlans: true,
   },
+  awaitAlert: {
+    description: 'Registers a restore waiting for an Atlas restore alert (push completion); the backstop ends the wait otherwise',
+    memorySize: 256,
+    timeout: Duration.seconds(30),
+    callsAtlas: false,
+    readsPlans: false,
+  },
+  receiveAlert: {
+    description: 'Receives Atlas restore alerts (signed webhook) and wakes the restores waiting on that project',
+    memorySize: 256,
+    // API Gateway gives up after 29 s; answer before it does.
+    timeout: Duration.seconds(25),
+    callsAtlas: false,
+    readsPlans: false,
+  },
 };
 
 export interface RestoreFunctionsProps {
@@ -124,7 +152,9 @@ export class RestoreFunctions extends Construct {
   readonly pollRestore: NodejsFunction;
   readonly cancelRestore: NodejsFunction;
   readonly notifyRestore: NodejsFunction;
-  readonly logGroups: Record<HandlerName, logs.LogGroup>;
+  /** Push completion's functions: only when the plans file has `alerts`. */
+  readonly push?: Record<PushHandlerName, NodejsFunction>;
+  readonly logGroups: Record<HandlerName, logs.LogGroup> & Partial<Record<PushHandlerName, logs.LogGroup>>;
   /** The Atlas profile secret, readable only by the functions that call Atlas. */
   readonly atlasSecret: secretsmanager.ISecret;
 
@@ -133,8 +163,8 @@ export class RestoreFunctions extends Construct {
     this.atlasSecret = secretsmanager.Secret.fromSecretNameV2(this, 'AtlasSecret', props.atlasSecretName);
     // JSON inside a JS string literal: esbuild replaces `process.env.RESTORE_PLANS_JSON` with it.
     const plansLiteral = JSON.stringify(JSON.stringify(props.plans));
-    const logGroups: Partial<Record<HandlerName, logs.LogGroup>> = {};
-    const make = (name: HandlerName): NodejsFunction => {
+    const logGroups: Partial<Record<FunctionName, logs.LogGroup>> = {};
+    const make = (name: FunctionName): NodejsFunction => {
       const spec = SPECS[name];
       const logGroup = props.logging.logGroup(this, `${name}Logs`);
       logGroups[name] = logGroup;
@@ -210,12 +240,13 @@ export class RestoreFunctions extends Construct {
     this.pollRestore = make('pollRestore');
     this.cancelRestore = make('cancelRestore');
     this.notifyRestore = make('notifyRestore');
-    this.logGroups = logGroups as Record<HandlerName, logs.LogGroup>;
+    if (props.plans.alerts) this.push = { awaitAlert: make('awaitAlert'), receiveAlert: make('receiveAlert') };
+    this.logGroups = logGroups as RestoreFunctions['logGroups'];
   }
 
   /** Every function, in a fixed order. */
   get all(): NodejsFunction[] {
-    return [this.submitRestore, this.createRestore, this.pollRestore, this.cancelRestore, this.notifyRestore];
+    return [this.submitRestore, this.createRestore, this.pollRestore, this.cancelRestore, this.notifyRestore, ...Object.values(this.push ?? {})];
   }
 
   byName(name: HandlerName): NodejsFunction {

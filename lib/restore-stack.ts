@@ -11,6 +11,7 @@ import { RestoreFunctions } from './functions.js';
 import { RestoreLockTable } from './lock-table.js';
 import { RestoreLogging } from './logging.js';
 import { RestoreNotifications } from './notifications.js';
+import { RestorePush } from './push.js';
 import { RestoreTriggers } from './triggers.js';
 import { RestoreWorkflow } from './workflow.js';
 
@@ -45,6 +46,8 @@ export class RestoreStack extends Stack {
   readonly triggers: RestoreTriggers;
   readonly alarms: RestoreAlarms;
   readonly dashboard: RestoreDashboard;
+  /** Only when the plans file has `alerts` (push completion). */
+  readonly push?: RestorePush;
   /** Only when egress is not "off" (lib/egress-options.ts). */
   readonly egress?: AtlasEgress;
 
@@ -80,7 +83,19 @@ export class RestoreStack extends Stack {
     this.workflow = new RestoreWorkflow(this, 'Workflow', { functions: fns, logging: this.logging });
     this.workflow.grantSubmit(fns.submitRestore);
 
-    this.api = new RestoreApi(this, 'Api', { handler: fns.submitRestore, logging: this.logging });
+    this.api = new RestoreApi(this, 'Api', { handler: fns.submitRestore, logging: this.logging, alertReceiver: fns.push?.receiveAlert });
+    const alerts = props.plans.alerts;
+    if (alerts && fns.push) {
+      this.push = new RestorePush(this, 'Push', { settings: alerts, functions: fns.push, stateMachine: this.workflow.stateMachine });
+      new CfnOutput(this, 'AlertReceiverUrl', {
+        value: this.api.alertsUrl,
+        description: 'Where Atlas delivers restore alerts (webhook, signed with the secret named in the plans file)',
+      });
+      new CfnOutput(this, 'AlertSetupCommand', {
+        value: `npm run restore -- alerts setup --project <GROUP_ID> --url ${this.api.alertsUrl} --secret-name ${alerts.webhookSecretName}`,
+        description: 'Run once per Atlas project whose restores this stack runs (source and target projects)',
+      });
+    }
     this.triggers = new RestoreTriggers(this, 'Triggers', { plans: props.plans, stateMachine: this.workflow.stateMachine });
     this.alarms = new RestoreAlarms(this, 'Alarms', {
       topic: props.opsTopicArn ? sns.Topic.fromTopicArn(this, 'OpsTopic', props.opsTopicArn) : this.notifications.topic,

@@ -1,7 +1,7 @@
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { buildRestoreApp, SKIP_BUNDLING_CONTEXT } from './app.js';
-import { HANDLER_NAMES, type HandlerName } from './functions.js';
+import { HANDLER_NAMES, type FunctionName } from './functions.js';
 
 /**
  * The state machine definition CDK deploys, as plain ASL JSON that aws-local-stepfunctions can run:
@@ -13,7 +13,7 @@ export const FAKE_REGION = 'us-east-1';
 export const FAKE_ACCOUNT = '123456789012';
 
 /** The fake ARN a Task's FunctionName resolves to, e.g. `arn:aws:lambda:us-east-1:123456789012:function:createRestore`. */
-export function fakeFunctionArn(name: HandlerName): string {
+export function fakeFunctionArn(name: FunctionName): string {
   return `arn:aws:lambda:${FAKE_REGION}:${FAKE_ACCOUNT}:function:${name}`;
 }
 
@@ -29,7 +29,7 @@ const PSEUDO_PARAMETERS: Record<string, string> = {
  * parameters and functions, `Fn::GetAtt … Arn` of functions). `functionsByLogicalId` maps a Lambda's
  * logical id to its handler name. Anything else throws: a silent wrong ARN would be worse.
  */
-export function resolveIntrinsics(value: unknown, functionsByLogicalId: Record<string, HandlerName>): string {
+export function resolveIntrinsics(value: unknown, functionsByLogicalId: Record<string, FunctionName>): string {
   if (typeof value === 'string') return value;
   if (value && typeof value === 'object') {
     const obj = value as Record<string, unknown>;
@@ -59,9 +59,13 @@ export function resolveIntrinsics(value: unknown, functionsByLogicalId: Record<s
  */
 export function synthesizeWorkflowDefinition(options: { plansConfig?: unknown } = {}): object {
   const { stack } = buildRestoreApp({ context: SKIP_BUNDLING_CONTEXT, plansConfig: options.plansConfig ?? {}, nag: false });
-  const functionsByLogicalId: Record<string, HandlerName> = {};
-  for (const name of HANDLER_NAMES) {
-    const cfn = stack.functions.byName(name).node.defaultChild as lambda.CfnFunction;
+  const functionsByLogicalId: Record<string, FunctionName> = {};
+  const functions: [FunctionName, lambda.IFunction][] = [
+    ...HANDLER_NAMES.map((name): [FunctionName, lambda.IFunction] => [name, stack.functions.byName(name)]),
+    ...(Object.entries(stack.functions.push ?? {}) as [FunctionName, lambda.IFunction][]),
+  ];
+  for (const [name, fn] of functions) {
+    const cfn = fn.node.defaultChild as lambda.CfnFunction;
     functionsByLogicalId[stack.resolve(stack.getLogicalId(cfn)) as string] = name;
   }
   const cfnMachine = stack.workflow.stateMachine.node.defaultChild as sfn.CfnStateMachine;

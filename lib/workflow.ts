@@ -33,6 +33,9 @@ export const TASK_STATES = {
 
 export const WAIT_STATE = 'WaitBeforePoll';
 
+/** The wait an Atlas alert can end (push completion): a callback task whose timeout is the backstop. */
+export const ALERT_WAIT_STATE = 'WaitForAlert';
+
 /** One Fail (or Succeed) state per outcome, with a static Error and Cause people can alarm and search on. */
 export const OUTCOME_STATES: Record<Outcome, { state: string; cause?: string }> = {
   SUCCEEDED: { state: 'RestoreSucceeded' },
@@ -126,6 +129,9 @@ const NOTIFY_RETRY: sfn.RetryProps = {
   jitterStrategy: sfn.JitterType.FULL,
 };
 
+/** A wait that an alert may end: set by poll, cancel or create when the restore listens for alerts. */
+const LISTENS = sfn.Condition.and(sfn.Condition.isPresent('$.poll.untilAlert'), sfn.Condition.booleanEquals('$.poll.untilAlert', true));
+
 /** Every caught error lands here, next to the state it interrupted, for notify to report. */
 const CATCH_INTO_ERROR: sfn.CatchProps = { errors: [sfn.Errors.ALL], resultPath: '$.error' };
 
@@ -185,6 +191,13 @@ export class RestoreWorkflow extends Construct {
       time: sfn.WaitTime.secondsPath('$.poll.waitSeconds'),
     });
 
+    const alertWait = fns.push ? this.alertWait(fns.push.awaitAlert) : undefined;
+    /** Sends a wait to WaitForAlert when the restore listens for alerts, else to the plain Wait. */
+    const waitOn = (choice: sfn.Choice, when?: sfn.Condition): sfn.Choice => {
+      if (alertWait) choice.when(when ? sfn.Condition.and(when, LISTENS) : LISTENS, alertWait);
+      return when ? choice.when(when, wait) : choice.otherwise(wait);
+    };
+
     const cancel = new tasks.LambdaInvoke(this, TASK_STATES.cancel, {
       lambdaFunction: fns.cancelRestore,
       comment: 'The deadline passed: cancel the Atlas job where Atlas allows it; the job is watched until it ends',
@@ -213,9 +226,10 @@ export class RestoreWorkflow extends Construct {
       comment: 'What poll, cancel or create decided ($.poll.next): report (an end or an interim notice), cancel at the deadline, or wait',
     })
       .when(sfn.Condition.stringEquals('$.poll.next', 'report'), notify)
-      .when(sfn.Condition.stringEquals('$.poll.next', 'cancel'), cancel)
-      .otherwise(wait);
+      .when(sfn.Condition.stringEquals('$.poll.next', 'cancel'), cancel);
+    waitOn(finished);
     cancel.next(finished);
+    if (alertWait) RestoreWorkflow.endAlertWait(alertWait, poll, wait);
 
     const create = new tasks.LambdaInvoke(this, TASK_STATES.create, {
       lambdaFunction: fns.createRestore,
@@ -246,20 +260,20 @@ export class RestoreWorkflow extends Construct {
       .when(
         sfn.Condition.and(sfn.Condition.isPresent('$.dryRun'), sfn.Condition.booleanEquals('$.dryRun', true)),
         new sfn.Succeed(this, 'DryRunDone', { comment: 'Nothing was created; the output says what would have been done' }),
-      )
-      .otherwise(wait);
+      );
+    waitOn(dryRun);
 
     create.next(dryRun);
     wait.next(poll);
     poll.next(finished);
-    notify.next(
-      new sfn.Choice(this, 'StillWatching?', { comment: 'An interim report (the job may still run): keep watching; otherwise end as reported' })
-        .when(
-          sfn.Condition.and(sfn.Condition.isPresent('$.notification.watching'), sfn.Condition.booleanEquals('$.notification.watching', true)),
-          wait,
-        )
-        .otherwise(this.outcomeChoice()),
+    const stillWatching = new sfn.Choice(this, 'StillWatching?', {
+      comment: 'An interim report (the job may still run): keep watching; otherwise end as reported',
+    });
+    waitOn(
+      stillWatching,
+      sfn.Condition.and(sfn.Condition.isPresent('$.notification.watching'), sfn.Condition.booleanEquals('$.notification.watching', true)),
     );
+    notify.next(stillWatching.otherwise(this.outcomeChoice()));
 
     this.logGroup = props.logging.logGroup(
       this,
@@ -298,6 +312,40 @@ export class RestoreWorkflow extends Construct {
     });
   }
 
+  /**
+   * WaitForAlert: Step Functions hands the awaitAlert function a task token and waits until the
+   * alert receiver (or awaitAlert itself, for an alert it finds it missed) sends it back, or until
+   * the backstop delay passes (the task's timeout, from the poll's `waitSeconds`). Both go on to
+   * the poll; `$.wake` tells it which it was. If the wait cannot even be registered, the plain
+   * Wait takes over: push only ever shortens a wait, it never blocks one.
+   */
+  private alertWait(awaitAlert: lambda.IFunction): tasks.LambdaInvoke {
+    const task = new tasks.LambdaInvoke(this, ALERT_WAIT_STATE, {
+      lambdaFunction: awaitAlert,
+      comment: 'Wait for an Atlas restore alert on the restore projects, or the backstop delay, whichever comes first',
+      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: sfn.TaskInput.fromObject({
+        taskToken: sfn.JsonPath.taskToken,
+        restoreId: sfn.JsonPath.stringAt('$.restore.restoreId'),
+        groupIds: sfn.JsonPath.listAt('$.restore.push.groupIds'),
+        since: sfn.JsonPath.stringAt('$.poll.lookedAt'),
+        waitSeconds: sfn.JsonPath.numberAt('$.poll.waitSeconds'),
+      }),
+      taskTimeout: sfn.Timeout.at('$.poll.waitSeconds'),
+      resultPath: '$.wake',
+      retryOnServiceExceptions: false, // LAMBDA_RETRY covers them
+    });
+    task.addRetry(LAMBDA_RETRY);
+    return task;
+  }
+
+  /** Wires WaitForAlert's two non-alert ends: the backstop (a timeout) polls; a failed registration waits plainly. */
+  private static endAlertWait(task: tasks.LambdaInvoke, poll: sfn.IChainable, fallback: sfn.Wait): void {
+    task.next(poll);
+    task.addCatch(poll, { errors: [sfn.Errors.TIMEOUT], resultPath: '$.wake' });
+    task.addCatch(fallback, { errors: [sfn.Errors.ALL], resultPath: '$.wake' });
+  }
+
   private outcomeChoice(): sfn.Choice {
     const choice = new sfn.Choice(this, 'RestoreOutcome', { comment: 'End the execution the way the restore ended' });
     let failed: sfn.Fail | undefined;
@@ -316,7 +364,7 @@ export class RestoreWorkflow extends Construct {
   private acknowledgeFindings(fns: RestoreFunctions): void {
     const stack = Stack.of(this);
     const role = this.stateMachine.role;
-    for (const fn of [fns.createRestore, fns.pollRestore, fns.cancelRestore, fns.notifyRestore]) {
+    for (const fn of [fns.createRestore, fns.pollRestore, fns.cancelRestore, fns.notifyRestore, ...(fns.push ? [fns.push.awaitAlert] : [])]) {
       const logicalId = stack.resolve(stack.getLogicalId(fn.node.defaultChild as lambda.CfnFunction)) as string;
       Validations.of(role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,

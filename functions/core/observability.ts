@@ -55,6 +55,9 @@ export const ENV = {
   stateMachineArn: 'STATE_MACHINE_ARN',
   topicArn: 'NOTIFY_TOPIC_ARN',
   eventBusName: 'NOTIFY_EVENT_BUS',
+  /** Push completion (lib/push.ts): the alert waiters table and the webhook secret's name. */
+  alertWaitersTable: 'ALERT_WAITERS_TABLE',
+  alertWebhookSecretName: 'ALERT_WEBHOOK_SECRET_NAME',
 } as const;
 
 /** EventBridge `source` of the events notify puts; `detail-type` is e.g. "Atlas Restore Succeeded". */

@@ -6,6 +6,8 @@ import type { TargetHolds } from '../core/orchestrate/holds.js';
 import type { TargetLocks } from '../core/orchestrate/locks.js';
 import type { RunRecords } from '../core/orchestrate/runRecords.js';
 import type { PlansConfig } from '../core/plans/schema.js';
+import type { AlertWaiters } from '../core/push/waiters.js';
+import type { WakeTask } from '../core/push/wake.js';
 
 /**
  * The local world the handlers of this process are pointed at, if any (set by
@@ -25,6 +27,8 @@ export interface LocalEnvironment {
   runs?: RunRecords;
   /** Where notify sends reports in local runs (a recorder, a local webhook). */
   notifyChannels?: NotifyChannels;
+  /** Push completion in local runs: the waiters, how a wait is ended, the webhook secret. */
+  alerts?: { waiters: AlertWaiters; wake: WakeTask; webhookSecret: string };
   /** Client options for local runs (e.g. `sleep` that does not really wait). */
   client?: Partial<Pick<AtlasClientOptions, 'sleep' | 'retry' | 'random' | 'dispatcher'>>;
 }

@@ -20,6 +20,11 @@ export interface ExecuteOptions {
   executionName: string;
   /** Keyed by Task state name (CreateRestore, PollRestore, CancelRestore, NotifyRestore). */
   handlers: Record<string, TaskHandler>;
+  /**
+   * Callback tasks (`.waitForTaskToken`, e.g. WaitForAlert), keyed by state name: their result is
+   * what the task token was sent back with, as is, not a Lambda invoke's `{ StatusCode, Payload }`.
+   */
+  callbackHandlers?: Record<string, TaskHandler>;
   /** Real milliseconds each Wait state sleeps (the simulator's clock stands in for the rest). */
   waitMs?: Record<string, number>;
   /** Real milliseconds a Retry waits: 0 in tests, small in demos. */
@@ -55,28 +60,50 @@ function asLambdaError(err: unknown): LambdaStyleError {
   return new LambdaStyleError('Error', String(err), []);
 }
 
-/** Wraps a handler as the optimised `lambda:invoke` integration answers: `{ StatusCode, Payload }`. */
-function lambdaInvokeOverride(handler: TaskHandler) {
+/**
+ * Wraps a handler as the optimised `lambda:invoke` integration answers: `{ StatusCode, Payload }`;
+ * or, for a callback task, with the output the token was sent back with.
+ */
+function lambdaInvokeOverride(handler: TaskHandler, callback = false) {
   return async (input: unknown) => {
     const payload = (input as { Payload?: unknown } | null)?.Payload ?? input;
     try {
       // A JSON round trip, as Lambda does: no class instances or undefined leak between steps.
-      const result = await handler(JSON.parse(JSON.stringify(payload ?? null)));
-      return { StatusCode: 200, Payload: JSON.parse(JSON.stringify(result ?? null)) };
+      const result = JSON.parse(JSON.stringify((await handler(JSON.parse(JSON.stringify(payload ?? null)))) ?? null)) as unknown;
+      return callback ? result : { StatusCode: 200, Payload: result };
     } catch (err) {
       throw asLambdaError(err);
     }
   };
 }
 
+/**
+ * Step Functions reads a Task's `TimeoutSecondsPath` from the state's input; aws-local-stepfunctions
+ * reads it from the input after `Parameters` (its 3.0 TaskStateAction), where our `$.poll.waitSeconds`
+ * is `$.Payload.waitSeconds`. Point the path at the same value in that shape, and only when the
+ * Payload carries exactly that path, so the local timeout is the deployed one.
+ */
+function localTimeoutPaths(definition: object): object {
+  const copy = structuredClone(definition) as { States: Record<string, { Type: string; TimeoutSecondsPath?: string; Parameters?: { Payload?: Record<string, unknown> } }> };
+  for (const state of Object.values(copy.States)) {
+    const path = state.TimeoutSecondsPath;
+    const payload = state.Parameters?.Payload;
+    if (state.Type !== 'Task' || !path || !payload) continue;
+    const key = Object.keys(payload).find((k) => k.endsWith('.$') && payload[k] === path);
+    if (key) state.TimeoutSecondsPath = `$.Payload.${key.slice(0, -2)}`;
+  }
+  return copy;
+}
+
 export async function executeWorkflow(options: ExecuteOptions): Promise<ExecutionOutcome> {
-  const machine = new StateMachine(structuredClone(options.definition) as never, {
+  const machine = new StateMachine(localTimeoutPaths(options.definition) as never, {
     validationOptions: { checkArn: false },
   });
-  const taskResourceLocalHandlers = Object.fromEntries(
-    Object.entries(options.handlers).map(([name, h]) => [name, lambdaInvokeOverride(h)]),
-  );
-  const retryIntervalOverrides = Object.fromEntries(Object.keys(options.handlers).map((name) => [name, options.retryMs ?? 0]));
+  const taskResourceLocalHandlers = Object.fromEntries([
+    ...Object.entries(options.handlers).map(([name, h]) => [name, lambdaInvokeOverride(h)]),
+    ...Object.entries(options.callbackHandlers ?? {}).map(([name, h]) => [name, lambdaInvokeOverride(h, true)]),
+  ]);
+  const retryIntervalOverrides = Object.fromEntries(Object.keys(taskResourceLocalHandlers).map((name) => [name, options.retryMs ?? 0]));
   const execution = machine.run(options.input as never, {
     overrides: {
       taskResourceLocalHandlers: taskResourceLocalHandlers as never,
@@ -90,6 +117,9 @@ export async function executeWorkflow(options: ExecuteOptions): Promise<Executio
         Input: options.input as never,
         StartTime: new Date().toISOString(),
       },
+      // `$$.Task.Token` of a callback task (WaitForAlert): one per execution is enough locally,
+      // where a restore has one wait at a time and the token only has to name the restore.
+      Task: { Token: `local-task:${options.executionName}` },
     },
   });
   const events: EventLog[] = [];

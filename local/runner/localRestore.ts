@@ -2,8 +2,9 @@ import { handler as cancelRestore } from '../../functions/cancelRestore/index.js
 import { handler as createRestore } from '../../functions/createRestore/index.js';
 import { handler as notifyRestore } from '../../functions/notifyRestore/index.js';
 import { handler as pollRestore } from '../../functions/pollRestore/index.js';
-import { TASK_STATES, WAIT_STATE } from '../../lib/workflow.js';
+import { ALERT_WAIT_STATE, TASK_STATES, WAIT_STATE } from '../../lib/workflow.js';
 import { executeWorkflow, type EventLog, type ExecutionOutcome, type TaskHandler } from './execute.js';
+import { StatesTimeoutError, waitForAlert, type LocalWakeBoard, type WaitClock } from './localAlerts.js';
 
 /**
  * One restore run the way AWS would run it, on this machine: the state machine CDK synthesises,
@@ -29,7 +30,9 @@ export interface LocalRestoreOptions {
    * Stands in for each Wait: a manual clock moved on by the wait (tests, the demo), or a scaled
    * sleep (the benchmark). Absent: waits really happen (real Atlas).
    */
-  clock?: { advance(ms: number): void | Promise<void> };
+  clock?: WaitClock;
+  /** Push completion: the world's task-token board (./localAlerts.ts) and how to let alert deliveries finish. */
+  alerts?: { board: LocalWakeBoard; settle?: () => Promise<void> };
   /** Real milliseconds per Wait when there is no manual clock (default: as the workflow asks). */
   waitMs?: number;
   /** Real milliseconds each Retry waits (default 0: tests and demos do not wait). */
@@ -39,12 +42,15 @@ export interface LocalRestoreOptions {
 
 export async function runLocalRestore(options: LocalRestoreOptions): Promise<ExecutionOutcome> {
   const clock = options.clock;
+  // Set when WaitForAlert did the waiting on the clock (so the poll after it must not wait again).
+  let waitedForAlert = false;
   const handlers: Record<string, TaskHandler> = {
     [TASK_STATES.create]: (p) => createRestore(p as never),
     [TASK_STATES.poll]: async (p) => {
       // The Wait before this poll slept 0 ms: let simulated time pass instead.
       const waitSeconds = (p as { poll?: { waitSeconds?: number } }).poll?.waitSeconds ?? 0;
-      await clock?.advance(waitSeconds * 1000);
+      if (!waitedForAlert) await clock?.advance(waitSeconds * 1000);
+      waitedForAlert = false;
       const real: TaskHandler = (q) => pollRestore(q as never);
       return options.poll ? options.poll(p, real) : real(p);
     },
@@ -52,11 +58,28 @@ export async function runLocalRestore(options: LocalRestoreOptions): Promise<Exe
     [TASK_STATES.notify]: options.notify ?? ((p) => notifyRestore(p)),
   };
   const waitMs = clock ? 0 : options.waitMs;
+  const alerts = options.alerts;
+  const callbackHandlers: Record<string, TaskHandler> = {
+    [ALERT_WAIT_STATE]: async (p) => {
+      // No board: this run does not listen (the state machine's fallback, the plain Wait, takes over).
+      if (!alerts) throw new Error('This local run does not receive Atlas alerts');
+      try {
+        const wake = await waitForAlert(p, { board: alerts.board, ...(clock ? { clock } : {}), ...(alerts.settle ? { settle: alerts.settle } : {}) });
+        waitedForAlert = true;
+        return wake;
+      } catch (err) {
+        // The backstop passed on the clock: the wait is done, the poll after it must not wait again.
+        if (err instanceof StatesTimeoutError) waitedForAlert = true;
+        throw err;
+      }
+    },
+  };
   return executeWorkflow({
     definition: options.definition,
     input: options.input,
     executionName: options.restoreId,
     handlers,
+    callbackHandlers,
     ...(waitMs !== undefined ? { waitMs: { [WAIT_STATE]: waitMs } } : {}),
     retryMs: options.retryMs ?? 0,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AtlasCredentials } from '../../functions/core/atlas/credentials.js';
@@ -9,7 +10,9 @@ import { MemoryTargetLocks } from '../../functions/core/orchestrate/locks.js';
 import { MemoryRunRecords } from '../../functions/core/orchestrate/runRecords.js';
 import type { PlansConfig } from '../../functions/core/plans/schema.js';
 import { useLocalEnvironment } from '../../functions/runtime/environment.js';
+import { MemoryAlertWaiters } from '../../functions/core/push/waiters.js';
 import type { SimulatorHandle } from '../simulator/index.js';
+import { LocalWakeBoard, startAlertReceiver } from './localAlerts.js';
 
 /**
  * The embedded default world around the real handlers: the simulator as Atlas, its clock as the
@@ -32,6 +35,11 @@ export interface LocalWorld {
   /** The world's holds and run records (what the lock table keeps in AWS), on the simulator's clock. */
   holds: MemoryTargetHolds;
   runs: MemoryRunRecords;
+  /**
+   * Push completion: the receiver Atlas (the simulator) delivers restore alerts to, the secret they
+   * are signed with, the waits it can end, and the waiters it finds them by.
+   */
+  alerts: { url: string; webhookSecret: string; board: LocalWakeBoard; waiters: MemoryAlertWaiters };
   /** Makes the next webhook posts answer these statuses (then 200 again). */
   failWebhook(statuses: number[]): void;
   close(): Promise<void>;
@@ -66,6 +74,11 @@ export async function useSimulatorWorld(options: {
   };
   const holds = new MemoryTargetHolds(now);
   const runs = new MemoryRunRecords(now);
+  const board = new LocalWakeBoard();
+  const waiters = new MemoryAlertWaiters(now);
+  // A fresh secret per world, as an operator would make one: nothing checked in, nothing guessable.
+  const webhookSecret = randomBytes(24).toString('base64url');
+  const receiver = await startAlertReceiver();
   useLocalEnvironment({
     connection: { baseUrl: simulator.baseUrl, credentials: options.credentials },
     plans: options.plans,
@@ -75,6 +88,7 @@ export async function useSimulatorWorld(options: {
     holds,
     runs,
     notifyChannels: channels,
+    alerts: { waiters, wake: board.wake, webhookSecret },
     client: {
       // Backoff and Retry-After pass on the simulator's clock (instantly with a manual one).
       sleep: async (ms) => {
@@ -88,10 +102,11 @@ export async function useSimulatorWorld(options: {
     webhookUrl,
     holds,
     runs,
+    alerts: { url: receiver.url, webhookSecret, board, waiters },
     failWebhook: (statuses) => void failures.push(...statuses),
     async close() {
       useLocalEnvironment(undefined);
-      await new Promise((resolve) => hook.close(resolve));
+      await Promise.all([new Promise((resolve) => hook.close(resolve)), receiver.close()]);
     },
   };
 }

@@ -20,6 +20,8 @@ export interface SimClock {
   advance(ms: number): void;
   /** Runs `run` once when the clock reaches `at` (epoch ms; at once if already past). Returns a cancel. */
   schedule(at: number, run: () => void): () => void;
+  /** When the earliest scheduled callback is due (epoch ms), if any: a manual clock's driver steps to it. */
+  nextDue(): number | undefined;
 }
 
 interface Timer {
@@ -74,5 +76,6 @@ export function createClock(option: ClockOption = { scale: 1 }, start: number = 
       if (timer.wall) clearTimeout(timer.wall);
     };
   };
-  return { mode: option === 'manual' ? 'manual' : 'realtime', scale, now, advance, schedule };
+  const nextDue = (): number | undefined => (timers.size ? Math.min(...[...timers].map((t) => t.at)) : undefined);
+  return { mode: option === 'manual' ? 'manual' : 'realtime', scale, now, advance, schedule, nextDue };
 }

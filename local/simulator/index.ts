@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Authenticator } from './auth/authenticate.js';
-import { createClock, type ClockOption } from './clock.js';
+import { createClock, type ClockOption, type SimClock } from './clock.js';
 import { FaultEngine, FaultsConfig, RateLimiter, type FaultsInput } from './faults.js';
 import { createPipeline, type FaultState } from './http/pipeline.js';
 import { Router } from './http/router.js';
@@ -82,7 +82,7 @@ export interface SimulatorHandle {
   readonly baseUrl: string;
   readonly port: number;
   readonly world: WorldConfig;
-  readonly clock: { readonly mode: 'manual' | 'realtime'; now(): number; advance(ms: number): void };
+  readonly clock: Pick<SimClock, 'mode' | 'now' | 'advance' | 'schedule' | 'nextDue'>;
   stop(): Promise<void>;
   /** Every call so far, oldest first. */
   requests(): RequestLogEntry[];
@@ -215,6 +215,8 @@ export async function startSimulator(worldInput: WorldInput, options: SimulatorO
         clock.advance(ms);
         store.settle();
       },
+      schedule: (at, run) => clock.schedule(at, run),
+      nextDue: () => clock.nextDue(),
     },
     stop: () =>
       new Promise<void>((resolve, reject) => {

@@ -11,6 +11,7 @@ import type { StepDeps } from './deps.js';
 import { parseStepInput } from './input.js';
 import { checkRun, resolveRun, type ResolvedRun } from './resolve.js';
 import { decideNext } from './watch.js';
+import { restorePush } from '../push/restorePush.js';
 import { claimTriggerEvent, refuseIfHeldOrCoolingDown, type DuplicateTriggerResult } from './runGuards.js';
 
 /**
@@ -136,6 +137,7 @@ export async function createRestoreStep(payload: CreatePayload, deps: StepDeps):
   deps.metrics.add(METRIC.restoreStarted, 1, planName ?? AD_HOC_PLAN);
 
   const poll = run.plan?.poll ?? AD_HOC_DEFAULTS.poll;
+  const push = restorePush(resolved.request, deps.plans.alerts);
   const restore: RestoreContext = {
     restoreId,
     ...(planName ? { planName } : {}),
@@ -150,6 +152,7 @@ export async function createRestoreStep(payload: CreatePayload, deps: StepDeps):
     watchUntil: watchUntil.toISOString(),
     ...(target ? { lockUntil: lockUntil.toISOString() } : {}),
     poll,
+    ...(push ? { push } : {}),
     notify: run.plan?.notify ?? AD_HOC_DEFAULTS.notify,
   };
   const status: RestoreStatus = {

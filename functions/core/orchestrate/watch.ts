@@ -1,6 +1,7 @@
 import { ERROR_NAMES } from '../errors.js';
 import { DEFAULT_RUN_LIMITS } from '../plans/schema.js';
-import { nextPollDelaySeconds } from '../restore/pollPolicy.js';
+import { isAlertWake } from '../push/wake.js';
+import { backstopDelaySeconds, nextPollDelaySeconds } from '../restore/pollPolicy.js';
 import { isTerminal, type RestoreStatus } from '../restore/status.js';
 import type { LookFailure, Notice, PollProgress, WorkflowState } from '../workflow/contract.js';
 import type { z } from 'zod';
@@ -31,6 +32,13 @@ export const FAILED_LOOKS_BEFORE_NOTICE = 3;
  */
 export const WATCH_CADENCE_MAX_SECONDS = 300;
 
+/**
+ * After an alert woke a restore whose job still showed running, one quick re-look this long after:
+ * the alert may be about another restore in the project, or Atlas may show the end a little after
+ * it alerts. Then the backstop again. One re-look keeps a foreign alert at two looks per waiting restore.
+ */
+export const RECHECK_AFTER_ALERT_SECONDS = 30;
+
 /** Errors that mean "we cannot see the job", not "the job ended": the key or its access is gone. */
 const ACCESS_ERRORS: ReadonlySet<string> = new Set([ERROR_NAMES.authFailed, ERROR_NAMES.credentials]);
 
@@ -45,13 +53,19 @@ export function afterLook(state: WorkflowState, look: LookOutcome, now: Date): W
   const { restore } = state;
   const previous = settleReportedNotice(state.poll);
   const failures = look.failure ? (previous.failures ?? 0) + 1 : 0;
+  const woken = isAlertWake(state.wake);
   const poll: PollProgress = {
     ...previous,
     count: state.poll.count + 1,
     failures,
     ...(look.failure ? { lastFailure: look.failure } : {}),
+    lookedAt: now.toISOString(),
   };
   if (!look.failure) delete poll.lastFailure;
+  if (woken) poll.alertWakes = (previous.alertWakes ?? 0) + 1;
+  const rechecks = woken ? 1 : Math.max(0, (previous.rechecks ?? 0) - 1);
+  if (rechecks > 0) poll.rechecks = rechecks;
+  else delete poll.rechecks;
   return decideNext({ restore, status: look.status, poll }, now);
 }
 
@@ -67,6 +81,26 @@ export function settleReportedNotice(poll: PollProgress): PollProgress {
 
 /** What the workflow does after this state, and how long it waits if it waits. */
 export function decideNext(state: WorkflowState, now: Date): WorkflowState {
+  const decided = decideWithoutAlerts(state, now);
+  const push = state.restore.push;
+  if (!push) return decided;
+  // Push completion: every wait may be ended by an Atlas alert (an alert after `lookedAt` is news);
+  // a healthy restore's wait is the backstop.
+  const poll: PollProgress = { ...decided.poll, untilAlert: true, lookedAt: decided.poll.lookedAt ?? now.toISOString() };
+  if (poll.next === 'wait' && !poll.deadlinePassed && !(poll.failures ?? 0)) {
+    const nowMs = now.getTime();
+    const backstop = backstopDelaySeconds({
+      ageSeconds: Math.max(0, (nowMs - Date.parse(state.restore.startedAt)) / 1000),
+      percent: push.backstopPercent,
+      floorSeconds: push.backstopFloorSeconds,
+      secondsUntilDeadline: Math.max(1, (Date.parse(state.restore.deadlineAt) - nowMs) / 1000),
+    });
+    poll.waitSeconds = poll.rechecks ? Math.min(backstop, RECHECK_AFTER_ALERT_SECONDS) : backstop;
+  }
+  return { ...decided, poll };
+}
+
+function decideWithoutAlerts(state: WorkflowState, now: Date): WorkflowState {
   const { restore, status } = state;
   const poll: PollProgress = { ...state.poll };
   delete poll.notice;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { AlertsSettings } from '../push/settings.js';
 import { ClusterName, ClusterPattern, ObjectId } from '../restore/fields.js';
 import { RESTORE_KIND_NAMES } from '../restore/request.js';
 import { SnapshotChoice } from '../restore/snapshots.js';
@@ -157,6 +158,8 @@ export const PlansConfig = z
     plans: z.array(Plan).default([]),
     /** What may run without a plan (see ./adHoc.ts); absent: nothing (NO_AD_HOC). */
     adHoc: AdHocPolicy.optional(),
+    /** Push completion: Atlas restore alerts wake waiting restores (../push/settings.ts); absent: polling only. */
+    alerts: AlertsSettings.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {

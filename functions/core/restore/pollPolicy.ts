@@ -35,6 +35,26 @@ export function nextPollDelaySeconds({ ageSeconds, floorSeconds, capSeconds, sec
   return Math.max(1, Math.floor(Math.min(clamped, secondsUntilDeadline)));
 }
 
+export interface BackstopDelayInput {
+  ageSeconds: number;
+  /** The percentage of the age to wait (plans' `alerts.backstopPercent`). */
+  percent: number;
+  floorSeconds: number;
+  secondsUntilDeadline: number;
+}
+
+/**
+ * The wait of a restore that an Atlas alert can wake (push completion, ../push/): the alert is what
+ * normally ends it, so it can be long; it is the backstop for a lost alert. Waiting at most
+ * max(floor, percent % of the age at the last look) sees a restore end within max(floor, percent %
+ * of its age) with every alert lost, by the same argument as the poll policy's. No cap: the wait
+ * grows with the age, which is what keeps a day-long restore at a few dozen looks.
+ */
+export function backstopDelaySeconds({ ageSeconds, percent, floorSeconds, secondsUntilDeadline }: BackstopDelayInput): number {
+  const adaptive = Math.floor((Math.max(0, ageSeconds) * percent) / 100);
+  return Math.max(1, Math.floor(Math.min(Math.max(floorSeconds, adaptive), secondsUntilDeadline)));
+}
+
 /**
  * History events each state of the restore workflow (lib/workflow.ts) writes in a Standard
  * execution, as Step Functions records them:

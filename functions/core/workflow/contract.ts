@@ -76,6 +76,17 @@ export const RestoreContext = z.object({
   /** When the target's lock lapses on its own if nobody releases it (after watchUntil). */
   lockUntil: z.iso.datetime().optional(),
   poll: z.object({ floorSeconds: z.number().int(), capSeconds: z.number().int() }),
+  /**
+   * Push completion (functions/core/push/): the projects whose Atlas restore alerts wake this
+   * restore, and its backstop. Absent: the restore is polled only.
+   */
+  push: z
+    .object({
+      groupIds: z.array(ObjectId).min(1).max(2),
+      backstopPercent: z.number().int(),
+      backstopFloorSeconds: z.number().int(),
+    })
+    .optional(),
   notify: z.object({
     sns: z.boolean(),
     eventBridge: z.boolean(),
@@ -120,6 +131,14 @@ export const PollProgress = z.object({
   cancelNote: z.string().optional(),
   /** The watch limit passed with the job still not ended (or not visible): report and stop watching. */
   watchOver: z.boolean().optional(),
+  /** This wait may be ended early by an Atlas alert (the WaitForAlert task, not the plain Wait). */
+  untilAlert: z.boolean().optional(),
+  /** When the last look at Atlas was made: an alert after it may be news. */
+  lookedAt: z.iso.datetime().optional(),
+  /** Looks made because an alert woke the restore. */
+  alertWakes: z.number().int().min(0).optional(),
+  /** Quick re-looks still due after an alert found the job running (Atlas may show the end a little later). */
+  rechecks: z.number().int().min(0).optional(),
 });
 export type PollProgress = z.infer<typeof PollProgress>;
 
@@ -130,6 +149,8 @@ export const WorkflowState = z.object({
   poll: PollProgress,
   /** A poll step that crashed (Lambda timeout, service error) after its retries: the next poll counts it. */
   pollError: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
+  /** How the last wait ended: an alert's wake (functions/core/push/wake.ts) or its caught backstop timeout. */
+  wake: z.unknown().optional(),
 });
 export type WorkflowState = z.infer<typeof WorkflowState>;
 

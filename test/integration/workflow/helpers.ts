@@ -81,6 +81,8 @@ export const TEST_PLANS: PlansConfig = PlansConfigSchema.parse({
 export interface WorkflowHarness {
   sim: SimulatorHandle;
   world: LocalWorld;
+  /** Lets work the clock started (an alert delivery) finish before a wait looks again; tests may replace it. */
+  settle: () => Promise<void>;
   /** `notify` stands in for the notify handler (e.g. to make it fail before calling the real one). */
   run(
     input: object,
@@ -99,12 +101,14 @@ export function useWorkflowHarness(plans: PlansConfig = TEST_PLANS): WorkflowHar
   beforeAll(async () => {
     harness.sim = await startSimulator(defaultWorld(), { clock: 'manual', seed: 7 });
     harness.world = await useSimulatorWorld({ simulator: harness.sim, credentials: ADMIN_KEY, plans });
+    harness.settle ??= async () => undefined;
     harness.run = (input, restoreId, options) =>
       runLocalRestore({
         definition,
         input,
         restoreId,
         clock: harness.sim.clock,
+        alerts: { board: harness.world.alerts.board, settle: () => harness.settle() },
         ...(options?.notify ? { notify: options.notify } : {}),
         ...(options?.poll ? { poll: options.poll } : {}),
       });

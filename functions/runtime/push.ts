@@ -1,0 +1,53 @@
+import { ENV } from '../core/observability.js';
+import { MemoryAlertWaiters, type AlertWaiters } from '../core/push/waiters.js';
+import type { WakeTask } from '../core/push/wake.js';
+import { localEnvironment, now } from './local.js';
+
+/**
+ * The push-completion handlers' stores: the local world's when there is one, else the waiters
+ * table and Step Functions that lib/push.ts grants. A handler given no table fails loudly: waiters
+ * kept in one Lambda container would never be found by the receiver.
+ */
+
+let waiters: Promise<AlertWaiters> | undefined;
+let wake: Promise<WakeTask> | undefined;
+
+export async function alertWaiters(): Promise<AlertWaiters> {
+  const local = localEnvironment()?.alerts;
+  if (local) return local.waiters;
+  const table = process.env[ENV.alertWaitersTable];
+  if (!table) {
+    if (process.env.AWS_LAMBDA_FUNCTION_NAME) throw new Error(`${ENV.alertWaitersTable} is not set`);
+    return (waiters ??= Promise.resolve(new MemoryAlertWaiters(now)));
+  }
+  return (waiters ??= Promise.all([import('@aws-sdk/client-dynamodb'), import('../core/push/dynamoWaiters.js')]).then(
+    ([{ DynamoDBClient }, { DynamoAlertWaiters }]) => new DynamoAlertWaiters(new DynamoDBClient({}), table, now),
+  ));
+}
+
+export async function wakeTask(): Promise<WakeTask> {
+  const local = localEnvironment()?.alerts;
+  if (local) return local.wake;
+  return (wake ??= Promise.all([import('@aws-sdk/client-sfn'), import('../core/push/sfnWake.js')]).then(([{ SFNClient }, { sfnWake }]) =>
+    sfnWake(new SFNClient({})),
+  ));
+}
+
+type SecretReader = { get(name: string, options?: { maxAge?: number }): Promise<unknown> };
+let secrets: Promise<SecretReader> | undefined;
+
+/**
+ * The shared secret Atlas signs alerts with: a plain string secret in Secrets Manager, cached for
+ * five minutes (a rotated secret is picked up without a call per alert). Never logged.
+ */
+export async function alertWebhookSecret(): Promise<string> {
+  const local = localEnvironment()?.alerts;
+  if (local) return local.webhookSecret;
+  const name = process.env[ENV.alertWebhookSecretName];
+  if (!name) throw new Error(`${ENV.alertWebhookSecretName} is not set`);
+  secrets ??= import('@aws-lambda-powertools/parameters/secrets').then(({ SecretsProvider }) => new SecretsProvider());
+  const value = await (await secrets).get(name, { maxAge: 300 });
+  const text = typeof value === 'string' ? value : value instanceof Uint8Array ? new TextDecoder().decode(value) : '';
+  if (!text.trim()) throw new Error(`Secret ${name} holds no webhook secret`);
+  return text.trim();
+}

@@ -1,0 +1,64 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { ENV } from '../functions/core/observability.js';
+import { WAITERS_KEYS } from '../functions/core/push/dynamoWaiters.js';
+import type { AlertsSettings } from '../functions/core/push/settings.js';
+import type { PushHandlerName } from './functions.js';
+import { grantSecretValue } from './secret-key.js';
+
+/**
+ * Exactly what each push function does with the waiters table: a wait registers its token, reads
+ * the project's last alert and forgets its token when it wakes itself; the receiver notes the
+ * alert (conditional put), lists the project's waits (Query) and forgets each one it woke.
+ * Mirrored in test/infra/push.test.ts.
+ */
+export const WAITERS_TABLE_ACCESS: Record<PushHandlerName, readonly string[]> = {
+  awaitAlert: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:DeleteItem'],
+  receiveAlert: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'],
+};
+
+export interface RestorePushProps {
+  settings: AlertsSettings;
+  functions: Record<PushHandlerName, lambda.Function>;
+  stateMachine: sfn.StateMachine;
+}
+
+/**
+ * Push completion's storage and grants (functions/core/push/): the table of restores waiting for an
+ * Atlas alert, one item per wait with a TTL, and the right of both functions to end a wait
+ * (states:SendTaskSuccess on this state machine only). The receiver alone reads the webhook secret.
+ */
+export class RestorePush extends Construct {
+  readonly table: dynamodb.Table;
+
+  constructor(scope: Construct, id: string, props: RestorePushProps) {
+    super(scope, id);
+    this.table = new dynamodb.Table(this, 'Waiters', {
+      partitionKey: { name: WAITERS_KEYS.partition, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: WAITERS_KEYS.sort, type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: WAITERS_KEYS.ttl,
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Waits last minutes to hours; nothing of value is lost with the stack.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    for (const [name, fn] of Object.entries(props.functions) as [PushHandlerName, lambda.Function][]) {
+      this.table.grant(fn, ...WAITERS_TABLE_ACCESS[name]);
+      fn.addEnvironment(ENV.alertWaitersTable, this.table.tableName);
+      // A policy of its own, not the role's default one: the state machine already depends on the
+      // awaitAlert function (and so on its default policy), which must not depend on the machine back.
+      new iam.Policy(this, `${name}EndsWaits`, {
+        roles: [fn.role!],
+        statements: [new iam.PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [props.stateMachine.stateMachineArn] })],
+      });
+    }
+    const receiver = props.functions.receiveAlert;
+    grantSecretValue(receiver, this, [props.settings.webhookSecretName]);
+    receiver.addEnvironment(ENV.alertWebhookSecretName, props.settings.webhookSecretName);
+  }
+}

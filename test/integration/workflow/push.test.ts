@@ -1,0 +1,156 @@
+import { createHmac } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PlansConfig } from '../../../functions/core/plans/schema.js';
+import { ALERT_WAIT_STATE, TASK_STATES } from '../../../lib/workflow.js';
+import type { TaskHandler } from '../../../local/runner/execute.js';
+import { PROD, STAGING, TEST_PLANS, scheduled, useWorkflowHarness } from './helpers.js';
+
+/**
+ * Push completion through the synthesised workflow: WaitForAlert ends on a signed Atlas alert for
+ * the restore's project (the real receiver handler behind a real local HTTP server), or on its
+ * backstop. The alerts here are sent by the test itself, signed with node:crypto as Atlas signs,
+ * at the simulator's job end time: no code shared with the receiver.
+ */
+
+const PLANS = PlansConfig.parse({ ...TEST_PLANS, alerts: { webhookSecretName: 'atlas/alert-webhook' } });
+const h = useWorkflowHarness(PLANS);
+const inflight = new Set<Promise<unknown>>();
+
+afterEach(() => {
+  h.settle = async () => undefined;
+});
+
+function sign(body: string, secret: string): string {
+  return createHmac('sha1', secret).update(Buffer.from(body, 'utf8')).digest('base64');
+}
+
+/** POSTs an Atlas-shaped restore alert to the world's receiver; resolves to the receiver's status. */
+async function deliver(groupId: string, options: { eventTypeName?: string; secret?: string; body?: string } = {}): Promise<{ status: number; body: unknown }> {
+  const body =
+    options.body ??
+    JSON.stringify({
+      id: `alert-${Math.random().toString(16).slice(2, 10)}`,
+      groupId,
+      alertConfigId: '6a0000000000000000000001',
+      eventTypeName: options.eventTypeName ?? 'CPS_RESTORE_SUCCESSFUL',
+      status: 'INFORMATIONAL',
+      created: new Date(h.sim.clock.now()).toISOString(),
+      humanReadable: 'A restore finished',
+    });
+  const answer = await fetch(h.world.alerts.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-mms-event': 'alert.inform', 'x-mms-signature': sign(body, options.secret ?? h.world.alerts.webhookSecret) },
+    body,
+  });
+  return { status: answer.status, body: await answer.json() };
+}
+
+/** Stands in for Atlas: once the job exists, alerts `groupId` at the job's end plus `offsetMs` (negative: before Atlas shows it ended). */
+function alertAtJobEnd(groupId: string, offsetMs = 0): (payload: unknown, real: TaskHandler) => Promise<unknown> {
+  let armed = false;
+  h.settle = async () => {
+    await Promise.all([...inflight]);
+  };
+  return async (payload, real) => {
+    if (!armed) {
+      armed = true;
+      const job = h.sim.jobs({ groupId: PROD, clusterName: 'prod-cluster' }).at(-1)!;
+      // finishAt is in whole seconds (as Atlas writes times): the job really ends within the second after it.
+      h.sim.clock.schedule(Date.parse(job.finishAt!) + 1000 + offsetMs, () => {
+        const sent = deliver(groupId);
+        inflight.add(sent);
+        void sent.finally(() => inflight.delete(sent));
+      });
+    }
+    return real(payload);
+  };
+}
+
+/** Runs `cloud-refresh` (a cloud snapshot restore onto staging) with a job of `hours`, returning how it was seen. */
+async function runRestore(id: string, hours: number, poll?: (payload: unknown, real: TaskHandler) => Promise<unknown>) {
+  h.sim.scriptOutcome({ cluster: 'prod-cluster', outcome: 'succeed', durationSeconds: hours * 3600 });
+  let seenAt = 0;
+  const notify: TaskHandler = async (p) => {
+    seenAt = h.sim.clock.now();
+    const { handler } = await import('../../../functions/notifyRestore/index.js');
+    return handler(p);
+  };
+  const result = await h.run(scheduled('cloud-refresh'), id, { notify, ...(poll ? { poll } : {}) });
+  const job = h.sim.jobs({ groupId: PROD, clusterName: 'prod-cluster' }).at(-1)!;
+  const started = Date.parse(job.createdAt);
+  const ended = Date.parse(job.finishAt!);
+  const entered = (name: string) => result.events.filter((e) => e.type === 'StateEntered' && (e as { state?: { name?: string } }).state?.name === name).length;
+  const polls = entered(TASK_STATES.poll);
+  const alertWaits = entered(ALERT_WAIT_STATE);
+  return { result, delaySeconds: (seenAt - ended) / 1000, ageSeconds: (ended - started) / 1000, polls, alertWaits };
+}
+
+describe('push completion: an Atlas alert wakes the restore', () => {
+  it('sees a 90-minute restore end within seconds of the alert, at a handful of looks', async () => {
+    const run = await runRestore('push-alert-1', 1.5, alertAtJobEnd(PROD));
+    expect(run.result.status).toBe('SUCCEEDED');
+    expect(run.delaySeconds).toBeLessThanOrEqual(10);
+    // Every wait was the alert wait. The backstop (60 s floor until 5 min, then 20 % of the age, so
+    // x1.2 per look) makes 5 + ceil(log(90/5)/log(1.2)) = 21 looks in 90 min, plus the woken one.
+    expect(run.alertWaits).toBe(run.polls);
+    expect(run.polls).toBeLessThanOrEqual(22);
+  });
+
+  it('wakes on an alert from the target project too (Atlas does not say which project alerts)', async () => {
+    const run = await runRestore('push-alert-target', 2, alertAtJobEnd(STAGING));
+    expect(run.result.status).toBe('SUCCEEDED');
+    expect(run.delaySeconds).toBeLessThanOrEqual(10);
+  });
+
+  it('with every alert lost, the backstop still sees the end within max(60 s, 20 % of the age)', async () => {
+    const run = await runRestore('push-lost-1', 1.5);
+    expect(run.result.status).toBe('SUCCEEDED');
+    expect(run.delaySeconds).toBeGreaterThan(10);
+    expect(run.delaySeconds).toBeLessThanOrEqual(Math.max(60, 0.2 * run.ageSeconds));
+  });
+
+  it('an alert for another project wakes nothing of ours', async () => {
+    const other = '65f1a00000000000000000ff';
+    const run = await runRestore('push-other-1', 1.5, alertAtJobEnd(other));
+    const lost = await runRestore('push-other-2', 1.5);
+    expect(run.result.status).toBe('SUCCEEDED');
+    expect(run.polls).toBe(lost.polls);
+    expect(run.delaySeconds).toBe(lost.delaySeconds);
+  });
+
+  it('an alert before Atlas shows the job ended leads to a quick re-look, never a wrong end', async () => {
+    const run = await runRestore('push-early-1', 1.5, alertAtJobEnd(PROD, -20_000));
+    expect(run.result.status).toBe('SUCCEEDED');
+    // Woken 20 s early: the woken look sees RUNNING, the re-look 30 s later sees the end.
+    expect(run.delaySeconds).toBeLessThanOrEqual(10 + 30);
+    const report = h.world.sent.find((s) => s.channel === 'sns')?.report;
+    expect(report?.outcome).toBe('SUCCEEDED');
+  });
+});
+
+describe('the alert receiver', () => {
+  it('refuses an unsigned or badly signed alert and wakes nothing', async () => {
+    const project = '65f1a00000000000000000aa';
+    const bad = await deliver(project, { secret: 'not-the-secret' });
+    expect(bad.status).toBe(401);
+    const unsigned = await fetch(h.world.alerts.url, { method: 'POST', body: JSON.stringify({ groupId: project, eventTypeName: 'CPS_RESTORE_SUCCESSFUL' }) });
+    expect(unsigned.status).toBe(401);
+    expect(await h.world.alerts.waiters.lastAlert(project)).toBeUndefined();
+    expect((await deliver(project)).status).toBe(200);
+    expect(await h.world.alerts.waiters.lastAlert(project)).toBeDefined();
+  });
+
+  it('takes a replayed alert once', async () => {
+    const body = JSON.stringify({ id: 'alert-replay', groupId: STAGING, eventTypeName: 'CPS_RESTORE_FAILED' });
+    const first = await deliver(STAGING, { body });
+    const again = await deliver(STAGING, { body });
+    expect(first).toEqual({ status: 200, body: { woken: 0 } });
+    expect(again).toEqual({ status: 200, body: { woken: 0, duplicate: true } });
+  });
+
+  it('answers 200 and ignores alerts that do not concern restores', async () => {
+    const other = await deliver(PROD, { eventTypeName: 'OUTSIDE_METRIC_THRESHOLD' });
+    expect(other.status).toBe(200);
+    expect(other.body).toMatchObject({ woken: 0, ignored: expect.stringContaining('OUTSIDE_METRIC_THRESHOLD') });
+  });
+});
