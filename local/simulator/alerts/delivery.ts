@@ -111,10 +111,8 @@ export class AlertDeliverer {
         created: iso(now),
         updated: iso(now),
         lastNotified: iso(now),
-        humanReadable:
-          eventTypeName === RESTORE_EVENTS.succeed
-            ? `A Cloud Backup restore completed in project ${project?.name ?? job.groupId}.`
-            : `A Cloud Backup restore failed in project ${project?.name ?? job.groupId}.`,
+        // Atlas docs: the text starts with the project (and organization) name; never the cluster.
+        humanReadable: `Project: ${project?.name ?? job.groupId}\nA Cloud Backup restore ${eventTypeName === RESTORE_EVENTS.succeed ? 'completed' : 'failed'}.`,
         links: [{ href: `${this.deps.baseUrl()}/api/atlas/v2/groups/${job.groupId}/alerts/${id}`, rel: 'self' }],
       };
       const body = JSON.stringify(alert);

@@ -93,7 +93,7 @@ describe('alert delivery when a restore job ends', () => {
     expect(body.id).toMatch(/^[a-f0-9]{24}$/);
     expect(body.created).toBe(isoAt(RESTORE_MS));
     expect(body.updated).toBe(body.created);
-    expect(body.humanReadable).toContain('restore completed');
+    expect(body.humanReadable).toBe('Project: one\nA Cloud Backup restore completed.');
     // "Some restore in project G ended": no job id, no cluster name.
     expect(alert.raw.toString('utf8')).not.toContain(jobId);
     expect(alert.raw.toString('utf8')).not.toMatch(/\bsrc\b|\bdst\b/);
