@@ -65,7 +65,7 @@ export function signBody(secret: string, body: string): string {
 }
 
 export class AlertDeliverer {
-  private readonly planned = new Map<string, { decision: DeliveryDecision; cancel?: () => void }>();
+  private readonly planned = new Map<string, { decision: DeliveryDecision; cancel?: () => void; raised?: boolean }>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly records: DeliveryRecord[] = [];
   private readonly agent = new Agent({ connect: { timeout: SEND_TIMEOUT_MS }, headersTimeout: SEND_TIMEOUT_MS, bodyTimeout: SEND_TIMEOUT_MS });
@@ -76,6 +76,9 @@ export class AlertDeliverer {
   jobEndDecided(job: JobState): void {
     if (job.family !== 'cloud' || job.finishAt === undefined) return;
     const previous = this.planned.get(job.id);
+    // Atlas alerts once per job: an end moved after the alert went out (finishJob during an
+    // `early` lag) sends nothing more.
+    if (previous?.raised) return;
     previous?.cancel?.();
     const event = job.outcome === 'succeed' || job.outcome === 'fail' ? RESTORE_EVENTS[job.outcome] : undefined;
     if (!event) return;
@@ -93,8 +96,7 @@ export class AlertDeliverer {
   }
 
   private raise(job: JobState, eventTypeName: string, endedAt: number, decision: DeliveryDecision): void {
-    const entry = this.planned.get(job.id);
-    if (entry) entry.cancel = undefined;
+    this.planned.set(job.id, { decision, raised: true });
     // Cancelled before it ended: Atlas raises no restore alert.
     if (job.cancelledAt !== undefined && job.cancelledAt <= endedAt) return;
     const { store } = this.deps;

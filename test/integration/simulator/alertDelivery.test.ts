@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeliveryFaultRuleInput, SimulatorHandle } from '../../../local/simulator/index.js';
-import { api, cloudJobs, digestCall, ADMIN, P1, P2, S, startTestSimulator, START } from './helpers.js';
+import { api, cloudJobs, digestCall, ADMIN, FLEX_SNAP, P1, P2, S, startTestSimulator, START, TENANT_SNAP, V2024 } from './helpers.js';
 
 /**
  * Atlas's side of push completion: when a Cloud Backup restore ends, the simulator POSTs an alert
@@ -147,6 +147,18 @@ describe('alert delivery when a restore job ends', () => {
     expect(sim.deliveries.log()).toEqual([]);
   });
 
+  it('sends nothing for Flex or shared-tier restores (Atlas has no alert for them)', async () => {
+    await wire();
+    await wire('CPS_RESTORE_FAILED');
+    const flex = await api(sim).post(`/groups/${P1}/flexClusters/flexsrc/backup/restoreJobs`, { snapshotId: FLEX_SNAP, targetDeploymentItemName: 'flexdst' }, { accept: V2024 });
+    expect(flex.status).toBe(200);
+    const tenant = await api(sim).post(`/groups/${P1}/clusters/tenantsrc/backup/tenant/restore`, { snapshotId: TENANT_SNAP, targetDeploymentItemName: 'tenantdst' });
+    expect(tenant.status).toBe(200);
+    await advance(3_600_000);
+    expect(sim.jobs({ groupId: P1 }).map((j) => j.phase)).toEqual(['succeeded', 'succeeded']);
+    expect(received).toEqual([]);
+  });
+
   it('delivers when a hanging job is ended by finishJob, and unsigned when the config has no secret', async () => {
     await wire('CPS_RESTORE_SUCCESSFUL', { webhookSecret: undefined });
     sim.scriptOutcome({ outcome: 'hang' });
@@ -260,6 +272,18 @@ describe('delivery faults', () => {
     await advance(1000);
     expect((await job(jobId)).finishedAt).toBe(isoAt(RESTORE_MS + 20_000));
     expect(sim.deliveries.log()[0]).toMatchObject({ at: isoAt(RESTORE_MS), jobEndedAt: isoAt(RESTORE_MS), visibleEndAt: isoAt(RESTORE_MS + 20_000) });
+  });
+
+  it('alerts once per job: ending it again during the early lag sends nothing more', async () => {
+    await wire();
+    withFaults([{ script: [{ earlySeconds: 60 }] }]);
+    const jobId = await restore();
+    await advance(RESTORE_MS);
+    expect(received).toHaveLength(1);
+    expect(sim.finishJob(jobId)).toBe(1);
+    await advance(120_000);
+    expect(received).toHaveLength(1);
+    expect(sim.deliveries.log()).toHaveLength(1);
   });
 
   it('draws the same fates for the same seed', async () => {
