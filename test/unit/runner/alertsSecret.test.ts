@@ -28,7 +28,9 @@ describe('the webhook secret for alerts setup', () => {
 
   it('names the failure, never a value, when Secrets Manager refuses', async () => {
     secrets.on(GetSecretValueCommand).rejects(new ResourceNotFoundException({ message: 'not there', $metadata: {} }));
-    await expect(readWebhookSecret('missing', {})).rejects.toThrow('Could not read the webhook secret "missing" from Secrets Manager: ResourceNotFoundException');
+    await expect(readWebhookSecret('missing', {})).rejects.toMatchObject({
+      message: 'Could not read the webhook secret "missing" from Secrets Manager: ResourceNotFoundException',
+    });
   });
 
   it('takes ATLAS_ALERT_WEBHOOK_SECRET without a name, and says how to give one when neither is there', async () => {
