@@ -6,6 +6,7 @@ import { HoldUsageError, runHoldCommand } from './commands/holds.js';
 import { runRemote, type RemoteOptions } from './commands/remote.js';
 import { DEFAULT_HOLDS_FILE, FileTargetHolds } from './runner/fileHolds.js';
 import { runPlan } from './commands/run.js';
+import { runAlertsCommand } from './commands/alerts.js';
 
 /**
  * The local runner:
@@ -13,6 +14,7 @@ import { runPlan } from './commands/run.js';
  *   run --plan NAME           one plan against real Atlas (MONGODB_ATLAS_* variables)
  *   hold|release|holds        hold a target locally (a file `run` reads)
  *   remote start|status|cancel|follow|hold|release|holds   a deployed stack through its signed HTTP API
+ *   alerts setup|check        wire an Atlas project's restore alerts to the stack's receiver
  */
 
 const USAGE = `usage:
@@ -27,6 +29,9 @@ const USAGE = `usage:
   npm run restore -- remote hold --api URL --target GROUP_ID/CLUSTER --for 4h --reason WHY
   npm run restore -- remote release --api URL --target GROUP_ID/CLUSTER
   npm run restore -- remote holds --api URL
+  npm run restore -- alerts setup --project GROUP_ID --url RECEIVER_URL [--secret-name NAME] [--force]
+  npm run restore -- alerts check --project GROUP_ID --url RECEIVER_URL
+                                              (setup reads the secret from --secret-name or ATLAS_ALERT_WEBHOOK_SECRET)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -52,6 +57,10 @@ async function main(argv: string[]): Promise<number> {
       reason: { type: 'string' },
       by: { type: 'string' },
       'holds-file': { type: 'string', default: DEFAULT_HOLDS_FILE },
+      project: { type: 'string' },
+      url: { type: 'string' },
+      'secret-name': { type: 'string' },
+      force: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -120,6 +129,18 @@ async function main(argv: string[]): Promise<number> {
         out,
       );
     }
+    case 'alerts':
+      if (action !== 'setup' && action !== 'check') throw new UsageError('alerts needs setup or check');
+      return runAlertsCommand(
+        {
+          action,
+          force: values.force,
+          ...(values.project ? { project: values.project } : {}),
+          ...(values.url ? { url: values.url } : {}),
+          ...(values['secret-name'] ? { secretName: values['secret-name'] } : {}),
+        },
+        out,
+      );
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

@@ -115,6 +115,8 @@ export const errors = {
     new SimApiError(404, 'CHECKPOINT_NOT_FOUND', `No checkpoint with ID ${id} exists for cluster ${cluster}.`, [id, cluster]),
   noSnapshotBeforePit: () =>
     new SimApiError(404, 'UNABLE_T0_FIND_SNAPSHOT_PRIOR_TO_PIT_RESTORE_OPTIME', 'Unable to find snapshot prior to pit restore optime.'),
+  alertConfigNotFound: (id: string, groupId: string) =>
+    new SimApiError(404, 'ALERT_CONFIG_NOT_FOUND', `No alert configuration with ID ${id} exists in group ${groupId}.`, [id, groupId]),
   resourceNotFound: (path: string) => new SimApiError(404, 'RESOURCE_NOT_FOUND', `Cannot find resource ${path}.`, [path]),
 
   flexInClusterApi: (name: string) =>

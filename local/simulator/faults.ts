@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DeliveryFaultRule } from './alerts/deliveryFaults.js';
 import { createRandom, hashSeed } from './random.js';
 
 /**
@@ -60,6 +61,8 @@ export const FaultsConfig = z
     rateLimit: TokenBucket.optional(),
     /** Token bucket for POST /api/oauth/token (Atlas allows about 10 a minute). Off when absent. */
     oauthRateLimit: TokenBucket.optional(),
+    /** Faults for the alerts the simulator sends to webhooks (see alerts/deliveryFaults.ts). */
+    deliveries: z.array(DeliveryFaultRule).default([]),
   })
   .strict();
 export type FaultsInput = z.input<typeof FaultsConfig>;

@@ -1,4 +1,7 @@
 import { createServer, type Server } from 'node:http';
+import { AlertDeliverer, type DeliveryRecord } from './alerts/delivery.js';
+import { DeliveryFaultEngine } from './alerts/deliveryFaults.js';
+import { alertConfigOperations } from './resources/alertConfigs.js';
 import type { AddressInfo } from 'node:net';
 import { Authenticator } from './auth/authenticate.js';
 import { createClock, type ClockOption, type SimClock } from './clock.js';
@@ -111,9 +114,19 @@ export interface SimulatorHandle {
    * jobs it ended (0 when none was still running); throws for an id the simulator never issued.
    */
   finishJob(jobIdOrBatchId: string, outcome?: 'succeed' | 'fail' | 'kill' | 'expire'): number;
+  /** Alerts the simulator sent to webhooks when restore jobs ended (see alerts/delivery.ts). */
+  readonly deliveries: {
+    /** Every alert sent, lost or failed, with the receiver's answer and the simulated time. */
+    log(): DeliveryRecord[];
+    clear(): void;
+    /** Resolves when no alert is being sent (alerts due now included): await it after advancing the clock. */
+    settled(): Promise<void>;
+  };
 }
 
 export type { RequestLogEntry } from './requestLog.js';
+export type { DeliveryRecord } from './alerts/delivery.js';
+export type { DeliveryFaultRuleInput } from './alerts/deliveryFaults.js';
 export type { FaultsInput, FaultRuleInput } from './faults.js';
 export type { WorldInput, WorldConfig, OutcomeRuleInput, SnapshotInput, JobKind, JobFamily } from './world.js';
 export { parseWorld, WorldInvalidError } from './world.js';
@@ -133,6 +146,7 @@ export async function startSimulator(worldInput: WorldInput, options: SimulatorO
     engine.setRules(config.rules);
     return {
       engine,
+      deliveries: new DeliveryFaultEngine(seed, config.deliveries),
       rateLimiter: new RateLimiter(config.rateLimit, () => clock.now()),
       oauthLimiter: new RateLimiter(config.oauthRateLimit, () => clock.now()),
     };
@@ -142,8 +156,10 @@ export async function startSimulator(worldInput: WorldInput, options: SimulatorO
   const setFaults = (input: FaultsInput) => {
     faultState = buildFaults(input);
   };
-
   let baseUrl = '';
+  const deliverer = new AlertDeliverer({ store, clock, faults: () => faultState.deliveries, baseUrl: () => baseUrl, ...(options.log && { log: options.log }) });
+  store.onJobEndDecided = (job) => deliverer.jobEndDecided(job);
+
   const router = new Router([
     ...clusterOperations,
     ...snapshotOperations,
@@ -151,6 +167,7 @@ export async function startSimulator(worldInput: WorldInput, options: SimulatorO
     ...flexOperations,
     ...tenantOperations,
     ...legacyOperations,
+    ...alertConfigOperations,
   ]);
   const handler = createPipeline({
     router,
@@ -218,11 +235,13 @@ export async function startSimulator(worldInput: WorldInput, options: SimulatorO
       schedule: (at, run) => clock.schedule(at, run),
       nextDue: () => clock.nextDue(),
     },
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
+    stop: async () => {
+      await deliverer.stop();
+      await new Promise<void>((resolve, reject) => {
         server.close((e) => (e ? reject(e) : resolve()));
         server.closeAllConnections();
-      }),
+      });
+    },
     requests: () => log.all(),
     clearRequests: () => log.clear(),
     cluster: (groupId, name) => {
@@ -283,6 +302,11 @@ export async function startSimulator(worldInput: WorldInput, options: SimulatorO
       const ended = store.finishJobs(id, outcome);
       store.settle();
       return ended;
+    },
+    deliveries: {
+      log: () => deliverer.log(),
+      clear: () => deliverer.clear(),
+      settled: () => deliverer.settled(),
     },
   };
 }

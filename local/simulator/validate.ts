@@ -81,6 +81,13 @@ export class Body {
     return v;
   }
 
+  bool(field: string): boolean | undefined {
+    const v = this.value(field);
+    if (v === undefined) return undefined;
+    if (typeof v !== 'boolean') return this.violation(field, 'must be true or false');
+    return v;
+  }
+
   oneOf<T extends string>(field: string, values: readonly T[]): T | undefined {
     const v = this.value(field);
     if (v === undefined) return undefined;
@@ -92,6 +99,16 @@ export class Body {
     const v = this.value(field);
     if (v === undefined) return undefined;
     return Body.check(v, spec, `${this.name(field)}.`, this.violations);
+  }
+
+  /** An array of objects, each read like a body of its own (`notifications[0].typeName` in errors). */
+  items(field: string, spec: BodySpec, min = 0, max = Number.MAX_SAFE_INTEGER): Body[] | undefined {
+    const v = this.value(field);
+    if (v === undefined) return undefined;
+    if (!Array.isArray(v)) throw errors.invalidJsonAttribute(this.name(field), 'must be an array');
+    if (v.length < min) this.violation(field, `must have at least ${min} item${min === 1 ? '' : 's'}`);
+    if (v.length > max) this.violation(field, `must have at most ${max} items`);
+    return v.map((item, i) => Body.check(item, spec, `${this.name(field)}[${i}].`, this.violations));
   }
 
   /** Throws one VALIDATION_ERROR naming every field that broke a type, pattern or minimum rule. */

@@ -141,7 +141,7 @@ export const World = z
       .default({ apiKeys: [], serviceAccounts: [] }),
     jobDurations: JobDurations.default({}),
     outcomes: z.array(OutcomeRule).default([]),
-    faults: FaultsConfig.default({ rules: [] }),
+    faults: FaultsConfig.default({ rules: [], deliveries: [] }),
     limits: z
       .object({
         maxActiveDownloadsPerProject: z.number().int().min(1).default(20),

@@ -38,3 +38,12 @@ export {
   type ListOptions,
   type QueryValue,
 } from './transport.js';
+export {
+  RESTORE_ALERT_EVENT_TYPES,
+  listAlertConfigs,
+  createAlertConfig,
+  updateAlertConfig,
+  type AlertConfig,
+  type RestoreAlertEventType,
+  type WebhookAlertConfig,
+} from './alertConfigs.js';

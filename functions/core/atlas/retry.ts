@@ -27,9 +27,12 @@ export function retryPolicy(options: RetryOptions = {}): RetryPolicy {
   };
 }
 
-/** Methods whose repetition cannot create a second thing (a second cancel is refused, not doubled). */
+/**
+ * Methods whose repetition cannot create a second thing (a second cancel is refused, not doubled;
+ * a second PUT replaces the same resource with the same body).
+ */
 export function isRepeatable(method: string): boolean {
-  return method === 'GET' || method === 'DELETE';
+  return method === 'GET' || method === 'DELETE' || method === 'PUT';
 }
 
 /** "Full jitter" backoff: uniform in [0, min(cap, base × 2^(attempt-1))]. */

@@ -9,7 +9,7 @@ export type AtlasApiVersion = '2023-01-01' | '2024-11-13';
 export type QueryValue = string | number | boolean | undefined;
 
 export interface AtlasRequest {
-  method: 'GET' | 'POST' | 'DELETE' | 'PATCH';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
   /** Absolute path on the API host, starting `/api/atlas/v2/`. */
   path: string;
   version: AtlasApiVersion;

@@ -12,6 +12,7 @@ export const PROJECT_ROLES = [
   'PROJECT_BACKUP_EXPORT_OPERATOR',
   'PROJECT_BACKUP_CREATOR',
   'PROJECT_CLUSTER_MANAGER',
+  'PROJECT_ALERTS_MANAGER',
 ] as const;
 export type ProjectRole = (typeof PROJECT_ROLES)[number];
 
@@ -47,6 +48,8 @@ export const NEEDS = {
   flexRestore: ['PROJECT_BACKUP_RECOVERY_OPERATOR'],
   flexDownload: ['PROJECT_BACKUP_EXPORT_OPERATOR'],
   owner: ['PROJECT_OWNER'],
+  /** Alert configurations: writes need Project Alerts Manager (reads: Project Read Only). */
+  alertsManager: ['PROJECT_ALERTS_MANAGER'],
 } as const satisfies Record<string, RoleRequirement>;
 
 /** What a restore onto another project needs there. */

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DeliveryFaultEngine } from '../alerts/deliveryFaults.js';
 import type { Authenticator } from '../auth/authenticate.js';
 import { rolesOn, satisfies } from '../auth/roles.js';
 import { echoingApiError, echoingTokenError } from '../auth/echo.js';
@@ -18,6 +19,8 @@ import { negotiateVersion } from './versions.js';
 
 export interface FaultState {
   engine: FaultEngine;
+  /** Decides the fate of each alert sent to a webhook. */
+  deliveries: DeliveryFaultEngine;
   rateLimiter: RateLimiter;
   oauthLimiter: RateLimiter;
 }

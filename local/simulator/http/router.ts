@@ -32,7 +32,7 @@ export interface Reply {
 export interface Operation {
   /** Atlas's short operation name (x-xgen-operation-id-override), used in logs and fault rules. */
   name: string;
-  method: 'GET' | 'POST' | 'DELETE' | 'PATCH';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
   /** Template under /api/atlas/v2, e.g. `/groups/{groupId}/clusters/{clusterName}`. */
   path: string;
   /** Supported versions, ascending. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { SimClock } from '../clock.js';
 import { createIdFactory } from '../random.js';
 import { DEFAULT_DURATIONS, OutcomeRule, SnapshotInput, type JobFamily, type JobKind, type OutcomeRuleInput, type WorldConfig } from '../world.js';
+import { AlertConfigBook } from './alertConfigs.js';
 import { buildProjects, buildSnapshot, dataVersionAt } from './build.js';
 import { isActive, isDownload, phaseAt, type ClusterState, type JobState, type Outcome, type ProjectState, type SnapshotState } from './model.js';
 
@@ -28,6 +29,12 @@ export interface NewJob {
 export class Store {
   readonly projects: Map<string, ProjectState>;
   readonly jobs = new Map<string, JobState>();
+  readonly alertConfigs = new AlertConfigBook();
+  /**
+   * Told whenever a job's end is decided: at create (a job with a planned end) and when
+   * `finishJobs` ends it. Atlas acting on a job's end (alerts) listens here.
+   */
+  onJobEndDecided: (job: JobState) => void = () => undefined;
   readonly newId: () => string;
   private outcomeRules: (OutcomeRule & { left: number })[];
   private jobSeq = 0;
@@ -140,6 +147,7 @@ export class Store {
       details: { ...spec.details, downloadToken: randomBytes(12).toString('hex') },
     };
     this.jobs.set(job.id, job);
+    if (job.finishAt !== undefined) this.onJobEndDecided(job);
     return job;
   }
 
@@ -170,6 +178,7 @@ export class Store {
       job.finishAt = Math.max(now, job.createdAt);
       job.durationMs = job.finishAt - job.createdAt;
       if (isDownload(job) && outcome === 'succeed') job.linkExpiresAt = job.finishAt + this.world.limits.downloadLinkSeconds * 1000;
+      this.onJobEndDecided(job);
     }
     return jobs.length;
   }

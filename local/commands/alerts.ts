@@ -1,0 +1,203 @@
+import { baseUrlFromEnv } from '../../functions/core/atlas/baseUrl.js';
+import { createAtlasClient } from '../../functions/core/atlas/client.js';
+import { connectionFromEnv } from '../../functions/core/atlas/credentials.js';
+import {
+  createAlertConfig,
+  listAlertConfigs,
+  RESTORE_ALERT_EVENT_TYPES,
+  updateAlertConfig,
+  type AlertConfig,
+  type RestoreAlertEventType,
+} from '../../functions/core/atlas/alertConfigs.js';
+import type { AtlasTransport } from '../../functions/core/atlas/transport.js';
+import { UsageError } from '../commandLine.js';
+import { describeAtlasTarget } from './atlasTarget.js';
+import type { Output } from './output.js';
+
+/**
+ * `alerts setup` and `alerts check`: wiring an Atlas project so that Atlas tells the stack's
+ * receiver when a Cloud Backup restore ends. One alert configuration per restore event type, each
+ * with one WEBHOOK notification to the receiver, signed with the receiver's secret.
+ *
+ * Atlas never shows a webhook secret back and shows the URL only partly masked, so "already wired"
+ * means: present, enabled, and a WEBHOOK whose visible URL fits the receiver's. The secret cannot be
+ * compared: `force` re-sends it (after rotating the receiver's secret, say).
+ */
+
+export const WEBHOOK_SECRET_VARIABLE = 'ATLAS_ALERT_WEBHOOK_SECRET';
+const OBJECT_ID = /^[a-f0-9]{24}$/;
+
+export interface AlertsTarget {
+  client: AtlasTransport;
+  project: string;
+  url: string;
+}
+
+export interface AlertChange {
+  eventTypeName: RestoreAlertEventType;
+  action: 'created' | 'updated' | 'unchanged';
+  id: string;
+  /** Why an existing configuration was updated. */
+  why?: string;
+}
+
+export interface EventWiring {
+  eventTypeName: RestoreAlertEventType;
+  present: boolean;
+  enabled: boolean;
+  pointsAtUrl: boolean;
+  id?: string;
+}
+
+/**
+ * Does a URL Atlas shows (maybe partly masked with `*`) stand for `wanted`? Each run of `*` may hide
+ * any text; everything else must be equal.
+ */
+export function shownUrlMatches(shown: string, wanted: string): boolean {
+  if (shown === wanted) return true;
+  if (!shown.includes('*')) return false;
+  const pattern = shown.split(/\*+/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  return new RegExp(`^${pattern}$`).test(wanted);
+}
+
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** The receiver's URL: https, or plain http only on this machine (the simulator's demo). */
+export function checkReceiverUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`--url must be the receiver's URL (the stack output), got "${url}"`);
+  }
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopback(parsed.hostname)))
+    throw new UsageError('--url must use https (Atlas sends the alert over the internet; plain http only for a receiver on this machine)');
+  return url;
+}
+
+function checkProject(project: string): string {
+  if (!OBJECT_ID.test(project)) throw new UsageError(`--project must be an Atlas project id (24 hexadecimal characters), got "${project}"`);
+  return project;
+}
+
+function ours(configs: AlertConfig[], eventTypeName: string, url: string): AlertConfig | undefined {
+  const pointing = configs.filter((c) => c.eventTypeName === eventTypeName && c.notifications.some((n) => n.typeName === 'WEBHOOK' && n.webhookUrl !== undefined && shownUrlMatches(n.webhookUrl, url)));
+  // Prefer one that is already on: a second, disabled copy must not make a wired project look unwired.
+  return pointing.find((c) => c.enabled) ?? pointing[0];
+}
+
+/** Creates or updates, idempotently, one alert configuration per restore event type. */
+export async function setupAlerts(options: AlertsTarget & { secret: string; force?: boolean }): Promise<{ changed: boolean; changes: AlertChange[] }> {
+  const project = checkProject(options.project);
+  const url = checkReceiverUrl(options.url);
+  if (options.secret.trim() === '') throw new UsageError('the webhook secret is empty: the receiver refuses unsigned alerts');
+  const configs = await listAlertConfigs(options.client, project);
+  const changes: AlertChange[] = [];
+  for (const eventTypeName of RESTORE_ALERT_EVENT_TYPES) {
+    const wanted = { eventTypeName, enabled: true, webhookUrl: url, webhookSecret: options.secret };
+    const existing = ours(configs, eventTypeName, url);
+    if (!existing) {
+      const created = await createAlertConfig(options.client, project, wanted);
+      changes.push({ eventTypeName, action: 'created', id: created.id });
+    } else if (!existing.enabled || existing.notifications.length !== 1 || options.force) {
+      const why = !existing.enabled ? 'it was disabled' : existing.notifications.length !== 1 ? 'it had other notifications' : 'asked to (--force): the secret was re-sent';
+      await updateAlertConfig(options.client, project, existing.id, wanted);
+      changes.push({ eventTypeName, action: 'updated', id: existing.id, why });
+    } else changes.push({ eventTypeName, action: 'unchanged', id: existing.id });
+  }
+  return { changed: changes.some((c) => c.action !== 'unchanged'), changes };
+}
+
+/** Says, per restore event type, whether the project would tell the receiver. */
+export async function checkAlerts(options: AlertsTarget): Promise<{ wired: boolean; events: EventWiring[] }> {
+  const project = checkProject(options.project);
+  const url = checkReceiverUrl(options.url);
+  const configs = await listAlertConfigs(options.client, project);
+  const events = RESTORE_ALERT_EVENT_TYPES.map((eventTypeName): EventWiring => {
+    const mine = ours(configs, eventTypeName, url);
+    if (mine) return { eventTypeName, present: true, enabled: mine.enabled, pointsAtUrl: true, id: mine.id };
+    const any = configs.find((c) => c.eventTypeName === eventTypeName);
+    return { eventTypeName, present: any !== undefined, enabled: any?.enabled ?? false, pointsAtUrl: false, ...(any && { id: any.id }) };
+  });
+  return { wired: events.every((e) => e.present && e.enabled && e.pointsAtUrl), events };
+}
+
+/** The receiver's secret: from Secrets Manager (`--secret-name`) or ATLAS_ALERT_WEBHOOK_SECRET. */
+export async function readWebhookSecret(secretName: string | undefined, env: Record<string, string | undefined>): Promise<string> {
+  if (secretName === undefined) {
+    const value = env[WEBHOOK_SECRET_VARIABLE];
+    if (!value) throw new UsageError(`alerts setup needs the receiver's secret: --secret-name NAME (Secrets Manager) or ${WEBHOOK_SECRET_VARIABLE}`);
+    return value;
+  }
+  const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+  const client = new SecretsManagerClient({});
+  let text: string | undefined;
+  try {
+    text = (await client.send(new GetSecretValueCommand({ SecretId: secretName }))).SecretString;
+  } catch (error) {
+    // The SDK's error names the failure (AccessDenied, ResourceNotFound), never the value.
+    throw new Error(`Could not read the webhook secret "${secretName}" from Secrets Manager: ${error instanceof Error ? error.name : 'unknown error'}`);
+  } finally {
+    client.destroy();
+  }
+  if (!text) throw new Error(`The secret "${secretName}" has no SecretString`);
+  // A plain string, or JSON {"secret": "..."} / {"webhookSecret": "..."}.
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (typeof parsed === 'object' && parsed !== null) {
+      const value = (parsed as Record<string, unknown>).secret ?? (parsed as Record<string, unknown>).webhookSecret;
+      if (typeof value === 'string' && value !== '') return value;
+      throw new Error(`The secret "${secretName}" is JSON without a "secret" or "webhookSecret" string`);
+    }
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+  }
+  return text;
+}
+
+export interface AlertsCommandOptions {
+  action: 'setup' | 'check';
+  project?: string;
+  url?: string;
+  secretName?: string;
+  force?: boolean;
+}
+
+/** `npm run restore -- alerts setup|check ...` against the Atlas the MONGODB_ATLAS_* variables name. */
+export async function runAlertsCommand(options: AlertsCommandOptions, out: Output, env: Record<string, string | undefined> = process.env): Promise<number> {
+  if (!options.project) throw new UsageError(`alerts ${options.action} needs --project GROUP_ID`);
+  if (!options.url) throw new UsageError(`alerts ${options.action} needs --url RECEIVER_URL (the stack output)`);
+  const project = checkProject(options.project);
+  const url = checkReceiverUrl(options.url);
+  const secret = options.action === 'setup' ? await readWebhookSecret(options.secretName, env) : undefined;
+  const connection = connectionFromEnv(env);
+  const client = createAtlasClient({ baseUrl: connection.baseUrl, credentials: connection.credentials });
+  const where = `project ${project} on ${describeAtlasTarget(baseUrlFromEnv(env))}`;
+  try {
+    if (secret !== undefined) {
+      out.heading(`Wiring restore alerts of ${where}`);
+      const { changed, changes } = await setupAlerts({ client, project, url, secret, ...(options.force && { force: true }) });
+      for (const c of changes)
+        out.line(`${c.eventTypeName}: ${c.action === 'unchanged' ? 'already wired, unchanged' : c.action}${c.why ? ` (${c.why})` : ''} (alert configuration ${c.id})`);
+      out.line(
+        changed
+          ? `Done: Atlas now sends restore alerts to ${url}.`
+          : 'Nothing changed: the project was already wired (Atlas never shows the secret; --force re-sends it).',
+      );
+      return 0;
+    }
+    out.heading(`Checking restore alerts of ${where}`);
+    const { wired, events } = await checkAlerts({ client, project, url });
+    for (const e of events) {
+      const state = !e.present ? 'missing' : !e.pointsAtUrl ? 'present but not pointing at the receiver' : !e.enabled ? 'pointing at the receiver but disabled' : 'wired';
+      out.line(`${e.eventTypeName}: ${state}${e.id ? ` (alert configuration ${e.id})` : ''}`);
+    }
+    out.line(wired ? 'The project is wired: restores are seen ending within seconds.' : 'The project is NOT wired: run `alerts setup` with the same --project and --url (restores fall back to polling).');
+    return wired ? 0 : 1;
+  } finally {
+    await client.close();
+  }
+}
