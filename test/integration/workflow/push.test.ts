@@ -1,6 +1,10 @@
 import { createHmac } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createAtlasClient } from '../../../functions/core/atlas/client.js';
 import { PlansConfig } from '../../../functions/core/plans/schema.js';
+import { setupAlerts } from '../../../local/commands/alerts.js';
+import type { DeliveryFaultRuleInput } from '../../../local/simulator/alerts/deliveryFaults.js';
+import { ADMIN_KEY } from '../atlas/helpers.js';
 import { ALERT_WAIT_STATE, TASK_STATES } from '../../../lib/workflow.js';
 import type { TaskHandler } from '../../../local/runner/execute.js';
 import { PROD, STAGING, TEST_PLANS, scheduled, useWorkflowHarness } from './helpers.js';
@@ -8,17 +12,34 @@ import { PROD, STAGING, TEST_PLANS, scheduled, useWorkflowHarness } from './help
 /**
  * Push completion through the synthesised workflow: WaitForAlert ends on a signed Atlas alert for
  * the restore's project (the real receiver handler behind a real local HTTP server), or on its
- * backstop. The alerts here are sent by the test itself, signed with node:crypto as Atlas signs,
- * at the simulator's job end time: no code shared with the receiver.
+ * backstop. The simulator is wired with the real `alerts setup` and sends its alerts when the job
+ * ends, signed as Atlas signs (its code shares nothing with the receiver); its delivery faults
+ * lose, repeat, missign and hurry them. A few alerts are sent by the test itself, signed with node:crypto.
  */
 
 const PLANS = PlansConfig.parse({ ...TEST_PLANS, alerts: { webhookSecretName: 'atlas/alert-webhook' } });
 const h = useWorkflowHarness(PLANS);
 const inflight = new Set<Promise<unknown>>();
 
+beforeAll(async () => {
+  const client = createAtlasClient({ baseUrl: h.sim.baseUrl, credentials: ADMIN_KEY });
+  try {
+    for (const project of [PROD, STAGING]) await setupAlerts({ client, project, url: h.world.alerts.url, secret: h.world.alerts.webhookSecret });
+  } finally {
+    await client.close();
+  }
+});
+
 afterEach(() => {
   h.settle = async () => undefined;
 });
+
+/** The simulator's deliveries, with these faults; the workflow's waits let them finish before looking again. */
+function simulatorAlerts(faults: DeliveryFaultRuleInput[] = []): void {
+  h.sim.setFaults({ deliveries: faults });
+  h.sim.deliveries.clear();
+  h.settle = () => h.sim.deliveries.settled();
+}
 
 function sign(body: string, secret: string): string {
   return createHmac('sha1', secret).update(Buffer.from(body, 'utf8')).digest('base64');
@@ -82,14 +103,18 @@ async function runRestore(id: string, hours: number, poll?: (payload: unknown, r
   const entered = (name: string) => result.events.filter((e) => e.type === 'StateEntered' && (e as { state?: { name?: string } }).state?.name === name).length;
   const polls = entered(TASK_STATES.poll);
   const alertWaits = entered(ALERT_WAIT_STATE);
-  return { result, delaySeconds: (seenAt - ended) / 1000, ageSeconds: (ended - started) / 1000, polls, alertWaits };
+  const last = (result.output as { poll?: { alertWakes?: number } } | undefined)?.poll;
+  const wakes = last?.alertWakes ?? 0;
+  return { result, delaySeconds: (seenAt - ended) / 1000, ageSeconds: (ended - started) / 1000, polls, alertWaits, wakes };
 }
 
 describe('push completion: an Atlas alert wakes the restore', () => {
   it('sees a 90-minute restore end within seconds of the alert, at a handful of looks', async () => {
-    const run = await runRestore('push-alert-1', 1.5, alertAtJobEnd(PROD));
+    simulatorAlerts();
+    const run = await runRestore('push-alert-1', 1.5);
     expect(run.result.status).toBe('SUCCEEDED');
     expect(run.delaySeconds).toBeLessThanOrEqual(10);
+    expect(h.sim.deliveries.log()).toEqual([expect.objectContaining({ outcome: 'delivered', status: 200 })]);
     // Every wait was the alert wait. The backstop (60 s floor until 5 min, then 20 % of the age, so
     // x1.2 per look) makes 5 + ceil(log(90/5)/log(1.2)) = 21 looks in 90 min, plus the woken one.
     expect(run.alertWaits).toBe(run.polls);
@@ -97,31 +122,57 @@ describe('push completion: an Atlas alert wakes the restore', () => {
   });
 
   it('wakes on an alert from the target project too (Atlas does not say which project alerts)', async () => {
-    const run = await runRestore('push-alert-target', 2, alertAtJobEnd(STAGING));
+    simulatorAlerts([{ lostRate: 1 }]);
+    const run = await runRestore('push-alert-target', 1.5, alertAtJobEnd(STAGING));
     expect(run.result.status).toBe('SUCCEEDED');
     expect(run.delaySeconds).toBeLessThanOrEqual(10);
   });
 
   it('with every alert lost, the backstop still sees the end within max(60 s, 20 % of the age)', async () => {
+    simulatorAlerts([{ lostRate: 1 }]);
     const run = await runRestore('push-lost-1', 1.5);
+    expect(h.sim.deliveries.log()).toEqual([expect.objectContaining({ outcome: 'lost' })]);
     expect(run.result.status).toBe('SUCCEEDED');
     expect(run.delaySeconds).toBeGreaterThan(10);
     expect(run.delaySeconds).toBeLessThanOrEqual(Math.max(60, 0.2 * run.ageSeconds));
   });
 
+  it('a badly signed alert is refused and the backstop sees the end', async () => {
+    simulatorAlerts([{ badSignatureRate: 1 }]);
+    const run = await runRestore('push-badsig-1', 1.5);
+    expect(h.sim.deliveries.log()).toEqual([expect.objectContaining({ badSignature: true, status: 401 })]);
+    expect(run.result.status).toBe('SUCCEEDED');
+    expect(run.delaySeconds).toBeGreaterThan(10);
+    expect(run.delaySeconds).toBeLessThanOrEqual(Math.max(60, 0.2 * run.ageSeconds));
+  });
+
+  it('an alert sent twice wakes the restore once', async () => {
+    simulatorAlerts([{ duplicateRate: 1 }]);
+    const run = await runRestore('push-dup-1', 1.5);
+    expect(h.sim.deliveries.log().map((d) => d.status)).toEqual([200, 200]);
+    expect(run.result.status).toBe('SUCCEEDED');
+    expect(run.delaySeconds).toBeLessThanOrEqual(10);
+    expect(run.wakes).toBe(1);
+  });
+
   it('an alert for another project wakes nothing of ours', async () => {
+    simulatorAlerts([{ lostRate: 1 }]);
     const other = '65f1a00000000000000000ff';
     const run = await runRestore('push-other-1', 1.5, alertAtJobEnd(other));
+    simulatorAlerts([{ lostRate: 1 }]);
     const lost = await runRestore('push-other-2', 1.5);
     expect(run.result.status).toBe('SUCCEEDED');
+    expect(run.wakes).toBe(0);
     expect(run.polls).toBe(lost.polls);
     expect(run.delaySeconds).toBe(lost.delaySeconds);
   });
 
   it('an alert before Atlas shows the job ended leads to a quick re-look, never a wrong end', async () => {
-    const run = await runRestore('push-early-1', 1.5, alertAtJobEnd(PROD, -20_000));
+    simulatorAlerts([{ earlySeconds: 20 }]);
+    const run = await runRestore('push-early-1', 1.5);
     expect(run.result.status).toBe('SUCCEEDED');
-    // Woken 20 s early: the woken look sees RUNNING, the re-look 30 s later sees the end.
+    expect(run.wakes).toBe(1);
+    // Woken 20 s before a GET shows the end: that look sees RUNNING, the re-look 30 s later the end.
     expect(run.delaySeconds).toBeLessThanOrEqual(10 + 30);
     const report = h.world.sent.find((s) => s.channel === 'sns')?.report;
     expect(report?.outcome).toBe('SUCCEEDED');
