@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { createAtlasClient } from '../../functions/core/atlas/client.js';
+import type { PlansConfig } from '../../functions/core/plans/schema.js';
 import { loadPlansFile } from '../../lib/plans.js';
 import { synthesizeWorkflowDefinition } from '../../lib/workflow-definition.js';
 import { createProgressPrinter } from '../runner/progress.js';
@@ -7,6 +9,9 @@ import { runLocalRestore } from '../runner/localRestore.js';
 import { useSimulatorWorld } from '../runner/localWorld.js';
 import { startSimulator } from '../simulator/index.js';
 import type { WorldInput } from '../simulator/index.js';
+import type { SimulatorHandle } from '../simulator/index.js';
+import type { LocalWorld } from '../runner/localWorld.js';
+import { setupAlerts } from './alerts.js';
 import type { Output } from './output.js';
 
 /**
@@ -55,6 +60,12 @@ export async function runDemo(options: DemoOptions, out: Output): Promise<number
     const definition = synthesizeWorkflowDefinition({ plansConfig: plans });
     out.line(`Workflow: the state machine CDK synthesises (${Object.keys((definition as { States: object }).States).length} states), run by aws-local-stepfunctions with the real handlers`);
     out.line(`Plans:    ${options.plansFile} (${plans.plans.map((p) => p.name).join(', ')})`);
+    if (plans.alerts) {
+      const projects = await wireAlerts(plans, simulator, local, { digest: apiKey });
+      out.line(`Alerts:   push on: the simulator sends signed restore alerts for ${projects} project(s) to the local receiver ${local.alerts.url} (wired by \`alerts setup\`); polling is the backstop`);
+    } else {
+      out.line('Alerts:   push off (no "alerts" in the plans file): restores are seen ending by polling only');
+    }
 
     let failures = 0;
     for (const [i, story] of STORIES.entries()) {
@@ -73,13 +84,18 @@ export async function runDemo(options: DemoOptions, out: Output): Promise<number
         input: { planName: story.planName, trigger: story.trigger(new Date(simulator.clock.now()).toISOString()) },
         restoreId: `demo-${story.planName}-${Date.now().toString(36)}`,
         clock: {
+          now: () => simulator.clock.now(),
+          nextDue: () => simulator.clock.nextDue(),
           advance: (ms) => {
             simulator.clock.advance(ms);
             if (options.pauseMs) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, options.pauseMs);
           },
         },
+        alerts: { board: local.alerts.board, settle: () => simulator.deliveries.settled() },
         onEvent: printer,
       });
+      const pushLine = alertSummary(result.output, simulator);
+      if (pushLine) out.line(pushLine);
       const sns = local.sent.find((s) => s.channel === 'sns');
       const channels = (result.output as { notification?: { delivered?: string[] } } | undefined)?.notification?.delivered ?? [];
       out.line('');
@@ -105,4 +121,32 @@ export async function runDemo(options: DemoOptions, out: Output): Promise<number
     await local.close();
     await simulator.stop();
   }
+}
+
+/** Wires every project the plans restore from or onto, as an operator would with `alerts setup`. */
+async function wireAlerts(
+  plans: PlansConfig,
+  simulator: SimulatorHandle,
+  local: LocalWorld,
+  key: { digest: { publicKey: string; privateKey: string } },
+): Promise<number> {
+  const projects = new Set(plans.plans.flatMap((p) => [p.source.groupId, ...(p.restore.type === 'download' ? [] : [p.restore.target.groupId])]));
+  const client = createAtlasClient({ baseUrl: simulator.baseUrl, credentials: { type: 'digest', ...key.digest } });
+  try {
+    for (const project of projects) await setupAlerts({ client, project, url: local.alerts.url, secret: local.alerts.webhookSecret });
+  } finally {
+    await client.close();
+  }
+  return projects.size;
+}
+
+/** "Atlas alert received, polled at once: SUCCEEDED, 3 s after the job ended", when an alert ended the wait. */
+function alertSummary(output: unknown, simulator: SimulatorHandle): string | undefined {
+  const state = output as { poll?: { alertWakes?: number; count?: number }; status?: { state?: string; jobIds?: string[] } } | undefined;
+  if (!state?.poll?.alertWakes) return undefined;
+  const jobId = state.status?.jobIds?.[0];
+  const job = simulator.jobs().find((j) => j.id === jobId);
+  const ended = job?.finishAt ? Date.parse(job.finishAt) : undefined;
+  const after = ended === undefined ? '' : `, ${Math.max(0, Math.round((simulator.clock.now() - ended) / 1000))} s after the job ended`;
+  return `Atlas alert received, polled at once: ${state.status?.state ?? '?'}${after} (${state.poll.count ?? '?'} looks in all; without the alert the backstop would have looked later)`;
 }

@@ -1,5 +1,8 @@
 import type { EventLog } from './execute.js';
 
+/** lib/workflow.ts ALERT_WAIT_STATE (not imported: the printer stays free of CDK). */
+const ALERT_WAIT = 'WaitForAlert';
+
 /**
  * Turns execution events into lines a person wants to watch: which step, what Atlas says, how long
  * it has been (on the workflow's clock, which is the simulator's in demos), how many polls so far.
@@ -8,7 +11,16 @@ import type { EventLog } from './execute.js';
 interface StateLike {
   restore?: { summary?: string; job?: { jobId?: string; jobIds?: string[] }; adopted?: boolean; startedAt?: string };
   status?: { state?: string; atlasStatus?: string };
-  poll?: { count?: number; waitSeconds?: number; deadlinePassed?: boolean; next?: string; lastFailure?: { name?: string }; failures?: number };
+  poll?: {
+    count?: number;
+    waitSeconds?: number;
+    deadlinePassed?: boolean;
+    next?: string;
+    lastFailure?: { name?: string };
+    failures?: number;
+    untilAlert?: boolean;
+  };
+  wake?: { woken?: boolean; eventTypeName?: string; groupId?: string; missed?: boolean };
   notification?: { outcome?: string; watching?: boolean };
   outcome?: string;
   dryRun?: boolean;
@@ -47,7 +59,13 @@ export function createProgressPrinter(options: ProgressOptions): (event: EventLo
       return;
     }
     if (event.type === 'StateCaught') {
-      const caught = event as unknown as { state: { name: string }; Error?: string };
+      const caught = event as unknown as { state: { name: string }; Error?: string; catch?: { catcher?: { ErrorEquals?: string[] } } };
+      // The alert wait's backstop passing is the normal end of a wait without an alert, not an error.
+      if (caught.state.name === ALERT_WAIT) {
+        // The backstop passing needs no line: the poll line that follows said when it would come.
+        if (!caught.catch?.catcher?.ErrorEquals?.includes('States.Timeout')) line(paint(color, 33, 'could not listen for alerts this time; a plain wait instead'));
+        return;
+      }
       // A failed look at a job (poll, cancel) is not its end: the workflow keeps watching.
       const after = caught.state.name === 'CreateRestore' ? 'reporting it' : 'still watching the job';
       line(paint(color, 31, `${caught.state.name}: caught ${caught.Error ?? 'an error'}; ${after}`));
@@ -57,6 +75,12 @@ export function createProgressPrinter(options: ProgressOptions): (event: EventLo
     const name = event.state.name;
     const out = (event.state.output ?? {}) as StateLike;
     switch (name) {
+      case ALERT_WAIT: {
+        const wake = out.wake;
+        if (wake?.woken)
+          line(`${paint(color, 35, 'alert')}   Atlas alert received (${wake.eventTypeName ?? 'restore alert'}, project ${wake.groupId ?? '?'})${wake.missed ? ', while registering' : ''}: polling at once`);
+        return;
+      }
       case 'CreateRestore': {
         if (out.dryRun) {
           line('dry run: resolved the plan, created nothing');
@@ -79,7 +103,11 @@ export function createProgressPrinter(options: ProgressOptions): (event: EventLo
           `${paint(color, 36, 'poll')} #${out.poll?.count ?? '?'}  ${stateText} (Atlas: ${failure ? `could not be read: ${failure}` : (out.status?.atlasStatus ?? '?')})` +
             (elapsed !== undefined ? `  elapsed ${formatDuration(elapsed)}` : '') +
             (out.poll?.deadlinePassed ? paint(color, 31, '  deadline passed') : '') +
-            (ENDED.has(state) || next === 'report' || next === 'cancel' ? '' : `  next look in ${formatDuration(out.poll?.waitSeconds ?? 0)}`),
+            (ENDED.has(state) || next === 'report' || next === 'cancel'
+              ? ''
+              : out.poll?.untilAlert
+                ? `  next look on an Atlas alert, or in ${formatDuration(out.poll?.waitSeconds ?? 0)} (backstop)`
+                : `  next look in ${formatDuration(out.poll?.waitSeconds ?? 0)}`),
         );
         return;
       }
