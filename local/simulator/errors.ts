@@ -143,6 +143,9 @@ export const errors = {
   cancelNotAllowed: (detail: string) => new SimApiError(405, 'ATLAS_BACKUP_CANCEL_SHARD_RESTORE_JOB_NOT_ALLOWED', detail),
   methodNotAllowed: (method: string, path: string) =>
     new SimApiError(405, 'METHOD_NOT_ALLOWED', `Method ${method} is not allowed on ${path}.`, [method]),
+  /** The spec's shared `gone` answer (410 VERSION_GONE): an endpoint whose sunset date has passed. */
+  versionGone: (path: string, sunset: string) =>
+    new SimApiError(410, 'VERSION_GONE', `${path} was sunset on ${sunset} and is no longer served.`, [path, sunset]),
   notAcceptable: () => new SimApiError(406, 'INVALID_VERSION_DATE', 'Invalid accept header or version date.'),
 
   incompleteSnapshot: (id: string) =>

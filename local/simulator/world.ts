@@ -139,6 +139,11 @@ export const World = z
       .object({ apiKeys: z.array(ApiKeyInput).default([]), serviceAccounts: z.array(ServiceAccountInput).default([]) })
       .strict()
       .default({ apiKeys: [], serviceAccounts: [] }),
+    /**
+     * Atlas removed the shared-tier (M2/M5, "tenant") restore endpoints on 2026-04-17 (sunset 2026-01-22):
+     * they answer 410 VERSION_GONE. `served` keeps the old era for tests of it.
+     */
+    tenantApi: z.enum(['retired', 'served']).default('retired'),
     jobDurations: JobDurations.default({}),
     outcomes: z.array(OutcomeRule).default([]),
     faults: FaultsConfig.default({ rules: [] }),

@@ -6,6 +6,7 @@ import { CooldownMinutes, HoldAfterSuccess } from './runRules.js';
 import { DEFAULT_DOWNLOAD_LINK_CHANNELS, DOWNLOAD_LINK_CHANNELS } from '../notify/downloadLinks.js';
 import { AdHocPolicy } from './adHoc.js';
 import { sameCluster } from './clusterKey.js';
+import { tenantPlanRule } from '../restore/tenantRetired.js';
 
 /**
  * Plans: named, typed restore recipes, kept in a config file (config/plans.json by default) and
@@ -134,6 +135,7 @@ export const Plan = z
   .superRefine((plan, ctx) => {
     const dedicated = plan.source.kind === 'cloud' || plan.source.kind === 'legacy';
     const problem = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    if (plan.source.kind === 'tenant') problem(['source', 'kind'], tenantPlanRule(plan.source));
     if (plan.restore.type === 'pointInTime' && !dedicated)
       problem(['restore', 'type'], `pointInTime is not available for ${plan.source.kind} clusters (cloud and legacy only)`);
     if (plan.restore.type === 'download' && plan.holdAfterSuccess)
