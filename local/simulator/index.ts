@@ -35,6 +35,8 @@ export interface SimulatorOptions {
   log?: (line: string) => void;
   /** Where the simulated clock starts (epoch ms); default now. */
   startTime?: number;
+  /** The real clock (Digest nonces age on it, as in Atlas); tests may pass their own. Default Date.now. */
+  wallClock?: () => number;
 }
 
 export interface ClusterInfo {
@@ -124,7 +126,7 @@ export async function startSimulator(worldInput: WorldInput, options: SimulatorO
   const seed = options.seed ?? 1;
   const clock = createClock(options.clock ?? { scale: 1 }, options.startTime ?? Date.now());
   const store = new Store(world, clock, seed);
-  const auth = new Authenticator(world, () => clock.now());
+  const auth = new Authenticator(world, () => clock.now(), options.wallClock ?? Date.now);
   const log = new RequestLog(options.log);
 
   const buildFaults = (input: FaultsInput): FaultState => {

@@ -41,7 +41,8 @@ export const CloudRestoreRequest = z
       problem('target', `is required for a ${r.deliveryType} restore (targetGroupId and targetClusterName)`);
     }
     if (r.deliveryType === 'pointInTime') {
-      if (r.snapshotId) problem('snapshotId', 'must not be set for a pointInTime restore: Atlas picks the snapshot');
+      // snapshotId is allowed here: neither the spec nor Atlas's docs forbid it with a point in time,
+      // and the Terraform provider's own point-in-time example sends both (see docs/simulator.md).
       if (hasPitSeconds && hasOplog)
         problem('pointInTimeUTCSeconds', 'is mutually exclusive with oplogTs and oplogInc');
       if (!hasPitSeconds && !hasOplog)
