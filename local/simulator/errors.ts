@@ -164,6 +164,12 @@ export const errors = {
       `Cannot create a manual download of a snapshot when the project is at its limit for active downloads (${limit}).`,
       [limit],
     ),
+  collectionRestoreInProgress: (cluster: string) =>
+    new SimApiError(409, 'COLLECTION_RESTORE_IN_PROGRESS', `A collection restore job is already in progress for cluster ${cluster}.`, [cluster]),
+  collectionRestoreJobNotFound: (id: string, cluster: string) =>
+    new SimApiError(404, 'COLLECTION_RESTORE_JOB_NOT_FOUND', `No collection restore job with ID ${id} exists for cluster ${cluster}.`, [id, cluster]),
+  namespaceNotFound: (what: string, name: string) =>
+    new SimApiError(404, 'RESOURCE_NOT_FOUND', `No ${what} named ${name} exists.`, [name]),
   restoreInProgress: (target: string) =>
     new SimApiError(409, 'ATLAS_CLUSTER_RESTORE_IN_PROGRESS', `Cluster restore already in progress on ${target}.`, [target]),
 

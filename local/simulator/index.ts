@@ -14,6 +14,9 @@ import { legacyOperations } from './resources/legacy.js';
 import { snapshotOperations } from './resources/snapshots.js';
 import { adminRoutes, tokenRoute } from './resources/specials.js';
 import { tenantOperations } from './resources/tenant.js';
+import { collectionRestoreOperations } from './resources/collectionRestores.js';
+import { snapshotNamespaceOperations } from './resources/snapshotNamespaces.js';
+import { namespaceVersion } from './state/namespaces.js';
 import { phaseAt, type ClusterState, type Phase, type SnapshotState } from './state/model.js';
 import { Store } from './state/store.js';
 import { iso } from './time.js';
@@ -49,6 +52,8 @@ export interface ClusterInfo {
   legacyBackup: boolean;
   /** The data the cluster holds now. */
   dataVersion: string;
+  /** Each collection's data now (`database.collection` → data version): collection restores change only theirs. */
+  namespaces: Record<string, string>;
   history: { at: string; dataVersion: string }[];
   snapshots: SnapshotInfo[];
 }
@@ -153,6 +158,8 @@ export async function startSimulator(worldInput: WorldInput, options: SimulatorO
     ...flexOperations,
     ...tenantOperations,
     ...legacyOperations,
+    ...collectionRestoreOperations,
+    ...snapshotNamespaceOperations,
   ]);
   const handler = createPipeline({
     router,
@@ -202,6 +209,7 @@ export async function startSimulator(worldInput: WorldInput, options: SimulatorO
     shards: c.shards,
     legacyBackup: c.legacyBackup,
     dataVersion: store.dataVersion(c),
+    namespaces: Object.fromEntries(c.namespaces.map((n) => [n.name, namespaceVersion(c, n.name) ?? ''])),
     history: c.history.map((h) => ({ at: iso(h.at), dataVersion: h.dataVersion })),
     snapshots: c.snapshots.map(snapshotInfo),
   });

@@ -94,6 +94,15 @@ export class Body {
     return Body.check(v, spec, `${this.name(field)}.`, this.violations);
   }
 
+  /** An array of objects (at most `max`), each read under `field.i.` with its own spec. */
+  items(field: string, spec: BodySpec, max: number): Body[] | undefined {
+    const v = this.value(field);
+    if (v === undefined) return undefined;
+    if (!Array.isArray(v)) return this.violation(field, 'must be an array');
+    if (v.length > max) return this.violation(field, `must have at most ${max} items`);
+    return v.map((item, i) => Body.check(item, spec, `${this.name(field)}.${i}.`, this.violations));
+  }
+
   /** Throws one VALIDATION_ERROR naming every field that broke a type, pattern or minimum rule. */
   done(): void {
     if (this.violations.length) throw errors.validation(this.violations);

@@ -94,7 +94,7 @@ function readRequest(body: unknown) {
 }
 
 /** The moment a point-in-time restore goes back to, checked against the cluster's restore window. */
-function pointInTime(ctx: RequestContext, c: ClusterState, seconds: number, field: string): number {
+export function pointInTime(ctx: RequestContext, c: ClusterState, seconds: number, field: string): number {
   const at = seconds * 1000;
   if (c.pitWindowHours <= 0) throw errors.invalidPitTime(field, `continuous cloud backup is not enabled on cluster ${c.name}`);
   if (at > ctx.now) throw errors.invalidPitTime(field, 'must not be in the future');

@@ -95,6 +95,7 @@ export function buildProjects(world: WorldConfig, now: number): Map<string, Proj
         durations: c.jobDurations ?? {},
         durationSequence: [...c.durationSequence],
         replicaSetNames: replicaSetNames(id, c.sharded, shards),
+        namespaces: c.namespaces.map((n) => ({ name: n.name, documents: n.documents })),
       };
       cluster.snapshots = c.snapshots.map((s) => buildSnapshot(cluster, s, now));
       cluster.checkpoints = c.checkpoints.map((k) => {

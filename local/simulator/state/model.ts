@@ -49,6 +49,18 @@ export interface ClusterState {
   durationSequence: number[];
   /** Replica set names: one per shard, then the config server (sharded), or one. */
   replicaSetNames: string[];
+  /**
+   * The collections it holds. Each holds the cluster's data unless a collection-level restore wrote
+   * it since (`dataVersion`), so a test can tell which collections a restore changed.
+   */
+  namespaces: NamespaceState[];
+}
+
+export interface NamespaceState {
+  name: string;
+  documents: number;
+  /** Set by a collection-level restore; cleared when a whole-cluster restore replaces everything. */
+  dataVersion?: string;
 }
 
 export interface ProjectState {
