@@ -76,8 +76,8 @@ const dbOf = (ns: string) => ns.slice(0, ns.indexOf('.') < 0 ? ns.length : ns.in
 const collOf = (ns: string) => (ns.includes('.') ? ns.slice(ns.indexOf('.') + 1) : '');
 
 /** Every collection the request names, in order, with where it goes and whether the snapshot has it. */
-function plan(r: ReturnType<typeof readRequest>, source: ClusterState, target: ClusterState): PlannedNamespace[] {
-  const held = new Map(source.namespaces.map((n) => [n.name, n.documents]));
+function plan(r: ReturnType<typeof readRequest>, holds: { name: string; documents: number }[], target: ClusterState): PlannedNamespace[] {
+  const held = new Map(holds.map((n) => [n.name, n.documents]));
   const rename = (ns: string, explicit: string | undefined) => {
     if (explicit) return explicit;
     return `${dbOf(ns)}${r.databaseSuffix ?? ''}.${collOf(ns)}${r.collectionSuffix ?? ''}`;
@@ -119,6 +119,8 @@ export function createCollectionRestore(ctx: RequestContext): JobState {
   const source = clusterFor(ctx, 'cloudBackup');
   const r = readRequest(ctx.body);
   let dataVersion: string;
+  // A point in time holds the collections the cluster holds now (**inferred**: no history of names is kept).
+  let holds = source.namespaces;
   const details: Record<string, unknown> = {
     writeStrategy: r.writeStrategy,
     indexStrategy: r.indexStrategy,
@@ -131,6 +133,7 @@ export function createCollectionRestore(ctx: RequestContext): JobState {
     const snapshot = findSnapshot(source, r.snapshotId);
     if (snapshot.status !== 'completed') throw errors.incompleteSnapshot(r.snapshotId);
     dataVersion = snapshot.dataVersion;
+    holds = snapshot.namespaces;
   } else {
     const seconds = (r.pointInTimeUtcSeconds ?? r.oplogTs) as number;
     const at = pointInTime(ctx, source, seconds, r.pointInTimeUtcSeconds !== undefined ? 'pointInTimeUtcSeconds' : 'oplogTs');
@@ -143,7 +146,7 @@ export function createCollectionRestore(ctx: RequestContext): JobState {
     throw errors.invalidAttribute('targetClusterName', `${target.name} is not a Cloud Backup cluster`);
   ensureNoCollectionJob(ctx, source, target);
   ensureTargetFree(ctx.store, target);
-  details.namespaces = plan(r, source, target);
+  details.namespaces = plan(r, holds, target);
   return ctx.store.createJob({
     family: 'collection',
     kind: 'collection.restore',

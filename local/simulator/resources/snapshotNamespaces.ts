@@ -9,7 +9,7 @@ import { findSnapshot } from './snapshots.js';
 /**
  * What a Cloud Backup snapshot holds, for choosing what a collection-level restore brings back:
  * `…/backup/snapshots/{id}/databases[/{db}[/collections[/{coll}]]]`, 2025-03-12. A snapshot holds
- * the collections its cluster holds (**inferred**: the world gives one list per cluster).
+ * the collections its cluster held when it was taken.
  */
 
 const base = '/groups/{groupId}/clusters/{clusterName}/backup/snapshots/{snapshotId}/databases';
@@ -18,8 +18,9 @@ const collOf = (ns: string) => ns.slice(ns.indexOf('.') + 1);
 
 function snapshotNamespaces(ctx: RequestContext): string[] {
   const c = clusterFor(ctx, 'cloudBackup');
-  findSnapshot(c, ctx.params.snapshotId as string);
-  return c.namespaces.map((n) => n.name).sort();
+  return findSnapshot(c, ctx.params.snapshotId as string)
+    .namespaces.map((n) => n.name)
+    .sort();
 }
 
 function databases(ctx: RequestContext): string[] {

@@ -19,6 +19,8 @@ export interface SnapshotState {
   expiresAt: number;
   /** Sharded clusters: one member snapshot per shard and the config server. */
   members: { id: string; replicaSetName: string }[];
+  /** The collections it holds, for collection-level restores. */
+  namespaces: { name: string; documents: number }[];
 }
 
 export interface CheckpointState {
