@@ -35,3 +35,25 @@ export function writeNamespaces(target: ClusterState, job: JobState): void {
     } else target.namespaces.push({ name: n.effectiveTargetNamespace, documents: n.documents, dataVersion: job.dataVersion });
   }
 }
+
+export type CollectionRestoreEvent =
+  | 'CPS_COLLECTION_RESTORE_SUCCESSFUL'
+  | 'CPS_COLLECTION_RESTORE_PARTIAL_SUCCESS'
+  | 'CPS_COLLECTION_RESTORE_FAILED'
+  | 'CPS_COLLECTION_RESTORE_CANCELED';
+
+/**
+ * The alert event type a collection job's end raises (for the alert engine: it ends at `finishAt`
+ * with `outcome`, like every other job). Partial success = some named collections were not in the
+ * snapshot (**inferred**: Atlas does not define the partial case). Undefined for a job that never ends.
+ */
+export function collectionRestoreEvent(job: JobState): CollectionRestoreEvent | undefined {
+  if (job.family !== 'collection' || job.finishAt === undefined) return undefined;
+  if (job.cancelledAt !== undefined && job.cancelledAt <= job.finishAt) return 'CPS_COLLECTION_RESTORE_CANCELED';
+  if (job.outcome === 'kill') return 'CPS_COLLECTION_RESTORE_CANCELED';
+  if (job.outcome !== 'succeed') return 'CPS_COLLECTION_RESTORE_FAILED';
+  const planned = plannedNamespaces(job);
+  const found = planned.filter((n) => n.found).length;
+  if (found === 0) return 'CPS_COLLECTION_RESTORE_FAILED';
+  return found < planned.length ? 'CPS_COLLECTION_RESTORE_PARTIAL_SUCCESS' : 'CPS_COLLECTION_RESTORE_SUCCESSFUL';
+}
