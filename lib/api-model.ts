@@ -44,7 +44,7 @@ export const START_RESTORE_BODY: apigw.JsonSchema = {
     plan: { type: S.STRING, minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$' },
     overrides,
     // Many shapes (one per restore kind): the Lambda checks the details against them.
-    request: { type: S.OBJECT, required: ['kind'], properties: { kind: { type: S.STRING, enum: ['cloud', 'flex', 'tenant', 'legacy'] } } },
+    request: { type: S.OBJECT, required: ['kind'], properties: { kind: { type: S.STRING, enum: ['cloud', 'flex', 'tenant', 'legacy', 'collection'] } } },
   },
   additionalProperties: false,
   minProperties: 1,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
+import { planGuardsTarget } from '../functions/core/plans/collectionPlan.js';
 import { protectingPattern } from '../functions/core/plans/guards.js';
 import { PlanName, PlansConfig, type Plan, type ProtectedTarget } from '../functions/core/plans/schema.js';
 
@@ -69,7 +70,7 @@ function planLabel(raw: unknown, index: number): string {
 
 /** The cluster a plan would overwrite, or undefined for downloads (nothing is overwritten). */
 export function destructiveTarget(plan: Plan): { groupId: string; clusterName: string } | undefined {
-  return plan.restore.type === 'download' ? undefined : plan.restore.target;
+  return planGuardsTarget(plan, undefined);
 }
 
 function protectedTargetProblems(plan: Plan, protectedTargets: readonly ProtectedTarget[]): string[] {

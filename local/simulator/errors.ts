@@ -145,6 +145,9 @@ export const errors = {
   cancelNotAllowed: (detail: string) => new SimApiError(405, 'ATLAS_BACKUP_CANCEL_SHARD_RESTORE_JOB_NOT_ALLOWED', detail),
   methodNotAllowed: (method: string, path: string) =>
     new SimApiError(405, 'METHOD_NOT_ALLOWED', `Method ${method} is not allowed on ${path}.`, [method]),
+  /** The spec's shared `gone` answer (410 VERSION_GONE): an endpoint whose sunset date has passed. */
+  versionGone: (path: string, sunset: string) =>
+    new SimApiError(410, 'VERSION_GONE', `${path} was sunset on ${sunset} and is no longer served.`, [path, sunset]),
   notAcceptable: () => new SimApiError(406, 'INVALID_VERSION_DATE', 'Invalid accept header or version date.'),
 
   incompleteSnapshot: (id: string) =>
@@ -163,6 +166,12 @@ export const errors = {
       `Cannot create a manual download of a snapshot when the project is at its limit for active downloads (${limit}).`,
       [limit],
     ),
+  collectionRestoreInProgress: (cluster: string) =>
+    new SimApiError(409, 'COLLECTION_RESTORE_IN_PROGRESS', `A collection restore job is already in progress for cluster ${cluster}.`, [cluster]),
+  collectionRestoreJobNotFound: (id: string, cluster: string) =>
+    new SimApiError(404, 'COLLECTION_RESTORE_JOB_NOT_FOUND', `No collection restore job with ID ${id} exists for cluster ${cluster}.`, [id, cluster]),
+  namespaceNotFound: (what: string, name: string) =>
+    new SimApiError(404, 'RESOURCE_NOT_FOUND', `No ${what} named ${name} exists.`, [name]),
   restoreInProgress: (target: string) =>
     new SimApiError(409, 'ATLAS_CLUSTER_RESTORE_IN_PROGRESS', `Cluster restore already in progress on ${target}.`, [target]),
 

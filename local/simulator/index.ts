@@ -17,6 +17,9 @@ import { legacyOperations } from './resources/legacy.js';
 import { snapshotOperations } from './resources/snapshots.js';
 import { adminRoutes, tokenRoute } from './resources/specials.js';
 import { tenantOperations } from './resources/tenant.js';
+import { collectionRestoreOperations } from './resources/collectionRestores.js';
+import { snapshotNamespaceOperations } from './resources/snapshotNamespaces.js';
+import { namespaceVersion } from './state/namespaces.js';
 import { phaseAt, type ClusterState, type Phase, type SnapshotState } from './state/model.js';
 import { Store } from './state/store.js';
 import { iso } from './time.js';
@@ -38,6 +41,8 @@ export interface SimulatorOptions {
   log?: (line: string) => void;
   /** Where the simulated clock starts (epoch ms); default now. */
   startTime?: number;
+  /** The real clock (Digest nonces age on it, as in Atlas); tests may pass their own. Default Date.now. */
+  wallClock?: () => number;
 }
 
 export interface ClusterInfo {
@@ -50,6 +55,8 @@ export interface ClusterInfo {
   legacyBackup: boolean;
   /** The data the cluster holds now. */
   dataVersion: string;
+  /** Each collection's data now (`database.collection` → data version): collection restores change only theirs. */
+  namespaces: Record<string, string>;
   history: { at: string; dataVersion: string }[];
   snapshots: SnapshotInfo[];
 }
@@ -137,7 +144,7 @@ export async function startSimulator(worldInput: WorldInput, options: SimulatorO
   const seed = options.seed ?? 1;
   const clock = createClock(options.clock ?? { scale: 1 }, options.startTime ?? Date.now());
   const store = new Store(world, clock, seed);
-  const auth = new Authenticator(world, () => clock.now());
+  const auth = new Authenticator(world, () => clock.now(), options.wallClock ?? Date.now);
   const log = new RequestLog(options.log);
 
   const buildFaults = (input: FaultsInput): FaultState => {
@@ -168,6 +175,8 @@ export async function startSimulator(worldInput: WorldInput, options: SimulatorO
     ...tenantOperations,
     ...legacyOperations,
     ...alertConfigOperations,
+    ...collectionRestoreOperations,
+    ...snapshotNamespaceOperations,
   ]);
   const handler = createPipeline({
     router,
@@ -217,6 +226,7 @@ export async function startSimulator(worldInput: WorldInput, options: SimulatorO
     shards: c.shards,
     legacyBackup: c.legacyBackup,
     dataVersion: store.dataVersion(c),
+    namespaces: Object.fromEntries(c.namespaces.map((n) => [n.name, namespaceVersion(c, n.name) ?? ''])),
     history: c.history.map((h) => ({ at: iso(h.at), dataVersion: h.dataVersion })),
     snapshots: c.snapshots.map(snapshotInfo),
   });

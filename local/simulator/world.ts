@@ -24,10 +24,11 @@ export const JOB_KINDS = [
   'tenant.download',
   'legacy.automated',
   'legacy.download',
+  'collection.restore',
 ] as const;
 export const JobKind = z.enum(JOB_KINDS);
 export type JobKind = z.infer<typeof JobKind>;
-export type JobFamily = 'cloud' | 'flex' | 'tenant' | 'legacy';
+export type JobFamily = 'cloud' | 'flex' | 'tenant' | 'legacy' | 'collection';
 
 /** Seconds each kind of job takes, on the simulator's clock. */
 export const JobDurations = z.partialRecord(JobKind, z.number().positive());
@@ -41,7 +42,12 @@ export const DEFAULT_DURATIONS: Record<JobKind, number> = {
   'tenant.download': 120,
   'legacy.automated': 1200,
   'legacy.download': 600,
+  'collection.restore': 600,
 };
+
+/** `database.collection`: a database name, a dot, a collection name (no `$`, no NUL). */
+const Namespace = z.string().regex(/^[^.$\0/\\ "]{1,63}\.[^$\0]{1,200}$/, 'must be database.collection');
+export const NamespaceInput = z.object({ name: Namespace, documents: z.number().int().nonnegative().default(1000) }).strict();
 
 export const SnapshotInput = z
   .object({
@@ -98,6 +104,8 @@ export const ClusterInput = z
     jobDurations: JobDurations.optional(),
     /** Seconds for this cluster's next jobs, one per job, before falling back to `jobDurations`. */
     durationSequence: z.array(z.number().positive()).default([]),
+    /** The collections the cluster holds (collection-level restores read and write them one by one). */
+    namespaces: z.array(NamespaceInput).default([]),
   })
   .strict();
 export type ClusterInput = z.input<typeof ClusterInput>;
@@ -121,7 +129,7 @@ export const OutcomeRule = z
     /** Target cluster (or deployment) name. */
     target: z.string().optional(),
     /** A job kind ("cloud.automated") or a whole family ("cloud"). */
-    kind: z.union([JobKind, z.enum(['cloud', 'flex', 'tenant', 'legacy'])]).optional(),
+    kind: z.union([JobKind, z.enum(['cloud', 'flex', 'tenant', 'legacy', 'collection'])]).optional(),
     /** fail → failed/FAILED/BROKEN; expire → expired; kill → cancelled by Atlas / KILLED; hang → never finishes. */
     outcome: z.enum(['succeed', 'fail', 'expire', 'kill', 'hang']),
     durationSeconds: z.number().positive().optional(),
@@ -139,6 +147,11 @@ export const World = z
       .object({ apiKeys: z.array(ApiKeyInput).default([]), serviceAccounts: z.array(ServiceAccountInput).default([]) })
       .strict()
       .default({ apiKeys: [], serviceAccounts: [] }),
+    /**
+     * Atlas removed the shared-tier (M2/M5, "tenant") restore endpoints on 2026-04-17 (sunset 2026-01-22):
+     * they answer 410 VERSION_GONE. `served` keeps the old era for tests of it.
+     */
+    tenantApi: z.enum(['retired', 'served']).default('retired'),
     jobDurations: JobDurations.default({}),
     outcomes: z.array(OutcomeRule).default([]),
     faults: FaultsConfig.default({ rules: [], deliveries: [] }),

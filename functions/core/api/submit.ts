@@ -3,6 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { RestoreRequestInvalidError } from '../errors.js';
 import { parseRestoreRequest, type RestoreRequest } from '../restore/request.js';
+import { refuseRetiredKind } from '../restore/tenantRetired.js';
 import type { ExecutionInput, Trigger } from '../workflow/contract.js';
 import type { ApiDeps } from './deps.js';
 import { refuseIfTargetBusy } from './busy.js';
@@ -107,7 +108,9 @@ function sameRequest(stored: unknown, input: ExecutionInput): boolean {
 
 function checkedRequest(request: RestoreRequest, now: Date): RestoreRequest {
   try {
-    return parseRestoreRequest(request, now);
+    const parsed = parseRestoreRequest(request, now);
+    refuseRetiredKind(parsed);
+    return parsed;
   } catch (err) {
     if (err instanceof RestoreRequestInvalidError) throw validationError(prefixProblems(err.problems, 'request'));
     throw err;

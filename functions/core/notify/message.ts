@@ -4,6 +4,8 @@ import type { WebhookChannel } from '../plans/schema.js';
 import { restoreTarget, RestoreRequestSchema, type RestoreRequest } from '../restore/request.js';
 import type { Notice, NotifyInput, Outcome, ReportOutcome } from '../workflow/contract.js';
 import { describeLinkChannels, type DownloadLinkChannel } from './downloadLinks.js';
+import { progressFacts } from './collectionProgress.js';
+import type { RestoreStatus } from '../restore/status.js';
 import { redact, type OutcomeDecision } from './outcome.js';
 
 /**
@@ -59,6 +61,8 @@ export interface RestoreReport {
   durationSeconds?: number;
   polls?: number;
   downloads: { url: string; expiresAt?: string }[];
+  /** Collection-level restores: documents restored / total and each collection's state (./collectionProgress.ts). */
+  progress?: RestoreStatus['progress'];
   /** Where the download links went (./downloadLinks.ts); set when there were links. */
   downloadLinksTo?: string[];
   reason?: string;
@@ -120,6 +124,7 @@ export function buildReport(input: NotifyInput, decision: OutcomeDecision, now: 
     ...(startedAt ? { startedAt, durationSeconds: Math.max(0, Math.round((Date.parse(endedAt) - Date.parse(startedAt)) / 1000)) } : {}),
     endedAt,
     ...(poll ? { polls: poll.count } : {}),
+    ...(status?.progress ? { progress: status.progress } : {}),
     downloads: (delivery?.urls ?? []).map((url) => ({ url, ...(delivery?.expiresAt ? { expiresAt: delivery.expiresAt } : {}) })),
     ...(reason ? { reason: redact(reason) } : {}),
   };
@@ -185,6 +190,7 @@ export function reportFacts(r: RestoreReport): [string, string][] {
     ['Started', r.startedAt],
     ['Ended', r.endedAt],
     ['Took', r.durationSeconds !== undefined ? `${formatSeconds(r.durationSeconds)}${r.polls !== undefined ? ` (${r.polls} polls)` : ''}` : undefined],
+    ...progressFacts(r.progress),
     ['Why', r.reason],
     ['Download links sent to', r.downloadLinksTo && describeLinkChannels(r.downloadLinksTo as DownloadLinkChannel[])],
   ];

@@ -10,6 +10,7 @@ import { ExecutionInput, type RestoreContext, type WorkflowState } from '../work
 import type { StepDeps } from './deps.js';
 import { parseStepInput } from './input.js';
 import { checkRun, resolveRun, type ResolvedRun } from './resolve.js';
+import { runTenantAsFlex } from './tenantRun.js';
 import { decideNext } from './watch.js';
 import { restorePush } from '../push/restorePush.js';
 import { claimTriggerEvent, refuseIfHeldOrCoolingDown, type DuplicateTriggerResult } from './runGuards.js';
@@ -58,11 +59,10 @@ export async function createRestoreStep(payload: CreatePayload, deps: StepDeps):
   const duplicate = await claimTriggerEvent(input, restoreId, deps);
   if (duplicate) return duplicate;
   const now = deps.now();
-  const run = checkRun(input, deps.plans, now);
-  await refuseIfHeldOrCoolingDown(run, input, restoreId, deps);
-  const kind = deps.kinds[run.kind];
-  const planName = run.plan?.name;
-  const limits = run.plan ?? AD_HOC_DEFAULTS;
+  const checked = checkRun(input, deps.plans, now);
+  await refuseIfHeldOrCoolingDown(checked, input, restoreId, deps);
+  const planName = checked.plan?.name;
+  const limits = checked.plan ?? AD_HOC_DEFAULTS;
   const deadlineMinutes = limits.deadlineMinutes;
   const deadlineAt = new Date(now.getTime() + deadlineMinutes * 60_000);
   const watchUntil = new Date(deadlineAt.getTime() + limits.watchAfterEndMinutes * 60_000);
@@ -71,7 +71,10 @@ export async function createRestoreStep(payload: CreatePayload, deps: StepDeps):
   // Adopting and the busy-target check read the same job list: one call answers both (see sharedReads).
   const fresh = await deps.atlas();
   const atlas = sharedReads(fresh);
+  const { run, note } = await runTenantAsFlex(checked, atlas);
+  const kind = deps.kinds[run.kind];
   const resolved = await resolveRun(run, input, kind, atlas, now);
+  if (note) resolved.summary = `${note} ${resolved.summary}`;
   const target = restoreTarget(resolved.request);
 
   if (input.dryRun) {

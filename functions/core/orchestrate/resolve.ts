@@ -8,6 +8,8 @@ import type { RestoreKind } from '../restore/kind.js';
 import { parseRestoreRequest, restoreTarget, type RestoreKindName, type RestoreRequest } from '../restore/request.js';
 import type { Snapshot, SnapshotChoice } from '../restore/snapshots.js';
 import type { ExecutionInput } from '../workflow/contract.js';
+import { planGuardsTarget, planKind } from '../plans/collectionPlan.js';
+import { checkSnapshotNamespaces } from './collectionNamespaces.js';
 
 /**
  * From an execution input (a plan name with overrides, or an ad-hoc request) to one concrete
@@ -46,9 +48,10 @@ export function checkRun(input: ExecutionInput, config: PlansConfig, now: Date):
   if (problems.length) throw new RestoreRequestInvalidError(problems, `overrides for plan "${plan.name}"`);
   const source = { groupId: plan.source.groupId, clusterName: plan.source.clusterName };
   const target = planTarget(plan, input.overrides);
-  checkTargetGuards(config.protectedTargets, source, target, plan.allowRestoreOntoSource);
-  checks.push(...guardChecks(target));
-  return { plan, kind: plan.source.kind, source, target, referenceTime, request: undefined, checks };
+  const guarded = planGuardsTarget(plan, input.overrides);
+  checkTargetGuards(config.protectedTargets, source, guarded, plan.allowRestoreOntoSource);
+  checks.push(...(target && !guarded ? [`target ${target.clusterName}: CREATE_NEW writes new collections and overwrites nothing`] : guardChecks(target)));
+  return { plan, kind: planKind(plan), source, target, referenceTime, request: undefined, checks };
 }
 
 function guardChecks(target: ClusterRef | undefined): string[] {
@@ -72,7 +75,10 @@ export async function resolveRun(
   atlas: AtlasTransport,
   now: Date,
 ): Promise<ResolvedRun> {
-  if (run.request) return { ...run, request: run.request, snapshot: undefined, summary: summarize(run.request, undefined) };
+  if (run.request) {
+    const checks = [...run.checks, ...(await checkSnapshotNamespaces(atlas, run.request))];
+    return { ...run, checks, request: run.request, snapshot: undefined, summary: summarize(run.request, undefined) };
+  }
   const plan = run.plan!;
   const restore = plan.restore;
   let snapshot: Snapshot | undefined;
@@ -83,7 +89,8 @@ export async function resolveRun(
     snapshotId = snapshot.id;
   }
   const request = parseRestoreRequest(buildRequest(plan, run, snapshotId, pointInTimeSeconds(plan, input, run.referenceTime)), now);
-  return { ...run, request, snapshot, summary: summarize(request, snapshot) };
+  const checks = [...run.checks, ...(await checkSnapshotNamespaces(atlas, request))];
+  return { ...run, checks, request, snapshot, summary: summarize(request, snapshot) };
 }
 
 function pointInTimeSeconds(plan: Plan, input: ExecutionInput, referenceTime: Date): number | undefined {
@@ -100,6 +107,10 @@ function buildRequest(plan: Plan, run: CheckedRun, snapshotId: string | undefine
   const type = plan.restore.type;
   switch (plan.source.kind) {
     case 'cloud':
+      if (plan.restore.type === 'collections') {
+        const { type: _type, snapshot: _snapshot, target: _target, ...choice } = plan.restore;
+        return { kind: 'collection', source, target, snapshotId, ...choice };
+      }
       return type === 'pointInTime'
         ? { kind: 'cloud', source, deliveryType: 'pointInTime', target, pointInTimeUTCSeconds: pitSeconds }
         : { kind: 'cloud', source, deliveryType: type === 'download' ? 'download' : 'automated', snapshotId, ...(target ? { target } : {}) };

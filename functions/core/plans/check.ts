@@ -1,7 +1,7 @@
 import { RestorePlanNotFoundError, RestoreRefusedError, type FieldProblem } from '../errors.js';
 import { ClusterName } from '../restore/fields.js';
 import type { PlanOverrides, Trigger } from '../workflow/contract.js';
-import { restoreTarget, type RestoreRequest } from '../restore/request.js';
+import { guardedTarget, restoreTarget, type RestoreRequest } from '../restore/request.js';
 import { checkAdHocAllowed, NO_AD_HOC } from './adHoc.js';
 import { checkTargetGuards, type ClusterRef } from './guards.js';
 import type { Plan, PlansConfig } from './schema.js';
@@ -96,7 +96,8 @@ export function planTarget(plan: Plan, overrides: PlanOverrides | undefined): Cl
  */
 export function checkAdHocRequest(config: PlansConfig, request: RestoreRequest, trigger: Trigger['type']): ClusterRef | undefined {
   const target = restoreTarget(request);
-  checkTargetGuards(config.protectedTargets, request.source, target, false);
+  // A CREATE_NEW collection restore wipes nothing: it takes the lock (target) but skips the guards.
+  checkTargetGuards(config.protectedTargets, request.source, guardedTarget(request), false);
   checkAdHocAllowed(config.adHoc ?? NO_AD_HOC, { kind: request.kind, source: request.source, target, trigger });
   return target;
 }

@@ -7,6 +7,9 @@ import { CooldownMinutes, HoldAfterSuccess } from './runRules.js';
 import { DEFAULT_DOWNLOAD_LINK_CHANNELS, DOWNLOAD_LINK_CHANNELS } from '../notify/downloadLinks.js';
 import { AdHocPolicy } from './adHoc.js';
 import { sameCluster } from './clusterKey.js';
+import { tenantPlanRule } from '../restore/tenantRetired.js';
+import { collectionChoiceFields } from '../restore/collectionRequest.js';
+import { collectionPlanProblems, planGuardsTarget } from './collectionPlan.js';
 
 /**
  * Plans: named, typed restore recipes, kept in a config file (config/plans.json by default) and
@@ -33,6 +36,8 @@ export const PlanRestore = z.discriminatedUnion('type', [
   z.object({ type: z.literal('download'), snapshot: SnapshotChoice.default({ by: 'latest' }) }).strict(),
   /** Continuous-backup point-in-time restore onto the target (cloud and legacy only). */
   z.object({ type: z.literal('pointInTime'), pointInTime: PointInTimeRule, target: Target }).strict(),
+  /** Chosen databases and collections of a cloud snapshot onto the target (see restore/collectionRequest.ts). */
+  z.object({ type: z.literal('collections'), snapshot: SnapshotChoice.default({ by: 'latest' }), target: Target, ...collectionChoiceFields }).strict(),
 ]);
 export type PlanRestore = z.infer<typeof PlanRestore>;
 
@@ -135,12 +140,17 @@ export const Plan = z
   .superRefine((plan, ctx) => {
     const dedicated = plan.source.kind === 'cloud' || plan.source.kind === 'legacy';
     const problem = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    if (plan.source.kind === 'tenant') problem(['source', 'kind'], tenantPlanRule(plan.source));
     if (plan.restore.type === 'pointInTime' && !dedicated)
       problem(['restore', 'type'], `pointInTime is not available for ${plan.source.kind} clusters (cloud and legacy only)`);
     if (plan.restore.type === 'download' && plan.holdAfterSuccess)
       problem(['holdAfterSuccess'], 'a download overwrites no cluster: there is no target to hold');
     // The same comparison the API and the create step make (case-insensitive, ASCII): synth and run time agree.
-    if (plan.restore.type !== 'download' && !plan.allowRestoreOntoSource && sameCluster(plan.restore.target, plan.source))
+    for (const p of collectionPlanProblems(plan)) problem(p.path, p.message);
+    if (plan.restore.type === 'collections' && !plan.restore.databases.length && !plan.restore.collections.length)
+      problem(['restore', 'collections'], 'name at least one database or collection to restore');
+    const guarded = planGuardsTarget(plan, undefined);
+    if (guarded && !plan.allowRestoreOntoSource && sameCluster(guarded, plan.source))
       problem(['restore', 'target'], 'is the source cluster; set allowRestoreOntoSource: true if that is really intended');
   });
 export type Plan = z.infer<typeof Plan>;

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { RestoreRequestInvalidError, type FieldProblem } from '../errors.js';
+import { CollectionRestoreRequest } from './collectionRequest.js';
 import {
   ClusterName,
   DeploymentItemName,
@@ -41,7 +42,8 @@ export const CloudRestoreRequest = z
       problem('target', `is required for a ${r.deliveryType} restore (targetGroupId and targetClusterName)`);
     }
     if (r.deliveryType === 'pointInTime') {
-      if (r.snapshotId) problem('snapshotId', 'must not be set for a pointInTime restore: Atlas picks the snapshot');
+      // snapshotId is allowed here: neither the spec nor Atlas's docs forbid it with a point in time,
+      // and the Terraform provider's own point-in-time example sends both (see docs/simulator.md).
       if (hasPitSeconds && hasOplog)
         problem('pointInTimeUTCSeconds', 'is mutually exclusive with oplogTs and oplogInc');
       if (!hasPitSeconds && !hasOplog)
@@ -142,14 +144,16 @@ export const RestoreRequestSchema = z.discriminatedUnion('kind', [
   FlexRestoreRequest,
   TenantRestoreRequest,
   LegacyRestoreRequest,
+  CollectionRestoreRequest,
 ]);
 export type RestoreRequest = z.infer<typeof RestoreRequestSchema>;
 export type CloudRestoreRequest = z.infer<typeof CloudRestoreRequest>;
 export type FlexRestoreRequest = z.infer<typeof FlexRestoreRequest>;
 export type TenantRestoreRequest = z.infer<typeof TenantRestoreRequest>;
 export type LegacyRestoreRequest = z.infer<typeof LegacyRestoreRequest>;
+export type CollectionRestoreRequest = z.infer<typeof CollectionRestoreRequest>;
 export type RestoreKindName = RestoreRequest['kind'];
-export const RESTORE_KIND_NAMES = ['cloud', 'flex', 'tenant', 'legacy'] as const satisfies readonly RestoreKindName[];
+export const RESTORE_KIND_NAMES = ['cloud', 'flex', 'tenant', 'legacy', 'collection'] as const satisfies readonly RestoreKindName[];
 
 /** Turns zod issues into our field problems: `a.b.0.c` paths and the rule in words. */
 export function toFieldProblems(error: z.ZodError, prefix = ''): FieldProblem[] {
@@ -171,7 +175,7 @@ export function parseRestoreRequest(input: unknown, now: Date = new Date()): Res
   const r = parsed.data;
   const problems: FieldProblem[] = [];
   const nowSeconds = Math.floor(now.getTime() / 1000);
-  if (r.kind === 'cloud') {
+  if (r.kind === 'cloud' || r.kind === 'collection') {
     if (r.pointInTimeUTCSeconds !== undefined && r.pointInTimeUTCSeconds > nowSeconds)
       problems.push({ path: 'pointInTimeUTCSeconds', rule: 'must not be in the future' });
     if (r.oplogTs !== undefined && r.oplogTs > nowSeconds) problems.push({ path: 'oplogTs', rule: 'must not be in the future' });
@@ -189,10 +193,22 @@ export function parseRestoreRequest(input: unknown, now: Date = new Date()): Res
 export function restoreTarget(r: RestoreRequest): { groupId: string; clusterName: string } | undefined {
   if (r.kind === 'legacy') return r.delivery.methodName === 'AUTOMATED_RESTORE' ? r.delivery.target : undefined;
   if (r.kind === 'cloud') return r.deliveryType === 'download' ? undefined : r.target;
+  // A collection restore always writes to its target, so it takes the target's lock either way.
+  if (r.kind === 'collection') return r.target;
   return r.deliveryType === 'restore' ? r.target : undefined;
 }
 
-/** Atlas deletes all data on the target before these restores: the guards apply to them. */
+/**
+ * Atlas deletes data on the target before these restores: the guards (protected targets, source =
+ * target) apply to them. A collection restore destroys only with OVERWRITE_EXISTING (Atlas drops the
+ * named collections); CREATE_NEW writes new collections beside the existing ones.
+ */
 export function isDestructive(r: RestoreRequest): boolean {
+  if (r.kind === 'collection') return r.writeStrategy === 'OVERWRITE_EXISTING';
   return restoreTarget(r) !== undefined;
+}
+
+/** The target the guards check: the one a destructive restore would wipe, else none. */
+export function guardedTarget(r: RestoreRequest): { groupId: string; clusterName: string } | undefined {
+  return isDestructive(r) ? restoreTarget(r) : undefined;
 }

@@ -47,5 +47,15 @@ export const RestoreStatus = z.object({
   atlasStatus: z.string(),
   /** Why a job failed or was cancelled, when Atlas said. */
   detail: z.string().optional(),
+  /** Collection-level restores: documents restored so far and each collection's state. */
+  progress: z
+    .object({
+      restoredDocuments: z.number().int().nonnegative(),
+      totalDocuments: z.number().int().nonnegative(),
+      namespaces: z.array(
+        z.object({ source: z.string(), target: z.string(), state: z.string(), restoredDocuments: z.number().optional(), totalDocuments: z.number().optional() }),
+      ),
+    })
+    .optional(),
 });
 export type RestoreStatus = z.infer<typeof RestoreStatus>;

@@ -27,8 +27,12 @@ export class Authenticator {
   /** Public keys and client ids an administrator revoked: every call with them gets 401. */
   private revoked = new Set<string>();
 
-  constructor(world: WorldConfig, now: () => number) {
-    this.digest = new DigestAuthority(now, world.auth.nonceTtlSeconds * 1000, world.auth.digestAlgorithms);
+  /**
+   * `now` is the simulated clock; `wallNow` the real one. A Digest nonce lives on the wall clock in
+   * Atlas: at `--scale 60` a simulated-time nonce would go stale between two polls, every poll.
+   */
+  constructor(world: WorldConfig, now: () => number, wallNow: () => number = Date.now) {
+    this.digest = new DigestAuthority(wallNow, world.auth.nonceTtlSeconds * 1000, world.auth.digestAlgorithms);
     this.tokens = new TokenAuthority(now, world.auth.tokenTtlSeconds);
     for (const k of world.credentials.apiKeys) this.apiKeys.set(k.publicKey, { privateKey: k.privateKey, roles: k.roles });
     for (const s of world.credentials.serviceAccounts) this.serviceAccounts.set(s.clientId, { clientSecret: s.clientSecret, roles: s.roles });

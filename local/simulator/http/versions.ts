@@ -9,6 +9,7 @@ export const V2023 = '2023-01-01';
 export const V2023_02 = '2023-02-01';
 export const V2024_08 = '2024-08-05';
 export const V2024_11 = '2024-11-13';
+export const V2025_03 = '2025-03-12';
 
 const VERSIONED = /^application\/vnd\.atlas\.([^+]+)\+json$/i;
 

@@ -82,7 +82,8 @@ function readRequest(body: unknown) {
     if (pitFields[0]) throw errors.invalidAttribute(pitFields[0], 'is only allowed for pointInTime restores');
     if (!snapshotId) throw errors.missingAttribute('snapshotId', `is required for ${deliveryType} restores`);
   } else {
-    if (snapshotId) throw errors.invalidAttribute('snapshotId', 'is not allowed for pointInTime restores: Atlas picks the snapshot');
+    // A snapshotId beside a point in time is not refused: nothing documents that Atlas does. The
+    // point in time decides the data (docs/simulator.md, "inferred").
     if (pointInTimeUTCSeconds !== undefined && (oplogTs !== undefined || oplogInc !== undefined))
       throw errors.invalidAttribute('pointInTimeUTCSeconds', 'is mutually exclusive with oplogTs and oplogInc');
     if (oplogTs !== undefined && oplogInc === undefined) throw errors.missingAttribute('oplogInc', 'is required with oplogTs');
@@ -93,7 +94,7 @@ function readRequest(body: unknown) {
 }
 
 /** The moment a point-in-time restore goes back to, checked against the cluster's restore window. */
-function pointInTime(ctx: RequestContext, c: ClusterState, seconds: number, field: string): number {
+export function pointInTime(ctx: RequestContext, c: ClusterState, seconds: number, field: string): number {
   const at = seconds * 1000;
   if (c.pitWindowHours <= 0) throw errors.invalidPitTime(field, `continuous cloud backup is not enabled on cluster ${c.name}`);
   if (at > ctx.now) throw errors.invalidPitTime(field, 'must not be in the future');

@@ -112,12 +112,15 @@ export function createSharedRestore(ctx: RequestContext, family: SharedFamily, s
 
 /** POST …/download: a link to the snapshot's files, alive for four hours once ready. */
 export function createSharedDownload(ctx: RequestContext, family: SharedFamily, source: ClusterState): JobState {
-  // The tenant download body is a whole TenantRestore; only snapshotId means anything there.
-  const writable = family === 'tenant' ? ['snapshotId', 'targetDeploymentItemName', 'targetProjectId'] : ['snapshotId'];
+  // The tenant download body is a whole TenantRestore, and that schema requires targetDeploymentItemName.
+  const tenant = family === 'tenant';
+  const writable = tenant ? ['snapshotId', 'targetDeploymentItemName', 'targetProjectId'] : ['snapshotId'];
   const b = Body.read(ctx.body, { writable, readOnly: JOB_FIELDS });
   const snapshotId = b.id('snapshotId');
+  const deploymentName = tenant ? b.str('targetDeploymentItemName', DEPLOYMENT_ITEM_NAME, "1-64 letters, digits or - _ . ( ) , : & @ + '") : undefined;
   b.done();
   if (!snapshotId) throw errors.missingAttribute('snapshotId');
+  if (tenant && !deploymentName) throw errors.missingAttribute('targetDeploymentItemName');
   const snapshot = findSharedSnapshot(family, source, snapshotId);
   if (snapshot.status !== 'completed') throw errors.incompleteSnapshot(snapshotId);
   ensureDownloadAllowed(ctx.store, source.groupId, snapshotId);

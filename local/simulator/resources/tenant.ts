@@ -2,19 +2,24 @@ import { NEEDS } from '../auth/roles.js';
 import { everything } from '../http/pagination.js';
 import type { Operation, RequestContext } from '../http/router.js';
 import { V2023 } from '../http/versions.js';
+import { errors } from '../errors.js';
 import { clusterFor } from './common.js';
 import { createSharedDownload, createSharedRestore, findSharedJob, findSharedSnapshot, sharedJobView, sharedSnapshotView } from './sharedTier.js';
 
 /**
- * Shared-tier (M2/M5, "tenant") restores: 2023-01-01, sunset by Atlas on 2026-01-22 but still served
- * here for clusters that have not moved to Flex. Its lists take no paging parameters.
+ * Shared-tier (M2/M5, "tenant") restores: 2023-01-01, sunset by Atlas on 2026-01-22 and removed from
+ * the spec on 2026-04-17 (the clusters moved to Flex). By default every one of them answers as the
+ * spec says a sunset resource does (410 VERSION_GONE); the world's `tenantApi: "served"` keeps the old
+ * era. Its lists take no paging parameters.
  */
+
+const SUNSET = '2026-01-22';
 
 const base = '/groups/{groupId}/clusters/{clusterName}/backup/tenant';
 const prefix = (ctx: RequestContext) => `/groups/${ctx.params.groupId}/clusters/${ctx.params.clusterName}/backup/tenant`;
 const newestFirst = <T extends { createdAt: number }>(xs: T[]) => [...xs].sort((a, b) => b.createdAt - a.createdAt);
 
-export const tenantOperations: Operation[] = [
+const operations: Operation[] = [
   {
     name: 'createBackupTenantRestore',
     method: 'POST',
@@ -84,3 +89,12 @@ export const tenantOperations: Operation[] = [
     }),
   },
 ];
+
+/** Authentication and roles still apply (the pipeline checks them first); then the era decides. */
+export const tenantOperations: Operation[] = operations.map((op) => ({
+  ...op,
+  handle: (ctx) => {
+    if (ctx.store.world.tenantApi === 'retired') throw errors.versionGone(ctx.url.pathname, SUNSET);
+    return op.handle(ctx);
+  },
+}));

@@ -49,7 +49,7 @@ function buildHistory(c: ClusterConfig, now: number): HistoryEntry[] {
 }
 
 export function buildSnapshot(
-  cluster: Pick<ClusterState, 'id' | 'history' | 'replicaSetNames' | 'sharded'>,
+  cluster: Pick<ClusterState, 'id' | 'history' | 'replicaSetNames' | 'sharded' | 'namespaces'>,
   input: SnapshotConfig,
   now: number,
 ): SnapshotState {
@@ -64,6 +64,8 @@ export function buildSnapshot(
     ...(input.description !== undefined && { description: input.description }),
     storageSizeBytes: input.storageSizeBytes,
     expiresAt: input.expiresAt === undefined ? createdAt + 7 * DAY : resolveTime(input.expiresAt, now),
+    // The collections the cluster held when the snapshot was taken (a world gives one list per cluster).
+    namespaces: cluster.namespaces.map((n) => ({ name: n.name, documents: n.documents })),
     members: cluster.sharded ? cluster.replicaSetNames.map((rs) => ({ id: deriveId(cluster.id, input.id, rs), replicaSetName: rs })) : [],
   };
 }
@@ -95,6 +97,7 @@ export function buildProjects(world: WorldConfig, now: number): Map<string, Proj
         durations: c.jobDurations ?? {},
         durationSequence: [...c.durationSequence],
         replicaSetNames: replicaSetNames(id, c.sharded, shards),
+        namespaces: c.namespaces.map((n) => ({ name: n.name, documents: n.documents })),
       };
       cluster.snapshots = c.snapshots.map((s) => buildSnapshot(cluster, s, now));
       cluster.checkpoints = c.checkpoints.map((k) => {

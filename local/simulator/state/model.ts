@@ -19,6 +19,8 @@ export interface SnapshotState {
   expiresAt: number;
   /** Sharded clusters: one member snapshot per shard and the config server. */
   members: { id: string; replicaSetName: string }[];
+  /** The collections it holds, for collection-level restores. */
+  namespaces: { name: string; documents: number }[];
 }
 
 export interface CheckpointState {
@@ -49,6 +51,18 @@ export interface ClusterState {
   durationSequence: number[];
   /** Replica set names: one per shard, then the config server (sharded), or one. */
   replicaSetNames: string[];
+  /**
+   * The collections it holds. Each holds the cluster's data unless a collection-level restore wrote
+   * it since (`dataVersion`), so a test can tell which collections a restore changed.
+   */
+  namespaces: NamespaceState[];
+}
+
+export interface NamespaceState {
+  name: string;
+  documents: number;
+  /** Set by a collection-level restore; cleared when a whole-cluster restore replaces everything. */
+  dataVersion?: string;
 }
 
 export interface ProjectState {

@@ -5,6 +5,7 @@ import { DEFAULT_DURATIONS, OutcomeRule, SnapshotInput, type JobFamily, type Job
 import { AlertConfigBook } from './alertConfigs.js';
 import { buildProjects, buildSnapshot, dataVersionAt } from './build.js';
 import { isActive, isDownload, phaseAt, type ClusterState, type JobState, type Outcome, type ProjectState, type SnapshotState } from './model.js';
+import { writeNamespaces } from './namespaces.js';
 
 /**
  * The one place state changes. Jobs move on the clock by themselves (their phase is computed from
@@ -223,7 +224,14 @@ export class Store {
         if (!batch.every((j) => this.succeeded(j))) continue;
       } else if (!this.succeeded(job)) continue;
       const target = this.cluster(job.target.groupId, job.target.clusterName);
-      if (target) this.writeData(target, job.dataVersion, job.finishAt);
+      if (!target) continue;
+      if (job.family === 'collection') {
+        writeNamespaces(target, job);
+        continue;
+      }
+      this.writeData(target, job.dataVersion, job.finishAt);
+      // The whole cluster was replaced: every collection holds the restored data now.
+      for (const n of target.namespaces) delete n.dataVersion;
     }
   }
 

@@ -24,7 +24,8 @@ let sim: SimulatorHandle;
 let atlas: AtlasClient;
 
 beforeEach(async () => {
-  sim = await startSimulator(defaultWorld(), { clock: 'manual', seed: 11 });
+  // The era before Atlas removed the shared-tier endpoints, so the tenant kind can still be checked.
+  sim = await startSimulator({ ...defaultWorld(), tenantApi: 'served' }, { clock: 'manual', seed: 11 });
   atlas = createAtlasClient({ baseUrl: sim.baseUrl, credentials: ADMIN_KEY, ...noWait });
 });
 afterEach(async () => {

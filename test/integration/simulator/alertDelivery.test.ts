@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeliveryFaultRuleInput, SimulatorHandle } from '../../../local/simulator/index.js';
-import { api, cloudJobs, digestCall, ADMIN, FLEX_SNAP, P1, P2, S, startTestSimulator, START, TENANT_SNAP, V2024 } from './helpers.js';
+import { api, cloudJobs, digestCall, ADMIN, FLEX_SNAP, P1, P2, S, startTestSimulator, START, testWorld, TENANT_SNAP, V2024 } from './helpers.js';
 
 /**
  * Atlas's side of push completion: when a Cloud Backup restore ends, the simulator POSTs an alert
@@ -38,7 +38,8 @@ beforeEach(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/atlas-alerts/abc`;
-  sim = await startTestSimulator();
+  // The old era's shared-tier API too: its restores must send no alert either.
+  sim = await startTestSimulator({ ...testWorld(), tenantApi: 'served' });
 });
 afterEach(async () => {
   await sim.stop();

@@ -34,7 +34,6 @@ const cases: Case[] = [
   ['download without snapshotId', { deliveryType: 'download' }, 400, 'MISSING_ATTRIBUTE', 'snapshotId'],
   ['download with oplogTs', { deliveryType: 'download', snapshotId: S.recent, oplogTs: nowSeconds - 60, oplogInc: 1 }, 400, 'INVALID_ATTRIBUTE', 'oplogTs'],
   ['pointInTime without target', { deliveryType: 'pointInTime', pointInTimeUTCSeconds: nowSeconds - 60 }, 400, 'MISSING_ATTRIBUTE', 'targetClusterName'],
-  ['pointInTime with snapshotId', { ...pit, snapshotId: S.recent, pointInTimeUTCSeconds: nowSeconds - 60 }, 400, 'INVALID_ATTRIBUTE', 'snapshotId'],
   ['pointInTime with both forms', { ...pit, pointInTimeUTCSeconds: nowSeconds - 60, oplogTs: nowSeconds - 60, oplogInc: 1 }, 400, 'INVALID_ATTRIBUTE', 'pointInTimeUTCSeconds'],
   ['oplogTs without oplogInc', { ...pit, oplogTs: nowSeconds - 60 }, 400, 'MISSING_ATTRIBUTE', 'oplogInc'],
   ['oplogInc without oplogTs', { ...pit, oplogInc: 2 }, 400, 'MISSING_ATTRIBUTE', 'oplogTs'],
@@ -83,6 +82,19 @@ describe('cloud restore create: validation', () => {
   it('refuses point in time on a cluster without continuous backup', async () => {
     const answer = await api(sim).post(cloudJobs('nopit'), { ...pit, pointInTimeUTCSeconds: nowSeconds - 60 });
     expect(answer.json.errorCode).toBe('INVALID_PIT_RESTORE_TIME');
+  });
+
+  it('accepts a snapshotId beside a point in time: nothing documents that Atlas refuses it; the time decides the data', async () => {
+    const local = await startTestSimulator();
+    try {
+      const answer = await api(local).post(cloudJobs(), { ...pit, snapshotId: S.old, pointInTimeUTCSeconds: nowSeconds - 2 * HOUR / 1000 });
+      expect(answer.status).toBe(200);
+      local.clock.advance(HOUR);
+      // src held src-v2 from 10 h ago until 1 h ago; the snapshot S.old (20 h ago) held src-v1.
+      expect(local.cluster(P1, 'dst').dataVersion).toBe('src-v2');
+    } finally {
+      await local.stop();
+    }
   });
 
   it('refuses a second restore onto a busy target with 409', async () => {

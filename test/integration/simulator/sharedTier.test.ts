@@ -115,9 +115,33 @@ describe('Flex restores (2024-11-13)', () => {
   });
 });
 
+/** Before Atlas removed the shared-tier endpoints (2026-04-17): the world keeps serving them. */
+const oldEra = () => ({ ...testWorld(), tenantApi: 'served' as const });
+
+describe('the retired shared-tier ("tenant") API', () => {
+  it('answers every endpoint 410 VERSION_GONE by default, after authentication, and creates nothing', async () => {
+    sim = await startTestSimulator();
+    const answers = [
+      await api(sim).post(`${tenant}/restore`, { snapshotId: TENANT_SNAP, targetDeploymentItemName: 'tenantdst' }),
+      await api(sim).post(`${tenant}/download`, { snapshotId: TENANT_SNAP, targetDeploymentItemName: 'tenantsrc' }),
+      await api(sim).get(`${tenant}/restores`),
+      await api(sim).get(`${tenant}/restores/${UNKNOWN_ID}`),
+      await api(sim).get(`${tenant}/snapshots`),
+      await api(sim).get(`${tenant}/snapshots/${TENANT_SNAP}`),
+    ];
+    for (const a of answers) {
+      expect(a.status).toBe(410);
+      expect(a.headers['content-type']).toContain('application/json');
+      expect(a.json).toMatchObject({ error: 410, errorCode: 'VERSION_GONE', reason: 'Gone' });
+    }
+    expect(sim.jobs()).toHaveLength(0);
+    expect((await send(sim.baseUrl, 'GET', `/api/atlas/v2${tenant}/restores`, {})).status).toBe(401);
+  });
+});
+
 describe('shared-tier ("tenant") restores (2023-01-01)', () => {
   it('restores a snapshot onto another M2/M5 cluster', async () => {
-    sim = await startTestSimulator();
+    sim = await startTestSimulator(oldEra());
     const created = await api(sim).post(`${tenant}/restore`, { snapshotId: TENANT_SNAP, targetDeploymentItemName: 'tenantdst' });
     expect(created.status).toBe(200);
     expect(created.json).toMatchObject({ status: 'PENDING', deliveryType: 'RESTORE', clusterName: 'tenantsrc', projectId: P1, targetDeploymentItemName: 'tenantdst' });
@@ -133,8 +157,13 @@ describe('shared-tier ("tenant") restores (2023-01-01)', () => {
   });
 
   it('downloads, lists snapshots and reports its own not-found codes', async () => {
-    sim = await startTestSimulator();
-    const download = await api(sim).post(`${tenant}/download`, { snapshotId: TENANT_SNAP });
+    sim = await startTestSimulator(oldEra());
+    // TenantRestore, the download's body, requires targetDeploymentItemName.
+    expect((await api(sim).post(`${tenant}/download`, { snapshotId: TENANT_SNAP })).json).toMatchObject({
+      errorCode: 'MISSING_ATTRIBUTE',
+      parameters: ['targetDeploymentItemName'],
+    });
+    const download = await api(sim).post(`${tenant}/download`, { snapshotId: TENANT_SNAP, targetDeploymentItemName: 'tenantsrc' });
     expect(download.json).toMatchObject({ deliveryType: 'DOWNLOAD', clusterName: 'tenantsrc' });
     sim.clock.advance(120_000);
     expect((await api(sim).get(`${tenant}/restores/${download.json.id}`)).json.snapshotUrl).toContain('/sim-downloads/');
@@ -148,7 +177,7 @@ describe('shared-tier ("tenant") restores (2023-01-01)', () => {
   });
 
   it('refuses the wrong kind of cluster and incompatible targets', async () => {
-    const world = testWorld();
+    const world = oldEra();
     const target = world.projects[0]?.clusters?.find((c) => c.name === 'tenantdst');
     if (target) target.mongoDBVersion = '7.0.2';
     sim = await startTestSimulator(world);

@@ -46,11 +46,6 @@ export const TEST_PLANS: PlansConfig = PlansConfigSchema.parse({
       restore: { type: 'snapshot', target: { groupId: STAGING, clusterName: 'flex-target' } },
     }),
     plan({
-      name: 'tenant-refresh',
-      source: { kind: 'tenant', groupId: STAGING, clusterName: 'm2-legacy' },
-      restore: { type: 'snapshot', target: { groupId: STAGING, clusterName: 'm2-target' } },
-    }),
-    plan({
       name: 'legacy-sharded',
       source: { kind: 'legacy', groupId: PROD, clusterName: 'legacy-sharded' },
       restore: { type: 'snapshot', target: { groupId: STAGING, clusterName: 'staging-sharded-2' } },

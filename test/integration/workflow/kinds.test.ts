@@ -66,13 +66,6 @@ describe('restores reach SUCCEEDED for every kind', () => {
     notified('SUCCEEDED');
   });
 
-  it('shared-tier (tenant) snapshot onto an M5', async () => {
-    const result = await h.run({ planName: 'tenant-refresh', trigger: { type: 'manual' } }, 'tenant-1');
-    expect(result.status, result.cause).toBe('SUCCEEDED');
-    expect(h.sim.cluster(STAGING, 'm2-target').dataVersion).toBe('m2-v3');
-    notified('SUCCEEDED');
-  });
-
   it('legacy sharded: one job per shard plus the config server, done only when all are', async () => {
     const result = await h.run({ planName: 'legacy-sharded', trigger: { type: 'manual' } }, 'legacy-1');
     expect(result.status, result.cause).toBe('SUCCEEDED');

@@ -293,6 +293,15 @@ describe('POST /restores: refusals start nothing', () => {
     expect(noTarget.fields[0]).toMatchObject({ path: 'request.target' });
   });
 
+  it('400 for a shared-tier (tenant) request: the API is retired, and the answer names the Flex equivalent', async () => {
+    const tenant = { kind: 'tenant', source: { groupId: STAGING_GROUP, clusterName: 'm2' }, snapshotId: cloudRequest.snapshotId, target: { groupId: STAGING_GROUP, clusterName: 'm5' } };
+    const body = await refused({ request: tenant }, 400);
+    expect(body.fields).toHaveLength(1);
+    expect(body.fields[0].path).toBe('request.kind');
+    expect(body.fields[0].rule).toContain('retired by Atlas');
+    expect(body.fields[0].rule).toContain('"kind":"flex"');
+  });
+
   it('400 when both or neither of plan and request are given, or overrides come without a plan', async () => {
     expect((await refused({ plan: 'nightly-staging', request: cloudRequest }, 400)).fields[0].path).toBe('plan');
     expect((await refused({}, 400)).fields[0].rule).toBe('give exactly one of plan or request');

@@ -92,6 +92,7 @@ function deps(atlas: RecordingAtlas) {
       flex: fakeKind('flex', false),
       tenant: fakeKind('tenant', false),
       legacy: fakeKind('legacy', false),
+      collection: fakeKind('collection', false),
     },
     logger: { info: (...a: unknown[]) => void logged.push(a), warn: (...a: unknown[]) => void logged.push(a) },
     metrics: { add: () => undefined },

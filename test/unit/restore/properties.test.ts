@@ -53,7 +53,6 @@ const change: fc.Arbitrary<Change> = fc.oneof(
     (r) => Object.assign(r, { kind: 'cloud', deliveryType: 'pointInTime', target: targetOf(r), pointInTimeUTCSeconds: 1_700_000_000, oplogTs: 1_700_000_000, oplogInc: 1 }),
     (r) => Object.assign(r, { kind: 'cloud', deliveryType: 'pointInTime', target: targetOf(r), oplogTs: 1_700_000_000, snapshotId: undefined }),
     (r) => Object.assign(r, { kind: 'cloud', deliveryType: 'pointInTime', target: targetOf(r), oplogInc: 5, snapshotId: undefined }),
-    (r) => Object.assign(r, { kind: 'cloud', deliveryType: 'pointInTime', target: targetOf(r), snapshotId: SNAP, pointInTimeUTCSeconds: 1_700_000_000 }),
     (r) => Object.assign(r, { kind: 'cloud', deliveryType: 'download', target: targetOf(r), snapshotId: SNAP }),
     (r) => Object.assign(r, { kind: 'legacy', checkpointId: SNAP, snapshotId: SNAP, delivery: { methodName: 'AUTOMATED_RESTORE', target: { groupId: G2, clusterName: 'x' } } }),
     (r) => Object.assign(r, { kind: 'legacy', delivery: { methodName: 'HTTP', target: { groupId: G2, clusterName: 'x' } }, snapshotId: SNAP }),

@@ -59,16 +59,15 @@ describe('cloud requests', () => {
     expect(problems).toEqual([{ path: 'pointInTimeUTCSeconds', rule: 'is mutually exclusive with oplogTs and oplogInc' }]);
   });
 
-  it('pointInTime: needs a moment, never half of the oplog pair, and no snapshot', () => {
+  it('pointInTime: needs a moment, never half of the oplog pair; a snapshotId beside it is allowed (not documented as refused)', () => {
     expect(problemsOf({ kind: 'cloud', source, deliveryType: 'pointInTime', target })[0]).toEqual({
       path: 'pointInTimeUTCSeconds',
       rule: expect.stringContaining('needs pointInTimeUTCSeconds, or oplogTs with oplogInc'),
     });
     expect(paths({ kind: 'cloud', source, deliveryType: 'pointInTime', target, oplogTs: NOW_S - 60 })).toEqual(['oplogInc']);
     expect(paths({ kind: 'cloud', source, deliveryType: 'pointInTime', target, oplogInc: 3 })).toEqual(['oplogTs']);
-    expect(paths({ kind: 'cloud', source, deliveryType: 'pointInTime', target, snapshotId: SNAP, pointInTimeUTCSeconds: NOW_S - 60 })).toEqual([
-      'snapshotId',
-    ]);
+    const withSnapshot = { kind: 'cloud', source, deliveryType: 'pointInTime', target, snapshotId: SNAP, pointInTimeUTCSeconds: NOW_S - 60 } as const;
+    expect(parseRestoreRequest(withSnapshot, NOW)).toMatchObject({ snapshotId: SNAP, pointInTimeUTCSeconds: NOW_S - 60 });
   });
 
   it('refuses times before 2008 and oplogInc below 1, with the field path', () => {

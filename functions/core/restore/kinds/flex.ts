@@ -15,4 +15,5 @@ export const flexKind = sharedTierKind<FlexRestoreRequest>({
   createPath: 'restoreJobs',
   jobsPath: 'restoreJobs',
   pagedLists: true,
+  downloadNamesDeployment: false,
 });

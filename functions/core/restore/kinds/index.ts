@@ -1,11 +1,12 @@
 import type { RestoreKind } from '../kind.js';
 import type { RestoreKindName, RestoreRequest } from '../request.js';
 import { cloudKind } from './cloud.js';
+import { collectionKind } from './collection.js';
 import { flexKind } from './flex.js';
 import { legacyKind } from './legacy.js';
 import { tenantKind } from './tenant.js';
 
-export { cloudKind, flexKind, legacyKind, tenantKind };
+export { cloudKind, collectionKind, flexKind, legacyKind, tenantKind };
 
 /**
  * Every restore kind by name: what the workflow steps dispatch on. Each module is typed on its own
@@ -16,6 +17,7 @@ export const restoreKinds: Record<RestoreKindName, RestoreKind> = {
   flex: flexKind as RestoreKind,
   tenant: tenantKind as RestoreKind,
   legacy: legacyKind as RestoreKind,
+  collection: collectionKind as RestoreKind,
 };
 
 export function kindFor(request: RestoreRequest): RestoreKind {

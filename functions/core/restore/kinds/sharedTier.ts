@@ -97,6 +97,11 @@ export interface SharedTierSpec {
   jobsPath: string;
   /** Tenant lists take no paging parameters; Flex lists do. */
   pagedLists: boolean;
+  /**
+   * The tenant download body is a whole `TenantRestore`, whose `targetDeploymentItemName` the spec
+   * requires: it names the cluster being downloaded. Flex's download body is `snapshotId` alone.
+   */
+  downloadNamesDeployment: boolean;
 }
 
 export function sharedTierKind<R extends SharedRequest>(spec: SharedTierSpec): RestoreKind<R> {
@@ -117,6 +122,11 @@ export function sharedTierKind<R extends SharedRequest>(spec: SharedTierSpec): R
       ...(job.targetDeploymentItemName ? { target: { groupId: job.targetProjectId ?? source.groupId, clusterName: job.targetDeploymentItemName } } : {}),
     }) as Partial<R>;
 
+  const downloadBody = (request: R) =>
+    spec.downloadNamesDeployment
+      ? { snapshotId: request.snapshotId, targetDeploymentItemName: request.source.clusterName }
+      : { snapshotId: request.snapshotId };
+
   const kind: RestoreKind<R> = {
     name: spec.kind,
     cancellable: false,
@@ -126,7 +136,7 @@ export function sharedTierKind<R extends SharedRequest>(spec: SharedTierSpec): R
       const target = request.target;
       const res =
         request.deliveryType === 'download' || !target
-          ? await atlas.request({ method: 'POST', path: `${base}/download`, version: spec.version, body: { snapshotId: request.snapshotId } })
+          ? await atlas.request({ method: 'POST', path: `${base}/download`, version: spec.version, body: downloadBody(request) })
           : await atlas.request({
               method: 'POST',
               path: `${base}/${spec.createPath}`,

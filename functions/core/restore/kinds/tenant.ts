@@ -6,8 +6,9 @@ import { sharedTierKind } from './sharedTier.js';
 /**
  * Shared tier M2/M5 ("tenant"): `/groups/{g}/clusters/{c}/backup/tenant`, 2023-01-01. Create at
  * `/restore`, read at `/restores` and `/restores/{id}` (lists take no paging parameters), snapshots
- * at `/snapshots`; no cancel. Atlas sunset these endpoints on 2026-01-22 in favour of Flex;
- * clusters not yet migrated are what this kind is for.
+ * at `/snapshots`; no cancel. Atlas sunset these endpoints on 2026-01-22 and removed them on
+ * 2026-04-17 (the clusters are Flex now): plans and the API refuse this kind (../tenantRetired.ts);
+ * the module stays for executions that still carry a tenant request and for the old era's tests.
  */
 export const tenantKind = sharedTierKind<TenantRestoreRequest>({
   kind: 'tenant',
@@ -16,4 +17,5 @@ export const tenantKind = sharedTierKind<TenantRestoreRequest>({
   createPath: 'restore',
   jobsPath: 'restores',
   pagedLists: false,
+  downloadNamesDeployment: true,
 });

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { PlansConfig } from '../../../functions/core/plans/schema.js';
+import { RestoreRequestInvalidError } from '../../../functions/core/errors.js';
+import { guardedTarget, isDestructive, parseRestoreRequest, restoreTarget } from '../../../functions/core/restore/request.js';
+
+/** Collection-level restore requests and plans: the spec's rules, ours, and which ones the guards see. */
+
+const G1 = '65f1a0000000000000000001';
+const G2 = '65f1a0000000000000000002';
+const SNAP = '65f1b0000000000000000106';
+const NOW = new Date('2026-06-01T00:00:00Z');
+const base = {
+  kind: 'collection',
+  source: { groupId: G1, clusterName: 'prod' },
+  target: { groupId: G2, clusterName: 'stage' },
+  snapshotId: SNAP,
+  writeStrategy: 'OVERWRITE_EXISTING',
+  collections: [{ sourceNamespace: 'shop.orders' }],
+};
+const problems = (input: object) => {
+  try {
+    parseRestoreRequest(input, NOW);
+  } catch (e) {
+    if (e instanceof RestoreRequestInvalidError) return e.problems.map((p) => p.path);
+    throw e;
+  }
+  return [];
+};
+
+describe('collection restore requests', () => {
+  it('defaults indexStrategy to ALL and checks the spec’s required fields and limits', () => {
+    expect(parseRestoreRequest(base, NOW)).toMatchObject({ indexStrategy: 'ALL', databases: [] });
+    expect(problems({ ...base, writeStrategy: undefined })).toEqual(['writeStrategy']);
+    expect(problems({ ...base, target: undefined })).toEqual(['target']);
+    expect(problems({ ...base, collections: Array.from({ length: 101 }, (_, i) => ({ sourceNamespace: `db.c${i}` })) })).toEqual(['collections']);
+    expect(problems({ ...base, collections: [{ sourceNamespace: 'no-dot' }] })).toEqual(['collections.0.sourceNamespace']);
+  });
+
+  it('needs at least one namespace and exactly one of a snapshot, a time, or an oplog position', () => {
+    expect(problems({ ...base, collections: [] })).toEqual(['collections']);
+    expect(problems({ ...base, snapshotId: undefined })).toEqual(['snapshotId']);
+    expect(problems({ ...base, pointInTimeUTCSeconds: 1_700_000_000 })).toEqual(['snapshotId']);
+    expect(problems({ ...base, snapshotId: undefined, oplogTs: 1_700_000_000 })).toEqual(['oplogInc']);
+  });
+
+  it('OVERWRITE_EXISTING is destructive (the guards see its target); CREATE_NEW is not, but still names a target to lock', () => {
+    const overwrite = parseRestoreRequest(base, NOW);
+    const createNew = parseRestoreRequest({ ...base, writeStrategy: 'CREATE_NEW' }, NOW);
+    expect(isDestructive(overwrite)).toBe(true);
+    expect(guardedTarget(overwrite)).toEqual(base.target);
+    expect(isDestructive(createNew)).toBe(false);
+    expect(guardedTarget(createNew)).toBeUndefined();
+    expect(restoreTarget(createNew)).toEqual(base.target);
+  });
+});
+
+describe('collection restore plans', () => {
+  const plan = (restore: object, source: object = { kind: 'cloud', groupId: G1, clusterName: 'prod' }) =>
+    PlansConfig.safeParse({
+      protectedTargets: [{ groupId: G1, clusters: ['prod'] }],
+      plans: [{ name: 'p', source, restore: { type: 'collections', target: { groupId: G1, clusterName: 'prod' }, collections: [{ sourceNamespace: 'shop.orders' }], ...restore } }],
+    });
+
+  it('CREATE_NEW may write beside the source itself; OVERWRITE_EXISTING onto the source needs allowRestoreOntoSource', () => {
+    expect(plan({ writeStrategy: 'CREATE_NEW', collectionSuffix: '_copy' }).success).toBe(true);
+    const overwrite = plan({ writeStrategy: 'OVERWRITE_EXISTING' });
+    expect(overwrite.success).toBe(false);
+    expect(overwrite.error!.issues[0]!.path).toEqual(['plans', 0, 'restore', 'target']);
+  });
+
+  it('is for cloud sources, names at least one namespace, and refuses source.kind "collection"', () => {
+    expect(plan({ writeStrategy: 'CREATE_NEW' }, { kind: 'flex', groupId: G1, clusterName: 'prod' }).error!.issues.map((i) => i.path.join('.'))).toContain('plans.0.restore.type');
+    expect(plan({ writeStrategy: 'CREATE_NEW', collections: [] }).error!.issues.map((i) => i.path.join('.'))).toEqual(['plans.0.restore.collections']);
+    expect(plan({ writeStrategy: 'CREATE_NEW' }, { kind: 'collection', groupId: G1, clusterName: 'prod' }).error!.issues.map((i) => i.path.join('.'))).toContain('plans.0.source.kind');
+  });
+});
