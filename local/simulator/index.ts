@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Authenticator } from './auth/authenticate.js';
-import { createClock, type ClockOption } from './clock.js';
+import type { VirtualClock } from './virtualClock.js';
+import { createClock, type ClockOption, type SimClock } from './clock.js';
 import { FaultEngine, FaultsConfig, RateLimiter, type FaultsInput } from './faults.js';
 import { createPipeline, type FaultState } from './http/pipeline.js';
 import { Router } from './http/router.js';
@@ -27,7 +28,10 @@ import { parseWorld, type JobFamily, type JobKind, type OutcomeRuleInput, type S
 export interface SimulatorOptions {
   /** 0 (default) picks a free port. */
   port?: number;
-  /** 'manual' (tests move time with clock.advance) or realtime scaled ({scale: 60}: a minute a second). Default {scale: 1}. */
+  /**
+   * 'manual' (tests move time with clock.advance), realtime scaled ({scale: 60}: a minute a second),
+   * or a clock to share (createVirtualClock: time moves when everything waits). Default {scale: 1}.
+   */
   clock?: ClockOption;
   /** Seeds fault streams and generated ids (default 1). */
   seed?: number;
@@ -82,7 +86,13 @@ export interface SimulatorHandle {
   readonly baseUrl: string;
   readonly port: number;
   readonly world: WorldConfig;
-  readonly clock: { readonly mode: 'manual' | 'realtime'; now(): number; advance(ms: number): void };
+  readonly clock: {
+    readonly mode: SimClock['mode'];
+    now(): number;
+    advance(ms: number): void;
+    /** With a virtual clock only (./virtualClock.ts): waits on it, as everything sharing it must. */
+    sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  };
   stop(): Promise<void>;
   /** Every call so far, oldest first. */
   requests(): RequestLogEntry[];
@@ -215,6 +225,7 @@ export async function startSimulator(worldInput: WorldInput, options: SimulatorO
         clock.advance(ms);
         store.settle();
       },
+      ...('sleep' in clock && { sleep: (clock as VirtualClock).sleep }),
     },
     stop: () =>
       new Promise<void>((resolve, reject) => {
