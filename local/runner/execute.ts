@@ -88,14 +88,28 @@ function lambdaInvokeOverride(handler: TaskHandler) {
   };
 }
 
-export async function executeWorkflow(options: ExecuteOptions): Promise<ExecutionOutcome> {
-  const definition = structuredClone(options.definition) as { States: States };
-  const timeout = options.taskTimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS;
+/**
+ * Validating a definition costs about half a second of CPU, so each (definition, timeout) is built
+ * once and run many times: a machine holds no state between runs.
+ */
+const machines = new WeakMap<object, Map<number, Machine>>();
+
+function machineFor(source: object, timeout: number): Machine {
   if (!Number.isInteger(timeout) || timeout < 1) throw new RangeError(`taskTimeoutSeconds must be a whole number of at least 1, got ${timeout}`);
-  withTaskTimeouts(definition, timeout);
-  const machine = new StateMachine(definition as never, {
-    validationOptions: { checkArn: false },
-  });
+  const byTimeout = machines.get(source) ?? new Map<number, Machine>();
+  machines.set(source, byTimeout);
+  let machine = byTimeout.get(timeout);
+  if (!machine) {
+    const definition = structuredClone(source) as { States: States };
+    withTaskTimeouts(definition, timeout);
+    machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+    byTimeout.set(timeout, machine);
+  }
+  return machine;
+}
+
+export async function executeWorkflow(options: ExecuteOptions): Promise<ExecutionOutcome> {
+  const machine = machineFor(options.definition, options.taskTimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS);
   const taskResourceLocalHandlers = Object.fromEntries(
     Object.entries(options.handlers).map(([name, h]) => [name, lambdaInvokeOverride(h)]),
   );

@@ -3,7 +3,7 @@ import { handler as createRestore } from '../../functions/createRestore/index.js
 import { handler as notifyRestore } from '../../functions/notifyRestore/index.js';
 import { handler as pollRestore } from '../../functions/pollRestore/index.js';
 import { TASK_STATES, WAIT_STATE } from '../../lib/workflow.js';
-import { retryOnClock } from './retryOnClock.js';
+import { retryOnClock, type RetryClock } from './retryOnClock.js';
 import { executeWorkflow, type EventLog, type ExecutionOutcome, type TaskHandler } from './execute.js';
 
 /**
@@ -35,8 +35,8 @@ export interface LocalRestoreOptions {
   waitMs?: number;
   /** Real milliseconds each Retry waits (default 0: tests and demos do not wait). */
   retryMs?: number;
-  /** Retries wait `retryMs` on this sleep (a shared virtual clock) instead of in real time. */
-  retrySleep?: (ms: number) => Promise<void>;
+  /** Retries wait as Step Functions would, on this clock (a shared virtual one) instead of in real time. */
+  retryClock?: Omit<RetryClock, 'definition'>;
   /** Real seconds a Task may take (see ExecuteOptions.taskTimeoutSeconds). */
   taskTimeoutSeconds?: number;
   onEvent?: (event: EventLog) => void;
@@ -61,9 +61,9 @@ export async function runLocalRestore(options: LocalRestoreOptions): Promise<Exe
     definition: options.definition,
     input: options.input,
     executionName: options.restoreId,
-    handlers: options.retrySleep ? retryOnClock(handlers, options.retrySleep, options.retryMs ?? 0) : handlers,
+    handlers: options.retryClock ? retryOnClock(handlers, { ...options.retryClock, definition: options.definition }) : handlers,
     ...(waitMs !== undefined ? { waitMs: { [WAIT_STATE]: waitMs } } : {}),
-    retryMs: options.retrySleep ? 0 : (options.retryMs ?? 0),
+    retryMs: options.retryClock ? 0 : (options.retryMs ?? 0),
     ...(options.taskTimeoutSeconds !== undefined && { taskTimeoutSeconds: options.taskTimeoutSeconds }),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
