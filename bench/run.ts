@@ -67,10 +67,11 @@ if (!values.skip.includes('polling')) {
 }
 
 if (!values.skip.includes('cold')) {
-  console.log('\nCold start: bundles as CDK builds them, median time to load in a fresh node process\n');
-  const cold = measureColdStarts(Number(values.runs));
+  const rounds = Number(values.runs);
+  console.log(`\nCold start: bundles as CDK builds them and each one's floor, started by a small launcher interleaved with bare node;\nmedians of ${rounds} rounds (times: median of per-round ratios)\n`);
+  const cold = measureColdStarts(rounds);
   results.coldStart = cold;
-  console.log(table(cold.map((r) => ({ handler: r.handler, kB: Math.round(r.bytes / 1024), medianMs: r.medianMs, timesBareNode: r.timesBare }))));
+  console.log(table(cold.rows.map((r) => ({ ...r, timesFloor: r.timesFloor ?? '', holds: r.holds ?? '' }))));
 }
 
 if (!values.skip.includes('scale')) {
