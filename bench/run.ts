@@ -16,7 +16,7 @@ const USAGE = `usage: npm run bench -- [--skip polling|cold|scale]... [--large] 
   --skip       leave out a measurement (repeatable): polling, cold (cold starts) or scale
   --large      add the scale run of 2,000 restores (minutes of wall time)
   --workflows  instead of the standard scale runs, one run of N restores at Atlas's limits
-  --runs       A/B pairs per handler in the cold-start measurement (default 15)
+  --runs       cold-start rounds, each starting bare node and every bundle once (default 15)
   --out        where to write the results as JSON (default bench/results.json)
 `;
 const SKIPPABLE = ['polling', 'cold', 'scale'];

@@ -137,7 +137,7 @@ export function idealCallsPerRestore(run: ScaleRun): number {
 
 export async function measureScale(run: ScaleRun): Promise<ScaleResult> {
   const clock = createVirtualClock(START);
-  const sim = await startSimulator(scaleWorld(run.projects, Math.ceil(run.restores / run.projects)), { clock, seed: 3, ...(process.env.VC_TRACE && { log: (l: string) => console.error(performance.now().toFixed(0), l) }) });
+  const sim = await startSimulator(scaleWorld(run.projects, Math.ceil(run.restores / run.projects)), { clock, seed: 3 });
   sim.setFaults({ rules: [], rateLimit: run.bucket });
   const local = await useSimulatorWorld({ simulator: sim, credentials: { type: 'digest', ...KEY }, plans: adHocPlans(run.projects) });
   const definition = synthesizeWorkflowDefinition();
