@@ -3,17 +3,20 @@ import { writeFileSync } from 'node:fs';
 import { parseCommandLine, UsageError } from '../local/commandLine.js';
 import { measureColdStarts } from './coldStart.js';
 import { measurePolling } from './polling.js';
-import { measureScale } from './scale.js';
+import { atlasRun } from './scale.js';
+import { measureScaleRuns, scaleRuns, scaleTable } from './scaleRuns.js';
+import { table } from './table.js';
 
 /**
  * `npm run bench`: polling cost, cold starts, scale. Prints tables and writes bench/results.json.
  * Numbers, never assertions: the tests check behaviour, this shows speed and cost.
  */
 
-const USAGE = `usage: npm run bench -- [--skip polling|cold|scale]... [--workflows N] [--runs N] [--out FILE]
+const USAGE = `usage: npm run bench -- [--skip polling|cold|scale]... [--large] [--workflows N] [--runs N] [--out FILE]
   --skip       leave out a measurement (repeatable): polling, cold (cold starts) or scale
-  --workflows  concurrent workflows in the scale measurement (default 100)
-  --runs       fresh node processes per handler in the cold-start measurement (default 15)
+  --large      add the scale run of 2,000 restores (minutes of wall time)
+  --workflows  instead of the standard scale runs, one run of N restores at Atlas's limits
+  --runs       cold-start rounds, each starting bare node and every bundle once (default 15)
   --out        where to write the results as JSON (default bench/results.json)
 `;
 const SKIPPABLE = ['polling', 'cold', 'scale'];
@@ -23,7 +26,8 @@ function readOptions(argv: string[]) {
   const { values } = parseCommandLine(argv, {
     positionals: false,
     options: {
-      workflows: { type: 'string', default: '100' },
+      workflows: { type: 'string' },
+      large: { type: 'boolean', default: false },
       runs: { type: 'string', default: '15' },
       skip: { type: 'string', multiple: true, default: [] },
       out: { type: 'string', default: 'bench/results.json' },
@@ -31,6 +35,7 @@ function readOptions(argv: string[]) {
     },
   });
   for (const name of ['workflows', 'runs'] as const) {
+    if (values[name] === undefined) continue;
     const n = Number(values[name]);
     if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a whole number of at least 1, got ${values[name]}`);
   }
@@ -52,15 +57,6 @@ if (values.help) {
   process.exit(0);
 }
 
-function table(rows: object[]): string {
-  if (rows.length === 0) return '';
-  const keys = Object.keys(rows[0]!);
-  const cell = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : String(v));
-  const widths = keys.map((k) => Math.max(k.length, ...rows.map((r) => cell((r as Record<string, unknown>)[k]).length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-  return [line(keys), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(keys.map((k) => cell((r as Record<string, unknown>)[k]))))].join('\n');
-}
-
 const results: Record<string, unknown> = { measuredAt: new Date().toISOString(), node: process.version, platform: `${process.platform}-${process.arch}` };
 
 if (!values.skip.includes('polling')) {
@@ -71,18 +67,19 @@ if (!values.skip.includes('polling')) {
 }
 
 if (!values.skip.includes('cold')) {
-  console.log('\nCold start: bundles as CDK builds them, median time to load in a fresh node process\n');
-  const cold = measureColdStarts(Number(values.runs));
+  const rounds = Number(values.runs);
+  console.log(`\nCold start: bundles as CDK builds them and each one's floor, started by a small launcher interleaved with bare node;\nmedians of ${rounds} rounds (times: median of per-round ratios)\n`);
+  const cold = measureColdStarts(rounds);
   results.coldStart = cold;
-  console.log(table(cold.map((r) => ({ handler: r.handler, kB: Math.round(r.bytes / 1024), medianMs: r.medianMs, timesBareNode: r.timesBare }))));
+  console.log(table(cold.rows.map((r) => ({ ...r, timesFloor: r.timesFloor ?? '', holds: r.holds ?? '' }))));
 }
 
 if (!values.skip.includes('scale')) {
-  const n = Number(values.workflows);
-  console.log(`\nScale: ${n} concurrent workflows against the simulator, rate limits on\n`);
-  const scale = await measureScale(n);
+  const runs = values.workflows !== undefined ? [atlasRun(Number(values.workflows))] : scaleRuns(values.large);
+  console.log(`\nScale: restores started at once over several projects, on a virtual clock (the same numbers every run)\n`);
+  const scale = await measureScaleRuns(runs, (line) => process.stderr.write(`${line}\n`));
   results.scale = scale;
-  console.log(table([{ ...scale, failed: JSON.stringify(scale.failed), rateLimit: `${scale.rateLimit.capacity} burst, ${scale.rateLimit.refillPerSecond}/s per project` }]));
+  console.log(scaleTable(scale));
 }
 
 writeFileSync(values.out, `${JSON.stringify(results, null, 2)}\n`);

@@ -31,6 +31,25 @@ export interface ExecuteOptions {
   retryMs?: number;
   /** Called for every execution event, in order, while the execution runs. */
   onEvent?: (event: EventLog) => void;
+  /**
+   * Real seconds a Task may run before it fails with States.Timeout, for Tasks whose definition
+   * sets no TimeoutSeconds (default 60). aws-local-stepfunctions would otherwise apply its own 60 s
+   * silently; a run whose waits happen inside Tasks on a shared clock (the scale bench) needs more.
+   */
+  taskTimeoutSeconds?: number;
+}
+
+/** What aws-local-stepfunctions applies to a Task without TimeoutSeconds; stated here, never implied. */
+export const DEFAULT_TASK_TIMEOUT_SECONDS = 60;
+
+type States = Record<string, { Type?: string; TimeoutSeconds?: number; TimeoutSecondsPath?: string; Branches?: { States: States }[]; Iterator?: { States: States }; ItemProcessor?: { States: States } }>;
+
+/** Writes the local task timeout into every Task (nested ones too) that does not set its own. */
+function withTaskTimeouts(definition: { States: States }, seconds: number): void {
+  for (const state of Object.values(definition.States)) {
+    if (state.Type === 'Task' && state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) state.TimeoutSeconds = seconds;
+    for (const inner of [...(state.Branches ?? []), state.Iterator, state.ItemProcessor]) if (inner) withTaskTimeouts(inner, seconds);
+  }
 }
 
 export interface ExecutionOutcome {
@@ -95,10 +114,28 @@ function localTimeoutPaths(definition: object): object {
   return copy;
 }
 
+/**
+ * Validating a definition costs about half a second of CPU, so each (definition, timeout) is built
+ * once and run many times: a machine holds no state between runs.
+ */
+const machines = new WeakMap<object, Map<number, Machine>>();
+
+function machineFor(source: object, timeout: number): Machine {
+  if (!Number.isInteger(timeout) || timeout < 1) throw new RangeError(`taskTimeoutSeconds must be a whole number of at least 1, got ${timeout}`);
+  const byTimeout = machines.get(source) ?? new Map<number, Machine>();
+  machines.set(source, byTimeout);
+  let machine = byTimeout.get(timeout);
+  if (!machine) {
+    const definition = localTimeoutPaths(source) as { States: States };
+    withTaskTimeouts(definition, timeout);
+    machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+    byTimeout.set(timeout, machine);
+  }
+  return machine;
+}
+
 export async function executeWorkflow(options: ExecuteOptions): Promise<ExecutionOutcome> {
-  const machine = new StateMachine(localTimeoutPaths(options.definition) as never, {
-    validationOptions: { checkArn: false },
-  });
+  const machine = machineFor(options.definition, options.taskTimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS);
   const taskResourceLocalHandlers = Object.fromEntries([
     ...Object.entries(options.handlers).map(([name, h]) => [name, lambdaInvokeOverride(h)]),
     ...Object.entries(options.callbackHandlers ?? {}).map(([name, h]) => [name, lambdaInvokeOverride(h, true)]),

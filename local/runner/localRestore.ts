@@ -3,6 +3,7 @@ import { handler as createRestore } from '../../functions/createRestore/index.js
 import { handler as notifyRestore } from '../../functions/notifyRestore/index.js';
 import { handler as pollRestore } from '../../functions/pollRestore/index.js';
 import { ALERT_WAIT_STATE, TASK_STATES, WAIT_STATE } from '../../lib/workflow.js';
+import { retryOnClock, type RetryClock } from './retryOnClock.js';
 import { executeWorkflow, type EventLog, type ExecutionOutcome, type TaskHandler } from './execute.js';
 import { StatesTimeoutError, waitForAlert, type LocalWakeBoard, type WaitClock } from './localAlerts.js';
 
@@ -37,6 +38,10 @@ export interface LocalRestoreOptions {
   waitMs?: number;
   /** Real milliseconds each Retry waits (default 0: tests and demos do not wait). */
   retryMs?: number;
+  /** Retries wait as Step Functions would, on this clock (a shared virtual one) instead of in real time. */
+  retryClock?: Omit<RetryClock, 'definition'>;
+  /** Real seconds a Task may take (see ExecuteOptions.taskTimeoutSeconds). */
+  taskTimeoutSeconds?: number;
   onEvent?: (event: EventLog) => void;
 }
 
@@ -78,10 +83,11 @@ export async function runLocalRestore(options: LocalRestoreOptions): Promise<Exe
     definition: options.definition,
     input: options.input,
     executionName: options.restoreId,
-    handlers,
+    handlers: options.retryClock ? retryOnClock(handlers, { ...options.retryClock, definition: options.definition }) : handlers,
     callbackHandlers,
     ...(waitMs !== undefined ? { waitMs: { [WAIT_STATE]: waitMs } } : {}),
-    retryMs: options.retryMs ?? 0,
+    retryMs: options.retryClock ? 0 : (options.retryMs ?? 0),
+    ...(options.taskTimeoutSeconds !== undefined && { taskTimeoutSeconds: options.taskTimeoutSeconds }),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
 }

@@ -92,7 +92,8 @@ export async function useSimulatorWorld(options: {
     client: {
       // Backoff and Retry-After pass on the simulator's clock (instantly with a manual one).
       sleep: async (ms) => {
-        if (simulator.clock.mode === 'manual') simulator.clock.advance(ms);
+        if (simulator.clock.sleep) await simulator.clock.sleep(ms);
+        else if (simulator.clock.mode === 'manual') simulator.clock.advance(ms);
         else await new Promise((r) => setTimeout(r, ms / (options.timeScale ?? 1)));
       },
     },

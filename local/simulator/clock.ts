@@ -9,11 +9,13 @@
  * `schedule` lets the simulator act by itself at a simulated moment (Atlas sending an alert when a
  * restore job ends): with a manual clock the callback runs inside the `advance` that reaches it, so
  * a test sees the effect right after advancing; with a realtime clock a wall-clock timer fires it.
+ * A clock passed in (the discrete-event one in ./virtualClock.ts, shared with the local runner) is
+ * used as it is.
  */
-export type ClockOption = 'manual' | { scale: number };
+export type ClockOption = 'manual' | { scale: number } | SimClock;
 
 export interface SimClock {
-  readonly mode: 'manual' | 'realtime';
+  readonly mode: 'manual' | 'realtime' | 'virtual';
   readonly scale: number;
   /** Epoch milliseconds on the simulated clock. */
   now(): number;
@@ -32,6 +34,7 @@ interface Timer {
 }
 
 export function createClock(option: ClockOption = { scale: 1 }, start: number = Date.now()): SimClock {
+  if (typeof option === 'object' && 'now' in option) return option;
   let offset = 0;
   let seq = 0;
   const timers = new Set<Timer>();

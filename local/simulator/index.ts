@@ -4,6 +4,7 @@ import { DeliveryFaultEngine } from './alerts/deliveryFaults.js';
 import { alertConfigOperations } from './resources/alertConfigs.js';
 import type { AddressInfo } from 'node:net';
 import { Authenticator } from './auth/authenticate.js';
+import type { VirtualClock } from './virtualClock.js';
 import { createClock, type ClockOption, type SimClock } from './clock.js';
 import { FaultEngine, FaultsConfig, RateLimiter, type FaultsInput } from './faults.js';
 import { createPipeline, type FaultState } from './http/pipeline.js';
@@ -33,7 +34,10 @@ import { parseWorld, type JobFamily, type JobKind, type OutcomeRuleInput, type S
 export interface SimulatorOptions {
   /** 0 (default) picks a free port. */
   port?: number;
-  /** 'manual' (tests move time with clock.advance) or realtime scaled ({scale: 60}: a minute a second). Default {scale: 1}. */
+  /**
+   * 'manual' (tests move time with clock.advance), realtime scaled ({scale: 60}: a minute a second),
+   * or a clock to share (createVirtualClock: time moves when everything waits). Default {scale: 1}.
+   */
   clock?: ClockOption;
   /** Seeds fault streams and generated ids (default 1). */
   seed?: number;
@@ -92,7 +96,10 @@ export interface SimulatorHandle {
   readonly baseUrl: string;
   readonly port: number;
   readonly world: WorldConfig;
-  readonly clock: Pick<SimClock, 'mode' | 'now' | 'advance' | 'schedule' | 'nextDue'>;
+  readonly clock: Pick<SimClock, 'mode' | 'now' | 'advance' | 'schedule' | 'nextDue'> & {
+    /** With a virtual clock only (./virtualClock.ts): waits on it, as everything sharing it must. */
+    sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  };
   stop(): Promise<void>;
   /** Every call so far, oldest first. */
   requests(): RequestLogEntry[];
@@ -244,6 +251,7 @@ export async function startSimulator(worldInput: WorldInput, options: SimulatorO
       },
       schedule: (at, run) => clock.schedule(at, run),
       nextDue: () => clock.nextDue(),
+      ...('sleep' in clock && { sleep: (clock as VirtualClock).sleep }),
     },
     stop: async () => {
       await deliverer.stop();
