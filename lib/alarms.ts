@@ -87,6 +87,8 @@ export class RestoreAlarms extends Construct {
   readonly executionsFailed: cloudwatch.Alarm;
   readonly notificationsFailed: cloudwatch.Alarm;
   readonly atlasAuthFailures: cloudwatch.Alarm;
+  /** Data restored, then a post-restore step failed or timed out (any plan). */
+  readonly verificationFailed: cloudwatch.Alarm;
   /** One per scheduled plan whose schedule fits in an alarm (see scheduledRunWindow). */
   readonly scheduledRunNotSucceeded: Record<string, cloudwatch.Alarm> = {};
 
@@ -130,6 +132,12 @@ export class RestoreAlarms extends Construct {
         'Atlas refused the API credentials (401/403): key revoked or expired, wrong secret, or the caller IP is not on the API access list',
       metric: allPlansSum(METRIC.atlasAuthFailures),
     });
+    this.verificationFailed = new cloudwatch.Alarm(this, 'VerificationFailed', {
+      ...atLeastOnce,
+      alarmDescription:
+        "A restore's data was restored but one of its plan's post-restore steps (masking, verification) failed or timed out: the target holds restored data that did not pass. See the notification (which step, what it said) and docs/operations.md.",
+      metric: allPlansSum(outcomeMetricName('VERIFICATION_FAILED')),
+    });
 
     for (const plan of scheduledPlans(props.plans)) {
       const window = scheduledRunWindow(plan);
@@ -168,6 +176,7 @@ export class RestoreAlarms extends Construct {
       this.notifyErrors,
       this.notificationsFailed,
       this.atlasAuthFailures,
+      this.verificationFailed,
       ...Object.values(this.scheduledRunNotSucceeded),
     ];
   }

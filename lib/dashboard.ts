@@ -27,6 +27,7 @@ export const OUTCOME_WIDGETS = [
   { title: 'Restores cancelled', metric: outcomeMetricName('CANCELLED') },
   { title: 'Restores timed out', metric: outcomeMetricName('TIMED_OUT') },
   { title: 'Restores refused', metric: outcomeMetricName('REFUSED') },
+  { title: 'Restored but post-restore step failed', metric: outcomeMetricName('VERIFICATION_FAILED') },
 ] as const;
 
 export const ATLAS_ERROR_KINDS = [

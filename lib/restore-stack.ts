@@ -77,7 +77,7 @@ export class RestoreStack extends Stack {
     });
     this.notifications.grantNotify(fns.notifyRestore);
 
-    this.workflow = new RestoreWorkflow(this, 'Workflow', { functions: fns, logging: this.logging });
+    this.workflow = new RestoreWorkflow(this, 'Workflow', { functions: fns, logging: this.logging, plans: props.plans.plans });
     this.workflow.grantSubmit(fns.submitRestore);
 
     this.api = new RestoreApi(this, 'Api', { handler: fns.submitRestore, logging: this.logging });

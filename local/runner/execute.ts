@@ -20,6 +20,13 @@ export interface ExecuteOptions {
   executionName: string;
   /** Keyed by Task state name (CreateRestore, PollRestore, CancelRestore, NotifyRestore). */
   handlers: Record<string, TaskHandler>;
+  /**
+   * Task states whose integration is not a Lambda invoke (a post-restore state machine run with
+   * `.sync`): keyed by state name, given the task's input, answering what the integration would.
+   */
+  integrations?: Record<string, TaskHandler>;
+  /** The clock `$$.State.EnteredTime` reads (post-restore step timings); default the real one. */
+  now?: () => Date;
   /** Real milliseconds each Wait state sleeps (the simulator's clock stands in for the rest). */
   waitMs?: Record<string, number>;
   /** Real milliseconds a Retry waits: 0 in tests, small in demos. */
@@ -73,10 +80,20 @@ export async function executeWorkflow(options: ExecuteOptions): Promise<Executio
   const machine = new StateMachine(structuredClone(options.definition) as never, {
     validationOptions: { checkArn: false },
   });
-  const taskResourceLocalHandlers = Object.fromEntries(
+  const taskResourceLocalHandlers: Record<string, (input: unknown) => Promise<unknown>> = Object.fromEntries(
     Object.entries(options.handlers).map(([name, h]) => [name, lambdaInvokeOverride(h)]),
   );
-  const retryIntervalOverrides = Object.fromEntries(Object.keys(options.handlers).map((name) => [name, options.retryMs ?? 0]));
+  for (const [name, integration] of Object.entries(options.integrations ?? {})) {
+    taskResourceLocalHandlers[name] = async (input: unknown) => {
+      try {
+        return JSON.parse(JSON.stringify((await integration(JSON.parse(JSON.stringify(input ?? null)))) ?? null)) as unknown;
+      } catch (err) {
+        throw asLambdaError(err);
+      }
+    };
+  }
+  const retryIntervalOverrides = Object.fromEntries(Object.keys(taskResourceLocalHandlers).map((name) => [name, options.retryMs ?? 0]));
+  const now = options.now ?? (() => new Date());
   const execution = machine.run(options.input as never, {
     overrides: {
       taskResourceLocalHandlers: taskResourceLocalHandlers as never,
@@ -90,7 +107,13 @@ export async function executeWorkflow(options: ExecuteOptions): Promise<Executio
         Input: options.input as never,
         StartTime: new Date().toISOString(),
       },
-    },
+      // The library passes this object on as it is: a getter gives each state the time it is entered.
+      State: {
+        get EnteredTime() {
+          return now().toISOString();
+        },
+      },
+    } as never,
   });
   const events: EventLog[] = [];
   const collecting = (async () => {

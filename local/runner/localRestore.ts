@@ -4,6 +4,7 @@ import { handler as notifyRestore } from '../../functions/notifyRestore/index.js
 import { handler as pollRestore } from '../../functions/pollRestore/index.js';
 import { TASK_STATES, WAIT_STATE } from '../../lib/workflow.js';
 import { executeWorkflow, type EventLog, type ExecutionOutcome, type TaskHandler } from './execute.js';
+import { localStepOverrides, type LocalStep } from './localSteps.js';
 
 /**
  * One restore run the way AWS would run it, on this machine: the state machine CDK synthesises,
@@ -29,7 +30,9 @@ export interface LocalRestoreOptions {
    * Stands in for each Wait: a manual clock moved on by the wait (tests, the demo), or a scaled
    * sleep (the benchmark). Absent: waits really happen (real Atlas).
    */
-  clock?: { advance(ms: number): void | Promise<void> };
+  clock?: { advance(ms: number): void | Promise<void>; now?(): number };
+  /** Local functions standing in for post-restore steps, keyed by the ARN the plan names (./localSteps.ts). */
+  steps?: Record<string, LocalStep>;
   /** Real milliseconds per Wait when there is no manual clock (default: as the workflow asks). */
   waitMs?: number;
   /** Real milliseconds each Retry waits (default 0: tests and demos do not wait). */
@@ -52,11 +55,14 @@ export async function runLocalRestore(options: LocalRestoreOptions): Promise<Exe
     [TASK_STATES.notify]: options.notify ?? ((p) => notifyRestore(p)),
   };
   const waitMs = clock ? 0 : options.waitMs;
+  const steps = localStepOverrides(options.definition, options.steps ?? {}, Object.values(TASK_STATES));
   return executeWorkflow({
     definition: options.definition,
     input: options.input,
     executionName: options.restoreId,
-    handlers,
+    handlers: { ...handlers, ...steps.handlers },
+    integrations: steps.integrations,
+    ...(clock?.now ? { now: () => new Date(clock.now!()) } : {}),
     ...(waitMs !== undefined ? { waitMs: { [WAIT_STATE]: waitMs } } : {}),
     retryMs: options.retryMs ?? 0,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),

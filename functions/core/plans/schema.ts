@@ -6,6 +6,7 @@ import { CooldownMinutes, HoldAfterSuccess } from './runRules.js';
 import { DEFAULT_DOWNLOAD_LINK_CHANNELS, DOWNLOAD_LINK_CHANNELS } from '../notify/downloadLinks.js';
 import { AdHocPolicy } from './adHoc.js';
 import { sameCluster } from './clusterKey.js';
+import { PostRestoreSteps } from '../postRestore/schema.js';
 
 /**
  * Plans: named, typed restore recipes, kept in a config file (config/plans.json by default) and
@@ -129,6 +130,8 @@ export const Plan = z
     holdAfterSuccess: HoldAfterSuccess.optional(),
     /** Refuse a run that starts less than this many minutes after the plan's last start. */
     cooldownMinutes: CooldownMinutes.optional(),
+    /** Run after a successful restore, in order, before the target is freed (../postRestore/schema.ts). */
+    postRestore: PostRestoreSteps.optional(),
   })
   .strict()
   .superRefine((plan, ctx) => {
