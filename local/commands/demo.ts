@@ -7,6 +7,7 @@ import { runLocalRestore } from '../runner/localRestore.js';
 import { useSimulatorWorld } from '../runner/localWorld.js';
 import { startSimulator } from '../simulator/index.js';
 import type { WorldInput } from '../simulator/index.js';
+import { demoSteps } from './demoSteps.js';
 import type { Output } from './output.js';
 
 /**
@@ -77,7 +78,10 @@ export async function runDemo(options: DemoOptions, out: Output): Promise<number
             simulator.clock.advance(ms);
             if (options.pauseMs) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, options.pauseMs);
           },
+          now: () => simulator.clock.now(),
         },
+        // The plans' post-restore steps, as local stand-ins (the masking step of the staging refresh).
+        steps: demoSteps(simulator.clock),
         onEvent: printer,
       });
       const sns = local.sent.find((s) => s.channel === 'sns');
