@@ -6,6 +6,7 @@ import type { TargetHolds } from '../core/orchestrate/holds.js';
 import type { TargetLocks } from '../core/orchestrate/locks.js';
 import type { RunRecords } from '../core/orchestrate/runRecords.js';
 import type { PlansConfig } from '../core/plans/schema.js';
+import type { RestoreHistory } from '../core/history/store.js';
 
 /**
  * The local world the handlers of this process are pointed at, if any (set by
@@ -23,6 +24,8 @@ export interface LocalEnvironment {
   /** Holds and run records (the CLI keeps holds in a file); absent: in-process ones for this world. */
   holds?: TargetHolds;
   runs?: RunRecords;
+  /** The restore history of local runs (memory, or the CLI's file). */
+  history?: RestoreHistory;
   /** Where notify sends reports in local runs (a recorder, a local webhook). */
   notifyChannels?: NotifyChannels;
   /** Client options for local runs (e.g. `sleep` that does not really wait). */

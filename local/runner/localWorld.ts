@@ -7,6 +7,7 @@ import type { RestoreReport } from '../../functions/core/notify/message.js';
 import { MemoryTargetHolds } from '../../functions/core/orchestrate/holds.js';
 import { MemoryTargetLocks } from '../../functions/core/orchestrate/locks.js';
 import { MemoryRunRecords } from '../../functions/core/orchestrate/runRecords.js';
+import { MemoryRestoreHistory } from '../../functions/core/history/store.js';
 import type { PlansConfig } from '../../functions/core/plans/schema.js';
 import { useLocalEnvironment } from '../../functions/runtime/environment.js';
 import type { SimulatorHandle } from '../simulator/index.js';
@@ -32,6 +33,8 @@ export interface LocalWorld {
   /** The world's holds and run records (what the lock table keeps in AWS), on the simulator's clock. */
   holds: MemoryTargetHolds;
   runs: MemoryRunRecords;
+  /** The restore history of this world's runs (what the history table keeps in AWS). */
+  history: MemoryRestoreHistory;
   /** Makes the next webhook posts answer these statuses (then 200 again). */
   failWebhook(statuses: number[]): void;
   close(): Promise<void>;
@@ -66,6 +69,7 @@ export async function useSimulatorWorld(options: {
   };
   const holds = new MemoryTargetHolds(now);
   const runs = new MemoryRunRecords(now);
+  const history = new MemoryRestoreHistory();
   useLocalEnvironment({
     connection: { baseUrl: simulator.baseUrl, credentials: options.credentials },
     plans: options.plans,
@@ -74,6 +78,7 @@ export async function useSimulatorWorld(options: {
     ledger: new MemoryDeliveryLedger(now),
     holds,
     runs,
+    history,
     notifyChannels: channels,
     client: {
       // Backoff and Retry-After pass on the simulator's clock (instantly with a manual one).
@@ -88,6 +93,7 @@ export async function useSimulatorWorld(options: {
     webhookUrl,
     holds,
     runs,
+    history,
     failWebhook: (statuses) => void failures.push(...statuses),
     async close() {
       useLocalEnvironment(undefined);

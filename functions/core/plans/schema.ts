@@ -7,6 +7,7 @@ import { DEFAULT_DOWNLOAD_LINK_CHANNELS, DOWNLOAD_LINK_CHANNELS } from '../notif
 import { AdHocPolicy } from './adHoc.js';
 import { sameCluster } from './clusterKey.js';
 import { PostRestoreSteps } from '../postRestore/schema.js';
+import { DrillSettings } from '../history/drill.js';
 
 /**
  * Plans: named, typed restore recipes, kept in a config file (config/plans.json by default) and
@@ -132,6 +133,8 @@ export const Plan = z
     cooldownMinutes: CooldownMinutes.optional(),
     /** Run after a successful restore, in order, before the target is freed (../postRestore/schema.ts). */
     postRestore: PostRestoreSteps.optional(),
+    /** A restore drill: its runs are the backup evidence; alarms when one fails or none passed lately (../history/drill.ts). */
+    drill: DrillSettings.optional(),
   })
   .strict()
   .superRefine((plan, ctx) => {

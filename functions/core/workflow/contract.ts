@@ -64,6 +64,8 @@ export const RestoreContext = z.object({
   /** One sentence for people: what, from which snapshot or time, onto what. */
   summary: z.string(),
   job: RestoreJobRef,
+  /** When the snapshot restored was taken (Atlas's time): the restore's recovery point, for the RPO. */
+  snapshotTakenAt: z.string().optional(),
   /** True when the create step attached to a job already in flight instead of creating one. */
   adopted: z.boolean(),
   cancellable: z.boolean(),
