@@ -7,6 +7,7 @@ import { runLocalRestore } from '../runner/localRestore.js';
 import { useSimulatorWorld } from '../runner/localWorld.js';
 import { startSimulator } from '../simulator/index.js';
 import type { WorldInput } from '../simulator/index.js';
+import { summarize, summaryLine } from '../../functions/core/history/summary.js';
 import { demoSteps } from './demoSteps.js';
 import type { Output } from './output.js';
 
@@ -103,6 +104,8 @@ export async function runDemo(options: DemoOptions, out: Output): Promise<number
       }
     }
     out.heading(failures ? `${failures} of ${STORIES.length} stories failed` : `Both restores succeeded in ${((Date.now() - started) / 1000).toFixed(1)} s of real time`);
+    // The evidence the stories left: the history the table keeps in AWS (in memory here).
+    out.line(`Restore history: ${summaryLine(summarize(await local.history.list({})))}`);
     out.line('Next: `npm test` runs the test suite; README.md explains deploying to AWS and running against real Atlas.');
     return failures ? 1 : 0;
   } finally {

@@ -57,7 +57,7 @@ export function summaryLine(s: HistorySummary): string {
     `${s.restores} restore${s.restores === 1 ? '' : 's'}`,
     `drills passed ${s.drillsPassed} of ${s.drills}`,
     s.rto ? `RTO (trigger to restored) p50 ${f(s.rto.p50)}, p90 ${f(s.rto.p90)}, max ${f(s.rto.max)}` : 'RTO: no restore restored data',
-    s.rtoVerified && `RTO to verified max ${f(s.rtoVerified.max)}`,
+    s.rtoVerified && `RTO to verified (restores with steps) p50 ${f(s.rtoVerified.p50)}, max ${f(s.rtoVerified.max)}`,
     s.rpoMax !== undefined ? `RPO max ${f(s.rpoMax)}` : undefined,
     s.rpoDataMax !== undefined && `RPO measured in the data max ${f(s.rpoDataMax)}`,
   ]
