@@ -11,6 +11,7 @@ import type { Plan, PlansConfig } from '../functions/core/plans/schema.js';
 import { SERVICE_NAME } from './functions.js';
 import { scheduledPlans } from './plans.js';
 import { longestGapMinutes } from './schedule-interval.js';
+import { drillAlarms } from './drill-alarms.js';
 
 export interface RestoreAlarmsProps {
   /** Where every alarm goes: the notifications topic, or an ops topic (context `opsTopicArn`). */
@@ -91,6 +92,8 @@ export class RestoreAlarms extends Construct {
   readonly verificationFailed: cloudwatch.Alarm;
   /** One per scheduled plan whose schedule fits in an alarm (see scheduledRunWindow). */
   readonly scheduledRunNotSucceeded: Record<string, cloudwatch.Alarm> = {};
+  /** A drill failed, and no drill passed within the window, per drill plan (./drill-alarms.ts). */
+  readonly drills: cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: RestoreAlarmsProps) {
     super(scope, id);
@@ -163,6 +166,8 @@ export class RestoreAlarms extends Construct {
       });
     }
 
+    this.drills = drillAlarms(this, props.plans.plans);
+
     const action = new actions.SnsAction(props.topic);
     for (const alarm of this.all) alarm.addAlarmAction(action);
   }
@@ -178,6 +183,7 @@ export class RestoreAlarms extends Construct {
       this.atlasAuthFailures,
       this.verificationFailed,
       ...Object.values(this.scheduledRunNotSucceeded),
+      ...this.drills,
     ];
   }
 }

@@ -77,3 +77,32 @@ describe('post-restore steps in the stack', () => {
     expect(error).toBeUndefined();
   });
 });
+
+describe('drills in the stack', () => {
+  const drillPlans = {
+    ...fixturePlans,
+    plans: fixturePlans.plans.map((p) => (p.name === 'weekly-sharded' ? { ...p, drill: { passWithinDays: 7 } } : p)),
+  };
+
+  it('alarms per drill plan when a drill fails and when none passed within its window', () => {
+    const s = synthesize({ plansConfig: drillPlans });
+    const alarms = Object.values(s.template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties as Record<string, unknown>);
+    const failed = alarms.find((a) => a.MetricName === 'DrillsFailed');
+    const none = alarms.find((a) => a.MetricName === 'DrillsPassed');
+    expect(failed).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(none).toMatchObject({ Threshold: 1, ComparisonOperator: 'LessThanThreshold', EvaluationPeriods: 168, DatapointsToAlarm: 168, Period: 3600, TreatMissingData: 'breaching' });
+    expect(JSON.stringify(none!.Dimensions)).toContain('weekly-sharded');
+  });
+
+  it('a stack without drill plans has no drill alarms', () => {
+    const s = synthesize();
+    const metrics = Object.values(s.template.findResources('AWS::CloudWatch::Alarm')).map((a) => (a.Properties as { MetricName?: string }).MetricName);
+    expect(metrics).not.toContain('DrillsPassed');
+    expect(metrics).not.toContain('DrillsFailed');
+  });
+
+  it('refuses a drill window longer than a CloudWatch alarm can look back, naming the setting', () => {
+    const bad = { ...fixturePlans, plans: [{ ...fixturePlans.plans[0]!, drill: { passWithinDays: 30 } }] };
+    expect(() => synthesize({ plansConfig: bad })).toThrow(/drill\.passWithinDays/);
+  });
+});
