@@ -11,6 +11,7 @@ import type { Plan, PlansConfig } from '../functions/core/plans/schema.js';
 import { SERVICE_NAME } from './functions.js';
 import { scheduledPlans } from './plans.js';
 import { longestGapMinutes } from './schedule-interval.js';
+import { drillAlarms } from './drill-alarms.js';
 
 export interface RestoreAlarmsProps {
   /** Where every alarm goes: the notifications topic, or an ops topic (context `opsTopicArn`). */
@@ -87,8 +88,12 @@ export class RestoreAlarms extends Construct {
   readonly executionsFailed: cloudwatch.Alarm;
   readonly notificationsFailed: cloudwatch.Alarm;
   readonly atlasAuthFailures: cloudwatch.Alarm;
+  /** Data restored, then a post-restore step failed or timed out (any plan). */
+  readonly verificationFailed: cloudwatch.Alarm;
   /** One per scheduled plan whose schedule fits in an alarm (see scheduledRunWindow). */
   readonly scheduledRunNotSucceeded: Record<string, cloudwatch.Alarm> = {};
+  /** A drill failed, and no drill passed within the window, per drill plan (./drill-alarms.ts). */
+  readonly drills: cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: RestoreAlarmsProps) {
     super(scope, id);
@@ -130,6 +135,12 @@ export class RestoreAlarms extends Construct {
         'Atlas refused the API credentials (401/403): key revoked or expired, wrong secret, or the caller IP is not on the API access list',
       metric: allPlansSum(METRIC.atlasAuthFailures),
     });
+    this.verificationFailed = new cloudwatch.Alarm(this, 'VerificationFailed', {
+      ...atLeastOnce,
+      alarmDescription:
+        "A restore's data was restored but one of its plan's post-restore steps (masking, verification) failed or timed out: the target holds restored data that did not pass. See the notification (which step, what it said) and docs/operations.md.",
+      metric: allPlansSum(outcomeMetricName('VERIFICATION_FAILED')),
+    });
 
     for (const plan of scheduledPlans(props.plans)) {
       const window = scheduledRunWindow(plan);
@@ -155,6 +166,8 @@ export class RestoreAlarms extends Construct {
       });
     }
 
+    this.drills = drillAlarms(this, props.plans.plans);
+
     const action = new actions.SnsAction(props.topic);
     for (const alarm of this.all) alarm.addAlarmAction(action);
   }
@@ -168,7 +181,9 @@ export class RestoreAlarms extends Construct {
       this.notifyErrors,
       this.notificationsFailed,
       this.atlasAuthFailures,
+      this.verificationFailed,
       ...Object.values(this.scheduledRunNotSucceeded),
+      ...this.drills,
     ];
   }
 }

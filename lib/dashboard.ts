@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { AD_HOC_PLAN, METRIC, outcomeMetricName } from '../functions/core/observability.js';
+import { EVIDENCE_METRIC } from '../functions/core/history/metrics.js';
 import type { PlansConfig } from '../functions/core/plans/schema.js';
 import { planMetric, scheduledRunWindow, type RestoreAlarms } from './alarms.js';
 import { scheduledPlans } from './plans.js';
@@ -27,6 +28,14 @@ export const OUTCOME_WIDGETS = [
   { title: 'Restores cancelled', metric: outcomeMetricName('CANCELLED') },
   { title: 'Restores timed out', metric: outcomeMetricName('TIMED_OUT') },
   { title: 'Restores refused', metric: outcomeMetricName('REFUSED') },
+  { title: 'Restored but post-restore step failed', metric: outcomeMetricName('VERIFICATION_FAILED') },
+] as const;
+
+/** RTO and RPO per plan, one widget each (seconds, max per hour). */
+export const EVIDENCE_WIDGETS = [
+  { title: 'RTO: trigger to restored (s, per plan)', metric: EVIDENCE_METRIC.rto },
+  { title: 'RTO: trigger to verified (s, per plan)', metric: EVIDENCE_METRIC.rtoVerified },
+  { title: 'RPO: data lost, by snapshot or point in time (s, per plan)', metric: EVIDENCE_METRIC.rpo },
 ] as const;
 
 export const ATLAS_ERROR_KINDS = [
@@ -119,6 +128,12 @@ export class RestoreDashboard extends Construct {
         width: WIDTH,
         height: HEIGHT,
       }),
+    );
+    // The evidence over time (functions/core/history/metrics.ts): RTO and RPO per plan, the worst of each hour.
+    this.dashboard.addWidgets(
+      ...EVIDENCE_WIDGETS.map(
+        (w) => new cloudwatch.GraphWidget({ title: w.title, left: perPlan(w.metric, { statistic: cloudwatch.Stats.MAXIMUM }), width: THIRD, height: HEIGHT }),
+      ),
     );
     const sm = props.stateMachine;
     this.dashboard.addWidgets(

@@ -9,6 +9,7 @@ import type { EgressOptions } from './egress-options.js';
 import { AtlasEgress } from './egress.js';
 import { RestoreFunctions } from './functions.js';
 import { RestoreLockTable } from './lock-table.js';
+import { RestoreHistoryTable } from './history-table.js';
 import { RestoreLogging } from './logging.js';
 import { RestoreNotifications } from './notifications.js';
 import { RestorePush } from './push.js';
@@ -40,6 +41,7 @@ export class RestoreStack extends Stack {
   readonly logging: RestoreLogging;
   readonly functions: RestoreFunctions;
   readonly locks: RestoreLockTable;
+  readonly history: RestoreHistoryTable;
   readonly notifications: RestoreNotifications;
   readonly workflow: RestoreWorkflow;
   readonly api: RestoreApi;
@@ -72,6 +74,8 @@ export class RestoreStack extends Stack {
     // and writes hold# items only (lib/lock-table.ts).
     this.locks.grantLocking({ createRestore: fns.createRestore, notifyRestore: fns.notifyRestore });
     this.locks.grantHolding(fns.submitRestore);
+    this.history = new RestoreHistoryTable(this, 'History');
+    this.history.grantRecording(fns.notifyRestore);
 
     this.notifications = new RestoreNotifications(this, 'Notifications', {
       plans: props.plans,
@@ -80,7 +84,7 @@ export class RestoreStack extends Stack {
     });
     this.notifications.grantNotify(fns.notifyRestore);
 
-    this.workflow = new RestoreWorkflow(this, 'Workflow', { functions: fns, logging: this.logging });
+    this.workflow = new RestoreWorkflow(this, 'Workflow', { functions: fns, logging: this.logging, plans: props.plans.plans });
     this.workflow.grantSubmit(fns.submitRestore);
 
     this.api = new RestoreApi(this, 'Api', { handler: fns.submitRestore, logging: this.logging, alertReceiver: fns.push?.receiveAlert });

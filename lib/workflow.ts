@@ -6,10 +6,11 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ERROR_NAMES, TRANSIENT_ERROR_NAMES } from '../functions/core/errors.js';
 import { ENV } from '../functions/core/observability.js';
-import { MAX_DEADLINE_MINUTES, MAX_WATCH_MINUTES } from '../functions/core/plans/schema.js';
+import { MAX_DEADLINE_MINUTES, MAX_WATCH_MINUTES, type Plan } from '../functions/core/plans/schema.js';
 import type { Outcome } from '../functions/core/workflow/contract.js';
 import type { RestoreFunctions } from './functions.js';
 import type { RestoreLogging } from './logging.js';
+import { PostRestoreSteps } from './post-restore.js';
 
 /**
  * The restore workflow: create → (dry run ends here) → wait → poll → loop until Atlas says the job
@@ -56,6 +57,11 @@ export const OUTCOME_STATES: Record<Outcome, { state: string; cause?: string }> 
     state: 'RestoreTimedOut',
     cause:
       "The restore passed its plan's deadline: the job was cancelled where Atlas allows it and watched until it ended or the watch limit passed; the notifications give the job id, its last state and whether the target is still locked.",
+  },
+  VERIFICATION_FAILED: {
+    state: 'RestoreVerificationFailed',
+    cause:
+      "Atlas restored the data, then one of the plan's post-restore steps failed or passed its timeout (the later steps did not run); the notification names the step and its error.",
   },
   REFUSED: {
     state: 'RestoreRefused',
@@ -154,6 +160,8 @@ const LAMBDA_RETRY: sfn.RetryProps = {
 export interface RestoreWorkflowProps {
   functions: RestoreFunctions;
   logging: RestoreLogging;
+  /** Plans with post-restore steps get their steps between the end of the loop and notify (./post-restore.ts). */
+  plans?: readonly Plan[];
 }
 
 export class RestoreWorkflow extends Construct {
@@ -185,6 +193,8 @@ export class RestoreWorkflow extends Construct {
       retryOnServiceExceptions: false,
     });
     notify.addRetry(NOTIFY_RETRY);
+
+    const postRestore = new PostRestoreSteps(this, 'PostRestore', { plans: props.plans ?? [], notify });
 
     const wait = new sfn.Wait(this, WAIT_STATE, {
       comment: 'Adaptive wait chosen by create/poll: short while the restore is young, longer later, slow while only watching',
@@ -225,7 +235,7 @@ export class RestoreWorkflow extends Construct {
     const finished = new sfn.Choice(this, 'RestoreFinished?', {
       comment: 'What poll, cancel or create decided ($.poll.next): report (an end or an interim notice), cancel at the deadline, or wait',
     })
-      .when(sfn.Condition.stringEquals('$.poll.next', 'report'), notify)
+      .when(sfn.Condition.stringEquals('$.poll.next', 'report'), postRestore.entry)
       .when(sfn.Condition.stringEquals('$.poll.next', 'cancel'), cancel);
     waitOn(finished);
     cancel.next(finished);
@@ -291,6 +301,7 @@ export class RestoreWorkflow extends Construct {
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });
     this.acknowledgeFindings(fns);
+    postRestore.acknowledgeGrants(this.stateMachine.role);
   }
 
   /**

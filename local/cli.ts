@@ -7,6 +7,8 @@ import { runRemote, type RemoteOptions } from './commands/remote.js';
 import { DEFAULT_HOLDS_FILE, FileTargetHolds } from './runner/fileHolds.js';
 import { runPlan } from './commands/run.js';
 import { runAlertsCommand } from './commands/alerts.js';
+import { HistoryUsageError, runHistoryCommand } from './commands/history.js';
+import { DEFAULT_HISTORY_FILE, FileRestoreHistory } from './runner/fileHistory.js';
 
 /**
  * The local runner:
@@ -24,6 +26,7 @@ const USAGE = `usage:
   npm run restore -- hold --target GROUP_ID/CLUSTER --for 4h --reason WHY [--by NAME] [--holds-file FILE]
   npm run restore -- release --target GROUP_ID/CLUSTER [--holds-file FILE]
   npm run restore -- holds [--holds-file FILE]
+  npm run restore -- history [--plan NAME] [--since 90d] [--format table|csv|json] [--history-file FILE]
   npm run restore -- remote start --api URL --plan NAME [--key IDEMPOTENCY_KEY] [--dry-run] [--follow]
   npm run restore -- remote status|cancel|follow --api URL --id RESTORE_ID [--every SECONDS]
   npm run restore -- remote hold --api URL --target GROUP_ID/CLUSTER --for 4h --reason WHY
@@ -61,6 +64,9 @@ async function main(argv: string[]): Promise<number> {
       url: { type: 'string' },
       'secret-name': { type: 'string' },
       force: { type: 'boolean', default: false },
+      since: { type: 'string' },
+      format: { type: 'string' },
+      'history-file': { type: 'string', default: DEFAULT_HISTORY_FILE },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -84,6 +90,7 @@ async function main(argv: string[]): Promise<number> {
           dryRun: values['dry-run'],
           yes: values.yes,
           holdsFile: values['holds-file'],
+          historyFile: values['history-file'],
           ...(values['restore-id'] ? { restoreId: values['restore-id'] } : {}),
           ...(values.snapshot ? { snapshotId: values.snapshot } : {}),
           ...(pit !== undefined ? { pointInTimeUTCSeconds: pit } : {}),
@@ -103,6 +110,12 @@ async function main(argv: string[]): Promise<number> {
           ...(values.by ? { by: values.by } : {}),
         },
         new FileTargetHolds(values['holds-file']),
+        out,
+      );
+    case 'history':
+      return runHistoryCommand(
+        { ...(values.plan ? { plan: values.plan } : {}), ...(values.since ? { since: values.since } : {}), ...(values.format ? { format: values.format } : {}) },
+        new FileRestoreHistory(values['history-file']),
         out,
       );
     case 'remote': {
@@ -147,4 +160,4 @@ async function main(argv: string[]): Promise<number> {
 }
 
 // One line for any mistake, exit 2 for usage (with where to read it), 1 for failures.
-exitWith(main(process.argv.slice(2)), 'see npm run restore -- --help', (e) => e instanceof HoldUsageError);
+exitWith(main(process.argv.slice(2)), 'see npm run restore -- --help', (e) => e instanceof HoldUsageError || e instanceof HistoryUsageError);

@@ -61,7 +61,7 @@ export const handler = async (payload: unknown, context?: Context): Promise<Noti
  * A broken environment (plans not inlined, lock table unreachable) must not cost the report: it
  * goes out on every channel, even one that took it on an earlier try.
  */
-async function environment(): Promise<Pick<NotifyDeps, 'plans' | 'locks' | 'ledger' | 'holds' | 'now'>> {
+async function environment(): Promise<Pick<NotifyDeps, 'plans' | 'locks' | 'ledger' | 'holds' | 'history' | 'now'>> {
   try {
     return await notifyEnvironment();
   } catch (err) {

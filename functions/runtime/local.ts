@@ -8,6 +8,7 @@ import type { RunRecords } from '../core/orchestrate/runRecords.js';
 import type { PlansConfig } from '../core/plans/schema.js';
 import type { AlertWaiters } from '../core/push/waiters.js';
 import type { WakeTask } from '../core/push/wake.js';
+import type { RestoreHistory } from '../core/history/store.js';
 
 /**
  * The local world the handlers of this process are pointed at, if any (set by
@@ -25,6 +26,8 @@ export interface LocalEnvironment {
   /** Holds and run records (the CLI keeps holds in a file); absent: in-process ones for this world. */
   holds?: TargetHolds;
   runs?: RunRecords;
+  /** The restore history of local runs (memory, or the CLI's file). */
+  history?: RestoreHistory;
   /** Where notify sends reports in local runs (a recorder, a local webhook). */
   notifyChannels?: NotifyChannels;
   /** Push completion in local runs: the waiters, how a wait is ended, the webhook secret. */

@@ -9,6 +9,8 @@ import { deliveryLedger } from './ledger.js';
 import { dynamoDeliveryLedger, dynamoLockTable } from './lockTable.js';
 import { targetLocks } from './locks.js';
 import { loadPlansConfig } from './plans.js';
+import { restoreHistory } from './history.js';
+import type { RestoreHistory } from '../core/history/store.js';
 
 /**
  * What notify needs besides its channels: the plans (to route a refused run), the locks (to
@@ -16,7 +18,12 @@ import { loadPlansConfig } from './plans.js';
  * recovery plan's holdAfterSuccess), the clock. Apart from ./environment.ts: notify never calls Atlas, and
  * should not bundle the Atlas client, its credentials and the restore kinds.
  */
-export async function notifyEnvironment(): Promise<{ plans: PlansConfig; locks: TargetLocks; ledger: DeliveryLedger; holds: TargetHolds; now: () => Date }> {
-  const [locks, ledger, { holds }] = await Promise.all([targetLocks(dynamoLockTable), deliveryLedger(dynamoDeliveryLedger), guardStores(dynamoGuardTable)]);
-  return { plans: loadPlansConfig(), locks, ledger, holds, now };
+export async function notifyEnvironment(): Promise<{ plans: PlansConfig; locks: TargetLocks; ledger: DeliveryLedger; holds: TargetHolds; history: RestoreHistory; now: () => Date }> {
+  const [locks, ledger, { holds }, history] = await Promise.all([
+    targetLocks(dynamoLockTable),
+    deliveryLedger(dynamoDeliveryLedger),
+    guardStores(dynamoGuardTable),
+    restoreHistory(),
+  ]);
+  return { plans: loadPlansConfig(), locks, ledger, holds, history, now };
 }

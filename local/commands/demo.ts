@@ -12,6 +12,8 @@ import type { WorldInput } from '../simulator/index.js';
 import type { SimulatorHandle } from '../simulator/index.js';
 import type { LocalWorld } from '../runner/localWorld.js';
 import { setupAlerts } from './alerts.js';
+import { summarize, summaryLine } from '../../functions/core/history/summary.js';
+import { demoSteps } from './demoSteps.js';
 import type { Output } from './output.js';
 
 /**
@@ -92,6 +94,8 @@ export async function runDemo(options: DemoOptions, out: Output): Promise<number
           },
         },
         alerts: { board: local.alerts.board, settle: () => simulator.deliveries.settled() },
+        // The plans' post-restore steps, as local stand-ins (the masking step of the staging refresh).
+        steps: demoSteps(simulator.clock),
         onEvent: printer,
       });
       const pushLine = alertSummary(result.output, simulator);
@@ -115,6 +119,8 @@ export async function runDemo(options: DemoOptions, out: Output): Promise<number
       }
     }
     out.heading(failures ? `${failures} of ${STORIES.length} stories failed` : `Both restores succeeded in ${((Date.now() - started) / 1000).toFixed(1)} s of real time`);
+    // The evidence the stories left: the history the table keeps in AWS (in memory here).
+    out.line(`Restore history: ${summaryLine(summarize(await local.history.list({})))}`);
     out.line('Next: `npm test` runs the test suite; README.md explains deploying to AWS and running against real Atlas.');
     return failures ? 1 : 0;
   } finally {

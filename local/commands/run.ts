@@ -6,6 +6,7 @@ import type { NotifyChannels } from '../../functions/core/notify/notify.js';
 import { webhookUrlFromSecret } from '../../functions/core/notify/channels/webhook.js';
 import { MemoryTargetLocks } from '../../functions/core/orchestrate/locks.js';
 import { useLocalEnvironment } from '../../functions/runtime/environment.js';
+import { DEFAULT_HISTORY_FILE, FileRestoreHistory } from '../runner/fileHistory.js';
 import { loadPlansFile } from '../../lib/plans.js';
 import { FileTargetHolds } from '../runner/fileHolds.js';
 import { synthesizeWorkflowDefinition } from '../../lib/workflow-definition.js';
@@ -30,6 +31,8 @@ export interface RunOptions {
   restoreId?: string;
   /** The holds `hold` placed (a file: each command is its own process). */
   holdsFile: string;
+  /** Where the restore history of local runs is kept (default .atlas-restore/history.json). */
+  historyFile?: string;
   snapshotId?: string;
   pointInTimeUTCSeconds?: number;
 }
@@ -80,6 +83,8 @@ export async function runPlan(options: RunOptions, out: Output): Promise<number>
     locks: new MemoryTargetLocks(now),
     ledger: new MemoryDeliveryLedger(now),
     holds: new FileTargetHolds(options.holdsFile, now),
+    // What `history` lists: the local runs' records.
+    history: new FileRestoreHistory(options.historyFile ?? DEFAULT_HISTORY_FILE),
     notifyChannels: channels,
   });
   const overrides = {

@@ -25,6 +25,13 @@ export interface ExecuteOptions {
    * what the task token was sent back with, as is, not a Lambda invoke's `{ StatusCode, Payload }`.
    */
   callbackHandlers?: Record<string, TaskHandler>;
+  /**
+   * Task states whose integration is not a Lambda invoke (a post-restore state machine run with
+   * `.sync`): keyed by state name, given the task's input, answering what the integration would.
+   */
+  integrations?: Record<string, TaskHandler>;
+  /** The clock `$$.State.EnteredTime` reads (post-restore step timings); default the real one. */
+  now?: () => Date;
   /** Real milliseconds each Wait state sleeps (the simulator's clock stands in for the rest). */
   waitMs?: Record<string, number>;
   /** Real milliseconds a Retry waits: 0 in tests, small in demos. */
@@ -136,11 +143,21 @@ function machineFor(source: object, timeout: number): Machine {
 
 export async function executeWorkflow(options: ExecuteOptions): Promise<ExecutionOutcome> {
   const machine = machineFor(options.definition, options.taskTimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS);
-  const taskResourceLocalHandlers = Object.fromEntries([
+  const taskResourceLocalHandlers: Record<string, (input: unknown) => Promise<unknown>> = Object.fromEntries([
     ...Object.entries(options.handlers).map(([name, h]) => [name, lambdaInvokeOverride(h)]),
     ...Object.entries(options.callbackHandlers ?? {}).map(([name, h]) => [name, lambdaInvokeOverride(h, true)]),
   ]);
+  for (const [name, integration] of Object.entries(options.integrations ?? {})) {
+    taskResourceLocalHandlers[name] = async (input: unknown) => {
+      try {
+        return JSON.parse(JSON.stringify((await integration(JSON.parse(JSON.stringify(input ?? null)))) ?? null)) as unknown;
+      } catch (err) {
+        throw asLambdaError(err);
+      }
+    };
+  }
   const retryIntervalOverrides = Object.fromEntries(Object.keys(taskResourceLocalHandlers).map((name) => [name, options.retryMs ?? 0]));
+  const now = options.now ?? (() => new Date());
   const execution = machine.run(options.input as never, {
     overrides: {
       taskResourceLocalHandlers: taskResourceLocalHandlers as never,
@@ -157,7 +174,13 @@ export async function executeWorkflow(options: ExecuteOptions): Promise<Executio
       // `$$.Task.Token` of a callback task (WaitForAlert): one per execution is enough locally,
       // where a restore has one wait at a time and the token only has to name the restore.
       Task: { Token: `local-task:${options.executionName}` },
-    },
+      // The library passes this object on as it is: a getter gives each state the time it is entered.
+      State: {
+        get EnteredTime() {
+          return now().toISOString();
+        },
+      },
+    } as never,
   });
   const events: EventLog[] = [];
   const collecting = (async () => {

@@ -6,6 +6,7 @@ import { ALERT_WAIT_STATE, TASK_STATES, WAIT_STATE } from '../../lib/workflow.js
 import { retryOnClock, type RetryClock } from './retryOnClock.js';
 import { executeWorkflow, type EventLog, type ExecutionOutcome, type TaskHandler } from './execute.js';
 import { StatesTimeoutError, waitForAlert, type LocalWakeBoard, type WaitClock } from './localAlerts.js';
+import { localStepOverrides, type LocalStep } from './localSteps.js';
 
 /**
  * One restore run the way AWS would run it, on this machine: the state machine CDK synthesises,
@@ -34,6 +35,8 @@ export interface LocalRestoreOptions {
   clock?: WaitClock;
   /** Push completion: the world's task-token board (./localAlerts.ts) and how to let alert deliveries finish. */
   alerts?: { board: LocalWakeBoard; settle?: () => Promise<void> };
+  /** Local functions standing in for post-restore steps, keyed by the ARN the plan names (./localSteps.ts). */
+  steps?: Record<string, LocalStep>;
   /** Real milliseconds per Wait when there is no manual clock (default: as the workflow asks). */
   waitMs?: number;
   /** Real milliseconds each Retry waits (default 0: tests and demos do not wait). */
@@ -79,12 +82,17 @@ export async function runLocalRestore(options: LocalRestoreOptions): Promise<Exe
       }
     },
   };
+  const steps = localStepOverrides(options.definition, options.steps ?? {}, Object.values(TASK_STATES));
   return executeWorkflow({
     definition: options.definition,
     input: options.input,
     executionName: options.restoreId,
-    handlers: options.retryClock ? retryOnClock(handlers, { ...options.retryClock, definition: options.definition }) : handlers,
+    handlers: options.retryClock
+      ? retryOnClock({ ...handlers, ...steps.handlers }, { ...options.retryClock, definition: options.definition })
+      : { ...handlers, ...steps.handlers },
     callbackHandlers,
+    integrations: steps.integrations,
+    ...(clock?.now ? { now: () => new Date(clock.now!()) } : {}),
     ...(waitMs !== undefined ? { waitMs: { [WAIT_STATE]: waitMs } } : {}),
     retryMs: options.retryClock ? 0 : (options.retryMs ?? 0),
     ...(options.taskTimeoutSeconds !== undefined && { taskTimeoutSeconds: options.taskTimeoutSeconds }),

@@ -8,6 +8,7 @@ import type { RestoreReport } from '../../functions/core/notify/message.js';
 import { MemoryTargetHolds } from '../../functions/core/orchestrate/holds.js';
 import { MemoryTargetLocks } from '../../functions/core/orchestrate/locks.js';
 import { MemoryRunRecords } from '../../functions/core/orchestrate/runRecords.js';
+import { MemoryRestoreHistory } from '../../functions/core/history/store.js';
 import type { PlansConfig } from '../../functions/core/plans/schema.js';
 import { useLocalEnvironment } from '../../functions/runtime/environment.js';
 import { MemoryAlertWaiters } from '../../functions/core/push/waiters.js';
@@ -40,6 +41,8 @@ export interface LocalWorld {
    * are signed with, the waits it can end, and the waiters it finds them by.
    */
   alerts: { url: string; webhookSecret: string; board: LocalWakeBoard; waiters: MemoryAlertWaiters };
+  /** The restore history of this world's runs (what the history table keeps in AWS). */
+  history: MemoryRestoreHistory;
   /** Makes the next webhook posts answer these statuses (then 200 again). */
   failWebhook(statuses: number[]): void;
   close(): Promise<void>;
@@ -79,6 +82,7 @@ export async function useSimulatorWorld(options: {
   // A fresh secret per world, as an operator would make one: nothing checked in, nothing guessable.
   const webhookSecret = randomBytes(24).toString('base64url');
   const receiver = await startAlertReceiver();
+  const history = new MemoryRestoreHistory();
   useLocalEnvironment({
     connection: { baseUrl: simulator.baseUrl, credentials: options.credentials },
     plans: options.plans,
@@ -87,6 +91,7 @@ export async function useSimulatorWorld(options: {
     ledger: new MemoryDeliveryLedger(now),
     holds,
     runs,
+    history,
     notifyChannels: channels,
     alerts: { waiters, wake: board.wake, webhookSecret },
     client: {
@@ -104,6 +109,7 @@ export async function useSimulatorWorld(options: {
     holds,
     runs,
     alerts: { url: receiver.url, webhookSecret, board, waiters },
+    history,
     failWebhook: (statuses) => void failures.push(...statuses),
     async close() {
       useLocalEnvironment(undefined);

@@ -123,8 +123,19 @@ export function createProgressPrinter(options: ProgressOptions): (event: EventLo
         );
         return;
       }
-      default:
+      default: {
+        // A post-restore step ended (lib/post-restore.ts names its states "<plan> step N ended|failed").
+        const step = /^.+ step (\d+) (ended|failed)$/.exec(name);
+        if (!step) return;
+        const entry = (out as { steps?: Record<string, { name?: string; startedAt?: string; ended?: { at?: string }; result?: { output?: unknown }; error?: { Error?: string } }> }).steps?.[`s${step[1]}`];
+        const took = entry?.startedAt && entry.ended?.at ? formatDuration((Date.parse(entry.ended.at) - Date.parse(entry.startedAt)) / 1000) : '?';
+        line(
+          step[2] === 'failed'
+            ? paint(color, 31, `step ${step[1]}  ${entry?.name ?? '?'} failed after ${took}: ${entry?.error?.Error ?? 'an error'}`)
+            : `${paint(color, 36, 'step')} ${step[1]}  ${entry?.name ?? '?'} passed in ${took}: ${JSON.stringify(entry?.result?.output ?? null).slice(0, 160)}`,
+        );
         return;
+      }
     }
   };
 }

@@ -81,10 +81,16 @@ describe.each([
     for (const name of HANDLER_NAMES) expect(actionsOf(statements(name))).not.toContain('dynamodb:UpdateItem');
   });
 
-  it('lock-table actions are on the lock table only', () => {
+  it('lock-table actions are on the lock table only; notify may also put restore records in the history table', () => {
     const table = s.logicalId(s.stack.locks.table);
+    const history = s.logicalId(s.stack.history.table);
     for (const name of HANDLER_NAMES)
-      for (const st of statements(name).filter((st) => actionsOf([st]).some((a) => a.startsWith('dynamodb:'))))
+      for (const st of statements(name).filter((st) => actionsOf([st]).some((a) => a.startsWith('dynamodb:')))) {
+        if (name === 'notifyRestore' && actionsOf([st]).join() === 'dynamodb:PutItem' && JSON.stringify(st.Resource).includes(history)) {
+          expect([st.Resource].flat()).toEqual([{ 'Fn::GetAtt': [history, 'Arn'] }]);
+          continue;
+        }
         expect([st.Resource].flat()).toEqual([{ 'Fn::GetAtt': [table, 'Arn'] }]);
+      }
   });
 });

@@ -157,7 +157,8 @@ describe('least privilege', () => {
 
 describe('lock table', () => {
   it('keys on the target, expires locks by TTL, keeps point-in-time recovery and encryption', () => {
-    s.template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    // The lock table and the restore history (lib/history-table.ts).
+    s.template.resourceCountIs('AWS::DynamoDB::Table', 2);
     s.template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [{ AttributeName: 'target', KeyType: 'HASH' }],
       AttributeDefinitions: [{ AttributeName: 'target', AttributeType: 'S' }],
@@ -192,7 +193,7 @@ describe('notifications', () => {
 
   it('alarms on undelivered triggers, notify errors and workflow timeouts, to the topic', () => {
     // 6 orchestrator alarms + "did not succeed" for the one daily plan (alarms.test.ts has the details).
-    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
+    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
     s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       AlarmActions: [{ Ref: s.logicalId(s.stack.notifications.topic) }],

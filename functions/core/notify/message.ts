@@ -6,7 +6,9 @@ import type { Notice, NotifyInput, Outcome, ReportOutcome } from '../workflow/co
 import { describeLinkChannels, type DownloadLinkChannel } from './downloadLinks.js';
 import { progressFacts } from './collectionProgress.js';
 import type { RestoreStatus } from '../restore/status.js';
-import { redact, type OutcomeDecision } from './outcome.js';
+import { causeMessage, redact, type OutcomeDecision } from './outcome.js';
+import { outputText, stepOutcomes, type StepOutcome } from '../postRestore/results.js';
+import { describeStepError } from '../postRestore/verdict.js';
 
 /**
  * The one report of a restore's end, built once and rendered per channel. It says what was
@@ -66,6 +68,8 @@ export interface RestoreReport {
   /** Where the download links went (./downloadLinks.ts); set when there were links. */
   downloadLinksTo?: string[];
   reason?: string;
+  /** The post-restore steps that ran, in order: what each returned and how long it took. */
+  steps?: StepOutcome[];
 }
 
 const NOTICE_TITLES: Record<Notice, string> = {
@@ -80,6 +84,7 @@ const TITLE_WORDS: Record<Outcome, string> = {
   EXPIRED: 'Expired',
   TIMED_OUT: 'Timed Out',
   REFUSED: 'Refused',
+  VERIFICATION_FAILED: 'Verification Failed',
 };
 
 /** "Atlas Restore Succeeded", "Atlas Restore Timed Out", …: title and EventBridge detail-type. */
@@ -127,6 +132,7 @@ export function buildReport(input: NotifyInput, decision: OutcomeDecision, now: 
     ...(status?.progress ? { progress: status.progress } : {}),
     downloads: (delivery?.urls ?? []).map((url) => ({ url, ...(delivery?.expiresAt ? { expiresAt: delivery.expiresAt } : {}) })),
     ...(reason ? { reason: redact(reason) } : {}),
+    ...(input.steps ? { steps: stepOutcomes(input.steps, (e) => describeStepError(e, causeMessage)) } : {}),
   };
 }
 
@@ -191,10 +197,17 @@ export function reportFacts(r: RestoreReport): [string, string][] {
     ['Ended', r.endedAt],
     ['Took', r.durationSeconds !== undefined ? `${formatSeconds(r.durationSeconds)}${r.polls !== undefined ? ` (${r.polls} polls)` : ''}` : undefined],
     ...progressFacts(r.progress),
+    ...(r.steps ?? []).map((step, i): [string, string] => [`Step ${i + 1} ${step.name}`, describeStep(step)]),
     ['Why', r.reason],
     ['Download links sent to', r.downloadLinksTo && describeLinkChannels(r.downloadLinksTo as DownloadLinkChannel[])],
   ];
   return facts.filter((f): f is [string, string] => f[1] !== undefined && f[1] !== '');
+}
+
+function describeStep(step: StepOutcome): string {
+  const took = step.seconds !== undefined ? ` in ${formatSeconds(step.seconds)}` : '';
+  if (!step.passed) return `${step.failure ?? 'failed'}${step.seconds !== undefined ? ` after ${formatSeconds(step.seconds)}` : ''}`;
+  return `passed${took}${step.output !== undefined ? `: ${redact(outputText(step.output))}` : ''}`;
 }
 
 const until = (d: { expiresAt?: string }) => (d.expiresAt ? ` (until ${d.expiresAt})` : '');

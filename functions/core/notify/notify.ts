@@ -14,6 +14,9 @@ import { deliverOnce } from './deliverOnce.js';
 import type { DeliveryLedger } from './ledger.js';
 import { decideOutcome } from './outcome.js';
 import type { NotifyChannels, NotifySettings } from './send.js';
+import { keepHistory } from '../history/keep.js';
+import { countEvidence } from '../history/metrics.js';
+import type { RestoreHistory } from '../history/store.js';
 
 export type { NotifyChannels } from './send.js';
 
@@ -45,6 +48,8 @@ export interface NotifyDeps {
   logger: StepLogger;
   metrics: StepMetrics;
   webhook?: WebhookOptions;
+  /** One record per restore that ended (../history/keep.ts). */
+  history?: RestoreHistory;
 }
 
 /** A restore without a plan: the plan defaults (create uses the same for ad-hoc runs). */
@@ -75,6 +80,8 @@ export async function notifyRestoreStep(payload: unknown, deps: NotifyDeps): Pro
       lockUntil: input.restore?.lockUntil,
     });
 
+  // The evidence, once per restore, before the outcome is counted: a failed write is retried with notify.
+  const record = deps.history ? await keepHistory(input, report, { history: deps.history, plans: deps.plans, logger: deps.logger }) : undefined;
   const plan = planName ?? AD_HOC_PLAN;
   // An interim report that reached nobody must not end the watch: count it (the alarm fires) and go on.
   if (failed.length && !delivered.length && report.phase !== 'interim') {
@@ -89,6 +96,7 @@ export async function notifyRestoreStep(payload: unknown, deps: NotifyDeps): Pro
     deps.metrics.add(outcomeMetricName(outcome), 1, plan);
     if (report.durationSeconds !== undefined) deps.metrics.add(METRIC.restoreDuration, report.durationSeconds, plan);
     if (report.polls !== undefined) deps.metrics.add(METRIC.pollsPerRestore, report.polls, plan);
+    if (record) countEvidence(record, deps.metrics);
   }
   if (deliveredNow.length) deps.metrics.add(METRIC.notificationsSent, deliveredNow.length, plan);
   if (failed.length) deps.metrics.add(METRIC.notificationsFailed, failed.length, plan);

@@ -1,6 +1,7 @@
 import { ERROR_NAMES } from '../errors.js';
 import { restoreTarget } from '../restore/request.js';
 import { TERMINAL_STATES } from '../restore/status.js';
+import { failedStepReason } from '../postRestore/verdict.js';
 import type { Notice, NotifyInput, Outcome, ReportOutcome } from '../workflow/contract.js';
 
 /**
@@ -13,7 +14,8 @@ import type { Notice, NotifyInput, Outcome, ReportOutcome } from '../workflow/co
  *    A bad request (`RestoreRequestInvalid`) or an unknown plan (`RestorePlanNotFound`) is FAILED
  *    too, not REFUSED: REFUSED means a guard said no to a valid request ("worked as designed"),
  *    while an invalid one is a mistake someone has to fix, and people read the two differently;
- * 4. Atlas's own end state: SUCCEEDED, FAILED, CANCELLED or EXPIRED;
+ * 4. Atlas's own end state: SUCCEEDED, FAILED, CANCELLED or EXPIRED; a SUCCEEDED whose
+ *    post-restore step failed or timed out is VERIFICATION_FAILED (data restored, check failed);
  * 5. anything else (no status, or a job still running without a deadline): FAILED, saying so.
  *
  * A job Atlas finished successfully just as the deadline passed is SUCCEEDED: the data is there.
@@ -93,7 +95,12 @@ function decideEnd(input: NotifyInput): { outcome: Outcome; reason?: string } {
 
   if (!status) return { outcome: 'FAILED', reason: 'the workflow ended without a status or an error to report' };
   switch (status.state) {
-    case 'SUCCEEDED':
+    case 'SUCCEEDED': {
+      // The data is restored; a post-restore step that failed makes it unfit for use all the same.
+      const failedStep = failedStepReason(input.steps, causeMessage);
+      if (failedStep) return { outcome: 'VERIFICATION_FAILED', reason: failedStep };
+      return { outcome: status.state, ...(status.detail ? { reason: redact(status.detail) } : {}) };
+    }
     case 'FAILED':
     case 'CANCELLED':
     case 'EXPIRED':

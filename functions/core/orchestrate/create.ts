@@ -148,6 +148,7 @@ export async function createRestoreStep(payload: CreatePayload, deps: StepDeps):
     request: resolved.request,
     summary: resolved.summary,
     job: ref,
+    ...(resolved.snapshot ? { snapshotTakenAt: resolved.snapshot.createdAt } : {}),
     adopted,
     cancellable: kind.cancellable,
     startedAt: now.toISOString(),

@@ -10,6 +10,8 @@ import { sameCluster } from './clusterKey.js';
 import { tenantPlanRule } from '../restore/tenantRetired.js';
 import { collectionChoiceFields } from '../restore/collectionRequest.js';
 import { collectionPlanProblems, planGuardsTarget } from './collectionPlan.js';
+import { PostRestoreSteps } from '../postRestore/schema.js';
+import { DrillSettings } from '../history/drill.js';
 
 /**
  * Plans: named, typed restore recipes, kept in a config file (config/plans.json by default) and
@@ -135,6 +137,10 @@ export const Plan = z
     holdAfterSuccess: HoldAfterSuccess.optional(),
     /** Refuse a run that starts less than this many minutes after the plan's last start. */
     cooldownMinutes: CooldownMinutes.optional(),
+    /** Run after a successful restore, in order, before the target is freed (../postRestore/schema.ts). */
+    postRestore: PostRestoreSteps.optional(),
+    /** A restore drill: its runs are the backup evidence; alarms when one fails or none passed lately (../history/drill.ts). */
+    drill: DrillSettings.optional(),
   })
   .strict()
   .superRefine((plan, ctx) => {

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { PlanName } from '../plans/schema.js';
+import { StepsState } from '../postRestore/results.js';
 import { DOWNLOAD_LINK_CHANNELS } from '../notify/downloadLinks.js';
 import { ClusterName, ObjectId } from '../restore/fields.js';
 import { RestoreRequestSchema } from '../restore/request.js';
@@ -63,6 +64,8 @@ export const RestoreContext = z.object({
   /** One sentence for people: what, from which snapshot or time, onto what. */
   summary: z.string(),
   job: RestoreJobRef,
+  /** When the snapshot restored was taken (Atlas's time): the restore's recovery point, for the RPO. */
+  snapshotTakenAt: z.string().optional(),
   /** True when the create step attached to a job already in flight instead of creating one. */
   adopted: z.boolean(),
   cancellable: z.boolean(),
@@ -154,7 +157,8 @@ export const WorkflowState = z.object({
 });
 export type WorkflowState = z.infer<typeof WorkflowState>;
 
-export const OUTCOMES = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'EXPIRED', 'TIMED_OUT', 'REFUSED'] as const;
+/** VERIFICATION_FAILED: Atlas restored the data, then a post-restore step failed or timed out. */
+export const OUTCOMES = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'EXPIRED', 'TIMED_OUT', 'REFUSED', 'VERIFICATION_FAILED'] as const;
 export const Outcome = z.enum(OUTCOMES);
 export type Outcome = z.infer<typeof Outcome>;
 
@@ -180,6 +184,8 @@ export const NotifyInput = z.object({
   error: CaughtError.optional(),
   /** The run's restore id (the execution name) when create failed before making a context. */
   run: z.object({ restoreId: z.string() }).optional(),
+  /** The post-restore steps that ran (lib/post-restore.ts), keyed s1, s2, … in plan order. */
+  steps: StepsState.optional(),
 });
 export type NotifyInput = z.infer<typeof NotifyInput>;
 

@@ -170,7 +170,10 @@ describe('run --plan against an Atlas given by MONGODB_ATLAS_* (here the simulat
   it('with --yes runs the restore to the end and prints the report', async () => {
     // The shipped plan polls every 30 s at first; a copy polling every 5 s keeps this test short.
     const plans = JSON.parse(readFileSync(join(ROOT, 'config/plans.json'), 'utf8'));
-    plans.plans.find((p: { name: string }) => p.name === 'nightly-staging').poll = { floorSeconds: 5, capSeconds: 30 };
+    const plan = plans.plans.find((p: { name: string }) => p.name === 'nightly-staging');
+    plan.poll = { floorSeconds: 5, capSeconds: 30 };
+    // Its masking step has no local stand-in outside the demo (it would end VERIFICATION_FAILED): this test is about the restore.
+    delete plan.postRestore;
     const file = join(mkdtempSync(join(tmpdir(), 'plans-')), 'plans.json');
     writeFileSync(file, JSON.stringify(plans));
     const before = sim.cluster(STAGING, 'staging-cluster').dataVersion;

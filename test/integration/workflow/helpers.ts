@@ -4,6 +4,7 @@ import { PlansConfig as PlansConfigSchema } from '../../../functions/core/plans/
 import { synthesizeWorkflowDefinition } from '../../../lib/workflow-definition.js';
 import type { TaskHandler } from '../../../local/runner/execute.js';
 import { runLocalRestore } from '../../../local/runner/localRestore.js';
+import type { LocalStep } from '../../../local/runner/localSteps.js';
 import { useSimulatorWorld, type LocalWorld } from '../../../local/runner/localWorld.js';
 import { startSimulator, type SimulatorHandle } from '../../../local/simulator/index.js';
 import { ADMIN_KEY, PROD, STAGING, defaultWorld } from '../atlas/helpers.js';
@@ -82,7 +83,7 @@ export interface WorkflowHarness {
   run(
     input: object,
     restoreId: string,
-    options?: { notify?: TaskHandler; poll?: (payload: unknown, real: TaskHandler) => Promise<unknown> },
+    options?: { notify?: TaskHandler; poll?: (payload: unknown, real: TaskHandler) => Promise<unknown>; steps?: Record<string, LocalStep> },
   ): ReturnType<typeof runLocalRestore>;
 }
 
@@ -106,6 +107,7 @@ export function useWorkflowHarness(plans: PlansConfig = TEST_PLANS): WorkflowHar
         alerts: { board: harness.world.alerts.board, settle: () => harness.settle() },
         ...(options?.notify ? { notify: options.notify } : {}),
         ...(options?.poll ? { poll: options.poll } : {}),
+        ...(options?.steps ? { steps: options.steps } : {}),
       });
   });
   afterEach(() => {

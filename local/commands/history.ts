@@ -1,0 +1,71 @@
+import { formatSeconds } from '../../functions/core/notify/message.js';
+import type { RestoreRecord } from '../../functions/core/history/record.js';
+import type { RestoreHistory } from '../../functions/core/history/store.js';
+import { summarize, summaryLine } from '../../functions/core/history/summary.js';
+import type { Output } from './output.js';
+
+/**
+ * `npm run restore -- history --plan NAME --since 90d [--format table|csv|json]`: the restore
+ * history for people and auditors, with a summary line (drills passed, RTO p50/p90/max, RPO max).
+ */
+
+export const HISTORY_FORMATS = ['table', 'csv', 'json'] as const;
+export type HistoryFormat = (typeof HISTORY_FORMATS)[number];
+
+export class HistoryUsageError extends Error {}
+
+export interface HistoryOptions {
+  plan?: string;
+  /** `90d`, `12h`, or an ISO-8601 date. */
+  since?: string;
+  format?: string;
+}
+
+/** `90d` / `12h` before now, or an ISO-8601 date; absent: the history's default 400 days. */
+export function parseSince(since: string | undefined, now: Date): Date {
+  if (since === undefined) return new Date(now.getTime() - 400 * 86_400_000);
+  const relative = /^(\d{1,4})([dh])$/.exec(since);
+  if (relative) return new Date(now.getTime() - Number(relative[1]) * (relative[2] === 'd' ? 86_400_000 : 3_600_000));
+  const at = Date.parse(since);
+  if (/^\d{4}-\d{2}-\d{2}/.test(since) && !Number.isNaN(at)) return new Date(at);
+  throw new HistoryUsageError(`--since must be a number of days or hours (90d, 12h) or an ISO-8601 date, got "${since}"`);
+}
+
+const COLUMNS: [string, (r: RestoreRecord) => string][] = [
+  ['started', (r) => r.startedAt],
+  ['plan', (r) => r.plan],
+  ['drill', (r) => (r.drill ? 'yes' : 'no')],
+  ['outcome', (r) => r.outcome],
+  ['trigger', (r) => [r.trigger.type, r.trigger.by].filter(Boolean).join(' ')],
+  ['restore id', (r) => r.restoreId],
+  ['snapshot / point in time', (r) => r.pointInTime ?? r.snapshotId ?? ''],
+  ['RTO restored', (r) => formatSeconds(r.rto.restoreSeconds)],
+  ['RTO verified', (r) => (r.rto.verifiedSeconds !== undefined ? formatSeconds(r.rto.verifiedSeconds) : '')],
+  ['RPO', (r) => (r.rpo.seconds !== undefined ? formatSeconds(r.rpo.seconds) : '')],
+  ['steps', (r) => r.steps.map((s) => `${s.name} ${s.passed ? 'passed' : 'failed'}`).join(', ')],
+];
+
+const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+export async function runHistoryCommand(options: HistoryOptions, history: RestoreHistory, out: Output, now: () => Date = () => new Date()): Promise<number> {
+  const format = (options.format ?? 'table') as HistoryFormat;
+  if (!HISTORY_FORMATS.includes(format)) throw new HistoryUsageError(`--format must be one of ${HISTORY_FORMATS.join(', ')}, got "${options.format}"`);
+  const since = parseSince(options.since, now());
+  const records = await history.list({ ...(options.plan ? { plan: options.plan } : {}), since });
+  const summary = summarize(records);
+  if (format === 'json') {
+    out.line(JSON.stringify({ plan: options.plan ?? null, since: since.toISOString(), summary, records }, null, 2));
+    return 0;
+  }
+  if (format === 'csv') {
+    out.line(COLUMNS.map(([h]) => h).join(','));
+    for (const r of records) out.line(COLUMNS.map(([, f]) => csvCell(f(r))).join(','));
+    return 0;
+  }
+  const rows = [COLUMNS.map(([h]) => h), ...records.map((r) => COLUMNS.map(([, f]) => f(r)))];
+  const widths = COLUMNS.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  for (const row of rows) out.line(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+  out.line('');
+  out.line(`${options.plan ? `Plan ${options.plan}` : 'All plans'} since ${since.toISOString()}: ${summaryLine(summary)}`);
+  return 0;
+}

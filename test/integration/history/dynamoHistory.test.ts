@@ -1,0 +1,80 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoRestoreHistory } from '../../../functions/core/history/dynamoHistory.js';
+import { HISTORY_BY_PLAN_INDEX, HISTORY_KEY, HISTORY_PLAN, HISTORY_STARTED } from '../../../functions/core/history/names.js';
+import type { RestoreRecord } from '../../../functions/core/history/record.js';
+
+/** The history table as lib/history-table.ts makes it (key, byPlan index), served by dynalite, with the real SDK client. */
+
+let server: Server;
+let client: DynamoDBClient;
+beforeAll(async () => {
+  server = dynalite({ createTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  await client.send(
+    new CreateTableCommand({
+      TableName: 'history',
+      KeySchema: [{ AttributeName: HISTORY_KEY, KeyType: 'HASH' }],
+      AttributeDefinitions: [
+        { AttributeName: HISTORY_KEY, AttributeType: 'S' },
+        { AttributeName: HISTORY_PLAN, AttributeType: 'S' },
+        { AttributeName: HISTORY_STARTED, AttributeType: 'S' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: HISTORY_BY_PLAN_INDEX,
+          KeySchema: [
+            { AttributeName: HISTORY_PLAN, KeyType: 'HASH' },
+            { AttributeName: HISTORY_STARTED, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+});
+afterAll(async () => {
+  client?.destroy();
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+const record = (restoreId: string, plan: string, startedAt: string, outcome = 'SUCCEEDED'): RestoreRecord => ({
+  restoreId,
+  plan,
+  drill: false,
+  outcome,
+  trigger: { type: 'schedule', at: startedAt },
+  jobIds: ['job-1'],
+  startedAt,
+  restoreEndedAt: startedAt,
+  steps: [],
+  rto: { restoreSeconds: 600 },
+  rpo: { seconds: 3600 },
+  expiresAt: 2_000_000_000,
+});
+
+describe('DynamoRestoreHistory', () => {
+  it('writes a restore once: a second write of the same restore id keeps the first record', async () => {
+    const history = new DynamoRestoreHistory(client, 'history');
+    expect(await history.record(record('r-1', 'nightly', '2026-11-01T03:00:00.000Z'))).toBe(true);
+    expect(await history.record(record('r-1', 'nightly', '2026-11-01T03:00:00.000Z', 'FAILED'))).toBe(false);
+    const listed = await history.list({ plan: 'nightly' });
+    expect(listed.filter((r) => r.restoreId === 'r-1')).toEqual([record('r-1', 'nightly', '2026-11-01T03:00:00.000Z')]);
+  });
+
+  it("lists one plan's records that started since a date, oldest first", async () => {
+    const history = new DynamoRestoreHistory(client, 'history');
+    await history.record(record('r-2', 'weekly', '2026-08-01T03:00:00.000Z'));
+    await history.record(record('r-4', 'weekly', '2026-11-20T03:00:00.000Z'));
+    await history.record(record('r-3', 'weekly', '2026-11-10T03:00:00.000Z'));
+    await history.record(record('r-5', 'other', '2026-11-15T03:00:00.000Z'));
+    const listed = await history.list({ plan: 'weekly', since: new Date('2026-09-01T00:00:00Z') });
+    expect(listed.map((r) => r.restoreId)).toEqual(['r-3', 'r-4']);
+  });
+});
