@@ -12,6 +12,19 @@ interface StateLike {
   notification?: { outcome?: string; watching?: boolean };
   outcome?: string;
   dryRun?: boolean;
+  /** Where the workflow puts an error create threw (CATCH_INTO_ERROR): nothing was created. */
+  error?: { Error?: string; Cause?: string };
+}
+
+/** The message of a Lambda-style Cause (JSON with errorMessage and a trace), or the Cause as it is. */
+export function causeMessage(cause: string | undefined): string {
+  if (!cause) return '';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: string };
+    return parsed.errorMessage ?? cause;
+  } catch {
+    return cause;
+  }
 }
 
 export interface ProgressOptions {
@@ -48,6 +61,8 @@ export function createProgressPrinter(options: ProgressOptions): (event: EventLo
     }
     if (event.type === 'StateCaught') {
       const caught = event as unknown as { state: { name: string }; Error?: string };
+      // create's exit line says what went wrong (the state's output carries the error).
+      if (caught.state.name === 'CreateRestore') return;
       // A failed look at a job (poll, cancel) is not its end: the workflow keeps watching.
       const after = caught.state.name === 'CreateRestore' ? 'reporting it' : 'still watching the job';
       line(paint(color, 31, `${caught.state.name}: caught ${caught.Error ?? 'an error'}; ${after}`));
@@ -58,6 +73,13 @@ export function createProgressPrinter(options: ProgressOptions): (event: EventLo
     const out = (event.state.output ?? {}) as StateLike;
     switch (name) {
       case 'CreateRestore': {
+        // The execution input rides along (dryRun included) with the error create threw.
+        if (out.error) {
+          const refused = out.error.Error === 'RestoreRefused';
+          const what = `${out.dryRun ? 'dry run ' : ''}${refused ? 'refused' : `failed (${out.error.Error ?? 'error'})`}`;
+          line(paint(color, 31, `create  ${what}: ${causeMessage(out.error.Cause)}`));
+          return;
+        }
         if (out.dryRun) {
           line('dry run: resolved the plan, created nothing');
           return;
@@ -77,7 +99,8 @@ export function createProgressPrinter(options: ProgressOptions): (event: EventLo
         const next = out.poll?.next;
         line(
           `${paint(color, 36, 'poll')} #${out.poll?.count ?? '?'}  ${stateText} (Atlas: ${failure ? `could not be read: ${failure}` : (out.status?.atlasStatus ?? '?')})` +
-            (elapsed !== undefined ? `  elapsed ${formatDuration(elapsed)}` : '') +
+            // On the workflow's clock, like the [+...] stamp; the report's "Took" says which clock it used.
+            (elapsed !== undefined ? `  ${formatDuration(elapsed)} since start` : '') +
             (out.poll?.deadlinePassed ? paint(color, 31, '  deadline passed') : '') +
             (ENDED.has(state) || next === 'report' || next === 'cancel' ? '' : `  next look in ${formatDuration(out.poll?.waitSeconds ?? 0)}`),
         );

@@ -136,6 +136,11 @@ describe('run --plan against an Atlas given by MONGODB_ATLAS_* (here the simulat
     const refused = await cli(['run', '--plan', 'nightly-staging', '--dry-run', '--holds-file', holdsFile], env);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('RestoreRefused');
+    // Said as what happened, not as a resolved plan nor as a job Atlas failed.
+    expect(refused.stdout).toMatch(/create {2}dry run refused: cluster "staging-cluster"/);
+    expect(refused.stdout).not.toContain('created nothing');
+    expect(refused.stderr).toMatch(/^The dry run was refused; nothing was created: RestoreRefused: cluster "staging-cluster"/);
+    expect(refused.stderr).not.toContain('Atlas reported');
     // The report (printed as the notification that would be sent) says who, until when and why.
     expect(refused.stdout).toMatch(/cluster "staging-cluster" in project \w+ is held by alice until \S+ \(reason: customer demo\)/);
     expect(sim.jobs()).toEqual([]);
