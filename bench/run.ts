@@ -1,6 +1,6 @@
 import '../local/quiet.js';
 import { writeFileSync } from 'node:fs';
-import { parseCommandLine, UsageError } from '../local/commandLine.js';
+import { exitWith, parseCommandLine, UsageError } from '../local/commandLine.js';
 import { measureColdStarts } from './coldStart.js';
 import { measurePolling } from './polling.js';
 import { measureScale } from './scale.js';
@@ -39,18 +39,6 @@ function readOptions(argv: string[]) {
   return values;
 }
 
-let values: ReturnType<typeof readOptions>;
-try {
-  values = readOptions(process.argv.slice(2));
-} catch (error) {
-  if (!(error instanceof UsageError)) throw error;
-  process.stderr.write(`error: ${error.message} (see npm run bench -- --help)\n`);
-  process.exit(2);
-}
-if (values.help) {
-  process.stdout.write(USAGE);
-  process.exit(0);
-}
 
 function table(rows: object[]): string {
   if (rows.length === 0) return '';
@@ -61,30 +49,40 @@ function table(rows: object[]): string {
   return [line(keys), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(keys.map((k) => cell((r as Record<string, unknown>)[k]))))].join('\n');
 }
 
-const results: Record<string, unknown> = { measuredAt: new Date().toISOString(), node: process.version, platform: `${process.platform}-${process.arch}` };
+async function main(argv: string[]): Promise<number> {
+  const values = readOptions(argv);
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const results: Record<string, unknown> = { measuredAt: new Date().toISOString(), node: process.version, platform: `${process.platform}-${process.arch}` };
 
-if (!values.skip.includes('polling')) {
-  const polling = measurePolling();
-  results.polling = polling;
-  console.log('\nPolling: cost of waiting for one restore\n');
-  console.log(table(polling));
+  if (!values.skip.includes('polling')) {
+    const polling = measurePolling();
+    results.polling = polling;
+    console.log('\nPolling: cost of waiting for one restore\n');
+    console.log(table(polling));
+  }
+
+  if (!values.skip.includes('cold')) {
+    console.log('\nCold start: bundles as CDK builds them, median time to load in a fresh node process\n');
+    const cold = measureColdStarts(Number(values.runs));
+    results.coldStart = cold;
+    console.log(table(cold.map((r) => ({ handler: r.handler, kB: Math.round(r.bytes / 1024), medianMs: r.medianMs, timesBareNode: r.timesBare }))));
+  }
+
+  if (!values.skip.includes('scale')) {
+    const n = Number(values.workflows);
+    console.log(`\nScale: ${n} concurrent workflows against the simulator, rate limits on\n`);
+    const scale = await measureScale(n);
+    results.scale = scale;
+    console.log(table([{ ...scale, failed: JSON.stringify(scale.failed), rateLimit: `${scale.rateLimit.capacity} burst, ${scale.rateLimit.refillPerSecond}/s per project` }]));
+  }
+
+  writeFileSync(values.out, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nWrote ${values.out}`);
+  return 0;
 }
 
-if (!values.skip.includes('cold')) {
-  console.log('\nCold start: bundles as CDK builds them, median time to load in a fresh node process\n');
-  const cold = measureColdStarts(Number(values.runs));
-  results.coldStart = cold;
-  console.log(table(cold.map((r) => ({ handler: r.handler, kB: Math.round(r.bytes / 1024), medianMs: r.medianMs, timesBareNode: r.timesBare }))));
-}
-
-if (!values.skip.includes('scale')) {
-  const n = Number(values.workflows);
-  console.log(`\nScale: ${n} concurrent workflows against the simulator, rate limits on\n`);
-  const scale = await measureScale(n);
-  results.scale = scale;
-  console.log(table([{ ...scale, failed: JSON.stringify(scale.failed), rateLimit: `${scale.rateLimit.capacity} burst, ${scale.rateLimit.refillPerSecond}/s per project` }]));
-}
-
-writeFileSync(values.out, `${JSON.stringify(results, null, 2)}\n`);
-console.log(`\nWrote ${values.out}`);
-process.exit(0);
+// A usage mistake: one line and exit 2; a measurement that fails: one line and exit 1. Never a stack.
+exitWith(main(process.argv.slice(2)), 'see npm run bench -- --help');

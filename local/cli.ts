@@ -1,4 +1,5 @@
 import './quiet.js';
+import { ConfigError } from '../lib/config-error.js';
 import { exitWith } from './commandLine.js';
 import { HoldUsageError } from './commands/holds.js';
 import { terminalOutput } from './commands/output.js';
@@ -11,4 +12,5 @@ import { main } from './program.js';
  */
 
 // One line for any mistake, exit 2 for usage (with where to read it), 1 for failures.
-exitWith(main(process.argv.slice(2), terminalOutput()), 'see npm run restore -- --help', (e) => e instanceof HoldUsageError);
+// A broken plans file is the caller's input too: exit 2, like a bad option.
+exitWith(main(process.argv.slice(2), terminalOutput()), 'see npm run restore -- --help', (e) => e instanceof HoldUsageError || e instanceof ConfigError);

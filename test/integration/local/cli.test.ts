@@ -56,6 +56,19 @@ describe('usage mistakes: one line in our words, exit 2, no stack trace', () => 
     expect(stdout).toBe('');
   }, 60_000);
 
+  it('a broken plans file is one line naming the plan and field, exit 2; a bench that fails is one line, exit 1', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'plans-')), 'plans.json');
+    const plans = JSON.parse(readFileSync(join(ROOT, 'config/plans.json'), 'utf8'));
+    plans.plans[0].triggers.schedule.cron = 'cron(0 3 * * * *)';
+    writeFileSync(file, JSON.stringify(plans));
+    const bad = await cli(['run', '--plan', plans.plans[0].name, '--dry-run', '--plans', file]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(new RegExp(`^error: Invalid plans config \\(${file}\\): plan "${plans.plans[0].name}" triggers\\.schedule\\.cron: .*day-of-week must be \\? .*\\n$`));
+    const bench = await tool('bench/run.ts', ['--skip', 'cold', '--skip', 'scale', '--out', join(file, 'not-a-dir', 'results.json')]);
+    expect(bench.code).toBe(1);
+    expect(bench.stderr).toMatch(/^error: ENOTDIR: [^\n]+\n$/);
+  }, 120_000);
+
   it('each command has its own help: options, examples and the environment variables it reads', async () => {
     const start = await cli(['remote', 'start', '--help']);
     expect(start.code, start.stderr).toBe(0);
