@@ -1,6 +1,6 @@
 import '../local/quiet.js';
 import { writeFileSync } from 'node:fs';
-import { parseCommandLine, UsageError } from '../local/commandLine.js';
+import { exitWith, parseCommandLine, UsageError } from '../local/commandLine.js';
 import { measureColdStarts } from './coldStart.js';
 import { measurePolling } from './polling.js';
 import { atlasRun } from './scale.js';
@@ -44,44 +44,41 @@ function readOptions(argv: string[]) {
   return values;
 }
 
-let values: ReturnType<typeof readOptions>;
-try {
-  values = readOptions(process.argv.slice(2));
-} catch (error) {
-  if (!(error instanceof UsageError)) throw error;
-  process.stderr.write(`error: ${error.message} (see npm run bench -- --help)\n`);
-  process.exit(2);
-}
-if (values.help) {
-  process.stdout.write(USAGE);
-  process.exit(0);
-}
+async function main(argv: string[]): Promise<number> {
+  const values = readOptions(argv);
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const results: Record<string, unknown> = { measuredAt: new Date().toISOString(), node: process.version, platform: `${process.platform}-${process.arch}` };
 
-const results: Record<string, unknown> = { measuredAt: new Date().toISOString(), node: process.version, platform: `${process.platform}-${process.arch}` };
+  if (!values.skip.includes('polling')) {
+    const polling = measurePolling();
+    results.polling = polling;
+    console.log('\nPolling: cost of waiting for one restore\n');
+    console.log(table(polling));
+  }
 
-if (!values.skip.includes('polling')) {
-  const polling = measurePolling();
-  results.polling = polling;
-  console.log('\nPolling: cost of waiting for one restore\n');
-  console.log(table(polling));
-}
+  if (!values.skip.includes('cold')) {
+    const rounds = Number(values.runs);
+    console.log(`\nCold start: bundles as CDK builds them and each one's floor, started by a small launcher interleaved with bare node;\nmedians of ${rounds} rounds (times: median of per-round ratios)\n`);
+    const cold = measureColdStarts(rounds);
+    results.coldStart = cold;
+    console.log(table(cold.rows.map((r) => ({ ...r, timesFloor: r.timesFloor ?? '', holds: r.holds ?? '' }))));
+  }
 
-if (!values.skip.includes('cold')) {
-  const rounds = Number(values.runs);
-  console.log(`\nCold start: bundles as CDK builds them and each one's floor, started by a small launcher interleaved with bare node;\nmedians of ${rounds} rounds (times: median of per-round ratios)\n`);
-  const cold = measureColdStarts(rounds);
-  results.coldStart = cold;
-  console.log(table(cold.rows.map((r) => ({ ...r, timesFloor: r.timesFloor ?? '', holds: r.holds ?? '' }))));
-}
+  if (!values.skip.includes('scale')) {
+    const runs = values.workflows !== undefined ? [atlasRun(Number(values.workflows))] : scaleRuns(values.large);
+    console.log(`\nScale: restores started at once over several projects, on a virtual clock (the same numbers every run)\n`);
+    const scale = await measureScaleRuns(runs, (line) => process.stderr.write(`${line}\n`));
+    results.scale = scale;
+    console.log(scaleTable(scale));
+  }
 
-if (!values.skip.includes('scale')) {
-  const runs = values.workflows !== undefined ? [atlasRun(Number(values.workflows))] : scaleRuns(values.large);
-  console.log(`\nScale: restores started at once over several projects, on a virtual clock (the same numbers every run)\n`);
-  const scale = await measureScaleRuns(runs, (line) => process.stderr.write(`${line}\n`));
-  results.scale = scale;
-  console.log(scaleTable(scale));
+  writeFileSync(values.out, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nWrote ${values.out}`);
+  return 0;
 }
 
-writeFileSync(values.out, `${JSON.stringify(results, null, 2)}\n`);
-console.log(`\nWrote ${values.out}`);
-process.exit(0);
+// A usage mistake: one line and exit 2; a measurement that fails: one line and exit 1. Never a stack.
+exitWith(main(process.argv.slice(2)), 'see npm run bench -- --help');

@@ -1,4 +1,5 @@
 import { buildRestoreApp } from '../lib/app.js';
+import { ConfigError } from '../lib/config-error.js';
 
 /**
  * The CDK app (cdk.json runs `npx tsx bin/app.ts`). Context values, each optional (`-c key=value`
@@ -14,5 +15,14 @@ import { buildRestoreApp } from '../lib/app.js';
  *                    fixed egress IPs for Atlas API access lists (default off); docs/operations.md
  * The stack is environment-agnostic: synth needs no AWS credentials and no Docker (esbuild bundles).
  */
-const { app } = buildRestoreApp();
-app.synth();
+try {
+  const { app } = buildRestoreApp();
+  app.synth();
+} catch (error) {
+  // One line people can act on, never a stack: exit 2 for a mistake in the context or the plans file
+  // (fix it and run again), 1 for synth itself failing.
+  const config = error instanceof ConfigError;
+  const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
+  process.stderr.write(`error: ${config ? '' : 'synth failed: '}${message}\n`);
+  process.exit(config ? 2 : 1);
+}

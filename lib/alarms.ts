@@ -10,6 +10,7 @@ import { METRIC, METRICS_NAMESPACE, outcomeMetricName, PLAN_DIMENSION } from '..
 import type { Plan, PlansConfig } from '../functions/core/plans/schema.js';
 import { SERVICE_NAME } from './functions.js';
 import { scheduledPlans } from './plans.js';
+import { rateMinutes, scheduleExpressionOf } from '../functions/core/plans/scheduleExpression.js';
 import { longestGapMinutes } from './schedule-interval.js';
 import { drillAlarms } from './drill-alarms.js';
 
@@ -63,7 +64,7 @@ const RUN_ALARM_MARGIN = Duration.hours(2);
 export function scheduledRunWindow(plan: Plan): { hours: number } | { skipped: string } {
   const schedule = plan.triggers.schedule;
   if (!schedule) return { skipped: 'no schedule' };
-  const gap = longestGapMinutes(schedule.cron);
+  const gap = schedule.rate !== undefined ? rateMinutes(schedule.rate) : longestGapMinutes(schedule.cron ?? '');
   if (gap === undefined) return { skipped: `its cron ${schedule.cron} uses L, W, # or a year, which this check does not evaluate` };
   const minutes = gap + plan.deadlineMinutes + RUN_ALARM_MARGIN.toMinutes();
   const hours = Math.ceil(minutes / 60);
@@ -153,7 +154,7 @@ export class RestoreAlarms extends Construct {
       }
       this.scheduledRunNotSucceeded[plan.name] = new cloudwatch.Alarm(this, `ScheduledRunNotSucceeded-${plan.name}`, {
         alarmDescription:
-          `Plan "${plan.name}" (${plan.triggers.schedule!.cron}, ${plan.triggers.schedule!.timeZone}) has not succeeded in the last ${window.hours} hours ` +
+          `Plan "${plan.name}" (${scheduleExpressionOf(plan.triggers.schedule!)}, ${plan.triggers.schedule!.timeZone}) has not succeeded in the last ${window.hours} hours ` +
           '(longest gap between runs + deadline + 2 h): its last scheduled run failed, was refused, is still running past its deadline, or never started.',
         metric: planMetric(outcomeMetricName('SUCCEEDED'), plan.name, { period: RUN_ALARM_PERIOD }),
         threshold: 1,

@@ -1,5 +1,7 @@
-import { App, Validations } from 'aws-cdk-lib';
+import { Annotations, App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { ConfigError } from './config-error.js';
+import { checkAlarmEmail, unknownContextKeyWarnings } from './context-keys.js';
 import { egressOptionsFromContext } from './egress-options.js';
 import { DEFAULT_PLANS_FILE, loadPlansFile, validatePlansConfig } from './plans.js';
 import { DEFAULT_ATLAS_SECRET_NAME, RestoreStack } from './restore-stack.js';
@@ -32,12 +34,14 @@ export function buildRestoreApp(options: RestoreAppOptions = {}): { app: App; st
     description: 'Atlas Restore Orchestrator: scheduled, HTTP and alarm-driven MongoDB Atlas backup restores',
     plans,
     atlasSecretName: optionalString(app, 'atlasSecretName') ?? DEFAULT_ATLAS_SECRET_NAME,
-    alarmEmail: optionalString(app, 'alarmEmail'),
+    alarmEmail: checkAlarmEmail(optionalString(app, 'alarmEmail')),
     egress: egressOptionsFromContext((key) => app.node.tryGetContext(key)),
     opsTopicArn: opsTopicArn(app),
     webhookSecretKmsKeyArn: kmsKeyArn(app, 'webhookSecretKmsKeyArn'),
     atlasSecretKmsKeyArn: kmsKeyArn(app, 'atlasSecretKmsKeyArn'),
   });
+  for (const { key, warning } of unknownContextKeyWarnings(Object.keys(app.node.getAllContext())))
+    Annotations.of(stack).addWarningV2(`atlas-restore:unknownContextKey:${key}`, warning);
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
   return { app, stack };
 }
@@ -46,7 +50,7 @@ export function buildRestoreApp(options: RestoreAppOptions = {}): { app: App; st
 function optionalString(app: App, key: string): string | undefined {
   const value: unknown = app.node.tryGetContext(key);
   if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string') throw new Error(`Context value "${key}" must be a string (cdk synth -c ${key}=...)`);
+  if (typeof value !== 'string') throw new ConfigError(`Context value "${key}" must be a string (cdk synth -c ${key}=...)`);
   return value;
 }
 
@@ -56,7 +60,7 @@ const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.
 function opsTopicArn(app: App): string | undefined {
   const arn = optionalString(app, 'opsTopicArn');
   if (arn !== undefined && !TOPIC_ARN.test(arn)) {
-    throw new Error(`Context value "opsTopicArn" must be an SNS topic ARN such as arn:aws:sns:eu-west-1:123456789012:ops-alarms; got "${arn}"`);
+    throw new ConfigError(`Context value "opsTopicArn" must be an SNS topic ARN such as arn:aws:sns:eu-west-1:123456789012:ops-alarms; got "${arn}"`);
   }
   return arn;
 }
@@ -68,7 +72,7 @@ const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/([0-9a-f]{8}-[0-9a-f
 function kmsKeyArn(app: App, key: 'webhookSecretKmsKeyArn' | 'atlasSecretKmsKeyArn'): string | undefined {
   const arn = optionalString(app, key);
   if (arn !== undefined && !KEY_ARN.test(arn)) {
-    throw new Error(
+    throw new ConfigError(
       `Context value "${key}" must be a KMS key ARN (not an alias) such as arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab; got "${arn}"`,
     );
   }

@@ -4,6 +4,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { AD_HOC_PLAN, METRIC, outcomeMetricName } from '../functions/core/observability.js';
 import { EVIDENCE_METRIC } from '../functions/core/history/metrics.js';
+import { scheduleExpressionOf } from '../functions/core/plans/scheduleExpression.js';
 import type { PlansConfig } from '../functions/core/plans/schema.js';
 import { planMetric, scheduledRunWindow, type RestoreAlarms } from './alarms.js';
 import { scheduledPlans } from './plans.js';
@@ -171,7 +172,7 @@ export function scheduleMarkdown(plans: PlansConfig): string {
   const rows = scheduled.map((p) => {
     const window = scheduledRunWindow(p);
     const alarm = 'hours' in window ? `no success in ${window.hours} h` : 'none (see docs/operations.md)';
-    return `| ${p.name} | \`${p.triggers.schedule!.cron}\` | ${p.triggers.schedule!.timeZone} | ${p.deadlineMinutes} min | ${alarm} |`;
+    return `| ${p.name} | \`${scheduleExpressionOf(p.triggers.schedule!)}\` | ${p.triggers.schedule!.timeZone} | ${p.deadlineMinutes} min | ${alarm} |`;
   });
-  return ['### Scheduled plans', '', '| plan | cron | time zone | deadline | "did not succeed" alarm |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+  return ['### Scheduled plans', '', '| plan | schedule | time zone | deadline | "did not succeed" alarm |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
 }

@@ -10,6 +10,7 @@
  */
 
 import { parseAccessListEntry, type AccessListEntry } from './access-list.js';
+import { ConfigError } from './config-error.js';
 
 /** The stack is environment-agnostic, so CDK gives a new VPC two Availability Zones. */
 export const EGRESS_AZS = 2;
@@ -95,7 +96,7 @@ function accessListEntries(value: unknown): AccessListEntry[] {
   return entries;
 }
 
-export class EgressContextError extends Error {
+export class EgressContextError extends ConfigError {
   override name = 'EgressContextError';
   constructor(key: EgressContextKey, problem: string) {
     super(`Context value "${key}" ${problem} (cdk synth -c ${key}=...; see docs/operations.md, "Atlas API access lists")`);

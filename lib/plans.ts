@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { planGuardsTarget } from '../functions/core/plans/collectionPlan.js';
 import { protectingPattern } from '../functions/core/plans/guards.js';
+import { ConfigError } from './config-error.js';
 import { PlanName, PlansConfig, type Plan, type ProtectedTarget } from '../functions/core/plans/schema.js';
 
 export { clusterPatternMatches, protectingPattern } from '../functions/core/plans/guards.js';
@@ -20,13 +21,13 @@ export function loadPlansFile(file: string = DEFAULT_PLANS_FILE): PlansConfig {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new Error(`Plans file not found or unreadable (${file}): ${(err as Error).message}`);
+    throw new ConfigError(`Plans file not found or unreadable (${file}): ${(err as Error).message}`);
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new Error(`Invalid plans config (${file}): not valid JSON: ${(err as Error).message}`);
+    throw new ConfigError(`Invalid plans config (${file}): not valid JSON: ${(err as Error).message}`);
   }
   return validatePlansConfig(raw, file);
 }
@@ -38,13 +39,13 @@ export function loadPlansFile(file: string = DEFAULT_PLANS_FILE): PlansConfig {
 export function validatePlansConfig(raw: unknown, label: string = DEFAULT_PLANS_FILE): PlansConfig {
   const parsed = PlansConfig.safeParse(raw);
   if (!parsed.success) {
-    throw new Error(`Invalid plans config (${label}): ${describeIssues(parsed.error, raw).join('; ')}`);
+    throw new ConfigError(`Invalid plans config (${label}): ${describeIssues(parsed.error, raw).join('; ')}`);
   }
   const problems = [
     ...parsed.data.plans.flatMap((plan) => protectedTargetProblems(plan, parsed.data.protectedTargets)),
     ...adHocProblems(parsed.data),
   ];
-  if (problems.length) throw new Error(`Invalid plans config (${label}): ${problems.join('; ')}`);
+  if (problems.length) throw new ConfigError(`Invalid plans config (${label}): ${problems.join('; ')}`);
   return parsed.data;
 }
 

@@ -6,6 +6,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { scheduleExpressionOf } from '../functions/core/plans/scheduleExpression.js';
 import type { PlansConfig } from '../functions/core/plans/schema.js';
 import type { ExecutionInput } from '../functions/core/workflow/contract.js';
 import { deadLetterQueue } from './dead-letter.js';
@@ -63,7 +64,7 @@ export class RestoreTriggers extends Construct {
       const input: ExecutionInput = { planName: plan.name, trigger: { type: 'schedule', time: SCHEDULED_TIME } };
       this.schedules[plan.name] = new scheduler.CfnSchedule(this, `Schedule-${plan.name}`, {
         description: `Starts the "${plan.name}" restore plan`,
-        scheduleExpression: schedule.cron,
+        scheduleExpression: scheduleExpressionOf(schedule),
         scheduleExpressionTimezone: schedule.timeZone,
         // A restore at 03:00 means 03:00: no flexible window.
         flexibleTimeWindow: { mode: 'OFF' },

@@ -83,7 +83,9 @@ export function exitWith(main: Promise<number>, help: string, isUsage: (e: unkno
     (error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
       const usage = error instanceof UsageError || isUsage(error);
-      process.stderr.write(`error: ${message}${usage ? ` (${help})` : ''}\n`);
+      // A message that already names its help page (the CLI's, per command) keeps it.
+      const hint = usage && !/--help\)$/.test(message) ? ` (${help})` : '';
+      process.stderr.write(`error: ${message}${hint}\n`);
       process.exit(usage ? 2 : 1);
     },
   );

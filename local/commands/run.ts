@@ -12,6 +12,7 @@ import { FileTargetHolds } from '../runner/fileHolds.js';
 import { synthesizeWorkflowDefinition } from '../../lib/workflow-definition.js';
 import { createProgressPrinter } from '../runner/progress.js';
 import { runLocalRestore } from '../runner/localRestore.js';
+import { endingLine } from '../runner/ending.js';
 import { describeAtlasTarget } from './atlasTarget.js';
 import type { Output } from './output.js';
 
@@ -111,22 +112,11 @@ export async function runPlan(options: RunOptions, out: Output): Promise<number>
       return 0;
     }
     if (result.status !== 'SUCCEEDED') {
-      out.error(`The restore ended ${result.error}: ${readableCause(result.cause)}`);
+      out.error(endingLine(result, options.dryRun));
       return 1;
     }
     return 0;
   } finally {
     useLocalEnvironment(undefined);
-  }
-}
-
-/** A Lambda-style Cause is JSON with a message and a trace: people get the message. */
-function readableCause(cause: string | undefined): string {
-  if (!cause) return '';
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: string };
-    return parsed.errorMessage ?? cause;
-  } catch {
-    return cause;
   }
 }

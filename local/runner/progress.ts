@@ -24,6 +24,19 @@ interface StateLike {
   notification?: { outcome?: string; watching?: boolean };
   outcome?: string;
   dryRun?: boolean;
+  /** Where the workflow puts an error create threw (CATCH_INTO_ERROR): nothing was created. */
+  error?: { Error?: string; Cause?: string };
+}
+
+/** The message of a Lambda-style Cause (JSON with errorMessage and a trace), or the Cause as it is. */
+export function causeMessage(cause: string | undefined): string {
+  if (!cause) return '';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: string };
+    return parsed.errorMessage ?? cause;
+  } catch {
+    return cause;
+  }
 }
 
 export interface ProgressOptions {
@@ -60,6 +73,8 @@ export function createProgressPrinter(options: ProgressOptions): (event: EventLo
     }
     if (event.type === 'StateCaught') {
       const caught = event as unknown as { state: { name: string }; Error?: string; catch?: { catcher?: { ErrorEquals?: string[] } } };
+      // create's exit line says what went wrong (the state's output carries the error).
+      if (caught.state.name === 'CreateRestore') return;
       // The alert wait's backstop passing is the normal end of a wait without an alert, not an error.
       if (caught.state.name === ALERT_WAIT) {
         // The backstop passing needs no line: the poll line that follows said when it would come.
@@ -82,6 +97,13 @@ export function createProgressPrinter(options: ProgressOptions): (event: EventLo
         return;
       }
       case 'CreateRestore': {
+        // The execution input rides along (dryRun included) with the error create threw.
+        if (out.error) {
+          const refused = out.error.Error === 'RestoreRefused';
+          const what = `${out.dryRun ? 'dry run ' : ''}${refused ? 'refused' : `failed (${out.error.Error ?? 'error'})`}`;
+          line(paint(color, 31, `create  ${what}: ${causeMessage(out.error.Cause)}`));
+          return;
+        }
         if (out.dryRun) {
           line('dry run: resolved the plan, created nothing');
           return;
@@ -101,7 +123,8 @@ export function createProgressPrinter(options: ProgressOptions): (event: EventLo
         const next = out.poll?.next;
         line(
           `${paint(color, 36, 'poll')} #${out.poll?.count ?? '?'}  ${stateText} (Atlas: ${failure ? `could not be read: ${failure}` : (out.status?.atlasStatus ?? '?')})` +
-            (elapsed !== undefined ? `  elapsed ${formatDuration(elapsed)}` : '') +
+            // On the workflow's clock, like the [+...] stamp; the report's "Took" says which clock it used.
+            (elapsed !== undefined ? `  ${formatDuration(elapsed)} since start` : '') +
             (out.poll?.deadlinePassed ? paint(color, 31, '  deadline passed') : '') +
             (ENDED.has(state) || next === 'report' || next === 'cancel'
               ? ''

@@ -101,8 +101,10 @@ describe('orchestrator alarms', () => {
         { ...fixturePlans.plans[0], name: 'every-6h', deadlineMinutes: 60, triggers: { schedule: { cron: 'cron(0 */6 * * ? *)' } } },
         { ...fixturePlans.plans[0], name: 'month-start', triggers: { schedule: { cron: 'cron(0 3 1 * ? *)' } } },
         { ...fixturePlans.plans[0], name: 'last-day', triggers: { schedule: { cron: 'cron(0 3 L * ? *)' } } },
+        { ...fixturePlans.plans[0], name: 'rate-4h', deadlineMinutes: 60, triggers: { schedule: { rate: 'rate(4 hours)' } } },
       ],
     });
+    expect(scheduledRunWindow(plans.plans[3]!)).toEqual({ hours: 4 + 1 + 2 });
     expect(scheduledRunWindow(plans.plans[0]!)).toEqual({ hours: 6 + 1 + 2 });
     expect(scheduledRunWindow(plans.plans[1]!)).toEqual({ skipped: expect.stringContaining('7 days') });
     expect(scheduledRunWindow(plans.plans[2]!)).toEqual({ skipped: expect.stringContaining('L, W, #') });

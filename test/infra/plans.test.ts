@@ -77,9 +77,24 @@ describe('plans validation at synth', () => {
 
   it('refuses a schedule with a bad cron or an unknown time zone', () => {
     const badCron = withPlan(0, (p) => (p.triggers.schedule.cron = 'cron(0 3 * * *)'));
-    expect(synthWith(badCron)).toThrow(/plan "nightly-staging" triggers\.schedule\.cron: must be an AWS cron expression/);
+    expect(synthWith(badCron)).toThrow(/plan "nightly-staging" triggers\.schedule\.cron: cron\(0 3 \* \* \*\): has 5 fields; an AWS cron has 6/);
+    const badHour = withPlan(0, (p) => (p.triggers.schedule.cron = 'cron(0 25 * * ? *)'));
+    expect(synthWith(badHour)).toThrow(
+      `plan "nightly-staging" triggers.schedule.cron: cron(0 25 * * ? *): Number '25' of hours field is bigger than upper limit '23'`,
+    );
+    const bothDays = withPlan(0, (p) => (p.triggers.schedule.cron = 'cron(0 3 * * * *)'));
+    expect(synthWith(bothDays)).toThrow(/plan "nightly-staging" triggers\.schedule\.cron: cron\(0 3 \* \* \* \*\): one of day-of-month and day-of-week must be \?/);
     const badZone = withPlan(0, (p) => (p.triggers.schedule.timeZone = 'Mars/Olympus_Mons'));
     expect(synthWith(badZone)).toThrow(/plan "nightly-staging" triggers\.schedule\.timeZone: must be an IANA time zone/);
+  });
+
+  it('takes a rate instead of a cron, checked the same way, and never both', () => {
+    const badRate = withPlan(0, (p) => (p.triggers.schedule = { rate: 'rate(1 hours)' }));
+    expect(synthWith(badRate)).toThrow('plan "nightly-staging" triggers.schedule.rate: rate(1 hours): use the singular with 1: rate(1 hour)');
+    const both = withPlan(0, (p) => (p.triggers.schedule.rate = 'rate(1 day)'));
+    expect(synthWith(both)).toThrow(/plan "nightly-staging" triggers\.schedule: needs exactly one of cron .* and rate/);
+    const neither = withPlan(0, (p) => delete p.triggers.schedule.cron);
+    expect(synthWith(neither)).toThrow(/plan "nightly-staging" triggers\.schedule: needs exactly one of cron/);
   });
 
   it('checks holdAfterSuccess and cooldownMinutes, and refuses a hold on a plan that overwrites nothing', () => {

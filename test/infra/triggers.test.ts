@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ExecutionInput } from '../../functions/core/workflow/contract.js';
 import { SCHEDULED_TIME, TRIGGER_RETRY } from '../../lib/triggers.js';
-import { actionsOf, statementsOfRole, synthesize, type Synthesized } from './helpers.js';
+import { actionsOf, fixturePlans, statementsOfRole, synthesize, type Synthesized } from './helpers.js';
 
 let s: Synthesized;
 beforeAll(() => {
@@ -25,6 +25,13 @@ describe('schedules (EventBridge Scheduler)', () => {
       ScheduleExpression: 'cron(30 4 ? * SUN *)',
       ScheduleExpressionTimezone: 'UTC',
     });
+  });
+
+  it('gives Scheduler a plan\'s rate expression as it is', () => {
+    const cfg = structuredClone(fixturePlans) as { plans: Record<string, any>[] };
+    cfg.plans[0]!.triggers.schedule = { rate: 'rate(6 hours)' };
+    const rated = synthesize({ plansConfig: cfg });
+    rated.template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(6 hours)', ScheduleExpressionTimezone: 'UTC' });
   });
 
   it('starts the state machine with the plan name and the scheduled time, retrying into a dead-letter queue', () => {

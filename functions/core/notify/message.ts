@@ -61,6 +61,12 @@ export interface RestoreReport {
   startedAt?: string;
   endedAt: string;
   durationSeconds?: number;
+  /**
+   * Which clock measured durationSeconds: Atlas's (the job's createdAt to finishedAt) or the
+   * orchestrator's (the restore's start to now). Never one end from each: a simulator's sped-up
+   * clock, or a skewed one, would make the difference meaningless.
+   */
+  durationClock?: 'atlas' | 'orchestrator';
   polls?: number;
   downloads: { url: string; expiresAt?: string }[];
   /** Collection-level restores: documents restored / total and each collection's state (./collectionProgress.ts). */
@@ -126,7 +132,8 @@ export function buildReport(input: NotifyInput, decision: OutcomeDecision, now: 
     jobIds: status?.jobIds ?? [],
     ...(status?.atlasStatus ? { atlasStatus: status.atlasStatus } : {}),
     ...(restore ? { adopted: restore.adopted } : {}),
-    ...(startedAt ? { startedAt, durationSeconds: Math.max(0, Math.round((Date.parse(endedAt) - Date.parse(startedAt)) / 1000)) } : {}),
+    ...(startedAt ? { startedAt } : {}),
+    ...tookOnOneClock(status, startedAt, now),
     endedAt,
     ...(poll ? { polls: poll.count } : {}),
     ...(status?.progress ? { progress: status.progress } : {}),
@@ -137,6 +144,23 @@ export function buildReport(input: NotifyInput, decision: OutcomeDecision, now: 
 }
 
 const describe = (c: { groupId: string; clusterName: string }): string => `${c.clusterName} (project ${c.groupId})`;
+
+/** How long the restore took, both ends read from one clock: Atlas's when it gave both, else ours. */
+function tookOnOneClock(
+  status: { createdAt?: string | undefined; finishedAt?: string | undefined } | undefined,
+  startedAt: string | undefined,
+  now: Date,
+): Pick<RestoreReport, 'durationSeconds' | 'durationClock'> {
+  const seconds = (from: number, to: number) => Math.max(0, Math.round((to - from) / 1000));
+  const created = status?.createdAt ? Date.parse(status.createdAt) : NaN;
+  const finished = status?.finishedAt ? Date.parse(status.finishedAt) : NaN;
+  if (!Number.isNaN(created) && !Number.isNaN(finished) && finished >= created) return { durationSeconds: seconds(created, finished), durationClock: 'atlas' };
+  // Atlas says when it finished but not when the job began: our start would mix clocks, and `now`
+  // would make a retried notify send other words. Say nothing rather than something untrue.
+  if (!Number.isNaN(finished)) return {};
+  if (startedAt) return { durationSeconds: seconds(Date.parse(startedAt), now.getTime()), durationClock: 'orchestrator' };
+  return {};
+}
 
 /** Atlas's finish time when it gave a sensible one (not before the start), as ISO-8601. */
 function endTime(finishedAt: string | undefined, startedAt: string | undefined): string | undefined {
@@ -195,7 +219,7 @@ export function reportFacts(r: RestoreReport): [string, string][] {
     ['Atlas status', r.atlasStatus],
     ['Started', r.startedAt],
     ['Ended', r.endedAt],
-    ['Took', r.durationSeconds !== undefined ? `${formatSeconds(r.durationSeconds)}${r.polls !== undefined ? ` (${r.polls} polls)` : ''}` : undefined],
+    ['Took', r.durationSeconds !== undefined ? took(r) : undefined],
     ...progressFacts(r.progress),
     ...(r.steps ?? []).map((step, i): [string, string] => [`Step ${i + 1} ${step.name}`, describeStep(step)]),
     ['Why', r.reason],
@@ -208,6 +232,13 @@ function describeStep(step: StepOutcome): string {
   const took = step.seconds !== undefined ? ` in ${formatSeconds(step.seconds)}` : '';
   if (!step.passed) return `${step.failure ?? 'failed'}${step.seconds !== undefined ? ` after ${formatSeconds(step.seconds)}` : ''}`;
   return `passed${took}${step.output !== undefined ? `: ${redact(outputText(step.output))}` : ''}`;
+}
+
+/** "1 h 2 min by Atlas's clock (job created to finished), 40 polls": the clock said, as the CLI's progress lines count on ours. */
+function took(r: RestoreReport): string {
+  const clock = r.durationClock === 'atlas' ? "by Atlas's clock (job created to finished)" : 'since the restore started';
+  const polls = r.polls !== undefined ? `, ${r.polls} ${r.polls === 1 ? 'poll' : 'polls'}` : '';
+  return `${formatSeconds(r.durationSeconds!)} ${clock}${polls}`;
 }
 
 const until = (d: { expiresAt?: string }) => (d.expiresAt ? ` (until ${d.expiresAt})` : '');

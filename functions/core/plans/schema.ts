@@ -12,6 +12,7 @@ import { collectionChoiceFields } from '../restore/collectionRequest.js';
 import { collectionPlanProblems, planGuardsTarget } from './collectionPlan.js';
 import { PostRestoreSteps } from '../postRestore/schema.js';
 import { DrillSettings } from '../history/drill.js';
+import { CRON_EXAMPLE, cronProblems, RATE_EXAMPLE, rateProblems } from './scheduleExpression.js';
 
 /**
  * Plans: named, typed restore recipes, kept in a config file (config/plans.json by default) and
@@ -51,10 +52,9 @@ export const WebhookChannel = z
   })
   .strict();
 
-/** AWS cron: six fields (minutes hours day-of-month month day-of-week year). */
-const AwsCron = z
-  .string()
-  .regex(/^cron\((\S+\s){5}\S+\)$/, 'must be an AWS cron expression with six fields, e.g. cron(0 3 * * ? *)');
+/** An expression checked by `problems` (./scheduleExpression.ts); the message quotes it, as people compare it with their file. */
+const Expression = (problems: (e: string) => string[]) =>
+  z.string().superRefine((e, ctx) => problems(e).forEach((p) => ctx.addIssue({ code: 'custom', message: `${e}: ${p}` })));
 
 const TimeZone = z.string().refine((tz) => {
   try {
@@ -120,7 +120,11 @@ export const Plan = z
     triggers: z
       .object({
         http: z.boolean().default(true),
-        schedule: z.object({ cron: AwsCron, timeZone: TimeZone.default('UTC') }).strict().optional(),
+        schedule: z
+          .object({ cron: Expression(cronProblems).optional(), rate: Expression(rateProblems).optional(), timeZone: TimeZone.default('UTC') })
+          .strict()
+          .refine((s) => (s.cron === undefined) !== (s.rate === undefined), `needs exactly one of cron (e.g. ${CRON_EXAMPLE}) and rate (e.g. ${RATE_EXAMPLE})`)
+          .optional(),
         alarms: z.array(z.string().min(1).max(255)).default([]),
         /**
          * An operator starting the workflow directly (states:StartExecution, or the local CLI's

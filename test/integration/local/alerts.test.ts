@@ -201,8 +201,8 @@ describe('the command', () => {
     const check = await run(['alerts', 'check', '--project', PROD, '--url', URL_]);
     expect(check.code).toBe(1);
     expect(check.stdout).toContain('CPS_RESTORE_SUCCESSFUL: missing');
-    const usage = await run(['alerts', '--project', PROD]);
+    const usage = await run(['alerts']);
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toBe('error: alerts needs setup or check (see npm run restore -- --help)\n');
+    expect(usage.stderr).toBe('error: alerts needs a command: setup, check (see npm run restore -- alerts --help)\n');
   }, 120_000);
 });

@@ -37,16 +37,49 @@ async function tool(script: string, args: string[], env: Record<string, string> 
 
 describe('usage mistakes: one line in our words, exit 2, no stack trace', () => {
   it.each([
-    ['local/cli.ts', ['run', '--plna', 'nightly-staging'], 'error: unknown option --plna: did you mean --plan? (see npm run restore -- --help)'],
-    ['local/cli.ts', ['run', '--plan'], 'error: --plan needs a value (see npm run restore -- --help)'],
-    ['local/cli.ts', ['frobnicate'], 'error: unknown command "frobnicate" (see npm run restore -- --help)'],
+    ['local/cli.ts', ['run', '--plna', 'nightly-staging'], "error: unknown option '--plna': did you mean --plan? (see npm run restore -- run --help)"],
+    ['local/cli.ts', ['run', '--plan'], "error: option '--plan <name>' argument missing (see npm run restore -- run --help)"],
+    ['local/cli.ts', ['run'], 'error: run needs --plan <name> (see npm run restore -- run --help)'],
+    ['local/cli.ts', ['frobnicate'], "error: unknown command 'frobnicate' (see npm run restore -- --help)"],
+    ['local/cli.ts', ['remote'], 'error: remote needs a command: start, status, cancel, follow, hold, release, holds (see npm run restore -- remote --help)'],
+    [
+      'local/cli.ts',
+      ['remote', 'start', '--plan', 'nightly-staging'],
+      'error: remote start needs --api <url> (or ATLAS_RESTORE_API_URL) (see npm run restore -- remote start --help)',
+    ],
     ['bench/run.ts', ['--frobnicate'], 'error: unknown option --frobnicate (see npm run bench -- --help)'],
     ['bench/run.ts', ['--skip', 'everything'], 'error: --skip everything: must be one of polling, cold, scale (see npm run bench -- --help)'],
   ])('%s %j', async (script, args, line) => {
-    const { code, stdout, stderr } = await tool(script, args);
+    const { code, stdout, stderr } = await tool(script, args, { ATLAS_RESTORE_API_URL: '' });
     expect(code).toBe(2);
     expect(stderr).toBe(`${line}\n`);
     expect(stdout).toBe('');
+  }, 60_000);
+
+  it('a broken plans file is one line naming the plan and field, exit 2; a bench that fails is one line, exit 1', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'plans-')), 'plans.json');
+    const plans = JSON.parse(readFileSync(join(ROOT, 'config/plans.json'), 'utf8'));
+    plans.plans[0].triggers.schedule.cron = 'cron(0 3 * * * *)';
+    writeFileSync(file, JSON.stringify(plans));
+    const bad = await cli(['run', '--plan', plans.plans[0].name, '--dry-run', '--plans', file]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(new RegExp(`^error: Invalid plans config \\(${file}\\): plan "${plans.plans[0].name}" triggers\\.schedule\\.cron: .*day-of-week must be \\? .*\\n$`));
+    const bench = await tool('bench/run.ts', ['--skip', 'cold', '--skip', 'scale', '--out', join(file, 'not-a-dir', 'results.json')]);
+    expect(bench.code).toBe(1);
+    expect(bench.stderr).toMatch(/^error: ENOTDIR: [^\n]+\n$/);
+  }, 120_000);
+
+  it('each command has its own help: options, examples and the environment variables it reads', async () => {
+    const start = await cli(['remote', 'start', '--help']);
+    expect(start.code, start.stderr).toBe(0);
+    expect(start.stdout).toMatch(/^Usage: restore remote start \[options\]/);
+    for (const text of ['--region <region>', '--key <idempotencyKey>', 'Examples:', '$ npm run restore -- remote start --api https://', 'ATLAS_RESTORE_API_URL', 'AWS_REGION'])
+      expect(start.stdout).toContain(text);
+    expect(start.stdout).not.toContain('--holds-file');
+    const run = await cli(['run', '--help']);
+    for (const text of ['--dry-run', 'MONGODB_ATLAS_PUBLIC_API_KEY', 'MONGODB_ATLAS_CLIENT_ID', 'MONGODB_ATLAS_OPS_MANAGER_URL', 'MONGODB_ATLAS_BASE_URL', 'MONGODB_ATLAS_SERVICE'])
+      expect(run.stdout).toContain(text);
+    expect(run.stdout).not.toContain('--region');
   }, 60_000);
 
   it('npm run bench -- --help prints the usage and measures nothing', async () => {
@@ -136,6 +169,11 @@ describe('run --plan against an Atlas given by MONGODB_ATLAS_* (here the simulat
     const refused = await cli(['run', '--plan', 'nightly-staging', '--dry-run', '--holds-file', holdsFile], env);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('RestoreRefused');
+    // Said as what happened, not as a resolved plan nor as a job Atlas failed.
+    expect(refused.stdout).toMatch(/create {2}dry run refused: cluster "staging-cluster"/);
+    expect(refused.stdout).not.toContain('created nothing');
+    expect(refused.stderr).toMatch(/^The dry run was refused; nothing was created: RestoreRefused: cluster "staging-cluster"/);
+    expect(refused.stderr).not.toContain('Atlas reported');
     // The report (printed as the notification that would be sent) says who, until when and why.
     expect(refused.stdout).toMatch(/cluster "staging-cluster" in project \w+ is held by alice until \S+ \(reason: customer demo\)/);
     expect(sim.jobs()).toEqual([]);

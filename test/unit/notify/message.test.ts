@@ -26,7 +26,7 @@ function downloadReport(): RestoreReport {
   return report(
     ended({
       restore: context({ request: download, summary: `cloud restore of prod-cluster (project ${PROD_GROUP}), snapshot ${SNAPSHOT}, as a download` }),
-      status: status({ atlasStatus: 'download ready', delivery: { urls: [URL_A, URL_B], expiresAt: EXPIRES } }),
+      status: status({ createdAt: '2026-03-01T03:00:30Z', atlasStatus: 'download ready', delivery: { urls: [URL_A, URL_B], expiresAt: EXPIRES } }),
     }),
   );
 }
@@ -39,8 +39,8 @@ const refusedInput: NotifyInput = {
 };
 
 describe('buildReport', () => {
-  it("a finished restore: every field; it ended when Atlas says it finished, and took that long", () => {
-    expect(report(ended({ restore: context({ adopted: true }) }))).toEqual({
+  it("a finished restore: every field; it ended when Atlas says it finished, and took as long as Atlas's clock says", () => {
+    expect(report(ended({ restore: context({ adopted: true }), status: status({ createdAt: '2026-03-01T03:00:30Z' }) }))).toEqual({
       reportId: 'nightly-staging-20260301T030000Z/SUCCEEDED',
       outcome: 'SUCCEEDED',
       phase: 'final',
@@ -59,7 +59,8 @@ describe('buildReport', () => {
       adopted: true,
       startedAt: '2026-03-01T03:00:00.000Z',
       endedAt: '2026-03-01T04:02:00.000Z',
-      durationSeconds: 3720,
+      durationSeconds: 3690,
+      durationClock: 'atlas',
       polls: 40,
       downloads: [],
     });
@@ -70,6 +71,23 @@ describe('buildReport', () => {
     expect(r.outcome).toBe('TIMED_OUT');
     expect(r.endedAt).toBe(ENDED.toISOString());
     expect(r.durationSeconds).toBe(3725);
+    expect(r.durationClock).toBe('orchestrator');
+  });
+
+  it('never measures from our start to Atlas\'s finish: a sped-up or skewed Atlas clock would make that meaningless', () => {
+    // A simulator at x600: Atlas says the job ran 2 h; the orchestrator saw 12 s pass.
+    const fast = ended({
+      restore: context({ startedAt: '2026-03-01T03:00:00.000Z' }),
+      status: status({ finishedAt: '2026-03-01T05:00:00Z' }),
+      poll: { count: 1, waitSeconds: 5, deadlinePassed: false },
+    });
+    const r = report(fast, new Date('2026-03-01T03:00:12Z'));
+    expect(r).not.toHaveProperty('durationSeconds');
+    expect(renderText(r)).not.toContain('Took');
+    const running = report({ ...fast, status: status({ state: 'RUNNING', finishedAt: undefined }) }, new Date('2026-03-01T03:00:12Z'));
+    expect(renderText(running)).toContain('Took: 12 s since the restore started, 1 poll');
+    const atlas = report({ ...fast, status: status({ createdAt: '2026-03-01T03:00:01Z', finishedAt: '2026-03-01T05:00:01Z' }) }, new Date('2026-03-01T03:00:12Z'));
+    expect(renderText(atlas)).toContain("Took: 2 h 0 min by Atlas's clock (job created to finished), 1 poll");
   });
 
   it('a download: every link with its expiry, and the target says nothing is overwritten', () => {
@@ -134,6 +152,8 @@ describe('buildReport', () => {
   });
 
   it('the report id never depends on the clock; with Atlas’s finish time, neither does anything else', () => {
+    const withCreated = () => ended({ status: status({ createdAt: '2026-03-01T03:00:30Z' }) });
+    expect(report(withCreated(), new Date('2026-03-01T05:00:00Z'))).toEqual(report(withCreated(), ENDED));
     expect(report(ended(), new Date('2026-03-01T05:00:00Z'))).toEqual(report(ended(), ENDED));
     expect(report(refusedInput, new Date('2030-01-01T00:00:00Z')).reportId).toBe(report(refusedInput).reportId);
     // Another refused run gets another id.
@@ -174,7 +194,7 @@ describe('formatSeconds', () => {
 });
 
 describe('renderers', () => {
-  const finished = report(ended());
+  const finished = report(ended({ status: status({ createdAt: '2026-03-01T03:00:30Z' }) }));
   const refused = report(refusedInput);
 
   it('text: title, summary, snapshot, start and end, duration with polls, job', () => {
@@ -184,7 +204,7 @@ describe('renderers', () => {
     expect(text).toContain(`Snapshot: ${SNAPSHOT}`);
     expect(text).toContain('Started: 2026-03-01T03:00:00.000Z');
     expect(text).toContain('Ended: 2026-03-01T04:02:00.000Z');
-    expect(text).toContain('Took: 1 h 2 min (40 polls)');
+    expect(text).toContain("Took: 1 h 1 min by Atlas's clock (job created to finished), 40 polls");
     expect(text).toContain(`Atlas job: ${JOB}`);
     // The summary already names source and target.
     expect(text).not.toContain('Source:');
@@ -210,7 +230,7 @@ describe('renderers', () => {
     expect(slack.blocks.map((b) => b.type)).toEqual(['header', 'section', 'section']);
     expect(slack.blocks[0]?.text).toEqual({ type: 'plain_text', text: 'Atlas Restore Succeeded' });
     expect(slack.blocks[1]?.text.text).toContain(`*Snapshot:* ${SNAPSHOT}`);
-    expect(slack.blocks[1]?.text.text).toContain('*Took:* 1 h 2 min (40 polls)');
+    expect(slack.blocks[1]?.text.text).toContain("*Took:* 1 h 1 min by Atlas's clock (job created to finished), 40 polls");
     expect(slack.blocks[2]?.text.text).toContain(`<${URL_A}|file 1> (until ${EXPIRES})`);
     expect(slack.blocks[2]?.text.text).toContain(`<${URL_B}|file 2> (until ${EXPIRES})`);
   });
@@ -232,7 +252,7 @@ describe('renderers', () => {
     expect(card.content.type).toBe('AdaptiveCard');
     expect(card.content.body[0]).toMatchObject({ type: 'TextBlock', text: 'Atlas Restore Succeeded', color: 'Good' });
     const facts = card.content.body.find((b) => b.type === 'FactSet')?.facts;
-    expect(facts).toEqual(expect.arrayContaining([{ title: 'Snapshot', value: SNAPSHOT }, { title: 'Took', value: '1 h 2 min (40 polls)' }]));
+    expect(facts).toEqual(expect.arrayContaining([{ title: 'Snapshot', value: SNAPSHOT }, { title: 'Took', value: "1 h 1 min by Atlas's clock (job created to finished), 40 polls" }]));
     expect(JSON.stringify(card)).toContain(`[file 2](${URL_B}) (until ${EXPIRES})`);
   });
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../lib/config-error.js';
 import { validatePlansConfig } from '../../../lib/plans.js';
 import { SEED, badClusterName, badObjectId, unknownKey } from '../../adversarial/arbitraries.js';
 
@@ -117,7 +118,7 @@ describe('the plans file under generated mistakes', () => {
           error = err;
         }
         expect(error).toBeInstanceOf(Error);
-        expect((error as Error).constructor).toBe(Error);
+        expect((error as Error).constructor).toBe(ConfigError); // bin/app.ts prints it as one line and exits 2
         const message = (error as Error).message;
         expect(message.startsWith('Invalid plans config (config/plans.json): ')).toBe(true);
         expect(message).toContain(mentions);

@@ -22,13 +22,39 @@ describe('progress lines', () => {
     expect(line).toContain('next look in 5m00s');
   });
 
-  it('a caught poll keeps watching; a caught create is reported', () => {
+  it('a caught poll keeps watching; a caught create is said once, by its exit line', () => {
     const lines = printed([
       { type: 'StateCaught', state: { name: 'PollRestore' }, Error: 'Sandbox.Timedout' },
       { type: 'StateCaught', state: { name: 'CreateRestore' }, Error: 'RestoreRefused' },
     ]);
+    expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/PollRestore: caught Sandbox.Timedout; still watching the job/);
-    expect(lines[1]).toMatch(/CreateRestore: caught RestoreRefused; reporting it/);
+  });
+
+  const refusal = { Error: 'RestoreRefused', Cause: JSON.stringify({ errorType: 'RestoreRefused', errorMessage: 'staging is held by alice', trace: ['at x'] }) };
+
+  it('a refused create says refused and why, never "created job" with no id', () => {
+    const [line] = printed([exited('CreateRestore', { planName: 'p', error: refusal })]);
+    expect(line).toBe('create  refused: staging is held by alice');
+  });
+
+  it('a refused or invalid dry run says so, never "resolved the plan, created nothing"', () => {
+    const lines = printed([
+      exited('CreateRestore', { planName: 'p', dryRun: true, error: refusal }),
+      exited('CreateRestore', { planName: 'p', dryRun: true, error: { Error: 'RestoreRequestInvalid', Cause: 'overrides.snapshotId: must be a 24-character lowercase hex id' } }),
+    ]);
+    expect(lines).toEqual([
+      'create  dry run refused: staging is held by alice',
+      'create  dry run failed (RestoreRequestInvalid): overrides.snapshotId: must be a 24-character lowercase hex id',
+    ]);
+  });
+
+  it('says the time since start on the workflow clock, worded apart from the report\'s "Took"', () => {
+    const [line] = printed([
+      exited('PollRestore', { restore: { startedAt: new Date(-90_000).toISOString() }, status: { state: 'RUNNING', atlasStatus: 'inProgress' }, poll: { count: 2, waitSeconds: 30, next: 'wait' } }),
+    ]);
+    expect(line).toContain('1m30s since start');
+    expect(line).not.toContain('elapsed');
   });
 
   it('an interim report is not shown as an outcome; the last one is', () => {

@@ -1,0 +1,286 @@
+import { Command, CommanderError, Option } from 'commander';
+import { runAlertsCommand } from './commands/alerts.js';
+import { runDemo } from './commands/demo.js';
+import { runHistoryCommand } from './commands/history.js';
+import { runHoldCommand } from './commands/holds.js';
+import type { Output } from './commands/output.js';
+import { runRemote, type RemoteOptions } from './commands/remote.js';
+import { runPlan } from './commands/run.js';
+import { UsageError } from './commandLine.js';
+import { DEFAULT_HISTORY_FILE, FileRestoreHistory } from './runner/fileHistory.js';
+import { DEFAULT_HOLDS_FILE, FileTargetHolds } from './runner/fileHolds.js';
+
+/**
+ * The local runner's command line, on commander: every command with its own --help (options,
+ * examples, the environment variables it reads). The wiring to the library is here and only here;
+ * each command's work is in ./commands/*.ts. `main` returns the exit code; the caller prints errors.
+ */
+
+const NPM = 'npm run restore --';
+
+const ATLAS_ENV = `
+Environment (the Atlas CLI's variables):
+  MONGODB_ATLAS_PUBLIC_API_KEY, MONGODB_ATLAS_PRIVATE_API_KEY   an API key (Digest), or
+  MONGODB_ATLAS_CLIENT_ID, MONGODB_ATLAS_CLIENT_SECRET          a service account (OAuth)
+  MONGODB_ATLAS_OPS_MANAGER_URL or MONGODB_ATLAS_BASE_URL       another Atlas, e.g. the simulator (npm run simulator)
+  MONGODB_ATLAS_SERVICE=cloudgov                                Atlas for Government
+  ATLAS_RESTORE_WEBHOOK_URL   post the report to this webhook too
+  NO_COLOR                    plain output`;
+
+const REMOTE_ENV = `
+Environment:
+  ATLAS_RESTORE_API_URL   the stack output ApiUrl (instead of --api)
+  AWS_REGION              when --region is not given and the URL does not say it
+  AWS_PROFILE, AWS_ACCESS_KEY_ID, ...   AWS credentials, from the usual chain (env, profile, SSO, role)`;
+
+/** A usage mistake caught by commander (unknown option, missing value): one line, exit 2. */
+export class CommandLineError extends UsageError {
+  override name = 'CommandLineError';
+}
+
+/** Commander's words, made one line: "unknown option '--plna'\n(Did you mean --plan?)" → "unknown option '--plna': did you mean --plan?". */
+function oneLine(error: CommanderError): string {
+  return error.message
+    .replace(/^error: /, '')
+    .replace(/\s*\n\s*\(Did you mean (.+)\?\)/, ': did you mean $1?')
+    .replace(/\s*\n\s*/g, ' ');
+}
+
+function examples(lines: string[], env = ''): string {
+  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n${env}`;
+}
+
+function positiveSeconds(text: string): number {
+  const n = Number(text);
+  if (!(n >= 1)) throw new UsageError(`--every must be at least 1 second, got ${text}`);
+  return n;
+}
+
+function utcSeconds(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n)) throw new UsageError(`--pit must be UTC seconds, got ${text}`);
+  return n;
+}
+
+/** Options whose help says "(required)" must be given; the message names the command's help page. */
+function requireOptions(command: Command): void {
+  const values = command.opts();
+  const missing = command.options.filter((o) => o.description.endsWith('(required)') && [undefined, ''].includes(values[o.attributeName()]));
+  if (missing.length === 0) return;
+  const path = [command.parent?.parent ? command.parent.name() : undefined, command.name()].filter(Boolean).join(' ');
+  const needs = missing.map((o) => `${o.flags}${o.envVar ? ` (or ${o.envVar})` : ''}`).join(' and ');
+  throw new CommandLineError(`${path} needs ${needs} (see ${NPM} ${path} --help)`);
+}
+
+const holdsFileOption = () => new Option('--holds-file <file>', 'the local holds file `run` reads').default(DEFAULT_HOLDS_FILE);
+const historyFileOption = () => new Option('--history-file <file>', 'the local restore history `run` writes').default(DEFAULT_HISTORY_FILE);
+
+export function buildProgram(out: Output, done: (code: number) => void): Command {
+  const program = new Command('restore')
+    .usage('<command> [options]   (npm start runs the demo)')
+    .description('Atlas restore orchestrator, locally: the demo, one plan against Atlas, holds, and a deployed stack through its API')
+    .showSuggestionAfterError(true)
+    .configureOutput({ writeOut: (s) => out.line(s.replace(/\n$/, '')), writeErr: () => undefined, outputError: () => undefined })
+    .exitOverride();
+  // Each command inherits the error handling above; its own --help is its own page.
+  const command = (parent: Command, name: string) =>
+    parent
+      .command(name)
+      .configureOutput(program.configureOutput())
+      .exitOverride()
+      // Checked here, after commander has read the line, so that `--plna x` is an unknown option (with
+      // its suggestion) rather than a missing --plan.
+      .hook('preAction', (_, action) => requireOptions(action));
+
+  command(program, 'demo')
+    .description('two restore stories on the local simulator: no AWS, no Atlas account (what npm start runs)')
+    .option('--fast', 'no pauses between polls (also when CI is set)', false)
+    .option('--plans <file>', 'plans file', 'config/plans.json')
+    .addHelpText('after', examples(['npm start', `${NPM} demo --fast`], '\nEnvironment:\n  CI        no pauses (like --fast)\n  NO_COLOR  plain output'))
+    .action(async (o: { fast: boolean; plans: string }) => done(await runDemo({ plansFile: o.plans, pauseMs: o.fast || process.env.CI ? 0 : 120 }, out)));
+
+  command(program, 'run')
+    .description('run one plan against Atlas (or the simulator) from this machine, through the same state machine and handlers')
+    .option('--plan <name>', 'the plan to run (required)')
+    .option('--plans <file>', 'plans file', 'config/plans.json')
+    .option('--dry-run', 'resolve and check only; create nothing', false)
+    .option('--yes', 'do not ask before a restore that overwrites its target', false)
+    .option('--snapshot <id>', 'restore this snapshot (the plan must allow the override)')
+    .option('--pit <utcSeconds>', 'restore to this point in time, in UTC seconds', utcSeconds)
+    .option('--restore-id <id>', 'the restore id (default local-<plan>-<time>)')
+    .addOption(holdsFileOption())
+    .addOption(historyFileOption())
+    .addHelpText(
+      'after',
+      examples(
+        [
+          `${NPM} run --plan nightly-staging --dry-run`,
+          `MONGODB_ATLAS_BASE_URL=http://127.0.0.1:8090 ${NPM} run --plan nightly-staging --yes`,
+          `${NPM} run --plan pitr-recovery --pit 1767225600 --yes`,
+        ],
+        ATLAS_ENV,
+      ),
+    )
+    .action(async (o: { plan: string; plans: string; dryRun: boolean; yes: boolean; snapshot?: string; pit?: number; restoreId?: string; holdsFile: string; historyFile: string }) =>
+      done(
+        await runPlan(
+          {
+            plan: o.plan,
+            plansFile: o.plans,
+            dryRun: o.dryRun,
+            yes: o.yes,
+            holdsFile: o.holdsFile,
+            historyFile: o.historyFile,
+            ...(o.restoreId ? { restoreId: o.restoreId } : {}),
+            ...(o.snapshot ? { snapshotId: o.snapshot } : {}),
+            ...(o.pit !== undefined ? { pointInTimeUTCSeconds: o.pit } : {}),
+          },
+          out,
+        ),
+      ),
+    );
+
+  const holdExamples = [`${NPM} hold --target 65f1a0000000000000000002/staging-cluster --for 4h --reason "customer demo"`, `${NPM} holds`];
+  command(program, 'hold')
+    .description('hold a target locally: `run` refuses to restore onto it until the hold ends or is released')
+    .option('--target <groupId/cluster>', 'the cluster to hold (required)')
+    .option('--for <duration>', 'how long: 90m, 4h, 2d (at most 30 days) (required)')
+    .option('--reason <why>', 'shown to whoever is refused (required)')
+    .option('--by <name>', 'who holds it (default $USER)')
+    .addOption(holdsFileOption())
+    .addHelpText('after', examples(holdExamples))
+    .action(async (o: { target: string; for: string; reason: string; by?: string; holdsFile: string }) =>
+      done(await runHoldCommand({ action: 'hold', target: o.target, for: o.for, reason: o.reason, ...(o.by ? { by: o.by } : {}) }, new FileTargetHolds(o.holdsFile), out)),
+    );
+  command(program, 'release')
+    .description('lift a local hold')
+    .option('--target <groupId/cluster>', 'the held cluster (required)')
+    .addOption(holdsFileOption())
+    .addHelpText('after', examples([`${NPM} release --target 65f1a0000000000000000002/staging-cluster`]))
+    .action(async (o: { target: string; holdsFile: string }) => done(await runHoldCommand({ action: 'release', target: o.target }, new FileTargetHolds(o.holdsFile), out)));
+  command(program, 'holds')
+    .description('list the local holds')
+    .addOption(holdsFileOption())
+    .action(async (o: { holdsFile: string }) => done(await runHoldCommand({ action: 'holds' }, new FileTargetHolds(o.holdsFile), out)));
+
+  command(program, 'history')
+    .description('the restore history of local runs, with the auditor summary (drills passed, RTO p50/p90/max, RPO max)')
+    .option('--plan <name>', 'only this plan')
+    .option('--since <age>', 'only restores started within this long: 90d, 12h, 30m')
+    .option('--format <format>', 'table, csv or json', 'table')
+    .addOption(historyFileOption())
+    .addHelpText('after', examples([`${NPM} history --plan nightly-staging --since 90d`, `${NPM} history --since 30d --format csv > restores.csv`]))
+    .action(async (o: { plan?: string; since?: string; format: string; historyFile: string }) =>
+      done(
+        await runHistoryCommand(
+          { ...(o.plan ? { plan: o.plan } : {}), ...(o.since ? { since: o.since } : {}), format: o.format },
+          new FileRestoreHistory(o.historyFile),
+          out,
+        ),
+      ),
+    );
+
+  const alerts = command(program, 'alerts').description("wire an Atlas project's restore alerts to a stack's alert receiver (push completion)");
+  const alertsEnv = `${ATLAS_ENV}
+  ATLAS_ALERT_WEBHOOK_SECRET  the webhook secret (setup, instead of --secret-name)`;
+  const url = 'https://abc123.execute-api.eu-west-1.amazonaws.com/v1/alerts';
+  for (const action of ['setup', 'check'] as const) {
+    const sub = command(alerts, action)
+      .description(
+        action === 'setup'
+          ? 'create or update (idempotently) the alert configurations that send CPS_RESTORE_* alerts to the receiver, signed with the secret'
+          : 'say whether the project sends its restore alerts to the receiver; exit 1 when not',
+      )
+      .option('--project <groupId>', 'the Atlas project (required)')
+      .option('--url <receiverUrl>', 'the stack output AlertReceiverUrl (required)');
+    if (action === 'setup')
+      sub.option('--secret-name <name>', 'Secrets Manager secret holding the webhook secret (the plans file alerts.webhookSecretName)').option('--force', 're-send the secret even when nothing else changed', false);
+    sub
+      .addHelpText('after', examples([`${NPM} alerts ${action} --project 65f1a0000000000000000001 --url ${url}${action === 'setup' ? ' --secret-name atlas-restore/alert-webhook' : ''}`], alertsEnv))
+      .action(async (o: { project: string; url: string; secretName?: string; force?: boolean }) =>
+        done(await runAlertsCommand({ action, project: o.project, url: o.url, force: o.force ?? false, ...(o.secretName ? { secretName: o.secretName } : {}) }, out)),
+      );
+  }
+
+  addRemote(command(program, 'remote'), command, out, done);
+  return program;
+}
+
+type Make = (parent: Command, name: string) => Command;
+
+function addRemote(remote: Command, command: Make, out: Output, done: (code: number) => void): void {
+  remote.description('a deployed stack, through its SigV4-signed HTTP API').addHelpText('after', REMOTE_ENV);
+  const api = () => new Option('--api <url>', 'the stack output ApiUrl (required)').env('ATLAS_RESTORE_API_URL');
+  const region = () => new Option('--region <region>', 'AWS region to sign for (default: from the URL, else AWS_REGION)');
+  type Common = { api: string; region?: string };
+  const call = async (action: RemoteOptions['action'], o: Common & Partial<Omit<RemoteOptions, 'api' | 'region' | 'action'>>) =>
+    done(
+      await runRemote(
+        {
+          dryRun: false,
+          follow: false,
+          everySeconds: 30,
+          ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)),
+          action,
+          api: o.api,
+        } as RemoteOptions,
+        out,
+      ),
+    );
+  const sub = (name: string, description: string, example: string) =>
+    command(remote, name).description(description).addOption(api()).addOption(region()).addHelpText('after', examples([example], REMOTE_ENV));
+  const URL = 'https://abc123.execute-api.eu-west-1.amazonaws.com/prod/';
+
+  sub('start', 'start a plan', `${NPM} remote start --api ${URL} --plan nightly-staging --key refresh-2026-03-01 --follow`)
+    .option('--plan <name>', 'the plan to start (required)')
+    .option('--key <idempotencyKey>', 'the same key twice starts one restore')
+    .option('--dry-run', 'resolve and check only', false)
+    .option('--follow', 'follow it to the end', false)
+    .option('--every <seconds>', 'how often to look when following', positiveSeconds, 30)
+    .action((o: Common & { plan: string; key?: string; dryRun: boolean; follow: boolean; every: number }) =>
+      call('start', { api: o.api, region: o.region, plan: o.plan, idempotencyKey: o.key, dryRun: o.dryRun, follow: o.follow, everySeconds: o.every }),
+    );
+  for (const [name, description] of [
+    ['status', 'show a restore'],
+    ['cancel', 'cancel a restore'],
+    ['follow', 'follow a restore to its end'],
+  ] as const) {
+    sub(name, description, `${NPM} remote ${name} --api ${URL} --id refresh-2026-03-01`)
+      .option('--id <restoreId>', 'the restore id (the idempotency key) (required)')
+      .option('--every <seconds>', 'how often to look when following', positiveSeconds, 30)
+      .action((o: Common & { id: string; every: number }) => call(name, { api: o.api, region: o.region, id: o.id, everySeconds: o.every }));
+  }
+  sub('hold', 'hold a target on the stack', `${NPM} remote hold --api ${URL} --target 65f1a0000000000000000002/staging-cluster --for 4h --reason "customer demo"`)
+    .option('--target <groupId/cluster>', 'the cluster to hold (required)')
+    .option('--for <duration>', 'how long: 90m, 4h, 2d (required)')
+    .option('--reason <why>', 'shown to whoever is refused (required)')
+    .action((o: Common & { target: string; for: string; reason: string }) => call('hold', { api: o.api, region: o.region, target: o.target, for: o.for, reason: o.reason }));
+  sub('release', 'lift a hold on the stack', `${NPM} remote release --api ${URL} --target 65f1a0000000000000000002/staging-cluster`)
+    .option('--target <groupId/cluster>', 'the held cluster (required)')
+    .action((o: Common & { target: string }) => call('release', { api: o.api, region: o.region, target: o.target }));
+  sub('holds', 'list the holds on the stack', `${NPM} remote holds --api ${URL}`).action((o: Common) => call('holds', { api: o.api, region: o.region }));
+}
+
+/** Parses and runs; 0 after --help; a commander mistake becomes a CommandLineError naming the command's help. */
+export async function main(argv: string[], out: Output): Promise<number> {
+  let code = 0;
+  const program = buildProgram(out, (c) => (code = c));
+  // No command: the demo, as `npm start` (a bare option such as --fast goes to it too).
+  const args = argv.length === 0 || (argv[0]?.startsWith('-') && !['-h', '--help'].includes(argv[0])) ? ['demo', ...argv] : argv;
+  try {
+    await program.parseAsync(args, { from: 'user' });
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    if (error.exitCode === 0) return 0; // --help
+    const parent = program.commands.find((c) => c.name() === args[0]);
+    // `remote` alone: commander would print its help to stderr; say what is missing instead.
+    if (error.code === 'commander.help' && parent)
+      throw new CommandLineError(`${parent.name()} needs a command: ${parent.commands.map((c) => c.name()).join(', ')} (see ${NPM} ${parent.name()} --help)`);
+    // Point at the help of the command that was being read: `remote start --help`, `run --help`, or the top.
+    const top = program.commands.find((c) => c.name() === args[0]);
+    const sub = top?.commands.find((c) => c.name() === args[1]);
+    const page = [top?.name(), sub?.name(), '--help'].filter(Boolean).join(' ');
+    throw new CommandLineError(`${oneLine(error)} (see ${NPM} ${page})`);
+  }
+  return code;
+}
