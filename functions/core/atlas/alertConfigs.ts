@@ -11,7 +11,15 @@ import { ATLAS_API_PREFIX, type AtlasTransport } from './transport.js';
  */
 
 /** The alert event types Atlas raises when a Cloud Backup restore ends. */
-export const RESTORE_ALERT_EVENT_TYPES = ['CPS_RESTORE_SUCCESSFUL', 'CPS_RESTORE_FAILED'] as const;
+export const RESTORE_ALERT_EVENT_TYPES = [
+  'CPS_RESTORE_SUCCESSFUL',
+  'CPS_RESTORE_FAILED',
+  // Collection-level restores' own events: they wake collection restores the same way.
+  'CPS_COLLECTION_RESTORE_SUCCESSFUL',
+  'CPS_COLLECTION_RESTORE_FAILED',
+  'CPS_COLLECTION_RESTORE_PARTIAL_SUCCESS',
+  'CPS_COLLECTION_RESTORE_CANCELED',
+] as const;
 export type RestoreAlertEventType = (typeof RESTORE_ALERT_EVENT_TYPES)[number];
 
 const VERSION = '2023-01-01';

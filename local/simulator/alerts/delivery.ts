@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { collectionRestoreEvent } from '../state/namespaces.js';
 import { Agent, request } from 'undici';
 import type { SimClock } from '../clock.js';
 import type { JobState } from '../state/model.js';
@@ -74,13 +75,18 @@ export class AlertDeliverer {
 
   /** The store decided when (and how) a job ends: put its alert on the clock. */
   jobEndDecided(job: JobState): void {
-    if (job.family !== 'cloud' || job.finishAt === undefined) return;
+    if ((job.family !== 'cloud' && job.family !== 'collection') || job.finishAt === undefined) return;
     const previous = this.planned.get(job.id);
     // Atlas alerts once per job: an end moved after the alert went out (finishJob during an
     // `early` lag) sends nothing more.
     if (previous?.raised) return;
     previous?.cancel?.();
-    const event = job.outcome === 'succeed' || job.outcome === 'fail' ? RESTORE_EVENTS[job.outcome] : undefined;
+    const event =
+      job.family === 'collection'
+        ? collectionRestoreEvent(job)
+        : job.outcome === 'succeed' || job.outcome === 'fail'
+          ? RESTORE_EVENTS[job.outcome]
+          : undefined;
     if (!event) return;
     // A job ended again by finishJob keeps the fate drawn for it: one draw per job.
     const decision = previous?.decision ?? this.deps.faults().decide(event, job.groupId);
@@ -97,8 +103,8 @@ export class AlertDeliverer {
 
   private raise(job: JobState, eventTypeName: string, endedAt: number, decision: DeliveryDecision): void {
     this.planned.set(job.id, { decision, raised: true });
-    // Cancelled before it ended: Atlas raises no restore alert.
-    if (job.cancelledAt !== undefined && job.cancelledAt <= endedAt) return;
+    // Cancelled before it ended: Atlas raises no restore alert (a collection restore has its own CANCELED event).
+    if (job.family === 'cloud' && job.cancelledAt !== undefined && job.cancelledAt <= endedAt) return;
     const { store } = this.deps;
     const now = this.deps.clock.now();
     const project = store.projects.get(job.groupId);
@@ -114,7 +120,7 @@ export class AlertDeliverer {
         updated: iso(now),
         lastNotified: iso(now),
         // Atlas docs: the text starts with the project (and organization) name; never the cluster.
-        humanReadable: `Project: ${project?.name ?? job.groupId}\nA Cloud Backup restore ${eventTypeName === RESTORE_EVENTS.succeed ? 'completed' : 'failed'}.`,
+        humanReadable: `Project: ${project?.name ?? job.groupId}\nA ${job.family === 'collection' ? 'collection-level' : 'Cloud Backup'} restore ${eventTypeName.endsWith('SUCCESSFUL') ? 'completed' : eventTypeName.endsWith('CANCELED') ? 'was cancelled' : eventTypeName.endsWith('PARTIAL_SUCCESS') ? 'partly completed' : 'failed'}.`,
         links: [{ href: `${this.deps.baseUrl()}/api/atlas/v2/groups/${job.groupId}/alerts/${id}`, rel: 'self' }],
       };
       const body = JSON.stringify(alert);

@@ -17,7 +17,23 @@ import { PROD, STAGING, TEST_PLANS, scheduled, useWorkflowHarness } from './help
  * lose, repeat, missign and hurry them. A few alerts are sent by the test itself, signed with node:crypto.
  */
 
-const PLANS = PlansConfig.parse({ ...TEST_PLANS, alerts: { webhookSecretName: 'atlas/alert-webhook' } });
+const PLANS = PlansConfig.parse({
+  ...TEST_PLANS,
+  plans: [
+    ...TEST_PLANS.plans,
+    {
+      name: 'orders-back',
+      source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' },
+      restore: {
+        type: 'collections',
+        target: { groupId: STAGING, clusterName: 'staging-cluster' },
+        writeStrategy: 'OVERWRITE_EXISTING',
+        collections: [{ sourceNamespace: 'shop.orders' }],
+      },
+    },
+  ],
+  alerts: { webhookSecretName: 'atlas/alert-webhook' },
+});
 const h = useWorkflowHarness(PLANS);
 const inflight = new Set<Promise<unknown>>();
 
@@ -176,6 +192,17 @@ describe('push completion: an Atlas alert wakes the restore', () => {
     expect(run.delaySeconds).toBeLessThanOrEqual(10 + 30);
     const report = h.world.sent.find((s) => s.channel === 'sns')?.report;
     expect(report?.outcome).toBe('SUCCEEDED');
+  });
+});
+
+describe('push completion for collection-level restores', () => {
+  it('a CPS_COLLECTION_RESTORE_* alert wakes the collection restore', async () => {
+    simulatorAlerts();
+    h.sim.scriptOutcome({ cluster: 'prod-cluster', outcome: 'succeed', durationSeconds: 3600 });
+    const result = await h.run({ planName: 'orders-back', trigger: { type: 'manual' } }, 'push-collections-1');
+    expect(result.status).toBe('SUCCEEDED');
+    expect(h.sim.deliveries.log()).toEqual([expect.objectContaining({ eventTypeName: 'CPS_COLLECTION_RESTORE_SUCCESSFUL', status: 200 })]);
+    expect((result.output as { poll?: { alertWakes?: number } }).poll?.alertWakes).toBe(1);
   });
 });
 

@@ -1,0 +1,76 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import { ALERTS_THROTTLE } from '../../lib/api.js';
+import { WAITERS_TABLE_ACCESS } from '../../lib/push.js';
+import { ALERT_WAIT_STATE } from '../../lib/workflow.js';
+import { actionsOf, fixturePlans, statementsOfRole, synthesize, type Synthesized } from './helpers.js';
+
+/**
+ * Push completion's part of the template: only when the plans file has `alerts`; POST /alerts is
+ * the one method without IAM (Atlas signs with HMAC), on its own throttle; each push function holds
+ * exactly what it uses, and ends waits of this state machine only.
+ */
+
+const SECRET = 'atlas-restore/alert-webhook';
+let on: Synthesized;
+let off: Synthesized;
+
+beforeAll(() => {
+  on = synthesize({ plansConfig: { ...fixturePlans, alerts: { webhookSecretName: SECRET } } });
+  off = synthesize({ plansConfig: fixturePlans });
+}, 120_000);
+
+const roleOf = (s: Synthesized, fn: 'awaitAlert' | 'receiveAlert') => s.logicalId(s.stack.functions.push![fn].role as iam.Role);
+const definitionOf = (s: Synthesized) => JSON.stringify(s.template.findResources('AWS::StepFunctions::StateMachine'));
+
+describe('push completion in the template', () => {
+  it('is absent without `alerts`: no WaitForAlert, no receiver route, no waiters table', () => {
+    expect(off.stack.functions.push).toBeUndefined();
+    expect(definitionOf(off)).not.toContain(ALERT_WAIT_STATE);
+    expect(Object.values(off.template.findResources('AWS::ApiGateway::Resource')).map((r) => r.Properties.PathPart)).not.toContain('alerts');
+    expect(Object.keys(off.template.findResources('AWS::DynamoDB::Table'))).toHaveLength(Object.keys(on.template.findResources('AWS::DynamoDB::Table')).length - 1);
+  });
+
+  it('adds WaitForAlert as a callback task whose timeout is the poll decision', () => {
+    const definition = definitionOf(on);
+    expect(definition).toContain(ALERT_WAIT_STATE);
+    expect(definition).toContain('lambda:invoke.waitForTaskToken');
+    expect(definition).toContain('\\"TimeoutSecondsPath\\":\\"$.poll.waitSeconds\\"');
+  });
+
+  it('opens POST /alerts without IAM, on its own throttle; every other method keeps IAM', () => {
+    const methods = Object.values(on.template.findResources('AWS::ApiGateway::Method'));
+    const open = methods.filter((m) => m.Properties.AuthorizationType === 'NONE');
+    expect(open).toHaveLength(1);
+    expect(open[0]!.Properties.HttpMethod).toBe('POST');
+    expect(methods.filter((m) => m.Properties.HttpMethod !== 'OPTIONS' && m.Properties.AuthorizationType !== 'NONE').every((m) => m.Properties.AuthorizationType === 'AWS_IAM')).toBe(true);
+    const [stage] = Object.values(on.template.findResources('AWS::ApiGateway::Stage'));
+    expect(stage!.Properties.MethodSettings).toContainEqual(
+      expect.objectContaining({ HttpMethod: 'POST', ResourcePath: '/~1alerts', ThrottlingRateLimit: ALERTS_THROTTLE.rateLimit, ThrottlingBurstLimit: ALERTS_THROTTLE.burstLimit }),
+    );
+  });
+
+  it('gives each push function exactly what it uses', () => {
+    for (const fn of ['awaitAlert', 'receiveAlert'] as const) {
+      const statements = statementsOfRole(on.template, roleOf(on, fn));
+      const dynamo = actionsOf(statements).filter((a) => a.startsWith('dynamodb:'));
+      expect(new Set(dynamo)).toEqual(new Set(WAITERS_TABLE_ACCESS[fn]));
+      const ends = statements.filter((s) => actionsOf([s]).includes('states:SendTaskSuccess'));
+      expect(ends).toHaveLength(1);
+      expect(actionsOf(ends)).toEqual(['states:SendTaskSuccess']);
+      expect(JSON.stringify(ends[0]!.Resource)).toContain(on.logicalId(on.stack.workflow.stateMachine));
+      const secrets = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('secretsmanager:')));
+      if (fn === 'awaitAlert') expect(secrets).toEqual([]);
+      else {
+        expect(actionsOf(secrets)).toEqual(['secretsmanager:GetSecretValue']);
+        expect(JSON.stringify(secrets[0]!.Resource)).toContain(`secret:${SECRET}-??????`);
+      }
+    }
+  });
+
+  it('outputs the receiver URL and the exact setup command', () => {
+    const outputs = on.template.findOutputs('*');
+    expect(outputs.AlertReceiverUrl).toBeDefined();
+    expect(JSON.stringify(outputs.AlertSetupCommand)).toContain(`--secret-name ${SECRET}`);
+  });
+});
