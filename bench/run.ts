@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { exitWith, parseCommandLine, UsageError } from '../local/commandLine.js';
 import { measureColdStarts } from './coldStart.js';
 import { measurePolling } from './polling.js';
+import { measurePush } from './push.js';
 import { atlasRun } from './scale.js';
 import { measureScaleRuns, scaleRuns, scaleTable } from './scaleRuns.js';
 import { table } from './table.js';
@@ -57,6 +58,10 @@ async function main(argv: string[]): Promise<number> {
     results.polling = polling;
     console.log('\nPolling: cost of waiting for one restore\n');
     console.log(table(polling));
+    const push = await measurePush();
+    results.push = push;
+    console.log('\nPush completion beside polling: one restore of each length, run through the workflow against the simulator\n');
+    console.log(table(push));
   }
 
   if (!values.skip.includes('cold')) {

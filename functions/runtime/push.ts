@@ -47,7 +47,20 @@ export async function alertWebhookSecret(): Promise<string> {
   if (!name) throw new Error(`${ENV.alertWebhookSecretName} is not set`);
   secrets ??= import('@aws-lambda-powertools/parameters/secrets').then(({ SecretsProvider }) => new SecretsProvider());
   const value = await (await secrets).get(name, { maxAge: 300 });
-  const text = typeof value === 'string' ? value : value instanceof Uint8Array ? new TextDecoder().decode(value) : '';
-  if (!text.trim()) throw new Error(`Secret ${name} holds no webhook secret`);
-  return text.trim();
+  const text = (typeof value === 'string' ? value : value instanceof Uint8Array ? new TextDecoder().decode(value) : '').trim();
+  const secret = fromJson(text) ?? text;
+  if (!secret) throw new Error(`Secret ${name} holds no webhook secret`);
+  return secret;
+}
+
+/** The forms `alerts setup --secret-name` reads too: a plain string, or JSON with `secret` or `webhookSecret`. */
+function fromJson(text: string): string | undefined {
+  if (!text.startsWith('{')) return undefined;
+  try {
+    const parsed = JSON.parse(text) as { secret?: unknown; webhookSecret?: unknown };
+    const value = parsed.secret ?? parsed.webhookSecret;
+    return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+  } catch {
+    return undefined;
+  }
 }

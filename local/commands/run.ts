@@ -39,7 +39,9 @@ export interface RunOptions {
 }
 
 export async function runPlan(options: RunOptions, out: Output): Promise<number> {
-  const plans = loadPlansFile(options.plansFile);
+  // A run from this machine has no receiver Atlas could reach, so push completion is off: it polls
+  // (the poll policy, not the slower backstop that waits for alerts that would never come).
+  const { alerts: _noReceiverHere, ...plans } = loadPlansFile(options.plansFile);
   const plan = plans.plans.find((p) => p.name === options.plan);
   if (!plan) {
     out.error(`No plan named "${options.plan}" in ${options.plansFile} (plans: ${plans.plans.map((p) => p.name).join(', ') || 'none'})`);

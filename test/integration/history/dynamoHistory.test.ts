@@ -1,47 +1,29 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useDynaliteTable } from '../dynamo/dynalite.js';
 import { DynamoRestoreHistory } from '../../../functions/core/history/dynamoHistory.js';
 import { HISTORY_BY_PLAN_INDEX, HISTORY_KEY, HISTORY_PLAN, HISTORY_STARTED } from '../../../functions/core/history/names.js';
 import type { RestoreRecord } from '../../../functions/core/history/record.js';
 
 /** The history table as lib/history-table.ts makes it (key, byPlan index), served by dynalite, with the real SDK client. */
 
-let server: Server;
-let client: DynamoDBClient;
-beforeAll(async () => {
-  server = dynalite({ createTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  await client.send(
-    new CreateTableCommand({
-      TableName: 'history',
-      KeySchema: [{ AttributeName: HISTORY_KEY, KeyType: 'HASH' }],
-      AttributeDefinitions: [
-        { AttributeName: HISTORY_KEY, AttributeType: 'S' },
-        { AttributeName: HISTORY_PLAN, AttributeType: 'S' },
-        { AttributeName: HISTORY_STARTED, AttributeType: 'S' },
+const table = useDynaliteTable({
+  TableName: 'history',
+  KeySchema: [{ AttributeName: HISTORY_KEY, KeyType: 'HASH' }],
+  AttributeDefinitions: [
+    { AttributeName: HISTORY_KEY, AttributeType: 'S' },
+    { AttributeName: HISTORY_PLAN, AttributeType: 'S' },
+    { AttributeName: HISTORY_STARTED, AttributeType: 'S' },
+  ],
+  GlobalSecondaryIndexes: [
+    {
+      IndexName: HISTORY_BY_PLAN_INDEX,
+      KeySchema: [
+        { AttributeName: HISTORY_PLAN, KeyType: 'HASH' },
+        { AttributeName: HISTORY_STARTED, KeyType: 'RANGE' },
       ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: HISTORY_BY_PLAN_INDEX,
-          KeySchema: [
-            { AttributeName: HISTORY_PLAN, KeyType: 'HASH' },
-            { AttributeName: HISTORY_STARTED, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
-});
-afterAll(async () => {
-  client?.destroy();
-  await new Promise((resolve) => server?.close(resolve));
+      Projection: { ProjectionType: 'ALL' },
+    },
+  ],
 });
 
 const record = (restoreId: string, plan: string, startedAt: string, outcome = 'SUCCEEDED'): RestoreRecord => ({
@@ -61,7 +43,7 @@ const record = (restoreId: string, plan: string, startedAt: string, outcome = 'S
 
 describe('DynamoRestoreHistory', () => {
   it('writes a restore once: a second write of the same restore id keeps the first record', async () => {
-    const history = new DynamoRestoreHistory(client, 'history');
+    const history = new DynamoRestoreHistory(table.client(), 'history');
     expect(await history.record(record('r-1', 'nightly', '2026-11-01T03:00:00.000Z'))).toBe(true);
     expect(await history.record(record('r-1', 'nightly', '2026-11-01T03:00:00.000Z', 'FAILED'))).toBe(false);
     const listed = await history.list({ plan: 'nightly' });
@@ -69,7 +51,7 @@ describe('DynamoRestoreHistory', () => {
   });
 
   it("lists one plan's records that started since a date, oldest first", async () => {
-    const history = new DynamoRestoreHistory(client, 'history');
+    const history = new DynamoRestoreHistory(table.client(), 'history');
     await history.record(record('r-2', 'weekly', '2026-08-01T03:00:00.000Z'));
     await history.record(record('r-4', 'weekly', '2026-11-20T03:00:00.000Z'));
     await history.record(record('r-3', 'weekly', '2026-11-10T03:00:00.000Z'));

@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createAtlasClient } from '../functions/core/atlas/client.js';
+import { PlansConfig } from '../functions/core/plans/schema.js';
+import { HISTORY_EVENTS } from '../functions/core/restore/pollPolicy.js';
+import { synthesizeWorkflowDefinition } from '../lib/workflow-definition.js';
+import { ALERT_WAIT_STATE } from '../lib/workflow.js';
+import { setupAlerts } from '../local/commands/alerts.js';
+import type { EventLog } from '../local/runner/execute.js';
+import { runLocalRestore } from '../local/runner/localRestore.js';
+import { useSimulatorWorld } from '../local/runner/localWorld.js';
+import { startSimulator, type WorldInput } from '../local/simulator/index.js';
+import { DURATIONS } from './polling.js';
+
+/**
+ * Push completion beside polling, measured by running the synthesised state machine with the real
+ * handlers against the simulator (manual clock: the same numbers on any machine): one restore of
+ * each length, with a plan whose deadline allows 24 h, in three modes:
+ *   push, alerts arriving   the simulator sends its signed alert when the job ends
+ *   push, alerts all lost   the simulator loses every alert: only the backstop sees the end
+ *   push off                the same plan without `alerts` in the plans file: the poll policy
+ * Atlas calls are the simulator's request log; history events are counted per state entered, as
+ * Step Functions writes them (a callback task writes TaskSubmitted besides a Lambda task's five).
+ */
+
+const WORLD_FILE = fileURLToPath(new URL('../local/simulator/worlds/default.json', import.meta.url));
+const PROD = '65f1a0000000000000000001';
+const STAGING = '65f1a0000000000000000002';
+/** A callback task (WaitForAlert): TaskStateEntered, TaskScheduled, TaskStarted, TaskSubmitted, TaskSucceeded or TaskTimedOut, TaskStateExited. */
+const CALLBACK_TASK_EVENTS = 6;
+
+export interface PushRow {
+  duration: string;
+  mode: string;
+  outcome: string;
+  atlasCalls: number;
+  historyEvents: number;
+  detectionDelaySeconds: number;
+  /** With alerts: 10 s; without: max(60 s, 20 % of the age) (the backstop); push off: max(30 s, 5 %). */
+  goalSeconds: number;
+}
+
+const MODES = [
+  { mode: 'push, alerts arriving', push: true, lost: false },
+  { mode: 'push, alerts all lost', push: true, lost: true },
+  { mode: 'push off (polling)', push: false, lost: false },
+] as const;
+
+function plans(push: boolean): PlansConfig {
+  return PlansConfig.parse({
+    plans: [
+      {
+        name: 'day-long',
+        source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' },
+        restore: { type: 'snapshot', target: { groupId: STAGING, clusterName: 'staging-cluster' } },
+        deadlineMinutes: 1500,
+      },
+    ],
+    ...(push ? { alerts: { webhookSecretName: 'atlas-restore/alert-webhook' } } : {}),
+  });
+}
+
+/** History events of an execution, from the states it entered. */
+export function historyEvents(events: EventLog[]): number {
+  let total = HISTORY_EVENTS.execution;
+  for (const e of events) {
+    if (e.type !== 'StateEntered') continue;
+    const { name, type } = (e as { state: { name: string; type: string } }).state;
+    if (name === ALERT_WAIT_STATE) total += CALLBACK_TASK_EVENTS;
+    else if (type === 'Task') total += HISTORY_EVENTS.task;
+    else if (type === 'Wait') total += HISTORY_EVENTS.wait;
+    else if (type === 'Choice') total += HISTORY_EVENTS.choice;
+    else if (type === 'Succeed') total += HISTORY_EVENTS.succeed;
+    else if (type === 'Fail') total += HISTORY_EVENTS.fail;
+    else total += 2;
+  }
+  return total;
+}
+
+async function measureOne(seconds: number, mode: (typeof MODES)[number]): Promise<Omit<PushRow, 'duration' | 'mode'>> {
+  const world = JSON.parse(readFileSync(WORLD_FILE, 'utf8')) as WorldInput;
+  const sim = await startSimulator(world, { clock: 'manual', seed: 7 });
+  const key = world.credentials!.apiKeys![0]!;
+  const credentials = { type: 'digest' as const, publicKey: key.publicKey, privateKey: key.privateKey };
+  const config = plans(mode.push);
+  const local = await useSimulatorWorld({ simulator: sim, credentials, plans: config });
+  try {
+    if (mode.push) {
+      const client = createAtlasClient({ baseUrl: sim.baseUrl, credentials });
+      for (const project of [PROD, STAGING]) await setupAlerts({ client, project, url: local.alerts.url, secret: local.alerts.webhookSecret });
+      await client.close();
+    }
+    sim.setFaults({ deliveries: mode.lost ? [{ lostRate: 1 }] : [] });
+    sim.scriptOutcome({ cluster: 'prod-cluster', outcome: 'succeed', durationSeconds: seconds });
+    const before = sim.requests().length;
+    const result = await runLocalRestore({
+      definition: synthesizeWorkflowDefinition({ plansConfig: config }),
+      input: { planName: 'day-long', trigger: { type: 'manual' } },
+      restoreId: `bench-push-${seconds}-${mode.push ? (mode.lost ? 'lost' : 'on') : 'off'}`,
+      clock: sim.clock,
+      alerts: { board: local.alerts.board, settle: () => sim.deliveries.settled() },
+    });
+    const job = sim.jobs({ groupId: PROD, clusterName: 'prod-cluster' }).at(-1)!;
+    // The clock stops at the look that saw the end (notify moves it no further).
+    const delay = Math.max(0, (sim.clock.now() - Date.parse(job.finishAt!)) / 1000);
+    return {
+      outcome: result.status === 'SUCCEEDED' ? 'seen ending' : `${result.error}`,
+      atlasCalls: sim.requests().length - before,
+      historyEvents: historyEvents(result.events),
+      detectionDelaySeconds: Math.round(delay),
+      goalSeconds: mode.push ? (mode.lost ? Math.round(Math.max(60, 0.2 * seconds)) : 10) : Math.round(Math.max(30, 0.05 * seconds)),
+    };
+  } finally {
+    await local.close();
+    await sim.stop();
+  }
+}
+
+export async function measurePush(): Promise<PushRow[]> {
+  const rows: PushRow[] = [];
+  for (const [duration, seconds] of DURATIONS) for (const mode of MODES) rows.push({ duration, mode: mode.mode, ...(await measureOne(seconds, mode)) });
+  return rows;
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { DynamoAlertWaiters, WAITERS_KEYS } from '../../../functions/core/push/dynamoWaiters.js';
+import { useDynaliteTable } from '../dynamo/dynalite.js';
+
+/** The alert waiters table as lib/push.ts makes it (groupId + entry, TTL), served by dynalite, with the real SDK client. */
+const table = useDynaliteTable({
+  TableName: 'waiters',
+  KeySchema: [
+    { AttributeName: WAITERS_KEYS.partition, KeyType: 'HASH' },
+    { AttributeName: WAITERS_KEYS.sort, KeyType: 'RANGE' },
+  ],
+  AttributeDefinitions: [
+    { AttributeName: WAITERS_KEYS.partition, AttributeType: 'S' },
+    { AttributeName: WAITERS_KEYS.sort, AttributeType: 'S' },
+  ],
+});
+
+const G1 = '65f1a0000000000000000001';
+const G2 = '65f1a0000000000000000002';
+const at = (iso: string) => new Date(iso);
+
+describe('alert waiters in DynamoDB', () => {
+  it('finds the current wait of each restore on a project, and only live ones', async () => {
+    let now = at('2026-12-01T10:00:00Z');
+    const waiters = new DynamoAlertWaiters(table.client(), 'waiters', () => now);
+    await waiters.register({ groupId: G1, restoreId: 'r1', token: 't1-old', until: at('2026-12-01T11:00:00Z') });
+    await waiters.register({ groupId: G1, restoreId: 'r1', token: 't1', until: at('2026-12-01T11:00:00Z') });
+    await waiters.register({ groupId: G1, restoreId: 'r2', token: 't2', until: at('2026-12-01T10:30:00Z') });
+    await waiters.register({ groupId: G2, restoreId: 'r3', token: 't3', until: at('2026-12-01T11:00:00Z') });
+    expect((await waiters.waiting(G1)).map((w) => w.token).sort()).toEqual(['t1', 't2']);
+    now = at('2026-12-01T10:45:00Z');
+    expect((await waiters.waiting(G1)).map((w) => w.token)).toEqual(['t1']);
+  });
+
+  it('forgets a wait only while it still has the token given (a newer wait stays)', async () => {
+    const waiters = new DynamoAlertWaiters(table.client(), 'waiters', () => at('2026-12-01T10:00:00Z'));
+    await waiters.register({ groupId: G2, restoreId: 'r4', token: 'new', until: at('2026-12-01T11:00:00Z') });
+    await waiters.remove(G2, 'r4', 'old');
+    expect((await waiters.waiting(G2)).map((w) => w.token)).toContain('new');
+    await waiters.remove(G2, 'r4', 'new');
+    expect((await waiters.waiting(G2)).map((w) => w.token)).not.toContain('new');
+  });
+
+  it('takes a delivery once and remembers the project’s last alert', async () => {
+    const waiters = new DynamoAlertWaiters(table.client(), 'waiters', () => at('2026-12-01T10:00:00Z'));
+    const alert = { groupId: G1, eventTypeName: 'CPS_RESTORE_SUCCESSFUL', at: at('2026-12-01T10:00:00Z') };
+    expect(await waiters.lastAlert(G1)).toBeUndefined();
+    expect(await waiters.noteAlert(alert, 'delivery-1', at('2026-12-02T10:00:00Z'))).toBe(true);
+    expect(await waiters.noteAlert(alert, 'delivery-1', at('2026-12-02T10:00:00Z'))).toBe(false);
+    expect(await waiters.lastAlert(G1)).toEqual(alert);
+  });
+});
