@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAtlasClient, type AtlasClient } from '../../../functions/core/atlas/index.js';
+import { RESTORE_ALERT_EVENT_TYPES } from '../../../functions/core/atlas/alertConfigs.js';
 import { checkAlerts, runAlertsCommand, setupAlerts, shownUrlMatches } from '../../../local/commands/alerts.js';
 import type { Output } from '../../../local/commands/output.js';
 import { startSimulator, type SimulatorHandle } from '../../../local/simulator/index.js';
@@ -52,24 +53,21 @@ describe('setupAlerts / checkAlerts', () => {
     expect((await checkAlerts({ client, project: PROD, url: URL_ })).wired).toBe(false);
     const first = await setupAlerts({ client, project: PROD, url: URL_, secret: SECRET });
     expect(first.changed).toBe(true);
-    expect(first.changes.map((c) => [c.eventTypeName, c.action])).toEqual([
-      ['CPS_RESTORE_SUCCESSFUL', 'created'],
-      ['CPS_RESTORE_FAILED', 'created'],
-    ]);
+    expect(first.changes.map((c) => [c.eventTypeName, c.action])).toEqual(RESTORE_ALERT_EVENT_TYPES.map((e) => [e, 'created']));
+    expect(first.changes.map((c) => c.eventTypeName)).toEqual(expect.arrayContaining(['CPS_RESTORE_SUCCESSFUL', 'CPS_RESTORE_FAILED', 'CPS_COLLECTION_RESTORE_SUCCESSFUL']));
     const writes = () => sim.requests().filter((r) => r.method !== 'GET').length;
     const writesAfterFirst = writes();
     const second = await setupAlerts({ client, project: PROD, url: URL_, secret: SECRET });
     expect(second.changed).toBe(false);
-    expect(second.changes.map((c) => c.action)).toEqual(['unchanged', 'unchanged']);
+    expect(second.changes.map((c) => c.action)).toEqual(RESTORE_ALERT_EVENT_TYPES.map(() => 'unchanged'));
     expect(second.changes.map((c) => c.id)).toEqual(first.changes.map((c) => c.id));
     expect(writes()).toBe(writesAfterFirst);
 
     const check = await checkAlerts({ client, project: PROD, url: URL_ });
     expect(check.wired).toBe(true);
-    expect(check.events).toEqual([
-      { eventTypeName: 'CPS_RESTORE_SUCCESSFUL', present: true, enabled: true, pointsAtUrl: true, id: first.changes[0]!.id },
-      { eventTypeName: 'CPS_RESTORE_FAILED', present: true, enabled: true, pointsAtUrl: true, id: first.changes[1]!.id },
-    ]);
+    expect(check.events).toEqual(
+      RESTORE_ALERT_EVENT_TYPES.map((eventTypeName, i) => ({ eventTypeName, present: true, enabled: true, pointsAtUrl: true, id: first.changes[i]!.id })),
+    );
     // Another project is its own.
     expect((await checkAlerts({ client, project: STAGING, url: URL_ })).wired).toBe(false);
   });
@@ -83,22 +81,19 @@ describe('setupAlerts / checkAlerts', () => {
     expect(check.events[1]).toEqual({ eventTypeName: 'CPS_RESTORE_FAILED', present: true, enabled: false, pointsAtUrl: true, id: failedId });
     const elsewhere = await checkAlerts({ client, project: PROD, url: 'https://other.example.net/alerts' });
     expect(elsewhere.wired).toBe(false);
-    expect(elsewhere.events.map((e) => e.pointsAtUrl)).toEqual([false, false]);
+    expect(elsewhere.events.every((e) => !e.pointsAtUrl)).toBe(true);
 
     const repaired = await setupAlerts({ client, project: PROD, url: URL_, secret: SECRET });
-    expect(repaired.changes.map((c) => [c.action, c.id])).toEqual([
-      ['unchanged', changes[0]!.id],
-      ['updated', failedId],
-    ]);
+    expect(repaired.changes.map((c) => [c.action, c.id])).toEqual(changes.map((c, i) => [i === 1 ? 'updated' : 'unchanged', c.id]));
     expect(repaired.changes[1]!.why).toBe('it was disabled');
     expect((await checkAlerts({ client, project: PROD, url: URL_ })).wired).toBe(true);
-    expect((await client.listAll({ path: configsPath(), version: '2023-01-01' })).length).toBe(2);
+    expect((await client.listAll({ path: configsPath(), version: '2023-01-01' })).length).toBe(RESTORE_ALERT_EVENT_TYPES.length);
   });
 
   it('re-sends the secret with force (Atlas never shows it back)', async () => {
     await setupAlerts({ client, project: PROD, url: URL_, secret: SECRET });
     const forced = await setupAlerts({ client, project: PROD, url: URL_, secret: 'whsec-rotated-99887766', force: true });
-    expect(forced.changes.map((c) => c.action)).toEqual(['updated', 'updated']);
+    expect(forced.changes.map((c) => c.action)).toEqual(RESTORE_ALERT_EVENT_TYPES.map(() => 'updated'));
   });
 
   it('refuses a bad project id, a plain-http URL off this machine and an empty secret before calling Atlas', async () => {
@@ -159,20 +154,19 @@ describe('the command', () => {
     expect(first.lines).toContain(`Done: Atlas now sends restore alerts to ${URL_}.`);
     const second = recorder();
     expect(await runAlertsCommand({ action: 'setup', project: PROD, url: URL_ }, second, envFor({ ATLAS_ALERT_WEBHOOK_SECRET: SECRET }))).toBe(0);
-    expect(second.lines.filter((l) => l.includes('already wired, unchanged'))).toHaveLength(2);
+    expect(second.lines.filter((l) => l.includes('already wired, unchanged'))).toHaveLength(RESTORE_ALERT_EVENT_TYPES.length);
     expect(second.lines.at(-1)).toContain('Nothing changed: the project was already wired');
     expect(second.lines[0]).toContain(`project ${PROD} on the local simulator at ${sim.baseUrl}`);
 
     const wired = recorder();
     expect(await runAlertsCommand({ action: 'check', project: PROD, url: URL_ }, wired, envFor())).toBe(0);
     expect(wired.lines.slice(1)).toEqual([
-      expect.stringMatching(/^CPS_RESTORE_SUCCESSFUL: wired \(alert configuration [a-f0-9]{24}\)$/),
-      expect.stringMatching(/^CPS_RESTORE_FAILED: wired \(alert configuration [a-f0-9]{24}\)$/),
+      ...RESTORE_ALERT_EVENT_TYPES.map((e) => expect.stringMatching(new RegExp(`^${e}: wired \\(alert configuration [a-f0-9]{24}\\)$`))),
       'The project is wired: restores are seen ending within seconds.',
     ]);
     const notWired = recorder();
     expect(await runAlertsCommand({ action: 'check', project: STAGING, url: URL_ }, notWired, envFor())).toBe(1);
-    expect(notWired.lines.slice(1)).toEqual(['CPS_RESTORE_SUCCESSFUL: missing', 'CPS_RESTORE_FAILED: missing', expect.stringContaining('The project is NOT wired')]);
+    expect(notWired.lines.slice(1)).toEqual([...RESTORE_ALERT_EVENT_TYPES.map((e) => `${e}: missing`), expect.stringContaining('The project is NOT wired')]);
     for (const out of [first, second, wired, notWired]) expect(out.lines.join('\n')).not.toContain(SECRET);
   });
 
