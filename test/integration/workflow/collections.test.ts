@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PlansConfig } from '../../../functions/core/plans/schema.js';
+import { localEnvironment } from '../../../functions/runtime/local.js';
 import { PROD, STAGING, TEST_PLANS, useWorkflowHarness } from './helpers.js';
 
 /**
@@ -53,6 +54,21 @@ describe('collection-level restores through the workflow', () => {
     const after = h.sim.cluster(PROD, 'prod-cluster');
     expect(after.namespaces).toEqual({ ...before.namespaces, 'shop.orders_copy': 'prod-v4' });
     expect(sns()[0]!.text).toContain('shop.orders → shop.orders_copy: SUCCESSFUL');
+  });
+
+  it('CREATE_NEW still holds the target lock while the job runs (Atlas allows one collection restore per cluster), and frees it at the end', async () => {
+    const target = { groupId: PROD, clusterName: 'prod-cluster' };
+    const held: (string | undefined)[] = [];
+    const result = await h.run({ planName: 'orders-beside', trigger: { type: 'manual' } }, 'orders-beside-lock', {
+      poll: async (payload, real) => {
+        held.push((await localEnvironment()!.locks!.holder(target))?.restoreId);
+        return real(payload);
+      },
+    });
+    expect(result.status, result.cause).toBe('SUCCEEDED');
+    expect(held.length).toBeGreaterThan(0);
+    expect(held.every((id) => id === 'orders-beside-lock')).toBe(true);
+    expect(await localEnvironment()!.locks!.holder(target)).toBeUndefined();
   });
 
   it('a dry run lists the collections in the snapshot and creates nothing', async () => {
