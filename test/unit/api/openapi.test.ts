@@ -1,19 +1,12 @@
 import { readFileSync } from 'node:fs';
-import {
-  DescribeExecutionCommand,
-  GetExecutionHistoryCommand,
-  ListExecutionsCommand,
-  SFNClient,
-  StartExecutionCommand,
-  StopExecutionCommand,
-} from '@aws-sdk/client-sfn';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { OPENAPI_FILE, openApiText } from '../../../bin/openapi.js';
-import { EXAMPLE_IDS, openApiDocument } from '../../../functions/core/api/openapi.js';
+import { openApiDocument } from '../../../functions/core/api/openapi.js';
 import { handleApiRequest, servedRoutes } from '../../../functions/core/api/routes.js';
-import { PlansConfig } from '../../../functions/core/plans/schema.js';
-import { NOW, apiEvent, executionArnOf, history, makeDeps } from './fixtures.js';
+import { docDeps, runningRestore } from './docExamples.js';
+import { apiEvent, makeDeps } from './fixtures.js';
 
 /**
  * The OpenAPI document against the live handler: the checked-in file is what the generator makes
@@ -25,34 +18,7 @@ import { NOW, apiEvent, executionArnOf, history, makeDeps } from './fixtures.js'
 const sfn = mockClient(SFNClient);
 const parse = (res: { body: string }) => JSON.parse(res.body) as Record<string, any>;
 
-// A deployment whose plans allow the document's examples (plan names and ids from EXAMPLE_IDS).
-const plans = PlansConfig.parse({
-  plans: [
-    {
-      name: 'nightly-staging',
-      source: { kind: 'cloud', groupId: '5e4d3c2b1a0f9e8d7c6b5a49', clusterName: 'prod' },
-      restore: { type: 'snapshot', target: { groupId: '6a5b4c3d2e1f0a9b8c7d6e5f', clusterName: 'staging' } },
-      allowOverrides: ['snapshotId', 'target'],
-    },
-  ],
-  adHoc: { restores: [{ kinds: ['cloud'], sources: [{ groupId: '5e4d3c2b1a0f9e8d7c6b5a49', clusters: ['prod'] }], targets: [{ groupId: '6a5b4c3d2e1f0a9b8c7d6e5f', clusters: ['*'] }] }] },
-});
-
-const RUNNING_INPUT = { planName: 'nightly-staging', trigger: { type: 'http', time: NOW.toISOString() } };
-
-beforeEach(() => {
-  sfn.reset();
-  sfn.on(ListExecutionsCommand).resolves({ executions: [] });
-  sfn.on(StartExecutionCommand).resolves({ executionArn: executionArnOf(EXAMPLE_IDS.restore), startDate: NOW });
-  sfn.on(DescribeExecutionCommand).resolves({
-    executionArn: executionArnOf(EXAMPLE_IDS.restore),
-    status: 'RUNNING',
-    startDate: NOW,
-    input: JSON.stringify(RUNNING_INPUT),
-  });
-  sfn.on(GetExecutionHistoryCommand).resolves({ events: history(RUNNING_INPUT, []).reverse() });
-  sfn.on(StopExecutionCommand).resolves({ stopDate: NOW });
-});
+beforeEach(() => runningRestore(sfn));
 
 interface Param {
   name: string;
@@ -78,9 +44,7 @@ interface Call {
 
 /** Sends a request to `METHOD path` as API Gateway would for that resource. */
 async function send(path: string, method: string, op: Operation, call: Call) {
-  const deps = makeDeps({ plans });
-  // A hold to release; a start onto a held target would be refused, so only the hold routes have one.
-  if (path.startsWith('/restores/holds')) await (await deps.holds()).place({ target: { groupId: EXAMPLE_IDS.target, clusterName: 'staging' }, heldBy: 'alice', reason: 'test', since: NOW.toISOString(), until: '2026-03-01T12:00:00.000Z' });
+  const deps = await docDeps(path.startsWith('/restores/holds'));
   const params = (op.parameters ?? []).filter((p) => call.params?.[p.name] !== undefined && !call.without?.includes(p.name));
   const pathParameters = Object.fromEntries(params.filter((p) => p.in === 'path').map((p) => [p.name, call.params![p.name]!]));
   const query = Object.fromEntries(params.filter((p) => p.in === 'query').map((p) => [p.name, call.params![p.name]!]));
