@@ -29,7 +29,7 @@ interface Param {
 interface Operation {
   parameters?: Param[];
   requestBody?: { content: { 'application/json': { schema: { required?: string[]; oneOf?: { required: string[] }[] }; examples: Record<string, { value: Record<string, unknown> }> } } };
-  responses: Record<string, unknown>;
+  responses: Record<string, { content?: { 'application/json': { examples?: Record<string, { value: Record<string, unknown> }> } } }>;
 }
 
 const doc = openApiDocument() as unknown as { paths: Record<string, Record<string, Operation>> };
@@ -92,6 +92,9 @@ describe.each(operations)('$method $path against the handler', ({ path, method, 
         const res = await send(path, method, op, { params, ...(example.value ? { body: example.value } : {}) });
         expect({ example: name, params, status: res.statusCode, body: parse(res) }).toMatchObject({ status: expect.toSatisfy((s: number) => s >= 200 && s < 300) });
         expect(Object.keys(op.responses)).toContain(String(res.statusCode));
+        // An answer the document shows by example has the example's fields.
+        const shown = Object.values(op.responses[res.statusCode]!.content?.['application/json'].examples ?? {});
+        if (shown.length) expect(shown.map((e) => Object.keys(e.value).sort())).toContainEqual(Object.keys(parse(res)).sort());
       }
   });
 
