@@ -180,7 +180,10 @@ function buildDocument() {
     },
     components: {
       schemas: { Error: ERROR },
-      securitySchemes: { sigv4: { type: 'apiKey', name: 'Authorization', in: 'header', description: 'AWS Signature Version 4, service execute-api' } },
+      // API Gateway's own way of saying SigV4 (an import of this document keeps IAM auth).
+      securitySchemes: {
+        sigv4: { type: 'apiKey', name: 'Authorization', in: 'header', 'x-amazon-apigateway-authtype': 'awsSigv4', description: 'AWS Signature Version 4, service execute-api' },
+      },
     },
   };
   return document;
