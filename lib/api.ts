@@ -39,7 +39,7 @@ export class RestoreApi extends Construct {
     super(scope, id);
     this.accessLogs = props.logging.logGroup(this, 'AccessLogs');
     this.api = new apigw.RestApi(this, 'Api', {
-      description: 'Start, follow and cancel MongoDB Atlas restores; hold and release restore targets',
+      description: 'Start, follow and cancel MongoDB Atlas restores; hold and release restore targets (GET /openapi.json describes it)',
       endpointTypes: [apigw.EndpointType.REGIONAL],
       // The account-wide API Gateway logging role is not this stack's to own; access logs cover requests.
       cloudWatchRole: false,
@@ -99,7 +99,9 @@ export class RestoreApi extends Construct {
       requestParameters: { 'method.request.path.id': true },
     });
     const holdMethods = this.addHoldRoutes(restores, integration);
-    this.acknowledgeFindings([start, follow, cancel, ...holdMethods]);
+    // The API's own OpenAPI document (functions/core/api/openapi.ts), behind IAM like the rest.
+    const openApi = this.api.root.addResource('openapi.json').addMethod('GET', integration);
+    this.acknowledgeFindings([start, follow, cancel, ...holdMethods, openApi]);
     if (props.alertReceiver) this.addAlertRoute(props.alertReceiver);
   }
 

@@ -16,9 +16,9 @@ const pathOf = (resourceRef: unknown): string => {
 };
 
 describe('restore API', () => {
-  it('has exactly the restore and hold routes, all proxied to submit', () => {
+  it('has exactly the restore and hold routes and the OpenAPI document, all proxied to submit', () => {
     const routes = methods().map((m) => `${m.Properties.HttpMethod} ${pathOf(m.Properties.ResourceId)}`).sort();
-    expect(routes).toEqual(['DELETE {clusterName}', 'GET holds', 'GET {id}', 'POST cancel', 'POST holds', 'POST release', 'POST restores']);
+    expect(routes).toEqual(['DELETE {clusterName}', 'GET holds', 'GET openapi.json', 'GET {id}', 'POST cancel', 'POST holds', 'POST release', 'POST restores']);
     const submit = s.logicalId(s.stack.functions.submitRestore);
     for (const m of methods()) {
       expect(m.Properties.Integration.Type).toBe('AWS_PROXY');
@@ -92,7 +92,7 @@ describe('restore API', () => {
 
   it('lets API Gateway invoke submit only from this API (no console test-invoke permission)', () => {
     const permissions = Object.values(s.template.findResources('AWS::Lambda::Permission'));
-    expect(permissions).toHaveLength(7);
+    expect(permissions).toHaveLength(methods().length); // one per method, each this API's
     for (const p of permissions) {
       expect(p.Properties.Principal).toBe('apigateway.amazonaws.com');
       // Scoped to the deployed stage of this API, not `test-invoke-stage` or any API.

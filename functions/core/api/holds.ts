@@ -30,7 +30,17 @@ export const HoldRequestBody = z
   .superRefine((b, ctx) => {
     if ((b.forMinutes === undefined) === (b.for === undefined))
       ctx.addIssue({ code: 'custom', path: ['forMinutes'], message: 'give exactly one of forMinutes or for (e.g. "4h")' });
-  });
+  })
+  // The rule above, as JSON Schema says it, for the OpenAPI document (./openapi.ts).
+  .meta({ oneOf: [{ required: ['forMinutes'] }, { required: ['for'] }] });
+
+/** The routes holdRoute answers, as `METHOD /resource` (its `allowed` lists below must agree). */
+export const HOLD_ROUTES = [
+  'GET /restores/holds',
+  'POST /restores/holds',
+  'DELETE /restores/holds/{groupId}/{clusterName}',
+  'POST /restores/holds/{groupId}/{clusterName}/release',
+] as const;
 
 const HOLDS_PATH = /^\/restores\/holds(?:\/([^/]+)\/([^/]+)(\/release)?)?$/;
 

@@ -2,8 +2,9 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { ApiDeps } from './deps.js';
 import { checkEnvelope, type Envelope } from './envelope.js';
 import { cancelRestore, getRestore } from './follow.js';
-import { holdRoute } from './holds.js';
-import { ApiError, errorResponse, zodValidationError, type ApiResponse } from './responses.js';
+import { HOLD_ROUTES, holdRoute } from './holds.js';
+import { openApiDocument } from './openapi.js';
+import { ApiError, errorResponse, json, zodValidationError, type ApiResponse } from './responses.js';
 import { RestoreId } from './schemas.js';
 import { submitRestore } from './submit.js';
 
@@ -14,6 +15,7 @@ import { submitRestore } from './submit.js';
  *   GET  /restores/{id}            follow it
  *   POST /restores/{id}/cancel     cancel it
  *   GET|POST /restores/holds, DELETE /restores/holds/{groupId}/{clusterName}   hold targets (./holds.ts)
+ *   GET  /openapi.json             this API's OpenAPI document (./openapi.ts)
  *
  * Every answer is JSON; an unknown path is 404, a known path with another method 405.
  */
@@ -48,7 +50,18 @@ const ROUTES: Route[] = [
     methods: { POST: (event, deps, id) => cancelRestore(id, event, deps) },
     envelope: { query: [], body: 'none' },
   },
+  {
+    resource: '/openapi.json',
+    pattern: /^\/openapi\.json$/,
+    methods: { GET: async () => json(200, openApiDocument()) },
+    envelope: { query: [], body: 'none' },
+  },
 ];
+
+/** Every route served, as `METHOD /resource`: the OpenAPI test holds the document to it. */
+export function servedRoutes(): string[] {
+  return [...ROUTES.flatMap((r) => Object.keys(r.methods).map((m) => `${m} ${r.resource}`)), ...HOLD_ROUTES];
+}
 
 export async function handleApiRequest(event: APIGatewayProxyEvent, deps: ApiDeps): Promise<ApiResponse> {
   const requestId = event.requestContext?.requestId ?? 'unknown';

@@ -31,7 +31,9 @@ export const SubmitRestoreBody = z
       ctx.addIssue({ code: 'custom', path: ['plan'], message: 'give exactly one of plan or request' });
     if (b.overrides !== undefined && b.plan === undefined)
       ctx.addIssue({ code: 'custom', path: ['overrides'], message: 'only apply to a plan; an ad-hoc request says everything itself' });
-  });
+  })
+  // The two rules above, as JSON Schema says them, for the OpenAPI document (./openapi.ts).
+  .meta({ oneOf: [{ required: ['plan'] }, { required: ['request'] }], dependentRequired: { overrides: ['plan'] } });
 export type SubmitRestoreBody = z.infer<typeof SubmitRestoreBody>;
 
 /** `?dryRun=true|false` (absent means false); anything else is a mistake worth a 400. */

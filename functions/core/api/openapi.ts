@@ -1,0 +1,199 @@
+import * as z from 'zod';
+import { HoldTarget } from '../orchestrate/holds.js';
+import { HoldRequestBody } from './holds.js';
+import { DryRunFlag, IdempotencyKey, RestoreId, SubmitRestoreBody } from './schemas.js';
+
+/**
+ * The OpenAPI 3.1 document of the restore API, built from the very zod schemas the handler
+ * validates with, so the document cannot drift from what the API accepts. `npm run openapi`
+ * writes it to docs/openapi.json; `GET /openapi.json` serves it (./routes.ts). The examples are
+ * requests the handler accepts: test/unit/api/openapi.test.ts sends each of them.
+ *
+ * Response bodies are described by example (they are built by hand in ./submit.ts, ./follow.ts and
+ * ./holds.ts); errors share one shape, `{ error, message, ... }` (./responses.ts).
+ */
+
+/** JSON Schema of what a caller sends (`io: 'input'`: before defaults and transforms). */
+function schemaOf(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+}
+
+export const EXAMPLE_IDS = {
+  source: '5e4d3c2b1a0f9e8d7c6b5a49',
+  target: '6a5b4c3d2e1f0a9b8c7d6e5f',
+  snapshot: '65f0a1b2c3d4e5f6a7b8c9d0',
+  restore: 'nightly-2026-03-01',
+} as const;
+
+const TARGET = { groupId: EXAMPLE_IDS.target, clusterName: 'staging' };
+
+const json = (schema: Record<string, unknown>, examples?: Record<string, { summary: string; value: unknown }>) => ({
+  'application/json': { schema, ...(examples ? { examples } : {}) },
+});
+
+const links = (id: string) => ({ self: `/restores/${id}`, cancel: `/restores/${id}/cancel` });
+
+const ERROR = {
+  type: 'object',
+  required: ['error', 'message'],
+  properties: {
+    error: { type: 'string', description: 'A stable word a program can branch on (ValidationError, NotFound, Conflict, ...)' },
+    message: { type: 'string', description: 'For a person' },
+    fields: {
+      type: 'array',
+      description: 'ValidationError only: each offending field by path and rule',
+      items: { type: 'object', required: ['path', 'rule'], properties: { path: { type: 'string' }, rule: { type: 'string' } } },
+    },
+  },
+};
+
+const error = (description: string, example: Record<string, unknown>) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, example } },
+});
+
+const ANY_OBJECT = { type: 'object' };
+const BAD_REQUEST = error('The request is not valid: each field named by path and rule; nothing was changed', {
+  error: 'ValidationError',
+  message: 'The request is not valid: plan give exactly one of plan or request',
+  fields: [{ path: 'plan', rule: 'give exactly one of plan or request' }],
+});
+const NOT_FOUND = (what: string) => error(`No such ${what}`, { error: 'NotFound', message: `No ${what} with id "${EXAMPLE_IDS.restore}"` });
+/** Built on first use: a cold start of the submit Lambda does not pay for it. */
+function buildDocument() {
+  const idParam = { name: 'id', in: 'path', required: true, description: 'The restore id (the Idempotency-Key it was started with)', schema: schemaOf(RestoreId), example: EXAMPLE_IDS.restore };
+  const targetParams = Object.entries(HoldTarget.shape).map(([name, schema]) => ({
+    name,
+    in: 'path',
+    required: true,
+    schema: schemaOf(schema),
+    example: TARGET[name as keyof typeof TARGET],
+  }));
+
+  const submit = {
+    operationId: 'startRestore',
+    summary: 'Start a restore: a plan by name (with the overrides it allows) or an ad-hoc request',
+    description:
+      'Give exactly one of `plan` or `request`; `overrides` only with `plan`. The same Idempotency-Key with the same request starts nothing new (202 while it runs, 200 once it ended); with a different request it is 409 IdempotencyConflict.',
+    parameters: [
+      { name: 'dryRun', in: 'query', required: false, description: 'true: resolve and check, start nothing', schema: schemaOf(DryRunFlag), example: 'true' },
+      { name: 'Idempotency-Key', in: 'header', required: false, description: 'Becomes the restore id; a repeat with it starts nothing new', schema: schemaOf(IdempotencyKey), example: EXAMPLE_IDS.restore },
+    ],
+    requestBody: {
+      required: true,
+      content: json(schemaOf(SubmitRestoreBody), {
+        plan: { summary: 'A plan by name', value: { plan: 'nightly-staging' } },
+        overrides: { summary: 'A plan with overrides', value: { plan: 'nightly-staging', overrides: { snapshotId: EXAMPLE_IDS.snapshot, target: { groupId: EXAMPLE_IDS.target, clusterName: 'staging-2' } } } },
+        adHoc: {
+          summary: 'An ad-hoc request (allowed by the plans file adHoc rules)',
+          value: { request: { kind: 'cloud', source: { groupId: EXAMPLE_IDS.source, clusterName: 'prod' }, deliveryType: 'automated', snapshotId: EXAMPLE_IDS.snapshot, target: TARGET } },
+        },
+      }),
+    },
+    responses: {
+      '202': {
+        description: 'Started (or the same request with the same Idempotency-Key is still running)',
+        headers: { Location: { schema: { type: 'string' } } },
+        content: json(ANY_OBJECT, { started: { summary: 'Started', value: { restoreId: EXAMPLE_IDS.restore, status: 'STARTED', links: links(EXAMPLE_IDS.restore) } } }),
+      },
+      '200': {
+        description: 'A dry run (`?dryRun=true`), or a repeat of a request that already ended (nothing new started)',
+        content: json(ANY_OBJECT),
+      },
+      '400': BAD_REQUEST,
+      '403': error('The plan is not offered over HTTP, or ad-hoc restores are not allowed', { error: 'TriggerNotAllowed', code: 'TRIGGER_NOT_ALLOWED', message: '...' }),
+      '404': error('No plan of that name', { error: 'PlanNotFound', message: 'No plan named "nightly-stagin"' }),
+      '409': error('Refused by a guard, the target is held or busy, or the Idempotency-Key was used for another request', {
+        error: 'IdempotencyConflict',
+        message: `Idempotency-Key "${EXAMPLE_IDS.restore}" was already used for a different restore request`,
+      }),
+      '413': error('The body is over 16 KiB', { error: 'PayloadTooLarge', message: '...' }),
+      '415': error('The body is not sent as application/json', { error: 'UnsupportedMediaType', message: '...' }),
+      '503': error('Step Functions or Atlas is busy; try again after Retry-After seconds', { error: 'Unavailable', message: '...' }),
+    },
+  };
+
+  const follow = {
+    operationId: 'getRestore',
+    summary: 'Follow a restore: workflow status, the Atlas job, its state and, once ended, the outcome',
+    parameters: [idParam],
+    responses: { '200': { description: 'The restore', content: json(ANY_OBJECT) }, '400': BAD_REQUEST, '404': NOT_FOUND('restore') },
+  };
+
+  const cancel = {
+    operationId: 'cancelRestore',
+    summary: 'Cancel a restore: stop the workflow before any Atlas job exists, or ask Atlas to cancel a cloud backup job',
+    parameters: [idParam],
+    responses: {
+      '202': {
+        description: 'CANCELLED (stopped before any job was created) or CANCELLING (Atlas is cancelling the job)',
+        content: json(ANY_OBJECT, { cancelling: { summary: 'Atlas is cancelling the job', value: { restoreId: EXAMPLE_IDS.restore, status: 'CANCELLING', message: '...', links: links(EXAMPLE_IDS.restore) } } }),
+      },
+      '400': BAD_REQUEST,
+      '404': NOT_FOUND('restore'),
+      '409': error('Already ended, a job Atlas cannot cancel, or the create is in flight (with Retry-After)', { error: 'Conflict', message: '...' }),
+    },
+  };
+
+  const holdsList = { operationId: 'listHolds', summary: 'Every hold in force', responses: { '200': { description: '`{ holds: [...] }`', content: json(ANY_OBJECT) } } };
+
+  const holdPlace = {
+    operationId: 'holdTarget',
+    summary: 'Hold a target: no restore may start onto it for a while (one running is not stopped)',
+    description: 'Give exactly one of `forMinutes` or `for` (e.g. "4h", "90m", "2d").',
+    requestBody: {
+      required: true,
+      content: json(schemaOf(HoldRequestBody), {
+        forDuration: { summary: 'For 4 hours', value: { target: TARGET, for: '4h', reason: 'schema migration on staging' } },
+        forMinutes: { summary: 'For 90 minutes', value: { target: TARGET, forMinutes: 90, reason: 'load test' } },
+      }),
+    },
+    responses: { '201': { description: 'Held (`replaced` shows a hold this one replaced)', headers: { Location: { schema: { type: 'string' } } }, content: json(ANY_OBJECT) }, '400': BAD_REQUEST },
+  };
+
+  const holdRelease = (operationId: string) => ({
+    operationId,
+    summary: 'Release the hold on a target',
+    parameters: targetParams,
+    responses: { '200': { description: 'Released', content: json(ANY_OBJECT) }, '400': BAD_REQUEST, '404': NOT_FOUND('hold') },
+  });
+
+  const document = {
+    openapi: '3.1.0',
+    info: {
+      title: 'Atlas Restore Orchestrator API',
+      version: '1',
+      description:
+        'Start, follow and cancel MongoDB Atlas restores; hold and release restore targets. Every method needs IAM (SigV4) auth for the service `execute-api`. Every answer is JSON; errors are `{ error, message, ... }`. `POST /alerts` (for Atlas, HMAC-signed, no SigV4) is described in docs/alerts.md.',
+    },
+    servers: [{ url: '{ApiUrl}', description: 'The stack output ApiUrl, without its trailing slash', variables: { ApiUrl: { default: 'https://abc123.execute-api.eu-west-1.amazonaws.com/v1' } } }],
+    security: [{ sigv4: [] }],
+    paths: {
+      '/restores': { post: submit },
+      '/restores/{id}': { get: follow },
+      '/restores/{id}/cancel': { post: cancel },
+      '/restores/holds': { get: holdsList, post: holdPlace },
+      '/restores/holds/{groupId}/{clusterName}': { delete: holdRelease('releaseHold') },
+      '/restores/holds/{groupId}/{clusterName}/release': { post: holdRelease('releaseHoldByPost') },
+      '/openapi.json': { get: { operationId: 'getOpenApi', summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1', content: json(ANY_OBJECT) } } } },
+    },
+    components: {
+      schemas: { Error: ERROR },
+      // API Gateway's own way of saying SigV4 (an import of this document keeps IAM auth).
+      securitySchemes: {
+        sigv4: { type: 'apiKey', name: 'Authorization', in: 'header', 'x-amazon-apigateway-authtype': 'awsSigv4', description: 'AWS Signature Version 4, service execute-api' },
+      },
+    },
+  };
+  return document;
+}
+
+export type OpenApiDocument = ReturnType<typeof buildDocument>;
+
+let built: OpenApiDocument | undefined;
+
+/** The document, as docs/openapi.json holds it and `GET /openapi.json` answers it. */
+export function openApiDocument(): OpenApiDocument {
+  return (built ??= buildDocument());
+}
