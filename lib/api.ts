@@ -39,7 +39,7 @@ export class RestoreApi extends Construct {
     super(scope, id);
     this.accessLogs = props.logging.logGroup(this, 'AccessLogs');
     this.api = new apigw.RestApi(this, 'Api', {
-      description: 'Start, follow and cancel MongoDB Atlas restores; hold and release restore targets',
+      description: 'Start, follow and cancel MongoDB Atlas restores; list their history; hold and release restore targets',
       endpointTypes: [apigw.EndpointType.REGIONAL],
       // The account-wide API Gateway logging role is not this stack's to own; access logs cover requests.
       cloudWatchRole: false,
@@ -89,6 +89,11 @@ export class RestoreApi extends Construct {
       // Optional: without it the Lambda derives one; with it a retried POST starts nothing new.
       requestParameters: { [`method.request.header.${IDEMPOTENCY_HEADER}`]: false },
     });
+    // The restore history (functions/core/api/history.ts): the Lambda checks the values.
+    const history = restores.addMethod('GET', integration, {
+      requestValidator: this.validator,
+      requestParameters: { 'method.request.querystring.plan': true, 'method.request.querystring.since': false, 'method.request.querystring.limit': false },
+    });
     const restore = restores.addResource('{id}');
     const follow = restore.addMethod('GET', integration, {
       requestValidator: this.validator,
@@ -99,7 +104,7 @@ export class RestoreApi extends Construct {
       requestParameters: { 'method.request.path.id': true },
     });
     const holdMethods = this.addHoldRoutes(restores, integration);
-    this.acknowledgeFindings([start, follow, cancel, ...holdMethods]);
+    this.acknowledgeFindings([start, history, follow, cancel, ...holdMethods]);
     if (props.alertReceiver) this.addAlertRoute(props.alertReceiver);
   }
 
