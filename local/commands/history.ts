@@ -3,17 +3,22 @@ import type { RestoreRecord } from '../../functions/core/history/record.js';
 import type { RestoreHistory } from '../../functions/core/history/store.js';
 import { readSince, SINCE_RULE } from '../../functions/core/history/since.js';
 import { summarize, summaryLine } from '../../functions/core/history/summary.js';
+import { UsageError } from '../commandLine.js';
 import type { Output } from './output.js';
 
 /**
- * `npm run restore -- history --plan NAME --since 90d [--format table|csv|json]`: the restore
- * history for people and auditors, with a summary line (drills passed, RTO p50/p90/max, RPO max).
+ * `npm run restore -- history --plan NAME --since 90d [--format table|csv|json] [--api URL]`: the
+ * restore history for people and auditors, with a summary line (drills passed, RTO p50/p90/max,
+ * RPO max), of local runs or, with --api, of a deployed stack (../operator/apiHistory.ts).
  */
 
 export const HISTORY_FORMATS = ['table', 'csv', 'json'] as const;
 export type HistoryFormat = (typeof HISTORY_FORMATS)[number];
 
-export class HistoryUsageError extends Error {}
+/** A mistake in the command line: one line, exit 2 (../commandLine.ts). */
+export class HistoryUsageError extends UsageError {
+  override name = 'HistoryUsageError';
+}
 
 export interface HistoryOptions {
   plan?: string;
