@@ -24,7 +24,7 @@ export class ApiRestoreHistory implements RestoreHistory {
 
   async list(filter: { plan?: string; since?: Date }): Promise<RestoreRecord[]> {
     // Checked before anything is signed and sent: the stack lists its history per plan.
-    if (!filter.plan) throw new HistoryUsageError('history --api needs --plan: a deployed stack lists its restore history one plan at a time');
+    if (!filter.plan) throw new HistoryUsageError('history --api needs --plan: a deployed stack lists its restore history one plan at a time (see npm run restore -- history --help)');
     const answer = await this.api.listRestores({ plan: filter.plan, ...(filter.since ? { since: filter.since.toISOString() } : {}) });
     const parsed = HistoryAnswer.safeParse(answer.body);
     if (!parsed.success) throw new Error(`The API's answer to GET /restores is not a restore history: ${parsed.error.issues[0]?.message ?? 'unexpected shape'}`);
