@@ -39,7 +39,7 @@ export class RestoreApi extends Construct {
     super(scope, id);
     this.accessLogs = props.logging.logGroup(this, 'AccessLogs');
     this.api = new apigw.RestApi(this, 'Api', {
-      description: 'Start, follow and cancel MongoDB Atlas restores; hold and release restore targets (GET /openapi.json describes it)',
+      description: 'Start, follow and cancel MongoDB Atlas restores; list their history; hold and release restore targets (GET /openapi.json describes it)',
       endpointTypes: [apigw.EndpointType.REGIONAL],
       // The account-wide API Gateway logging role is not this stack's to own; access logs cover requests.
       cloudWatchRole: false,
@@ -89,6 +89,11 @@ export class RestoreApi extends Construct {
       // Optional: without it the Lambda derives one; with it a retried POST starts nothing new.
       requestParameters: { [`method.request.header.${IDEMPOTENCY_HEADER}`]: false },
     });
+    // The restore history (functions/core/api/history.ts): the Lambda checks the values.
+    const history = restores.addMethod('GET', integration, {
+      requestValidator: this.validator,
+      requestParameters: { 'method.request.querystring.plan': true, 'method.request.querystring.since': false, 'method.request.querystring.limit': false },
+    });
     const restore = restores.addResource('{id}');
     const follow = restore.addMethod('GET', integration, {
       requestValidator: this.validator,
@@ -101,7 +106,7 @@ export class RestoreApi extends Construct {
     const holdMethods = this.addHoldRoutes(restores, integration);
     // The API's own OpenAPI document (functions/core/api/openapi.ts), behind IAM like the rest.
     const openApi = this.api.root.addResource('openapi.json').addMethod('GET', integration);
-    this.acknowledgeFindings([start, follow, cancel, ...holdMethods, openApi]);
+    this.acknowledgeFindings([start, history, follow, cancel, ...holdMethods, openApi]);
     if (props.alertReceiver) this.addAlertRoute(props.alertReceiver);
   }
 

@@ -76,6 +76,8 @@ export class RestoreStack extends Stack {
     this.locks.grantHolding(fns.submitRestore);
     this.history = new RestoreHistoryTable(this, 'History');
     this.history.grantRecording(fns.notifyRestore);
+    // GET /restores lists a plan's records (Query on the byPlan index, nothing else).
+    this.history.grantListing(fns.submitRestore);
 
     this.notifications = new RestoreNotifications(this, 'Notifications', {
       plans: props.plans,

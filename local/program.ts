@@ -6,6 +6,8 @@ import { runHoldCommand } from './commands/holds.js';
 import type { Output } from './commands/output.js';
 import { runRemote, type RemoteOptions } from './commands/remote.js';
 import { runPlan } from './commands/run.js';
+import { ApiRestoreHistory } from './operator/apiHistory.js';
+import { createSignedApi } from './operator/signedApi.js';
 import { UsageError } from './commandLine.js';
 import { DEFAULT_HISTORY_FILE, FileRestoreHistory } from './runner/fileHistory.js';
 import { DEFAULT_HOLDS_FILE, FileTargetHolds } from './runner/fileHolds.js';
@@ -164,21 +166,34 @@ export function buildProgram(out: Output, done: (code: number) => void): Command
     .action(async (o: { holdsFile: string }) => done(await runHoldCommand({ action: 'holds' }, new FileTargetHolds(o.holdsFile), out)));
 
   command(program, 'history')
-    .description('the restore history of local runs, with the auditor summary (drills passed, RTO p50/p90/max, RPO max)')
-    .option('--plan <name>', 'only this plan')
-    .option('--since <age>', 'only restores started within this long: 90d, 12h, 30m')
+    .description('the restore history of local runs, or of a deployed stack with --api, with the auditor summary (drills passed, RTO p50/p90/max, RPO max)')
+    .option('--plan <name>', 'only this plan (required with --api)')
+    .option('--since <age>', 'only restores started within this long (90d, 12h) or since an ISO-8601 date')
     .option('--format <format>', 'table, csv or json', 'table')
     .addOption(historyFileOption())
-    .addHelpText('after', examples([`${NPM} history --plan nightly-staging --since 90d`, `${NPM} history --since 30d --format csv > restores.csv`]))
-    .action(async (o: { plan?: string; since?: string; format: string; historyFile: string }) =>
-      done(
+    .addOption(new Option('--api <url>', "a deployed stack's ApiUrl output: read its history through GET /restores (SigV4)").env('ATLAS_RESTORE_API_URL'))
+    .option('--region <region>', 'with --api: AWS region to sign for (default: from the URL, else AWS_REGION)')
+    .addHelpText(
+      'after',
+      examples(
+        [
+          `${NPM} history --plan nightly-staging --since 90d`,
+          `${NPM} history --since 30d --format csv > restores.csv`,
+          `${NPM} history --api https://abc123.execute-api.eu-west-1.amazonaws.com/v1/ --plan weekly-drill --since 90d`,
+        ],
+        REMOTE_ENV,
+      ),
+    )
+    .action(async (o: { plan?: string; since?: string; format: string; historyFile: string; api?: string; region?: string }) => {
+      if (o.region && !o.api) throw new CommandLineError(`history --region is only for a deployed stack's history: give --api too (see ${NPM} history --help)`);
+      return done(
         await runHistoryCommand(
           { ...(o.plan ? { plan: o.plan } : {}), ...(o.since ? { since: o.since } : {}), format: o.format },
-          new FileRestoreHistory(o.historyFile),
+          o.api ? new ApiRestoreHistory(createSignedApi({ apiUrl: o.api, ...(o.region ? { region: o.region } : {}) })) : new FileRestoreHistory(o.historyFile),
           out,
         ),
-      ),
-    );
+      );
+    });
 
   const alerts = command(program, 'alerts').description("wire an Atlas project's restore alerts to a stack's alert receiver (push completion)");
   const alertsEnv = `${ATLAS_ENV}

@@ -6,6 +6,7 @@ import { handleApiRequest } from '../core/api/routes.js';
 import { ENV } from '../core/observability.js';
 import { dynamoGuardTable } from '../runtime/guardTable.js';
 import { guardStores } from '../runtime/guards.js';
+import { restoreHistory } from '../runtime/history.js';
 import { loadPlansConfig } from '../runtime/plans.js';
 import { powertools } from '../runtime/powertools.js';
 
@@ -40,7 +41,9 @@ function buildDeps(): ApiDeps {
   if (!stateMachineArn) throw new Error(`${ENV.stateMachineArn} is not set`);
   // Holds only in the lock table: lib/ lets this function write `hold#` items and nothing else.
   const holds = async () => (await guardStores(dynamoGuardTable)).holds;
-  return { sfn, stateMachineArn, plans: loadPlansConfig(), actions, logger, holds, metrics: stepMetrics };
+  // The history table through its byPlan index only (lib/history-table.ts grantListing).
+  const history = () => restoreHistory();
+  return { sfn, stateMachineArn, plans: loadPlansConfig(), actions, logger, holds, history, metrics: stepMetrics };
 }
 
 export const handler = async (event: APIGatewayProxyEvent, context: Context): Promise<ApiResponse> => {

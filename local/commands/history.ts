@@ -1,18 +1,24 @@
 import { formatSeconds } from '../../functions/core/notify/message.js';
 import type { RestoreRecord } from '../../functions/core/history/record.js';
 import type { RestoreHistory } from '../../functions/core/history/store.js';
+import { readSince, SINCE_RULE } from '../../functions/core/history/since.js';
 import { summarize, summaryLine } from '../../functions/core/history/summary.js';
+import { UsageError } from '../commandLine.js';
 import type { Output } from './output.js';
 
 /**
- * `npm run restore -- history --plan NAME --since 90d [--format table|csv|json]`: the restore
- * history for people and auditors, with a summary line (drills passed, RTO p50/p90/max, RPO max).
+ * `npm run restore -- history --plan NAME --since 90d [--format table|csv|json] [--api URL]`: the
+ * restore history for people and auditors, with a summary line (drills passed, RTO p50/p90/max,
+ * RPO max), of local runs or, with --api, of a deployed stack (../operator/apiHistory.ts).
  */
 
 export const HISTORY_FORMATS = ['table', 'csv', 'json'] as const;
 export type HistoryFormat = (typeof HISTORY_FORMATS)[number];
 
-export class HistoryUsageError extends Error {}
+/** A mistake in the command line: one line, exit 2 (../commandLine.ts). */
+export class HistoryUsageError extends UsageError {
+  override name = 'HistoryUsageError';
+}
 
 export interface HistoryOptions {
   plan?: string;
@@ -23,12 +29,9 @@ export interface HistoryOptions {
 
 /** `90d` / `12h` before now, or an ISO-8601 date; absent: the history's default 400 days. */
 export function parseSince(since: string | undefined, now: Date): Date {
-  if (since === undefined) return new Date(now.getTime() - 400 * 86_400_000);
-  const relative = /^(\d{1,4})([dh])$/.exec(since);
-  if (relative) return new Date(now.getTime() - Number(relative[1]) * (relative[2] === 'd' ? 86_400_000 : 3_600_000));
-  const at = Date.parse(since);
-  if (/^\d{4}-\d{2}-\d{2}/.test(since) && !Number.isNaN(at)) return new Date(at);
-  throw new HistoryUsageError(`--since must be a number of days or hours (90d, 12h) or an ISO-8601 date, got "${since}"`);
+  const at = readSince(since, now);
+  if (!at) throw new HistoryUsageError(`--since ${SINCE_RULE}, got "${since}"`);
+  return at;
 }
 
 const COLUMNS: [string, (r: RestoreRecord) => string][] = [

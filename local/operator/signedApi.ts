@@ -101,6 +101,11 @@ export function createSignedApi(options: SignedApiOptions) {
     listHolds() {
       return call('GET', 'restores/holds');
     },
+    /** A plan's restore history and its auditor summary: `GET /restores?plan=&since=`. */
+    listRestores(query: { plan: string; since?: string; limit?: number }) {
+      const { limit, ...rest } = query;
+      return call('GET', 'restores', undefined, {}, { ...rest, ...(limit !== undefined ? { limit: String(limit) } : {}) });
+    },
   };
 }
 export type SignedApi = ReturnType<typeof createSignedApi>;

@@ -16,9 +16,9 @@ const pathOf = (resourceRef: unknown): string => {
 };
 
 describe('restore API', () => {
-  it('has exactly the restore and hold routes and the OpenAPI document, all proxied to submit', () => {
+  it('has exactly the restore, history and hold routes and the OpenAPI document, all proxied to submit', () => {
     const routes = methods().map((m) => `${m.Properties.HttpMethod} ${pathOf(m.Properties.ResourceId)}`).sort();
-    expect(routes).toEqual(['DELETE {clusterName}', 'GET holds', 'GET openapi.json', 'GET {id}', 'POST cancel', 'POST holds', 'POST release', 'POST restores']);
+    expect(routes).toEqual(['DELETE {clusterName}', 'GET holds', 'GET openapi.json', 'GET restores', 'GET {id}', 'POST cancel', 'POST holds', 'POST release', 'POST restores']);
     const submit = s.logicalId(s.stack.functions.submitRestore);
     for (const m of methods()) {
       expect(m.Properties.Integration.Type).toBe('AWS_PROXY');
@@ -33,7 +33,7 @@ describe('restore API', () => {
 
   it('validates the start body and the path id; the Idempotency-Key header is optional', () => {
     s.template.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestBody: true, ValidateRequestParameters: true });
-    const start = methods().find((m) => pathOf(m.Properties.ResourceId) === 'restores')!;
+    const start = methods().find((m) => m.Properties.HttpMethod === 'POST' && pathOf(m.Properties.ResourceId) === 'restores')!;
     expect(start.Properties.RequestParameters).toEqual({ 'method.request.header.Idempotency-Key': false });
     expect(start.Properties.RequestModels['application/json']).toEqual({ Ref: expect.any(String) });
     expect(start.Properties.RequestValidatorId).toBeDefined();
@@ -56,8 +56,19 @@ describe('restore API', () => {
     });
   });
 
+  it('lists the history with GET /restores: plan required, since and limit optional, checked by the validator', () => {
+    const list = methods().find((m) => m.Properties.HttpMethod === 'GET' && pathOf(m.Properties.ResourceId) === 'restores')!;
+    expect(list.Properties.RequestParameters).toEqual({
+      'method.request.querystring.plan': true,
+      'method.request.querystring.since': false,
+      'method.request.querystring.limit': false,
+    });
+    expect(list.Properties.RequestValidatorId).toBeDefined();
+    expect(list.Properties.AuthorizationType).toBe('AWS_IAM');
+  });
+
   it('models overrides field by field and applies the model whatever the Content-Type', () => {
-    const start = methods().find((m) => pathOf(m.Properties.ResourceId) === 'restores')!;
+    const start = methods().find((m) => m.Properties.HttpMethod === 'POST' && pathOf(m.Properties.ResourceId) === 'restores')!;
     expect(start.Properties.RequestModels.$default).toEqual(start.Properties.RequestModels['application/json']);
     const model = Object.values(s.template.findResources('AWS::ApiGateway::Model'))[0]!;
     const overrides = model.Properties.Schema.properties.overrides;

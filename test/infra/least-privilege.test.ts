@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { HISTORY_BY_PLAN_INDEX } from '../../functions/core/history/names.js';
 import { HANDLER_NAMES, type HandlerName } from '../../lib/functions.js';
 import { actionsOf, statementsOfRole, synthesize, type Synthesized } from './helpers.js';
 
@@ -6,7 +7,8 @@ import { actionsOf, statementsOfRole, synthesize, type Synthesized } from './hel
  * Each function's role holds exactly the actions it uses: a wider grant (another action, or an
  * action on `*` it does not need) fails here. ONE table to update when a branch adds a use.
  * Notify's GetItem + PutItem are its delivery records and a plan's hold; submit's PutItem and
- * DeleteItem are under a dynamodb:LeadingKeys condition (hold# items only: resources.test.ts).
+ * DeleteItem are under a dynamodb:LeadingKeys condition (hold# items only: resources.test.ts);
+ * its Query is on the history table's byPlan index (GET /restores).
  */
 const EVERY_FUNCTION = ['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
 const ATLAS_SECRET = ['secretsmanager:GetSecretValue'];
@@ -18,6 +20,7 @@ const EXACT_ACTIONS: Record<HandlerName, string[]> = {
     'dynamodb:DeleteItem',
     'dynamodb:GetItem',
     'dynamodb:PutItem',
+    'dynamodb:Query',
     'dynamodb:Scan',
     'states:DescribeExecution',
     'states:GetExecutionHistory',
@@ -81,13 +84,17 @@ describe.each([
     for (const name of HANDLER_NAMES) expect(actionsOf(statements(name))).not.toContain('dynamodb:UpdateItem');
   });
 
-  it('lock-table actions are on the lock table only; notify may also put restore records in the history table', () => {
+  it('lock-table actions are on the lock table only; notify may also put restore records in the history table, submit query its byPlan index', () => {
     const table = s.logicalId(s.stack.locks.table);
     const history = s.logicalId(s.stack.history.table);
     for (const name of HANDLER_NAMES)
       for (const st of statements(name).filter((st) => actionsOf([st]).some((a) => a.startsWith('dynamodb:')))) {
         if (name === 'notifyRestore' && actionsOf([st]).join() === 'dynamodb:PutItem' && JSON.stringify(st.Resource).includes(history)) {
           expect([st.Resource].flat()).toEqual([{ 'Fn::GetAtt': [history, 'Arn'] }]);
+          continue;
+        }
+        if (name === 'submitRestore' && actionsOf([st]).join() === 'dynamodb:Query') {
+          expect([st.Resource].flat()).toEqual([{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [history, 'Arn'] }, `/index/${HISTORY_BY_PLAN_INDEX}`]] }]);
           continue;
         }
         expect([st.Resource].flat()).toEqual([{ 'Fn::GetAtt': [table, 'Arn'] }]);

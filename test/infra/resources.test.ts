@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { HISTORY_TABLE_ENV } from '../../functions/core/history/names.js';
 import { ENV, METRICS_NAMESPACE } from '../../functions/core/observability.js';
 import { ATLAS_CALL_CEILING_MS } from '../../functions/core/atlas/limits.js';
 import { DEFAULT_RETRY } from '../../functions/core/atlas/retry.js';
@@ -66,6 +67,8 @@ describe('Lambda functions', () => {
       expect(env(name)[ENV.lockTable]).toEqual({ Ref: s.logicalId(s.stack.locks.table) });
     }
     expect(env('pollRestore')).not.toHaveProperty(ENV.lockTable);
+    // GET /restores reads the history table (notify writes it).
+    for (const name of ['notifyRestore', 'submitRestore'] as const) expect(env(name)[HISTORY_TABLE_ENV]).toEqual({ Ref: s.logicalId(s.stack.history.table) });
     expect(env('submitRestore')[ENV.stateMachineArn]).toEqual({ Ref: s.logicalId(s.stack.workflow.stateMachine) });
     expect(env('notifyRestore')[ENV.topicArn]).toEqual({ Ref: s.logicalId(s.stack.notifications.topic) });
     expect(env('notifyRestore')[ENV.eventBusName]).toBe('default');

@@ -1,4 +1,5 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { RestoreHistory } from '../history/store.js';
 import type { StepMetrics } from '../orchestrate/deps.js';
 import type { TargetHolds } from '../orchestrate/holds.js';
 import type { PlansConfig } from '../plans/schema.js';
@@ -30,6 +31,8 @@ export interface ApiDeps {
   logger: ApiLogger;
   /** The holds store, opened on first use (only the holds routes and GET /restores/{id} read it). */
   holds(): Promise<TargetHolds>;
+  /** The restore history, opened on first use (only GET /restores reads it). */
+  history(): Promise<RestoreHistory>;
   metrics?: StepMetrics;
   now?: () => Date;
   /** Restore id when the caller gives no Idempotency-Key. */

@@ -136,6 +136,17 @@ function buildDocument() {
     },
   };
 
+  const history = {
+    operationId: 'listRestoreHistory',
+    summary: "A plan's restore history (the evidence: timings, RTO, RPO, outcome) with the auditor summary",
+    parameters: [
+      { name: 'plan', in: 'query', required: true, schema: { type: 'string' }, example: 'nightly-staging' },
+      { name: 'since', in: 'query', required: false, schema: { type: 'string' }, description: '90d, 12h or an ISO date; default the 400 days kept', example: '90d' },
+      { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000 }, description: 'at most this many records, the newest' },
+    ],
+    responses: { '200': { description: '`{ plan, since, summary, summaryLine, records }`', content: json(ANY_OBJECT) }, '400': BAD_REQUEST },
+  };
+
   const holdsList = { operationId: 'listHolds', summary: 'Every hold in force', responses: { '200': { description: '`{ holds: [...] }`', content: json(ANY_OBJECT) } } };
 
   const holdPlace = {
@@ -170,7 +181,7 @@ function buildDocument() {
     servers: [{ url: '{ApiUrl}', description: 'The stack output ApiUrl, without its trailing slash', variables: { ApiUrl: { default: 'https://abc123.execute-api.eu-west-1.amazonaws.com/v1' } } }],
     security: [{ sigv4: [] }],
     paths: {
-      '/restores': { post: submit },
+      '/restores': { post: submit, get: history },
       '/restores/{id}': { get: follow },
       '/restores/{id}/cancel': { post: cancel },
       '/restores/holds': { get: holdsList, post: holdPlace },

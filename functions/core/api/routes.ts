@@ -2,6 +2,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { ApiDeps } from './deps.js';
 import { checkEnvelope, type Envelope } from './envelope.js';
 import { cancelRestore, getRestore } from './follow.js';
+import { listRestores, HISTORY_QUERY } from './history.js';
 import { HOLD_ROUTES, holdRoute } from './holds.js';
 import { openApiDocument } from './openapi.js';
 import { ApiError, errorResponse, json, zodValidationError, type ApiResponse } from './responses.js';
@@ -12,6 +13,7 @@ import { submitRestore } from './submit.js';
  * The restore API behind API Gateway (REST, IAM auth, Lambda proxy integration):
  *
  *   POST /restores                 start a restore (plan + overrides, or an ad-hoc request)
+ *   GET  /restores?plan=&since=    a plan's restore history and its auditor summary (./history.ts)
  *   GET  /restores/{id}            follow it
  *   POST /restores/{id}/cancel     cancel it
  *   GET|POST /restores/holds, DELETE /restores/holds/{groupId}/{clusterName}   hold targets (./holds.ts)
@@ -29,14 +31,17 @@ interface Route {
   methods: Partial<Record<string, Handler>>;
   /** The query parameters and body it understands: anything else is refused (./envelope.ts). */
   envelope: Envelope;
+  /** Where one method understands other parameters than the route's others (GET /restores). */
+  envelopeOf?: Partial<Record<string, Envelope>>;
 }
 
 const ROUTES: Route[] = [
   {
     resource: '/restores',
     pattern: /^\/restores$/,
-    methods: { POST: (event, deps) => submitRestore(event, deps) },
+    methods: { POST: (event, deps) => submitRestore(event, deps), GET: (event, deps) => listRestores(event, deps) },
     envelope: { query: ['dryRun'], body: 'json' },
+    envelopeOf: { GET: { query: HISTORY_QUERY, body: 'none' } },
   },
   {
     resource: '/restores/{id}',
@@ -74,7 +79,7 @@ export async function handleApiRequest(event: APIGatewayProxyEvent, deps: ApiDep
     const handler = route.methods[event.httpMethod?.toUpperCase() ?? ''];
     const allow = Object.keys(route.methods).join(', ');
     if (!handler) throw new ApiError(405, 'MethodNotAllowed', `${event.httpMethod} is not allowed here (allowed: ${allow})`, {}, { Allow: allow });
-    checkEnvelope(event, route.envelope);
+    checkEnvelope(event, route.envelopeOf?.[event.httpMethod.toUpperCase()] ?? route.envelope);
     let restoreId = '';
     if (rawId !== undefined) {
       const id = RestoreId.safeParse(rawId);

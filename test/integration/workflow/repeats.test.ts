@@ -1,6 +1,7 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ApiDeps } from '../../../functions/core/api/deps.js';
+import { MemoryRestoreHistory } from '../../../functions/core/history/store.js';
 import { handleApiRequest } from '../../../functions/core/api/routes.js';
 import { PlansConfig, type PlanInput } from '../../../functions/core/plans/schema.js';
 import { OUTCOME_STATES } from '../../../lib/workflow.js';
@@ -68,6 +69,7 @@ function api(method: string, path: string, body?: unknown) {
     actions: { dryRun: async () => ({}), cancel: async () => undefined, createSentAt: async () => undefined },
     logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
     holds: async () => h.world.holds,
+    history: async () => new MemoryRestoreHistory(),
     now: () => new Date(h.sim.clock.now()),
   };
   return handleApiRequest(

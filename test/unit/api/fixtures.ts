@@ -2,6 +2,7 @@ import { SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { vi, type Mock } from 'vitest';
 import type { ApiDeps, RestoreActions } from '../../../functions/core/api/deps.js';
+import { MemoryRestoreHistory } from '../../../functions/core/history/store.js';
 import { MemoryTargetHolds } from '../../../functions/core/orchestrate/holds.js';
 import { PlansConfig } from '../../../functions/core/plans/schema.js';
 import type { NotifyResult, WorkflowState } from '../../../functions/core/workflow/contract.js';
@@ -111,6 +112,7 @@ export type TestDeps = ApiDeps & { actions: FakeActions; logger: ReturnType<type
 
 export function makeDeps(overrides: Partial<Omit<ApiDeps, 'actions' | 'logger'>> = {}): TestDeps {
   const holds = new MemoryTargetHolds(() => NOW);
+  const history = new MemoryRestoreHistory();
   return {
     sfn: new SFNClient({ region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
     stateMachineArn: STATE_MACHINE_ARN,
@@ -118,6 +120,7 @@ export function makeDeps(overrides: Partial<Omit<ApiDeps, 'actions' | 'logger'>>
     actions: fakeActions(),
     logger: fakeLogger(),
     holds: async () => holds,
+    history: async () => history,
     now: () => NOW,
     newRestoreId: () => 'generated-id',
     ...overrides,

@@ -104,7 +104,7 @@ describe.each(operations)('$method $path against the handler', ({ path, method, 
     const oneOf = (schema?.oneOf ?? []).flatMap((o) => o.required);
     const named = (field: string) => (oneOf.includes(field) ? oneOf : [field]);
     const requiredFields = [...(schema?.required ?? []), ...oneOf];
-    const requiredParams = (op.parameters ?? []).filter((p) => p.required).map((p) => p.name);
+    const requiredParams = (op.parameters ?? []).filter((p) => p.required);
     if (op.requestBody) expect(requiredFields.length).toBeGreaterThan(0);
     const params = paramExamples(op, (p) => p.required);
     const cases: { left: string; names: string[]; call: Call }[] = [];
@@ -113,9 +113,9 @@ describe.each(operations)('$method $path against the handler', ({ path, method, 
         const { [field]: _gone, ...rest } = example.value;
         cases.push({ left: field, names: named(field), call: { params, body: rest } });
       }
-    for (const name of requiredParams) {
-      const [, example] = examplesOf(op)[0]!;
-      cases.push({ left: name, names: [`path.${name}`], call: { params, without: [name], ...(example.value ? { body: example.value } : {}) } });
+    for (const { name, in: where } of requiredParams) {
+      const example = examplesOf(op)[0]?.[1];
+      cases.push({ left: name, names: [`${where}.${name}`], call: { params, without: [name], ...(example?.value ? { body: example.value } : {}) } });
     }
     if (requiredFields.length + requiredParams.length === 0) return;
     expect(cases.length).toBeGreaterThan(0);
