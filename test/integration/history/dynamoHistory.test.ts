@@ -1,30 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { useDynaliteTable } from '../dynamo/dynalite.js';
+import { useHistoryTable } from './historyTable.js';
 import { DynamoRestoreHistory } from '../../../functions/core/history/dynamoHistory.js';
-import { HISTORY_BY_PLAN_INDEX, HISTORY_KEY, HISTORY_PLAN, HISTORY_STARTED } from '../../../functions/core/history/names.js';
 import type { RestoreRecord } from '../../../functions/core/history/record.js';
 
 /** The history table as lib/history-table.ts makes it (key, byPlan index), served by dynalite, with the real SDK client. */
 
-const table = useDynaliteTable({
-  TableName: 'history',
-  KeySchema: [{ AttributeName: HISTORY_KEY, KeyType: 'HASH' }],
-  AttributeDefinitions: [
-    { AttributeName: HISTORY_KEY, AttributeType: 'S' },
-    { AttributeName: HISTORY_PLAN, AttributeType: 'S' },
-    { AttributeName: HISTORY_STARTED, AttributeType: 'S' },
-  ],
-  GlobalSecondaryIndexes: [
-    {
-      IndexName: HISTORY_BY_PLAN_INDEX,
-      KeySchema: [
-        { AttributeName: HISTORY_PLAN, KeyType: 'HASH' },
-        { AttributeName: HISTORY_STARTED, KeyType: 'RANGE' },
-      ],
-      Projection: { ProjectionType: 'ALL' },
-    },
-  ],
-});
+const table = useHistoryTable();
 
 const record = (restoreId: string, plan: string, startedAt: string, outcome = 'SUCCEEDED'): RestoreRecord => ({
   restoreId,

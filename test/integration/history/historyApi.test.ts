@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 import type { ApiDeps } from '../../../functions/core/api/deps.js';
 import { handleApiRequest } from '../../../functions/core/api/routes.js';
 import { DynamoRestoreHistory } from '../../../functions/core/history/dynamoHistory.js';
-import { HISTORY_BY_PLAN_INDEX, HISTORY_KEY, HISTORY_PLAN, HISTORY_STARTED } from '../../../functions/core/history/names.js';
 import type { RestoreRecord } from '../../../functions/core/history/record.js';
+import { historyRecord } from '../../support/historyRecords.js';
 import { MemoryTargetHolds } from '../../../functions/core/orchestrate/holds.js';
 import { PlansConfig } from '../../../functions/core/plans/schema.js';
-import { useDynaliteTable } from '../dynamo/dynalite.js';
+import { useHistoryTable } from './historyTable.js';
 
 /**
  * `GET /restores?plan=&since=` through the API core onto the history table as lib/history-table.ts
@@ -16,44 +16,18 @@ import { useDynaliteTable } from '../dynamo/dynalite.js';
  * index, as the submit Lambda's grant allows.
  */
 
-const table = useDynaliteTable({
-  TableName: 'history',
-  KeySchema: [{ AttributeName: HISTORY_KEY, KeyType: 'HASH' }],
-  AttributeDefinitions: [
-    { AttributeName: HISTORY_KEY, AttributeType: 'S' },
-    { AttributeName: HISTORY_PLAN, AttributeType: 'S' },
-    { AttributeName: HISTORY_STARTED, AttributeType: 'S' },
-  ],
-  GlobalSecondaryIndexes: [
-    {
-      IndexName: HISTORY_BY_PLAN_INDEX,
-      KeySchema: [
-        { AttributeName: HISTORY_PLAN, KeyType: 'HASH' },
-        { AttributeName: HISTORY_STARTED, KeyType: 'RANGE' },
-      ],
-      Projection: { ProjectionType: 'ALL' },
-    },
-  ],
-});
+const table = useHistoryTable();
 
 const NOW = new Date('2026-12-01T12:00:00.000Z');
 const daysAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000).toISOString();
 
-const record = (restoreId: string, plan: string, startedAt: string, extra: Partial<RestoreRecord> = {}): RestoreRecord => ({
-  restoreId,
-  plan,
-  drill: true,
-  outcome: 'SUCCEEDED',
-  trigger: { type: 'schedule', at: startedAt },
-  jobIds: ['job-1'],
-  startedAt,
-  restoreEndedAt: startedAt,
-  steps: [{ name: 'verify', passed: true, seconds: 30 }],
-  rto: { restoreSeconds: 600, verifiedSeconds: 630 },
-  rpo: { seconds: 3600, dataSeconds: 3700 },
-  expiresAt: 2_000_000_000,
-  ...extra,
-});
+const record = (restoreId: string, plan: string, startedAt: string, extra: Partial<RestoreRecord> = {}): RestoreRecord =>
+  historyRecord(restoreId, plan, startedAt, 600, {
+    steps: [{ name: 'verify', passed: true, seconds: 30 }],
+    rto: { restoreSeconds: 600, verifiedSeconds: 630 },
+    rpo: { seconds: 3600, dataSeconds: 3700 },
+    ...extra,
+  });
 
 function deps(history: DynamoRestoreHistory): ApiDeps {
   const holds = new MemoryTargetHolds(() => NOW);

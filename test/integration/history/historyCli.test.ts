@@ -5,6 +5,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { handleApiRequest } from '../../../functions/core/api/routes.js';
 import type { RestoreRecord } from '../../../functions/core/history/record.js';
+import { historyRecord } from '../../support/historyRecords.js';
 import { MemoryRestoreHistory } from '../../../functions/core/history/store.js';
 import { MemoryTargetHolds } from '../../../functions/core/orchestrate/holds.js';
 import { PlansConfig } from '../../../functions/core/plans/schema.js';
@@ -20,20 +21,7 @@ import { main } from '../../../local/program.js';
 
 const NOW = Date.now();
 const daysAgo = (d: number) => new Date(NOW - d * 86_400_000).toISOString();
-const record = (restoreId: string, plan: string, startedAt: string, rto: number): RestoreRecord => ({
-  restoreId,
-  plan,
-  drill: true,
-  outcome: 'SUCCEEDED',
-  trigger: { type: 'schedule', at: startedAt },
-  jobIds: ['job-1'],
-  startedAt,
-  restoreEndedAt: startedAt,
-  steps: [],
-  rto: { restoreSeconds: rto },
-  rpo: { seconds: 3600 },
-  expiresAt: 2_000_000_000,
-});
+const record = (restoreId: string, plan: string, startedAt: string, rto: number): RestoreRecord => historyRecord(restoreId, plan, startedAt, rto, { rpo: { seconds: 3600 } });
 
 const history = new MemoryRestoreHistory();
 const seen: { url: string; authorization: string }[] = [];

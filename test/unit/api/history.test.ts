@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { handleApiRequest } from '../../../functions/core/api/routes.js';
 import type { RestoreRecord } from '../../../functions/core/history/record.js';
+import { historyRecord } from '../../support/historyRecords.js';
 import { MemoryRestoreHistory } from '../../../functions/core/history/store.js';
 import { NOW, apiEvent, makeDeps } from './fixtures.js';
 
@@ -9,21 +10,7 @@ import { NOW, apiEvent, makeDeps } from './fixtures.js';
 const parse = (res: { body: string }) => JSON.parse(res.body) as Record<string, any>;
 const daysAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000).toISOString();
 
-const rec = (restoreId: string, plan: string, startedAt: string, rto: number, extra: Partial<RestoreRecord> = {}): RestoreRecord => ({
-  restoreId,
-  plan,
-  drill: true,
-  outcome: 'SUCCEEDED',
-  trigger: { type: 'schedule', at: startedAt },
-  jobIds: ['j'],
-  startedAt,
-  restoreEndedAt: startedAt,
-  steps: [],
-  rto: { restoreSeconds: rto },
-  rpo: { seconds: rto * 2 },
-  expiresAt: 2_000_000_000,
-  ...extra,
-});
+const rec = historyRecord;
 
 async function withHistory(...records: RestoreRecord[]) {
   const history = new MemoryRestoreHistory();

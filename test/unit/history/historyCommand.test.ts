@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RestoreRecord } from '../../../functions/core/history/record.js';
+import { historyRecord } from '../../support/historyRecords.js';
 import { summarize, summaryLine } from '../../../functions/core/history/summary.js';
 import { HistoryUsageError, parseSince, runHistoryCommand } from '../../../local/commands/history.js';
 import { FileRestoreHistory } from '../../../local/runner/fileHistory.js';
@@ -12,21 +13,7 @@ import { FileRestoreHistory } from '../../../local/runner/fileHistory.js';
 const NOW = new Date('2026-12-01T12:00:00Z');
 const daysAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000).toISOString();
 
-const rec = (restoreId: string, plan: string, startedAt: string, rto: number, extra: Partial<RestoreRecord> = {}): RestoreRecord => ({
-  restoreId,
-  plan,
-  drill: true,
-  outcome: 'SUCCEEDED',
-  trigger: { type: 'schedule', at: startedAt },
-  jobIds: ['j'],
-  startedAt,
-  restoreEndedAt: startedAt,
-  steps: [],
-  rto: { restoreSeconds: rto },
-  rpo: { seconds: rto * 2 },
-  expiresAt: 2_000_000_000,
-  ...extra,
-});
+const rec = historyRecord;
 
 function capture() {
   const lines: string[] = [];
