@@ -1,4 +1,5 @@
 import { ENV } from '../core/observability.js';
+import { webhookSecretFromText } from '../core/push/secretText.js';
 import { MemoryAlertWaiters, type AlertWaiters } from '../core/push/waiters.js';
 import type { WakeTask } from '../core/push/wake.js';
 import { localEnvironment, now } from './local.js';
@@ -47,20 +48,7 @@ export async function alertWebhookSecret(): Promise<string> {
   if (!name) throw new Error(`${ENV.alertWebhookSecretName} is not set`);
   secrets ??= import('@aws-lambda-powertools/parameters/secrets').then(({ SecretsProvider }) => new SecretsProvider());
   const value = await (await secrets).get(name, { maxAge: 300 });
-  const text = (typeof value === 'string' ? value : value instanceof Uint8Array ? new TextDecoder().decode(value) : '').trim();
-  const secret = fromJson(text) ?? text;
-  if (!secret) throw new Error(`Secret ${name} holds no webhook secret`);
-  return secret;
-}
-
-/** The forms `alerts setup --secret-name` reads too: a plain string, or JSON with `secret` or `webhookSecret`. */
-function fromJson(text: string): string | undefined {
-  if (!text.startsWith('{')) return undefined;
-  try {
-    const parsed = JSON.parse(text) as { secret?: unknown; webhookSecret?: unknown };
-    const value = parsed.secret ?? parsed.webhookSecret;
-    return typeof value === 'string' && value.trim() ? value.trim() : undefined;
-  } catch {
-    return undefined;
-  }
+  const text = typeof value === 'string' ? value : value instanceof Uint8Array ? new TextDecoder().decode(value) : '';
+  if (!text) throw new Error(`Secret ${name} holds no webhook secret`);
+  return webhookSecretFromText(text, name);
 }

@@ -1,4 +1,5 @@
 import { baseUrlFromEnv } from '../../functions/core/atlas/baseUrl.js';
+import { webhookSecretFromText } from '../../functions/core/push/secretText.js';
 import { createAtlasClient } from '../../functions/core/atlas/client.js';
 import { connectionFromEnv } from '../../functions/core/atlas/credentials.js';
 import {
@@ -144,18 +145,7 @@ export async function readWebhookSecret(secretName: string | undefined, env: Rec
     client.destroy();
   }
   if (!text) throw new Error(`The secret "${secretName}" has no SecretString`);
-  // A plain string, or JSON {"secret": "..."} / {"webhookSecret": "..."}.
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    if (typeof parsed === 'object' && parsed !== null) {
-      const value = (parsed as Record<string, unknown>).secret ?? (parsed as Record<string, unknown>).webhookSecret;
-      if (typeof value === 'string' && value !== '') return value;
-      throw new Error(`The secret "${secretName}" is JSON without a "secret" or "webhookSecret" string`);
-    }
-  } catch (error) {
-    if (!(error instanceof SyntaxError)) throw error;
-  }
-  return text;
+  return webhookSecretFromText(text, secretName);
 }
 
 export interface AlertsCommandOptions {

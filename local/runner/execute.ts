@@ -21,13 +21,9 @@ export interface ExecuteOptions {
   /** Keyed by Task state name (CreateRestore, PollRestore, CancelRestore, NotifyRestore). */
   handlers: Record<string, TaskHandler>;
   /**
-   * Callback tasks (`.waitForTaskToken`, e.g. WaitForAlert), keyed by state name: their result is
-   * what the task token was sent back with, as is, not a Lambda invoke's `{ StatusCode, Payload }`.
-   */
-  callbackHandlers?: Record<string, TaskHandler>;
-  /**
-   * Task states whose integration is not a Lambda invoke (a post-restore state machine run with
-   * `.sync`): keyed by state name, given the task's input, answering what the integration would.
+   * Task states whose integration is not a plain Lambda invoke (a post-restore state machine run
+   * with `.sync`, a callback task such as WaitForAlert): keyed by state name, given the task's
+   * input, answering what the integration would (for a callback, what the token was sent back with).
    */
   integrations?: Record<string, TaskHandler>;
   /** The clock `$$.State.EnteredTime` reads (post-restore step timings); default the real one. */
@@ -86,17 +82,14 @@ function asLambdaError(err: unknown): LambdaStyleError {
   return new LambdaStyleError('Error', String(err), []);
 }
 
-/**
- * Wraps a handler as the optimised `lambda:invoke` integration answers: `{ StatusCode, Payload }`;
- * or, for a callback task, with the output the token was sent back with.
- */
-function lambdaInvokeOverride(handler: TaskHandler, callback = false) {
+/** Wraps a handler as the optimised `lambda:invoke` integration answers: `{ StatusCode, Payload }`. */
+function lambdaInvokeOverride(handler: TaskHandler) {
   return async (input: unknown) => {
     const payload = (input as { Payload?: unknown } | null)?.Payload ?? input;
     try {
       // A JSON round trip, as Lambda does: no class instances or undefined leak between steps.
       const result = JSON.parse(JSON.stringify((await handler(JSON.parse(JSON.stringify(payload ?? null)))) ?? null)) as unknown;
-      return callback ? result : { StatusCode: 200, Payload: result };
+      return { StatusCode: 200, Payload: result };
     } catch (err) {
       throw asLambdaError(err);
     }
@@ -143,10 +136,9 @@ function machineFor(source: object, timeout: number): Machine {
 
 export async function executeWorkflow(options: ExecuteOptions): Promise<ExecutionOutcome> {
   const machine = machineFor(options.definition, options.taskTimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS);
-  const taskResourceLocalHandlers: Record<string, (input: unknown) => Promise<unknown>> = Object.fromEntries([
-    ...Object.entries(options.handlers).map(([name, h]) => [name, lambdaInvokeOverride(h)]),
-    ...Object.entries(options.callbackHandlers ?? {}).map(([name, h]) => [name, lambdaInvokeOverride(h, true)]),
-  ]);
+  const taskResourceLocalHandlers: Record<string, (input: unknown) => Promise<unknown>> = Object.fromEntries(
+    Object.entries(options.handlers).map(([name, h]) => [name, lambdaInvokeOverride(h)]),
+  );
   for (const [name, integration] of Object.entries(options.integrations ?? {})) {
     taskResourceLocalHandlers[name] = async (input: unknown) => {
       try {

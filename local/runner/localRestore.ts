@@ -67,20 +67,20 @@ export async function runLocalRestore(options: LocalRestoreOptions): Promise<Exe
   };
   const waitMs = clock ? 0 : options.waitMs;
   const alerts = options.alerts;
-  const callbackHandlers: Record<string, TaskHandler> = {
-    [ALERT_WAIT_STATE]: async (p) => {
-      // No board: this run does not listen (the state machine's fallback, the plain Wait, takes over).
-      if (!alerts) throw new Error('This local run does not receive Atlas alerts');
-      try {
-        const wake = await waitForAlert(p, { board: alerts.board, ...(clock ? { clock } : {}), ...(alerts.settle ? { settle: alerts.settle } : {}) });
-        waitedForAlert = true;
-        return wake;
-      } catch (err) {
-        // The backstop passed on the clock: the wait is done, the poll after it must not wait again.
-        if (err instanceof StatesTimeoutError) waitedForAlert = true;
-        throw err;
-      }
-    },
+  // A callback task: given the Lambda invoke's parameters, answering what the token comes back with.
+  const alertWait: TaskHandler = async (input) => {
+    const p = (input as { Payload?: unknown }).Payload;
+    // No board: this run does not listen (the state machine's fallback, the plain Wait, takes over).
+    if (!alerts) throw new Error('This local run does not receive Atlas alerts');
+    try {
+      const wake = await waitForAlert(p, { board: alerts.board, ...(clock ? { clock } : {}), ...(alerts.settle ? { settle: alerts.settle } : {}) });
+      waitedForAlert = true;
+      return wake;
+    } catch (err) {
+      // The backstop passed on the clock: the wait is done, the poll after it must not wait again.
+      if (err instanceof StatesTimeoutError) waitedForAlert = true;
+      throw err;
+    }
   };
   const steps = localStepOverrides(options.definition, options.steps ?? {}, Object.values(TASK_STATES));
   return executeWorkflow({
@@ -90,8 +90,7 @@ export async function runLocalRestore(options: LocalRestoreOptions): Promise<Exe
     handlers: options.retryClock
       ? retryOnClock({ ...handlers, ...steps.handlers }, { ...options.retryClock, definition: options.definition })
       : { ...handlers, ...steps.handlers },
-    callbackHandlers,
-    integrations: steps.integrations,
+    integrations: { ...steps.integrations, [ALERT_WAIT_STATE]: alertWait },
     ...(clock?.now ? { now: () => new Date(clock.now!()) } : {}),
     ...(waitMs !== undefined ? { waitMs: { [WAIT_STATE]: waitMs } } : {}),
     retryMs: options.retryClock ? 0 : (options.retryMs ?? 0),
