@@ -15,10 +15,14 @@ import { DURATIONS } from './polling.js';
 /**
  * Push completion beside polling, measured by running the synthesised state machine with the real
  * handlers against the simulator (manual clock: the same numbers on any machine): one restore of
- * each length, with a plan whose deadline allows 24 h, in three modes:
+ * each length, with a plan whose deadline allows 24 h, in these modes:
  *   push, alerts arriving   the simulator sends its signed alert when the job ends
  *   push, alerts all lost   the simulator loses every alert: only the backstop sees the end
+ *   push, first restore     alerts arrive, but none had come from the project before: polled as usual
+ *   push, never alerted     every alert lost and none ever came (alerts not set up): polled as usual
  *   push off                the same plan without `alerts` in the plans file: the poll policy
+ * In the first two modes the project has alerted before (a short restore's alert, run first and not
+ * counted), as it has in steady use; see functions/core/push/heard.ts.
  * Atlas calls are the simulator's request log; history events are counted per state entered, as
  * Step Functions writes them (a callback task writes TaskSubmitted besides a Lambda task's five).
  */
@@ -36,14 +40,16 @@ export interface PushRow {
   atlasCalls: number;
   historyEvents: number;
   detectionDelaySeconds: number;
-  /** With alerts: 10 s; without: max(60 s, 20 % of the age) (the backstop); push off: max(30 s, 5 %). */
+  /** With alerts: 10 s; lost after alerts came before: max(60 s, 20 % of the age) (the backstop); else max(30 s, 5 %). */
   goalSeconds: number;
 }
 
 const MODES = [
-  { mode: 'push, alerts arriving', push: true, lost: false },
-  { mode: 'push, alerts all lost', push: true, lost: true },
-  { mode: 'push off (polling)', push: false, lost: false },
+  { mode: 'push, alerts arriving', push: true, lost: false, heard: true },
+  { mode: 'push, alerts all lost', push: true, lost: true, heard: true },
+  { mode: 'push, first restore', push: true, lost: false, heard: false },
+  { mode: 'push, never alerted', push: true, lost: true, heard: false },
+  { mode: 'push off (polling)', push: false, lost: false, heard: false },
 ] as const;
 
 function plans(push: boolean): PlansConfig {
@@ -90,16 +96,24 @@ async function measureOne(seconds: number, mode: (typeof MODES)[number]): Promis
       for (const project of [PROD, STAGING]) await setupAlerts({ client, project, url: local.alerts.url, secret: local.alerts.webhookSecret });
       await client.close();
     }
+    const definition = synthesizeWorkflowDefinition({ plansConfig: config });
+    const restore = (restoreId: string) =>
+      runLocalRestore({
+        definition,
+        input: { planName: 'day-long', trigger: { type: 'manual' } },
+        restoreId,
+        clock: sim.clock,
+        alerts: { board: local.alerts.board, settle: () => sim.deliveries.settled() },
+      });
+    if (mode.heard) {
+      sim.scriptOutcome({ cluster: 'prod-cluster', outcome: 'succeed', durationSeconds: 120 });
+      const earlier = await restore(`bench-push-${seconds}-earlier`);
+      if (earlier.status !== 'SUCCEEDED' || !(await local.alerts.waiters.lastAlert(PROD))) throw new Error('the earlier restore did not alert');
+    }
     sim.setFaults({ deliveries: mode.lost ? [{ lostRate: 1 }] : [] });
     sim.scriptOutcome({ cluster: 'prod-cluster', outcome: 'succeed', durationSeconds: seconds });
     const before = sim.requests().length;
-    const result = await runLocalRestore({
-      definition: synthesizeWorkflowDefinition({ plansConfig: config }),
-      input: { planName: 'day-long', trigger: { type: 'manual' } },
-      restoreId: `bench-push-${seconds}-${mode.push ? (mode.lost ? 'lost' : 'on') : 'off'}`,
-      clock: sim.clock,
-      alerts: { board: local.alerts.board, settle: () => sim.deliveries.settled() },
-    });
+    const result = await restore(`bench-push-${seconds}-${mode.mode.replace(/\W+/g, '-')}`);
     const job = sim.jobs({ groupId: PROD, clusterName: 'prod-cluster' }).at(-1)!;
     // The clock stops at the look that saw the end (notify moves it no further).
     const delay = Math.max(0, (sim.clock.now() - Date.parse(job.finishAt!)) / 1000);
@@ -108,12 +122,19 @@ async function measureOne(seconds: number, mode: (typeof MODES)[number]): Promis
       atlasCalls: sim.requests().length - before,
       historyEvents: historyEvents(result.events),
       detectionDelaySeconds: Math.round(delay),
-      goalSeconds: mode.push ? (mode.lost ? Math.round(Math.max(60, 0.2 * seconds)) : 10) : Math.round(Math.max(30, 0.05 * seconds)),
+      goalSeconds: goalSeconds(mode, seconds),
     };
   } finally {
     await local.close();
     await sim.stop();
   }
+}
+
+/** With alerts arriving: 10 s; alerts lost where alerts came before: the backstop's; otherwise the poll policy's. */
+function goalSeconds(mode: (typeof MODES)[number], seconds: number): number {
+  if (mode.push && !mode.lost) return 10;
+  if (mode.push && mode.heard) return Math.round(Math.max(60, 0.2 * seconds));
+  return Math.round(Math.max(30, 0.05 * seconds));
 }
 
 export async function measurePush(): Promise<PushRow[]> {

@@ -21,16 +21,22 @@ export const WAITERS_TABLE_ACCESS: Record<PushHandlerName, readonly string[]> = 
   receiveAlert: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'],
 };
 
+/** Create reads a project's last alert, to know whether alerts arrive from it (functions/core/push/heard.ts). */
+export const WAITERS_TABLE_READ_BY_CREATE = ['dynamodb:GetItem'] as const;
+
 export interface RestorePushProps {
   settings: AlertsSettings;
   functions: Record<PushHandlerName, lambda.Function>;
+  /** The create function: it reads the table only. */
+  create: lambda.Function;
   stateMachine: sfn.StateMachine;
 }
 
 /**
  * Push completion's storage and grants (functions/core/push/): the table of restores waiting for an
  * Atlas alert, one item per wait with a TTL, and the right of both functions to end a wait
- * (states:SendTaskSuccess on this state machine only). The receiver alone reads the webhook secret.
+ * (states:SendTaskSuccess on this state machine only). The receiver alone reads the webhook secret;
+ * create only reads a project's last alert (whether alerts arrive from it at all).
  */
 export class RestorePush extends Construct {
   readonly table: dynamodb.Table;
@@ -57,6 +63,8 @@ export class RestorePush extends Construct {
         statements: [new iam.PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [props.stateMachine.stateMachineArn] })],
       });
     }
+    this.table.grant(props.create, ...WAITERS_TABLE_READ_BY_CREATE);
+    props.create.addEnvironment(ENV.alertWaitersTable, this.table.tableName);
     const receiver = props.functions.receiveAlert;
     grantSecretValue(receiver, this, [props.settings.webhookSecretName]);
     receiver.addEnvironment(ENV.alertWebhookSecretName, props.settings.webhookSecretName);

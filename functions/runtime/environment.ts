@@ -9,6 +9,8 @@ import { guardStores, resetGuardStores, type GuardTable } from './guards.js';
 import { resetTargetLocks, targetLocks, type LockTable } from './locks.js';
 import { loadPlansConfig, useLocalPlans } from './plans.js';
 import { restoreKinds } from '../core/restore/kinds/index.js';
+import { alertsHeard } from '../core/push/heard.js';
+import { alertWaiters } from './alertWaiters.js';
 
 /**
  * Builds the steps' dependencies from the Lambda environment: the Atlas secret (or MONGODB_ATLAS_*
@@ -75,6 +77,8 @@ export async function stepDeps(options: StepEnvironmentOptions): Promise<StepDep
     now,
     sleep: localEnvironment()?.client?.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     kinds: restoreKinds,
+    // Read only by create, and only for a restore that listens for alerts (the table is granted to create alone).
+    alertsHeard: async (groupIds) => alertsHeard(await alertWaiters(), groupIds),
     logger: options.logger,
     metrics: options.metrics,
   };

@@ -1,30 +1,15 @@
 import { ENV } from '../core/observability.js';
 import { webhookSecretFromText } from '../core/push/secretText.js';
-import { MemoryAlertWaiters, type AlertWaiters } from '../core/push/waiters.js';
 import type { WakeTask } from '../core/push/wake.js';
-import { localEnvironment, now } from './local.js';
+import { localEnvironment } from './local.js';
 
 /**
- * The push-completion handlers' stores: the local world's when there is one, else the waiters
- * table and Step Functions that lib/push.ts grants. A handler given no table fails loudly: waiters
- * kept in one Lambda container would never be found by the receiver.
+ * The push-completion handlers' other ports: the local world's when there is one, else Step
+ * Functions and the webhook secret that lib/push.ts grants. The waiters are ./alertWaiters.ts.
  */
+export { alertWaiters } from './alertWaiters.js';
 
-let waiters: Promise<AlertWaiters> | undefined;
 let wake: Promise<WakeTask> | undefined;
-
-export async function alertWaiters(): Promise<AlertWaiters> {
-  const local = localEnvironment()?.alerts;
-  if (local) return local.waiters;
-  const table = process.env[ENV.alertWaitersTable];
-  if (!table) {
-    if (process.env.AWS_LAMBDA_FUNCTION_NAME) throw new Error(`${ENV.alertWaitersTable} is not set`);
-    return (waiters ??= Promise.resolve(new MemoryAlertWaiters(now)));
-  }
-  return (waiters ??= Promise.all([import('@aws-sdk/client-dynamodb'), import('../core/push/dynamoWaiters.js')]).then(
-    ([{ DynamoDBClient }, { DynamoAlertWaiters }]) => new DynamoAlertWaiters(new DynamoDBClient({}), table, now),
-  ));
-}
 
 export async function wakeTask(): Promise<WakeTask> {
   const local = localEnvironment()?.alerts;

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { ALERTS_THROTTLE } from '../../lib/api.js';
-import { WAITERS_TABLE_ACCESS } from '../../lib/push.js';
+import { WAITERS_TABLE_ACCESS, WAITERS_TABLE_READ_BY_CREATE } from '../../lib/push.js';
 import { ALERT_WAIT_STATE } from '../../lib/workflow.js';
 import { actionsOf, fixturePlans, statementsOfRole, synthesize, type Synthesized } from './helpers.js';
 
@@ -66,6 +66,16 @@ describe('push completion in the template', () => {
         expect(JSON.stringify(secrets[0]!.Resource)).toContain(`secret:${SECRET}-??????`);
       }
     }
+  });
+
+  it('lets create read the waiters table (whether alerts arrive), and nothing else of it', () => {
+    const createRole = (s: Synthesized) => s.logicalId(s.stack.functions.createRestore.role as iam.Role);
+    const table = on.logicalId(on.stack.push!.table);
+    const onTable = (s: Synthesized) =>
+      statementsOfRole(s.template, createRole(s)).filter((st) => JSON.stringify(st.Resource).includes(table));
+    expect(actionsOf(onTable(on))).toEqual([...WAITERS_TABLE_READ_BY_CREATE]);
+    const fn = on.template.findResources('AWS::Lambda::Function')[on.logicalId(on.stack.functions.createRestore)];
+    expect(JSON.stringify(fn!.Properties.Environment.Variables)).toContain(table);
   });
 
   it('outputs the receiver URL and the exact setup command', () => {

@@ -76,6 +76,11 @@ export interface RestoreReport {
   reason?: string;
   /** The post-restore steps that ran, in order: what each returned and how long it took. */
   steps?: StepOutcome[];
+  /**
+   * Push was on but no Atlas alert had come lately from these projects, and none came for this
+   * restore: it was polled as usual, and alerts may not be set up there (functions/core/push/heard.ts).
+   */
+  alertsNotHeardFrom?: string[];
 }
 
 const NOTICE_TITLES: Record<Notice, string> = {
@@ -140,6 +145,7 @@ export function buildReport(input: NotifyInput, decision: OutcomeDecision, now: 
     downloads: (delivery?.urls ?? []).map((url) => ({ url, ...(delivery?.expiresAt ? { expiresAt: delivery.expiresAt } : {}) })),
     ...(reason ? { reason: redact(reason) } : {}),
     ...(input.steps ? { steps: stepOutcomes(input.steps, (e) => describeStepError(e, causeMessage)) } : {}),
+    ...(restore?.push?.heard === false && !poll?.alertWakes ? { alertsNotHeardFrom: restore.push.groupIds } : {}),
   };
 }
 
@@ -224,8 +230,17 @@ export function reportFacts(r: RestoreReport): [string, string][] {
     ...(r.steps ?? []).map((step, i): [string, string] => [`Step ${i + 1} ${step.name}`, describeStep(step)]),
     ['Why', r.reason],
     ['Download links sent to', r.downloadLinksTo && describeLinkChannels(r.downloadLinksTo as DownloadLinkChannel[])],
+    ['Atlas alerts', r.alertsNotHeardFrom && notHeard(r.alertsNotHeardFrom)],
   ];
   return facts.filter((f): f is [string, string] => f[1] !== undefined && f[1] !== '');
+}
+
+function notHeard(groupIds: string[]): string {
+  const projects = groupIds.join(' or ');
+  return (
+    `none came from project ${projects} lately, so this restore was polled as usual. ` +
+    `If alerts should arrive there, check the wiring: npm run restore -- alerts check --project ${groupIds[0]}`
+  );
 }
 
 function describeStep(step: StepOutcome): string {

@@ -140,7 +140,8 @@ export async function createRestoreStep(payload: CreatePayload, deps: StepDeps):
   deps.metrics.add(METRIC.restoreStarted, 1, planName ?? AD_HOC_PLAN);
 
   const poll = run.plan?.poll ?? AD_HOC_DEFAULTS.poll;
-  const push = restorePush(resolved.request, deps.plans.alerts);
+  const listens = restorePush(resolved.request, deps.plans.alerts);
+  const push = listens && { ...listens, heard: await heardFrom(listens.groupIds, deps) };
   const restore: RestoreContext = {
     restoreId,
     ...(planName ? { planName } : {}),
@@ -169,6 +170,16 @@ export async function createRestoreStep(payload: CreatePayload, deps: StepDeps):
   };
   // Decided at the restore's start, so the first wait is the policy's first wait.
   return decideNext({ restore, status, poll: { count: 0, waitSeconds: 1, deadlinePassed: false } }, now);
+}
+
+/** Whether alerts came lately from the restore's projects; a store that cannot be read says no (plain polling). */
+async function heardFrom(groupIds: readonly string[], deps: StepDeps): Promise<boolean> {
+  try {
+    return (await deps.alertsHeard?.(groupIds)) ?? false;
+  } catch (err) {
+    deps.logger.warn('Could not read whether Atlas alerts arrive; polling this restore as usual', { error: (err as Error).message });
+    return false;
+  }
 }
 
 /** Atlas has another restore in flight onto our target (started by a person, another tool…). */

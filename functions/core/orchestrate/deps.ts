@@ -34,6 +34,11 @@ export interface StepDeps {
   /** Waits that much time (the create's settle looks): the local runner moves its clock instead. */
   sleep(ms: number): Promise<void>;
   kinds: Record<RestoreKindName, RestoreKind>;
+  /**
+   * Whether Atlas alerts came lately from any of these projects (functions/core/push/heard.ts).
+   * Absent where push completion is not wired: nothing is heard.
+   */
+  alertsHeard?(groupIds: readonly string[]): Promise<boolean>;
   logger: StepLogger;
   metrics: StepMetrics;
 }

@@ -95,7 +95,11 @@ export function decideNext(state: WorkflowState, now: Date): WorkflowState {
       floorSeconds: push.backstopFloorSeconds,
       secondsUntilDeadline: Math.max(1, (Date.parse(state.restore.deadlineAt) - nowMs) / 1000),
     });
-    poll.waitSeconds = poll.rechecks ? Math.min(backstop, RECHECK_AFTER_ALERT_SECONDS) : backstop;
+    const wait = poll.rechecks ? Math.min(backstop, RECHECK_AFTER_ALERT_SECONDS) : backstop;
+    // Alerts not heard from these projects lately (and none for this restore yet): they may not be
+    // set up, so the plain policy's look comes first (functions/core/push/heard.ts).
+    const listening = push.heard !== false || (poll.alertWakes ?? 0) > 0;
+    poll.waitSeconds = listening ? wait : Math.min(wait, decided.poll.waitSeconds);
   }
   return { ...decided, poll };
 }

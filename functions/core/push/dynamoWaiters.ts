@@ -7,7 +7,7 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import type { AlertWaiter, AlertWaiters, ReceivedAlert } from './waiters.js';
+import { LAST_ALERT_KEPT_MS, type AlertWaiter, type AlertWaiters, type ReceivedAlert } from './waiters.js';
 
 /**
  * Alert waiters in DynamoDB (lib/push.ts): partition key `groupId`, sort key `entry`, TTL
@@ -115,7 +115,7 @@ export class DynamoAlertWaiters implements AlertWaiters {
           [SK]: { S: LAST_ALERT },
           eventTypeName: { S: alert.eventTypeName },
           at: { N: String(alert.at.getTime()) },
-          [TTL]: { N: seconds(keepUntil) },
+          [TTL]: { N: seconds(new Date(alert.at.getTime() + LAST_ALERT_KEPT_MS)) },
         },
       }),
     );

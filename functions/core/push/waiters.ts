@@ -25,12 +25,20 @@ export interface AlertWaiters {
   remove(groupId: string, restoreId: string, token: string): Promise<void>;
   /**
    * Notes that an alert arrived for the project now. False when this very alert (the same
-   * delivery key) was taken before: a duplicate or a replay, which wakes nothing again.
+   * delivery key) was taken before: a duplicate or a replay, which wakes nothing again. The
+   * delivery is remembered until `keepUntil`; the project's last alert for LAST_ALERT_KEPT_MS.
    */
   noteAlert(alert: ReceivedAlert, deliveryKey: string, keepUntil: Date): Promise<boolean>;
-  /** The last alert for the project, if one came recently. */
+  /** The project's last alert, if one came within LAST_ALERT_KEPT_MS. */
   lastAlert(groupId: string): Promise<ReceivedAlert | undefined>;
 }
+
+/**
+ * How long a project's last alert is kept. Besides waking a restore that registered late, it is
+ * the evidence that Atlas's alerts reach us from that project at all (./heard.ts): a project
+ * restored from monthly still counts as heard from.
+ */
+export const LAST_ALERT_KEPT_MS = 35 * 24 * 60 * 60 * 1000;
 
 /** A restore alert as the receiver took it. */
 export interface ReceivedAlert {
@@ -66,7 +74,7 @@ export class MemoryAlertWaiters implements AlertWaiters {
     const seenUntil = this.seen.get(deliveryKey);
     if (seenUntil && seenUntil.getTime() > now) return false;
     this.seen.set(deliveryKey, keepUntil);
-    this.alerts.set(alert.groupId, { alert: { ...alert }, until: keepUntil });
+    this.alerts.set(alert.groupId, { alert: { ...alert }, until: new Date(alert.at.getTime() + LAST_ALERT_KEPT_MS) });
     return true;
   }
 

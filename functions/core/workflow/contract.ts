@@ -88,6 +88,12 @@ export const RestoreContext = z.object({
       groupIds: z.array(ObjectId).min(1).max(2),
       backstopPercent: z.number().int(),
       backstopFloorSeconds: z.number().int(),
+      /**
+       * Whether an Atlas alert came from one of these projects lately (functions/core/push/heard.ts),
+       * known at create. False: the restore is polled as usual until an alert wakes it. Absent (a
+       * state from before this was known): heard.
+       */
+      heard: z.boolean().optional(),
     })
     .optional(),
   notify: z.object({

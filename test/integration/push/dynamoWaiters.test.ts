@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DynamoAlertWaiters, WAITERS_KEYS } from '../../../functions/core/push/dynamoWaiters.js';
+import { alertsHeard } from '../../../functions/core/push/heard.js';
 import { useDynaliteTable } from '../dynamo/dynalite.js';
 
 /** The alert waiters table as lib/push.ts makes it (groupId + entry, TTL), served by dynalite, with the real SDK client. */
@@ -48,5 +49,18 @@ describe('alert waiters in DynamoDB', () => {
     expect(await waiters.noteAlert(alert, 'delivery-1', at('2026-12-02T10:00:00Z'))).toBe(true);
     expect(await waiters.noteAlert(alert, 'delivery-1', at('2026-12-02T10:00:00Z'))).toBe(false);
     expect(await waiters.lastAlert(G1)).toEqual(alert);
+  });
+
+  it('keeps the last alert for weeks (the evidence that the project’s alerts arrive), while a delivery is forgotten after a day', async () => {
+    let now = at('2026-11-01T10:00:00Z');
+    const waiters = new DynamoAlertWaiters(table.client(), 'waiters', () => now);
+    const alert = { groupId: G2, eventTypeName: 'CPS_RESTORE_FAILED', at: now };
+    expect(await waiters.noteAlert(alert, 'delivery-2', at('2026-11-02T10:00:00Z'))).toBe(true);
+    now = at('2026-11-30T10:00:00Z');
+    expect(await alertsHeard(waiters, ['65f1a00000000000000000ee', G2])).toBe(true);
+    // The same delivery a month later is taken again: only its key had the short memory.
+    expect(await waiters.noteAlert(alert, 'delivery-2', at('2026-12-01T10:00:00Z'))).toBe(true);
+    now = at('2026-12-07T10:00:01Z');
+    expect(await alertsHeard(waiters, [G2])).toBe(false);
   });
 });

@@ -44,6 +44,9 @@ beforeAll(async () => {
   } finally {
     await client.close();
   }
+  // Both projects have alerted before (an earlier restore's end), so their restores wait on the
+  // backstop; test/integration/workflow/pushNotHeard.test.ts covers projects never heard from.
+  for (const project of [PROD, STAGING]) expect((await deliver(project)).status).toBe(200);
 });
 
 afterEach(() => {
