@@ -64,7 +64,7 @@ export async function runDemo(options: DemoOptions, out: Output): Promise<number
     out.line(`Plans:    ${options.plansFile} (${plans.plans.map((p) => p.name).join(', ')})`);
     if (plans.alerts) {
       const projects = await wireAlerts(plans, simulator, local, { digest: apiKey });
-      out.line(`Alerts:   push on: the simulator sends signed restore alerts for ${projects} project(s) to the local receiver ${local.alerts.url} (wired by \`alerts setup\`); polling is the backstop`);
+      out.line(`Alerts:   push on: the simulator sends signed restore alerts for ${projects} project(s) to the local receiver ${local.alerts.url} (wired by \`alerts setup\`); until a project has alerted once its restores poll as usual, then polling is only the backstop`);
     } else {
       out.line('Alerts:   push off (no "alerts" in the plans file): restores are seen ending by polling only');
     }
@@ -148,11 +148,13 @@ async function wireAlerts(
 
 /** "Atlas alert received, polled at once: SUCCEEDED, 3 s after the job ended", when an alert ended the wait. */
 function alertSummary(output: unknown, simulator: SimulatorHandle): string | undefined {
-  const state = output as { poll?: { alertWakes?: number; count?: number }; status?: { state?: string; jobIds?: string[] } } | undefined;
+  const state = output as { poll?: { alertWakes?: number; count?: number; lookedAt?: string }; status?: { state?: string; jobIds?: string[] } } | undefined;
   if (!state?.poll?.alertWakes) return undefined;
   const jobId = state.status?.jobIds?.[0];
   const job = simulator.jobs().find((j) => j.id === jobId);
   const ended = job?.finishAt ? Date.parse(job.finishAt) : undefined;
-  const after = ended === undefined ? '' : `, ${Math.max(0, Math.round((simulator.clock.now() - ended) / 1000))} s after the job ended`;
-  return `Atlas alert received, polled at once: ${state.status?.state ?? '?'}${after} (${state.poll.count ?? '?'} looks in all; without the alert the backstop would have looked later)`;
+  // The look that saw the end, not the clock now: post-restore steps may have run since.
+  const seen = state.poll.lookedAt ? Date.parse(state.poll.lookedAt) : undefined;
+  const after = ended === undefined || seen === undefined ? '' : `, ${Math.max(0, Math.round((seen - ended) / 1000))} s after the job ended`;
+  return `Atlas alert received, polled at once: ${state.status?.state ?? '?'}${after} (${state.poll.count ?? '?'} looks in all)`;
 }

@@ -9,7 +9,7 @@ const ALERT_WAIT = 'WaitForAlert';
  */
 
 interface StateLike {
-  restore?: { summary?: string; job?: { jobId?: string; jobIds?: string[] }; adopted?: boolean; startedAt?: string };
+  restore?: { summary?: string; job?: { jobId?: string; jobIds?: string[] }; adopted?: boolean; startedAt?: string; push?: { heard?: boolean } };
   status?: { state?: string; atlasStatus?: string };
   poll?: {
     count?: number;
@@ -19,6 +19,7 @@ interface StateLike {
     lastFailure?: { name?: string };
     failures?: number;
     untilAlert?: boolean;
+    alertWakes?: number;
   };
   wake?: { woken?: boolean; eventTypeName?: string; groupId?: string; missed?: boolean };
   notification?: { outcome?: string; watching?: boolean };
@@ -27,6 +28,10 @@ interface StateLike {
   /** Where the workflow puts an error create threw (CATCH_INTO_ERROR): nothing was created. */
   error?: { Error?: string; Cause?: string };
 }
+
+/** A restore listening for alerts waits on the backstop, or polls as usual while its projects have not alerted yet. */
+const backstopOrPolling = (out: StateLike): string =>
+  out.restore?.push?.heard === false && !out.poll?.alertWakes ? '(polling as usual: no Atlas alert from this project yet)' : '(backstop)';
 
 /** The message of a Lambda-style Cause (JSON with errorMessage and a trace), or the Cause as it is. */
 export function causeMessage(cause: string | undefined): string {
@@ -129,7 +134,7 @@ export function createProgressPrinter(options: ProgressOptions): (event: EventLo
             (ENDED.has(state) || next === 'report' || next === 'cancel'
               ? ''
               : out.poll?.untilAlert
-                ? `  next look on an Atlas alert, or in ${formatDuration(out.poll?.waitSeconds ?? 0)} (backstop)`
+                ? `  next look on an Atlas alert, or in ${formatDuration(out.poll?.waitSeconds ?? 0)} ${backstopOrPolling(out)}`
                 : `  next look in ${formatDuration(out.poll?.waitSeconds ?? 0)}`),
         );
         return;

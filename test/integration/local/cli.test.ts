@@ -99,6 +99,12 @@ describe('npm start (the demo)', () => {
     expect(stdout).toMatch(/staging-cluster now holds data version prod-v\d/);
     expect(stdout).toMatch(/recovery-cluster now holds data version prod-v\d/);
     expect(stdout.match(/Atlas Restore Succeeded/g)).toHaveLength(2);
+    // Push: the first restore in a project polls as usual until its alert; the alert ends it at
+    // once, measured at the look that saw the end (the masking step runs minutes after it).
+    expect(stdout).toContain('(polling as usual: no Atlas alert from this project yet)');
+    const seenAfter = [...stdout.matchAll(/Atlas alert received, polled at once: SUCCEEDED, (\d+) s after the job ended/g)].map((m) => Number(m[1]));
+    expect(seenAfter).toHaveLength(2);
+    for (const seconds of seenAfter) expect(seconds).toBeLessThanOrEqual(10);
     // Quiet: no Lambda JSON log lines or EMF blobs in the story.
     expect(stdout).not.toMatch(/^\{"level"/m);
     expect(stdout).not.toContain('_aws');
