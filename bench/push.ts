@@ -2,11 +2,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createAtlasClient } from '../functions/core/atlas/client.js';
 import { PlansConfig } from '../functions/core/plans/schema.js';
-import { HISTORY_EVENTS } from '../functions/core/restore/pollPolicy.js';
 import { synthesizeWorkflowDefinition } from '../lib/workflow-definition.js';
-import { ALERT_WAIT_STATE } from '../lib/workflow.js';
 import { setupAlerts } from '../local/commands/alerts.js';
-import type { EventLog } from '../local/runner/execute.js';
+import { historyEvents } from '../local/runner/historyEvents.js';
 import { runLocalRestore } from '../local/runner/localRestore.js';
 import { useSimulatorWorld } from '../local/runner/localWorld.js';
 import { startSimulator, type WorldInput } from '../local/simulator/index.js';
@@ -30,8 +28,6 @@ import { DURATIONS } from './polling.js';
 const WORLD_FILE = fileURLToPath(new URL('../local/simulator/worlds/default.json', import.meta.url));
 const PROD = '65f1a0000000000000000001';
 const STAGING = '65f1a0000000000000000002';
-/** A callback task (WaitForAlert): TaskStateEntered, TaskScheduled, TaskStarted, TaskSubmitted, TaskSucceeded or TaskTimedOut, TaskStateExited. */
-const CALLBACK_TASK_EVENTS = 6;
 
 export interface PushRow {
   duration: string;
@@ -64,23 +60,6 @@ function plans(push: boolean): PlansConfig {
     ],
     ...(push ? { alerts: { webhookSecretName: 'atlas-restore/alert-webhook' } } : {}),
   });
-}
-
-/** History events of an execution, from the states it entered. */
-export function historyEvents(events: EventLog[]): number {
-  let total = HISTORY_EVENTS.execution;
-  for (const e of events) {
-    if (e.type !== 'StateEntered') continue;
-    const { name, type } = (e as { state: { name: string; type: string } }).state;
-    if (name === ALERT_WAIT_STATE) total += CALLBACK_TASK_EVENTS;
-    else if (type === 'Task') total += HISTORY_EVENTS.task;
-    else if (type === 'Wait') total += HISTORY_EVENTS.wait;
-    else if (type === 'Choice') total += HISTORY_EVENTS.choice;
-    else if (type === 'Succeed') total += HISTORY_EVENTS.succeed;
-    else if (type === 'Fail') total += HISTORY_EVENTS.fail;
-    else total += 2;
-  }
-  return total;
 }
 
 async function measureOne(seconds: number, mode: (typeof MODES)[number]): Promise<Omit<PushRow, 'duration' | 'mode'>> {

@@ -8,7 +8,7 @@ import { useSimulatorWorld } from '../local/runner/localWorld.js';
 import { startSimulator, type WorldInput } from '../local/simulator/index.js';
 import { createRandom, hashSeed } from '../local/simulator/random.js';
 import { createVirtualClock } from '../local/simulator/virtualClock.js';
-import { historyEvents } from './history.js';
+import { historyEvents } from '../local/runner/historyEvents.js';
 
 /**
  * N restore workflows at once, spread over several projects, against the simulator with a

@@ -7,6 +7,7 @@ import type { DeliveryFaultRuleInput } from '../../../local/simulator/alerts/del
 import { ADMIN_KEY } from '../atlas/helpers.js';
 import { ALERT_WAIT_STATE, TASK_STATES } from '../../../lib/workflow.js';
 import type { TaskHandler } from '../../../local/runner/execute.js';
+import { historyEvents } from '../../../local/runner/historyEvents.js';
 import { PROD, STAGING, TEST_PLANS, scheduled, useWorkflowHarness } from './helpers.js';
 
 /**
@@ -30,6 +31,12 @@ const PLANS = PlansConfig.parse({
         writeStrategy: 'OVERWRITE_EXISTING',
         collections: [{ sourceNamespace: 'shop.orders' }],
       },
+    },
+    {
+      name: 'day-long',
+      source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' },
+      restore: { type: 'snapshot', target: { groupId: STAGING, clusterName: 'staging-cluster' } },
+      deadlineMinutes: 1500,
     },
   ],
   alerts: { webhookSecretName: 'atlas/alert-webhook' },
@@ -107,7 +114,7 @@ function alertAtJobEnd(groupId: string, offsetMs = 0): (payload: unknown, real: 
 }
 
 /** Runs `cloud-refresh` (a cloud snapshot restore onto staging) with a job of `hours`, returning how it was seen. */
-async function runRestore(id: string, hours: number, poll?: (payload: unknown, real: TaskHandler) => Promise<unknown>) {
+async function runRestore(id: string, hours: number, poll?: (payload: unknown, real: TaskHandler) => Promise<unknown>, planName = 'cloud-refresh') {
   h.sim.scriptOutcome({ cluster: 'prod-cluster', outcome: 'succeed', durationSeconds: hours * 3600 });
   let seenAt = 0;
   const notify: TaskHandler = async (p) => {
@@ -115,7 +122,11 @@ async function runRestore(id: string, hours: number, poll?: (payload: unknown, r
     const { handler } = await import('../../../functions/notifyRestore/index.js');
     return handler(p);
   };
-  const result = await h.run(scheduled('cloud-refresh'), id, { notify, ...(poll ? { poll } : {}) });
+  const calledBefore = h.sim.requests().length;
+  // cloud-refresh has a schedule; the day-long plan has no trigger of its own, so it is started by hand.
+  const input = planName === 'cloud-refresh' ? scheduled(planName) : { planName, trigger: { type: 'manual' } };
+  const result = await h.run(input, id, { notify, ...(poll ? { poll } : {}) });
+  const atlasCalls = h.sim.requests().length - calledBefore;
   const job = h.sim.jobs({ groupId: PROD, clusterName: 'prod-cluster' }).at(-1)!;
   const started = Date.parse(job.createdAt);
   const ended = Date.parse(job.finishAt!);
@@ -124,7 +135,7 @@ async function runRestore(id: string, hours: number, poll?: (payload: unknown, r
   const alertWaits = entered(ALERT_WAIT_STATE);
   const last = (result.output as { poll?: { alertWakes?: number } } | undefined)?.poll;
   const wakes = last?.alertWakes ?? 0;
-  return { result, delaySeconds: (seenAt - ended) / 1000, ageSeconds: (ended - started) / 1000, polls, alertWaits, wakes };
+  return { result, delaySeconds: (seenAt - ended) / 1000, ageSeconds: (ended - started) / 1000, polls, alertWaits, wakes, atlasCalls, historyEvents: historyEvents(result.events) };
 }
 
 describe('push completion: an Atlas alert wakes the restore', () => {
@@ -195,6 +206,30 @@ describe('push completion: an Atlas alert wakes the restore', () => {
     expect(run.delaySeconds).toBeLessThanOrEqual(10 + 30);
     const report = h.world.sent.find((s) => s.channel === 'sns')?.report;
     expect(report?.outcome).toBe('SUCCEEDED');
+  });
+});
+
+describe('push completion for a day-long restore', () => {
+  // The backstop's looks in 24 h: 60 s apart for 5 min, then x1.2 each: 5 + ceil(log(86400/300)/log(1.2)) = 37, plus the woken one.
+  const BACKSTOP_LOOKS_IN_24_H = 38;
+
+  it('with alerts arriving: seen within seconds, at most the backstop’s looks, under 1,000 history events', async () => {
+    simulatorAlerts();
+    const run = await runRestore('push-day-alert', 24, undefined, 'day-long');
+    expect(run.result.status).toBe('SUCCEEDED');
+    expect(run.delaySeconds).toBeLessThanOrEqual(10);
+    expect(run.polls).toBeLessThanOrEqual(BACKSTOP_LOOKS_IN_24_H);
+    // Every call is a look or one of create's few (snapshot, busy check, POST): no Atlas calls besides.
+    expect(run.atlasCalls).toBeLessThanOrEqual(run.polls + 6);
+    expect(run.historyEvents).toBeLessThanOrEqual(1000);
+  });
+
+  it('with every alert lost: seen within max(60 s, 20 % of its age), far below the 25,000-event limit', async () => {
+    simulatorAlerts([{ lostRate: 1 }]);
+    const run = await runRestore('push-day-lost', 24, undefined, 'day-long');
+    expect(run.result.status).toBe('SUCCEEDED');
+    expect(run.delaySeconds).toBeLessThanOrEqual(Math.max(60, 0.2 * run.ageSeconds));
+    expect(run.historyEvents).toBeLessThanOrEqual(1000);
   });
 });
 
