@@ -79,10 +79,11 @@ export class RestoreNotifications extends Construct {
     this.webhookSecretNames = webhookSecretNames(props.plans);
     this.webhookSecrets = this.webhookSecretNames.map((name, i) => secretsmanager.Secret.fromSecretNameV2(this, `WebhookSecret${i}`, name));
     this.webhookSecretKmsKeyArn = props.webhookSecretKmsKeyArn;
-    if (props.webhookSecretKmsKeyArn && !this.webhookSecretNames.length) {
+    // The alert receiver's secret (plans file `alerts`) is granted on the same key, in lib/push.ts.
+    if (props.webhookSecretKmsKeyArn && !this.webhookSecretNames.length && !props.plans.alerts) {
       Annotations.of(this).addWarningV2(
         'atlas-restore:webhookSecretKmsKeyArn',
-        'Context value "webhookSecretKmsKeyArn" is set but no plan names a webhook (notify.webhook.secretName): nothing is granted on that key.',
+        'Context value "webhookSecretKmsKeyArn" is set but no plan names a webhook (notify.webhook.secretName) and there is no `alerts` secret: nothing is granted on that key.',
       );
     }
   }

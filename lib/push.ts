@@ -8,7 +8,7 @@ import { ENV } from '../functions/core/observability.js';
 import { WAITERS_KEYS } from '../functions/core/push/dynamoWaiters.js';
 import type { AlertsSettings } from '../functions/core/push/settings.js';
 import type { PushHandlerName } from './functions.js';
-import { grantSecretValue } from './secret-key.js';
+import { grantSecretKeyDecrypt, grantSecretValue } from './secret-key.js';
 
 /**
  * Exactly what each push function does with the waiters table: a wait registers its token, reads
@@ -29,6 +29,8 @@ export interface RestorePushProps {
   functions: Record<PushHandlerName, lambda.Function>;
   /** The create function: it reads the table only. */
   create: lambda.Function;
+  /** The customer managed KMS key webhook secrets are under (context webhookSecretKmsKeyArn), if any. */
+  secretKmsKeyArn?: string;
   stateMachine: sfn.StateMachine;
 }
 
@@ -67,6 +69,7 @@ export class RestorePush extends Construct {
     props.create.addEnvironment(ENV.alertWaitersTable, this.table.tableName);
     const receiver = props.functions.receiveAlert;
     grantSecretValue(receiver, this, [props.settings.webhookSecretName]);
+    if (props.secretKmsKeyArn) grantSecretKeyDecrypt(receiver, props.secretKmsKeyArn, [props.settings.webhookSecretName]);
     receiver.addEnvironment(ENV.alertWebhookSecretName, props.settings.webhookSecretName);
   }
 }

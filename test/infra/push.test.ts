@@ -68,6 +68,18 @@ describe('push completion in the template', () => {
     }
   });
 
+  it('grants the receiver kms:Decrypt for its secret alone when webhook secrets are under a customer managed key', () => {
+    const key = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const withKey = synthesize({ plansConfig: { ...fixturePlans, alerts: { webhookSecretName: SECRET } }, context: { webhookSecretKmsKeyArn: key } });
+    const decrypt = (s: Synthesized, fn: 'awaitAlert' | 'receiveAlert') => statementsOfRole(s.template, roleOf(s, fn)).filter((st) => actionsOf([st]).includes('kms:Decrypt'));
+    const [grant, ...more] = decrypt(withKey, 'receiveAlert');
+    expect(more).toEqual([]);
+    expect(grant!.Resource).toBe(key);
+    expect(JSON.stringify(grant!.Condition)).toContain(`secret:${SECRET}-??????`);
+    expect(decrypt(withKey, 'awaitAlert')).toEqual([]);
+    expect(decrypt(on, 'receiveAlert')).toEqual([]);
+  });
+
   it('lets create read the waiters table (whether alerts arrive), and nothing else of it', () => {
     const createRole = (s: Synthesized) => s.logicalId(s.stack.functions.createRestore.role as iam.Role);
     const table = on.logicalId(on.stack.push!.table);
