@@ -73,6 +73,23 @@ describe('post-restore steps', () => {
     expect((result.output as Notified).notification.message).toContain('Step 1 mask: passed in 0 s: {"maskedDocuments":1200}');
   });
 
+  it('time each step on the workflow clock ($$.State.EnteredTime, which the local runner must keep moving)', async () => {
+    const result = await h.run(manual('verified-refresh'), 'steps-timed', {
+      steps: {
+        [MASK]: async () => {
+          h.sim.clock.advance(90_000);
+          return { maskedDocuments: 1 };
+        },
+        [VERIFY]: async () => {
+          h.sim.clock.advance(30_000);
+          return { passed: true };
+        },
+      },
+    });
+    expect(result.status, result.cause).toBe('SUCCEEDED');
+    expect(snsReport()?.steps?.map((s) => s.seconds)).toEqual([90, 30]);
+  });
+
   it('keep the target locked until the last step ends, then notify frees it', async () => {
     const holders: (string | undefined)[] = [];
     const result = await h.run(manual('verified-refresh'), 'steps-lock', {
