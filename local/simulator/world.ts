@@ -58,6 +58,8 @@ export const SnapshotInput = z
     frequencyType: z.enum(['hourly', 'daily', 'weekly', 'monthly', 'yearly']).default('daily'),
     /** The data the snapshot captured; defaults to the cluster's data at `createdAt`. */
     dataVersion: z.string().min(1).optional(),
+    /** The collections the snapshot holds; defaults to the cluster's (a world gives no history of names). */
+    namespaces: z.array(NamespaceInput).optional(),
     description: z.string().optional(),
     storageSizeBytes: z.number().int().nonnegative().default(1_073_741_824),
     /** Defaults to 7 days after `createdAt`. */

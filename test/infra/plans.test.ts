@@ -36,6 +36,16 @@ describe('plans validation at synth', () => {
     expect(() => validatePlansConfig(flex)).toThrow(/restore.target.clusterName/);
   });
 
+  it('a collections plan restores a snapshot or a point in time, never both, and its point in time keeps the spec\'s int32 seconds', () => {
+    const collections = (extra: object) =>
+      withPlan(0, (p) => (p.restore = { type: 'collections', target: p.restore.target, writeStrategy: 'CREATE_NEW', collections: [{ sourceNamespace: 'shop.orders' }], ...extra }));
+    expect(() => validatePlansConfig(collections({ pointInTime: { minutesBeforeTrigger: 30 } }))).not.toThrow();
+    expect(() => validatePlansConfig(collections({ snapshot: { by: 'latest' }, pointInTime: { minutesBeforeTrigger: 30 } }))).toThrow(
+      /plan "nightly-staging" restore\.pointInTime: a collections plan restores either a snapshot \(restore\.snapshot\) or a point in time \(restore\.pointInTime\), not both/,
+    );
+    expect(() => validatePlansConfig(collections({ pointInTime: { utcSeconds: 4_000_000_000 } }))).toThrow(/plan "nightly-staging" restore\.pointInTime\.utcSeconds: must fit in 32 bits/);
+  });
+
   it('checks the ad-hoc policy at synth: its schema, and no target pattern inside a protected one', () => {
     const rule = { kinds: ['cloud'], sources: [{ groupId: PROD, clusters: ['prod-cluster'] }], targets: [{ groupId: STAGING, clusters: ['scratch-*'] }] };
     expect(validatePlansConfig({ ...fixturePlans, adHoc: { restores: [rule] } }).adHoc?.restores[0]?.triggers).toEqual(['http', 'manual']);

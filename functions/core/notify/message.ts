@@ -177,7 +177,7 @@ function endTime(finishedAt: string | undefined, startedAt: string | undefined):
 
 function pointInTimeOf(r: RestoreRequest): Pick<RestoreReport, 'pointInTime' | 'oplogInc'> | undefined {
   const iso = (ms: number) => new Date(ms).toISOString();
-  if (r.kind === 'cloud') {
+  if (r.kind === 'cloud' || r.kind === 'collection') {
     if (r.pointInTimeUTCSeconds !== undefined) return { pointInTime: iso(r.pointInTimeUTCSeconds * 1000) };
     if (r.oplogTs !== undefined) return { pointInTime: iso(r.oplogTs * 1000), ...(r.oplogInc !== undefined ? { oplogInc: r.oplogInc } : {}) };
   }

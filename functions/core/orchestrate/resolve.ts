@@ -10,6 +10,7 @@ import type { Snapshot, SnapshotChoice } from '../restore/snapshots.js';
 import type { ExecutionInput } from '../workflow/contract.js';
 import { planGuardsTarget, planKind } from '../plans/collectionPlan.js';
 import { checkSnapshotNamespaces } from './collectionNamespaces.js';
+import { planMoment, pointInTimeSecondsOf, type PlanMoment } from '../plans/planMoment.js';
 
 /**
  * From an execution input (a plan name with overrides, or an ad-hoc request) to one concrete
@@ -80,25 +81,23 @@ export async function resolveRun(
     return { ...run, checks, request: run.request, snapshot: undefined, summary: summarize(run.request, undefined) };
   }
   const plan = run.plan!;
-  const restore = plan.restore;
+  const moment = planMoment(plan);
   let snapshot: Snapshot | undefined;
   let snapshotId = input.overrides?.snapshotId;
-  if (restore.type !== 'pointInTime') {
-    const choice: SnapshotChoice = snapshotId ? { by: 'id', id: snapshotId } : restore.snapshot;
+  if ('snapshot' in moment) {
+    const choice: SnapshotChoice = snapshotId ? { by: 'id', id: snapshotId } : moment.snapshot;
     snapshot = chooseSnapshot(await kind.listSnapshots(atlas, run.source), choice, run.referenceTime);
     snapshotId = snapshot.id;
   }
-  const request = parseRestoreRequest(buildRequest(plan, run, snapshotId, pointInTimeSeconds(plan, input, run.referenceTime)), now);
+  const request = parseRestoreRequest(buildRequest(plan, run, snapshotId, pointInTimeSeconds(moment, input, run.referenceTime)), now);
   const checks = [...run.checks, ...(await checkSnapshotNamespaces(atlas, request))];
   return { ...run, checks, request, snapshot, summary: summarize(request, snapshot) };
 }
 
-function pointInTimeSeconds(plan: Plan, input: ExecutionInput, referenceTime: Date): number | undefined {
-  if (plan.restore.type !== 'pointInTime') return undefined;
+function pointInTimeSeconds(moment: PlanMoment, input: ExecutionInput, referenceTime: Date): number | undefined {
+  if (!('pointInTime' in moment)) return undefined;
   if (input.overrides?.pointInTimeUTCSeconds !== undefined) return input.overrides.pointInTimeUTCSeconds;
-  const rule = plan.restore.pointInTime;
-  if ('utcSeconds' in rule) return rule.utcSeconds;
-  return Math.floor(referenceTime.getTime() / 1000) - rule.minutesBeforeTrigger * 60;
+  return pointInTimeSecondsOf(moment.pointInTime, referenceTime);
 }
 
 /** The request a plan asks for, in the shape of its kind; parseRestoreRequest then checks every rule. */
@@ -108,8 +107,9 @@ function buildRequest(plan: Plan, run: CheckedRun, snapshotId: string | undefine
   switch (plan.source.kind) {
     case 'cloud':
       if (plan.restore.type === 'collections') {
-        const { type: _type, snapshot: _snapshot, target: _target, ...choice } = plan.restore;
-        return { kind: 'collection', source, target, snapshotId, ...choice };
+        const { type: _type, snapshot: _snapshot, pointInTime: _pointInTime, target: _target, ...choice } = plan.restore;
+        const moment = pitSeconds === undefined ? { snapshotId } : { pointInTimeUTCSeconds: pitSeconds };
+        return { kind: 'collection', source, target, ...moment, ...choice };
       }
       return type === 'pointInTime'
         ? { kind: 'cloud', source, deliveryType: 'pointInTime', target, pointInTimeUTCSeconds: pitSeconds }
@@ -139,7 +139,7 @@ export function summarize(request: RestoreRequest, snapshot: Snapshot | undefine
 }
 
 function pointInTimeOf(r: RestoreRequest): string | undefined {
-  if (r.kind === 'cloud') {
+  if (r.kind === 'cloud' || r.kind === 'collection') {
     if (r.pointInTimeUTCSeconds !== undefined) return new Date(r.pointInTimeUTCSeconds * 1000).toISOString();
     if (r.oplogTs !== undefined) return `oplog ts ${r.oplogTs} inc ${r.oplogInc}`;
   }

@@ -5,6 +5,7 @@ import { guardedTarget, restoreTarget, type RestoreRequest } from '../restore/re
 import { checkAdHocAllowed, NO_AD_HOC } from './adHoc.js';
 import { checkTargetGuards, type ClusterRef } from './guards.js';
 import type { Plan, PlansConfig } from './schema.js';
+import { planPointInTime } from './planMoment.js';
 
 /**
  * Plan-level checks that need no Atlas call, shared by the API (answer 4xx before starting) and the
@@ -67,10 +68,13 @@ export function overrideProblems(plan: Plan, overrides: PlanOverrides, now: Date
   if (problems.length) return problems;
 
   const type = plan.restore.type;
-  if (overrides.snapshotId !== undefined && type === 'pointInTime')
-    add('snapshotId', 'does not apply to a pointInTime plan (override pointInTimeUTCSeconds instead)');
+  // A collections plan takes the override of the moment it restores: a snapshot's id or a point in time.
+  const pointInTime = planPointInTime(plan) !== undefined;
+  const which = type === 'collections' ? `collections plan that restores ${pointInTime ? 'a point in time' : 'a snapshot'}` : `${type} plan`;
+  if (overrides.snapshotId !== undefined && pointInTime)
+    add('snapshotId', `does not apply to a ${which} (override pointInTimeUTCSeconds instead)`);
   if (overrides.pointInTimeUTCSeconds !== undefined) {
-    if (type !== 'pointInTime') add('pointInTimeUTCSeconds', `does not apply to a ${type} plan`);
+    if (!pointInTime) add('pointInTimeUTCSeconds', `does not apply to a ${which}`);
     else if (overrides.pointInTimeUTCSeconds > Math.floor(now.getTime() / 1000)) add('pointInTimeUTCSeconds', 'must not be in the future');
   }
   if (overrides.target !== undefined) {

@@ -28,5 +28,11 @@ export function collectionPlanProblems(plan: Plan): { path: (string | number)[];
     problems.push({ path: ['source', 'kind'], message: 'a collection-level restore plan has "source.kind": "cloud" and "restore.type": "collections"' });
   if (plan.restore.type === 'collections' && plan.source.kind !== 'cloud')
     problems.push({ path: ['restore', 'type'], message: `collections restores are for cloud (M10+) clusters, not ${plan.source.kind}` });
+  // One moment per restore, as in an ad-hoc request (exactly one of snapshotId or a point in time).
+  if (plan.restore.type === 'collections' && plan.restore.snapshot && plan.restore.pointInTime)
+    problems.push({
+      path: ['restore', 'pointInTime'],
+      message: 'a collections plan restores either a snapshot (restore.snapshot) or a point in time (restore.pointInTime), not both: remove one',
+    });
   return problems;
 }

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { AlertsSettings } from '../push/settings.js';
-import { ClusterName, ClusterPattern, ObjectId } from '../restore/fields.js';
+import { ClusterName, ClusterPattern, EpochSeconds, ObjectId } from '../restore/fields.js';
 import { RESTORE_KIND_NAMES } from '../restore/request.js';
 import { SnapshotChoice } from '../restore/snapshots.js';
 import { CooldownMinutes, HoldAfterSuccess } from './runRules.js';
@@ -28,7 +28,7 @@ const Target = z.object({ groupId: ObjectId, clusterName: ClusterName }).strict(
 /** When the point in time is, relative to what triggered the restore. */
 export const PointInTimeRule = z.union([
   z.object({ minutesBeforeTrigger: z.number().int().min(0).max(7 * 24 * 60) }).strict(),
-  z.object({ utcSeconds: z.number().int().min(1_199_145_600) }).strict(),
+  z.object({ utcSeconds: EpochSeconds }).strict(),
 ]);
 export type PointInTimeRule = z.infer<typeof PointInTimeRule>;
 
@@ -39,8 +39,13 @@ export const PlanRestore = z.discriminatedUnion('type', [
   z.object({ type: z.literal('download'), snapshot: SnapshotChoice.default({ by: 'latest' }) }).strict(),
   /** Continuous-backup point-in-time restore onto the target (cloud and legacy only). */
   z.object({ type: z.literal('pointInTime'), pointInTime: PointInTimeRule, target: Target }).strict(),
-  /** Chosen databases and collections of a cloud snapshot onto the target (see restore/collectionRequest.ts). */
-  z.object({ type: z.literal('collections'), snapshot: SnapshotChoice.default({ by: 'latest' }), target: Target, ...collectionChoiceFields }).strict(),
+  /**
+   * Chosen databases and collections of a cloud snapshot (the latest by default) or of a point in
+   * time, never both, onto the target (see restore/collectionRequest.ts and ./planMoment.ts).
+   */
+  z
+    .object({ type: z.literal('collections'), snapshot: SnapshotChoice.optional(), pointInTime: PointInTimeRule.optional(), target: Target, ...collectionChoiceFields })
+    .strict(),
 ]);
 export type PlanRestore = z.infer<typeof PlanRestore>;
 

@@ -72,6 +72,12 @@ function readRequest(body: unknown) {
   return r;
 }
 
+/** pointInTime() has made sure there is one. */
+function snapshotBefore(source: ClusterState, at: number) {
+  const before = source.snapshots.filter((s) => s.status === 'completed' && s.createdAt <= at);
+  return before.reduce((newest, s) => (s.createdAt > newest.createdAt ? s : newest));
+}
+
 const dbOf = (ns: string) => ns.slice(0, ns.indexOf('.') < 0 ? ns.length : ns.indexOf('.'));
 const collOf = (ns: string) => (ns.includes('.') ? ns.slice(ns.indexOf('.') + 1) : '');
 
@@ -119,7 +125,6 @@ export function createCollectionRestore(ctx: RequestContext): JobState {
   const source = clusterFor(ctx, 'cloudBackup');
   const r = readRequest(ctx.body);
   let dataVersion: string;
-  // A point in time holds the collections the cluster holds now (**inferred**: no history of names is kept).
   let holds = source.namespaces;
   const details: Record<string, unknown> = {
     writeStrategy: r.writeStrategy,
@@ -138,6 +143,9 @@ export function createCollectionRestore(ctx: RequestContext): JobState {
     const seconds = (r.pointInTimeUtcSeconds ?? r.oplogTs) as number;
     const at = pointInTime(ctx, source, seconds, r.pointInTimeUtcSeconds !== undefined ? 'pointInTimeUtcSeconds' : 'oplogTs');
     dataVersion = dataVersionAt(source.history, at);
+    // A point in time holds the collections of the snapshot it starts from, the newest completed at
+    // or before it (**inferred**: the simulator keeps no history of names between snapshots).
+    holds = snapshotBefore(source, at).namespaces;
     Object.assign(details, r.pointInTimeUtcSeconds !== undefined ? { pointInTimeUtcSeconds: r.pointInTimeUtcSeconds } : { oplogTs: r.oplogTs, oplogInc: r.oplogInc });
   }
   const target = targetCluster(ctx.store, ctx.principal, source.groupId, r.targetGroupId as string, r.targetClusterName as string);

@@ -64,8 +64,8 @@ export function buildSnapshot(
     ...(input.description !== undefined && { description: input.description }),
     storageSizeBytes: input.storageSizeBytes,
     expiresAt: input.expiresAt === undefined ? createdAt + 7 * DAY : resolveTime(input.expiresAt, now),
-    // The collections the cluster held when the snapshot was taken (a world gives one list per cluster).
-    namespaces: cluster.namespaces.map((n) => ({ name: n.name, documents: n.documents })),
+    // The collections the cluster held when the snapshot was taken: the snapshot's own list, else the cluster's.
+    namespaces: (input.namespaces ?? cluster.namespaces).map((n) => ({ name: n.name, documents: n.documents })),
     members: cluster.sharded ? cluster.replicaSetNames.map((rs) => ({ id: deriveId(cluster.id, input.id, rs), replicaSetName: rs })) : [],
   };
 }

@@ -122,6 +122,28 @@ describe('collection restore jobs', () => {
     expect((await call().get(`${jobs}/${UNKNOWN_ID}`)).status).toBe(404);
   });
 
+  it('a point in time holds the collections of the snapshot it starts from (the newest completed at or before it), and needs one', async () => {
+    const w = world();
+    // S.old (-20h) was taken before shop.users existed; S.recent (-5h) holds it, like the cluster now.
+    w.projects[0]!.clusters!.find((c) => c.name === 'src')!.snapshots![0]!.namespaces = [{ name: 'shop.orders', documents: 500 }];
+    sim = await startTestSimulator(w);
+    const twoCollections = { snapshotId: undefined, collections: [{ sourceNamespace: 'shop.orders' }, { sourceNamespace: 'shop.users' }] };
+    const early = await call().post(jobs, request({ ...twoCollections, pointInTimeUtcSeconds: (START - 8 * HOUR) / 1000 }));
+    expect(early.status).toBe(201);
+    expect(early.json).toMatchObject({ pointInTimeUtcSeconds: (START - 8 * HOUR) / 1000, totalDocuments: 500 });
+    sim.clock.advance(HOUR);
+    const states = (await call().get(`${jobs}/${early.json.id}/collections`)).json.results;
+    expect(states.map((c: { sourceNamespace: string; state: string }) => `${c.sourceNamespace} ${c.state}`)).toEqual(['shop.orders SUCCESSFUL', 'shop.users NOT_FOUND']);
+    const late = await call().post(jobs, request({ ...twoCollections, pointInTimeUtcSeconds: (START - 2 * HOUR) / 1000 }));
+    expect(late.json.totalDocuments).toBe(1000);
+    sim.clock.advance(HOUR);
+    const before = sim.jobs().length;
+    const none = await call().post(jobs, request({ ...twoCollections, pointInTimeUtcSeconds: (START - 21 * HOUR) / 1000 }));
+    expect(none.status).toBe(404);
+    expect(none.json.errorCode).toBe('UNABLE_T0_FIND_SNAPSHOT_PRIOR_TO_PIT_RESTORE_OPTIME');
+    expect(sim.jobs()).toHaveLength(before);
+  });
+
   it.each([
     ['no writeStrategy', { writeStrategy: undefined }, 400, 'MISSING_ATTRIBUTE'],
     ['no indexStrategy', { indexStrategy: undefined }, 400, 'MISSING_ATTRIBUTE'],

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PlansConfig } from '../../../functions/core/plans/schema.js';
+import { planMoment } from '../../../functions/core/plans/planMoment.js';
+import { overrideProblems } from '../../../functions/core/plans/check.js';
 import { RestoreRequestInvalidError } from '../../../functions/core/errors.js';
 import { guardedTarget, isDestructive, parseRestoreRequest, restoreTarget } from '../../../functions/core/restore/request.js';
 
@@ -72,5 +74,45 @@ describe('collection restore plans', () => {
     expect(plan({ writeStrategy: 'CREATE_NEW' }, { kind: 'flex', groupId: G1, clusterName: 'prod' }).error!.issues.map((i) => i.path.join('.'))).toContain('plans.0.restore.type');
     expect(plan({ writeStrategy: 'CREATE_NEW', collections: [] }).error!.issues.map((i) => i.path.join('.'))).toEqual(['plans.0.restore.collections']);
     expect(plan({ writeStrategy: 'CREATE_NEW' }, { kind: 'collection', groupId: G1, clusterName: 'prod' }).error!.issues.map((i) => i.path.join('.'))).toContain('plans.0.source.kind');
+  });
+  it('restores the latest snapshot by default, a point in time when restore.pointInTime is set, never both', () => {
+    const onto = { writeStrategy: 'CREATE_NEW' };
+    const bySnapshot = plan(onto);
+    expect(bySnapshot.success).toBe(true);
+    expect(planMoment(bySnapshot.data!.plans[0]!)).toEqual({ snapshot: { by: 'latest' } });
+    const byId = plan({ ...onto, snapshot: { by: 'id', id: SNAP } });
+    expect(planMoment(byId.data!.plans[0]!)).toEqual({ snapshot: { by: 'id', id: SNAP } });
+    const minutesAgo = plan({ ...onto, pointInTime: { minutesBeforeTrigger: 15 } });
+    expect(minutesAgo.success).toBe(true);
+    expect(planMoment(minutesAgo.data!.plans[0]!)).toEqual({ pointInTime: { minutesBeforeTrigger: 15 } });
+    expect(plan({ ...onto, pointInTime: { utcSeconds: 1_780_000_000 } }).success).toBe(true);
+    const both = plan({ ...onto, snapshot: { by: 'latest' }, pointInTime: { minutesBeforeTrigger: 0 } });
+    expect(both.error!.issues.map((i) => i.path.join('.'))).toEqual(['plans.0.restore.pointInTime']);
+    expect(both.error!.issues[0]!.message).toContain('restore.snapshot');
+  });
+
+  it('a point in time follows the spec’s field rules at synth: int32 seconds from 2008, a whole number of minutes within 7 days', () => {
+    const at = (pointInTime: object) => plan({ writeStrategy: 'CREATE_NEW', pointInTime }).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
+    expect(at({ utcSeconds: 2_147_483_648 })).toEqual([expect.stringMatching(/^plans\.0\.restore\.pointInTime\.utcSeconds: must fit in 32 bits/)]);
+    expect(at({ utcSeconds: 1_000_000_000 })).toEqual([expect.stringMatching(/^plans\.0\.restore\.pointInTime\.utcSeconds: must be at least/)]);
+    expect(at({ minutesBeforeTrigger: 1.5 })[0]).toMatch(/^plans\.0\.restore\.pointInTime/);
+    expect(at({ minutesBeforeTrigger: 8 * 24 * 60 })[0]).toMatch(/^plans\.0\.restore\.pointInTime/);
+    expect(at({ minutesAgo: 5 })[0]).toMatch(/^plans\.0\.restore\.pointInTime/);
+  });
+
+  it('overrides follow the moment the plan restores: pointInTimeUTCSeconds for a point in time, snapshotId for a snapshot', () => {
+    const allow = { allowOverrides: ['snapshotId', 'pointInTime'] };
+    const withOverrides = (restore: object) =>
+      PlansConfig.parse({
+        plans: [{ name: 'p', source: { kind: 'cloud', groupId: G1, clusterName: 'prod' }, ...allow, restore: { type: 'collections', target: { groupId: G2, clusterName: 'stage' }, writeStrategy: 'CREATE_NEW', collections: [{ sourceNamespace: 'shop.orders' }], ...restore } }],
+      }).plans[0]!;
+    const pit = withOverrides({ pointInTime: { minutesBeforeTrigger: 5 } });
+    const snap = withOverrides({});
+    const seconds = Math.floor(NOW.getTime() / 1000) - 60;
+    expect(overrideProblems(pit, { pointInTimeUTCSeconds: seconds }, NOW)).toEqual([]);
+    expect(overrideProblems(pit, { snapshotId: SNAP }, NOW).map((p) => p.path)).toEqual(['overrides.snapshotId']);
+    expect(overrideProblems(pit, { pointInTimeUTCSeconds: seconds + 3600 }, NOW)[0]!.rule).toContain('future');
+    expect(overrideProblems(snap, { snapshotId: SNAP }, NOW)).toEqual([]);
+    expect(overrideProblems(snap, { pointInTimeUTCSeconds: seconds }, NOW)[0]!.rule).toContain('collections plan that restores a snapshot');
   });
 });
