@@ -1,7 +1,8 @@
 import { createRestoreStep } from '../core/orchestrate/create.js';
+import { alertsHeardFromTable } from '../runtime/alertWaiters.js';
 import { dynamoGuardTable } from '../runtime/guardTable.js';
 import { dynamoLockTable } from '../runtime/lockTable.js';
 import { stepHandler } from '../runtime/step.js';
 
 /** Step Functions task CreateRestore: see functions/core/orchestrate/create.ts. */
-export const handler = stepHandler({ readsPlans: true, lockTable: dynamoLockTable, guardTable: dynamoGuardTable }, createRestoreStep);
+export const handler = stepHandler({ readsPlans: true, lockTable: dynamoLockTable, guardTable: dynamoGuardTable, alertsHeard: alertsHeardFromTable }, createRestoreStep);

@@ -1,4 +1,5 @@
 import { ENV } from '../core/observability.js';
+import { alertsHeard } from '../core/push/heard.js';
 import { MemoryAlertWaiters, type AlertWaiters } from '../core/push/waiters.js';
 import { localEnvironment, now } from './local.js';
 
@@ -23,3 +24,6 @@ export async function alertWaiters(): Promise<AlertWaiters> {
     ([{ DynamoDBClient }, { DynamoAlertWaiters }]) => new DynamoAlertWaiters(new DynamoDBClient({}), table, now),
   ));
 }
+
+/** Create's question (functions/core/push/heard.ts), answered from the waiters table. */
+export const alertsHeardFromTable = async (groupIds: readonly string[]): Promise<boolean> => alertsHeard(await alertWaiters(), groupIds);

@@ -9,8 +9,6 @@ import { guardStores, resetGuardStores, type GuardTable } from './guards.js';
 import { resetTargetLocks, targetLocks, type LockTable } from './locks.js';
 import { loadPlansConfig, useLocalPlans } from './plans.js';
 import { restoreKinds } from '../core/restore/kinds/index.js';
-import { alertsHeard } from '../core/push/heard.js';
-import { alertWaiters } from './alertWaiters.js';
 
 /**
  * Builds the steps' dependencies from the Lambda environment: the Atlas secret (or MONGODB_ATLAS_*
@@ -66,6 +64,8 @@ export interface StepEnvironmentOptions {
   logger: StepLogger;
   metrics: StepMetrics;
   onAtlasEvent?: AtlasClientOptions['onEvent'];
+  /** Whether Atlas alerts arrive from these projects: create's alone (./alertWaiters.ts), so no other bundle carries the table client. */
+  alertsHeard?: StepDeps['alertsHeard'];
 }
 
 export async function stepDeps(options: StepEnvironmentOptions): Promise<StepDeps> {
@@ -77,8 +77,7 @@ export async function stepDeps(options: StepEnvironmentOptions): Promise<StepDep
     now,
     sleep: localEnvironment()?.client?.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     kinds: restoreKinds,
-    // Read only by create, and only for a restore that listens for alerts (the table is granted to create alone).
-    alertsHeard: async (groupIds) => alertsHeard(await alertWaiters(), groupIds),
+    ...(options.alertsHeard ? { alertsHeard: options.alertsHeard } : {}),
     logger: options.logger,
     metrics: options.metrics,
   };

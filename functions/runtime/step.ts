@@ -11,7 +11,7 @@ import { powertools } from './powertools.js';
  * Atlas error metrics, and errors rethrown with their typed `name` (Lambda reports it as
  * `errorType`, which the state machine's Retry and Catch match). The step itself is core code.
  */
-export function stepHandler<P, R>(options: Pick<StepEnvironmentOptions, 'readsPlans' | 'lockTable' | 'guardTable'>, step: (payload: P, deps: StepDeps) => Promise<R>) {
+export function stepHandler<P, R>(options: Pick<StepEnvironmentOptions, 'readsPlans' | 'lockTable' | 'guardTable' | 'alertsHeard'>, step: (payload: P, deps: StepDeps) => Promise<R>) {
   const { logger, stepMetrics } = powertools();
   let plan = AD_HOC_PLAN;
   const onAtlasEvent = (event: AtlasClientEvent) => {
