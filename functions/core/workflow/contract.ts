@@ -118,6 +118,8 @@ export const LookFailure = z.object({ name: z.string(), message: z.string(), at:
 
 export const PollProgress = z.object({
   count: z.number().int().min(0),
+  /** HTTP requests sent to Atlas for this restore so far, every step's (../orchestrate/atlasCalls.ts). */
+  atlasCalls: z.number().int().min(0).optional(),
   /** Seconds the Wait state sleeps before the next poll (adaptive; see ../restore/pollPolicy.ts). */
   waitSeconds: z.number().int().min(1),
   deadlinePassed: z.boolean(),
