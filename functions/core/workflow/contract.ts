@@ -188,6 +188,8 @@ export const NotifyInput = z.object({
   run: z.object({ restoreId: z.string() }).optional(),
   /** The post-restore steps that ran (lib/post-restore.ts), keyed s1, s2, … in plan order. */
   steps: StepsState.optional(),
+  /** Set by the state machine for notify's last try: the history could not be written on the earlier ones. */
+  historyError: CaughtError.optional(),
 });
 export type NotifyInput = z.infer<typeof NotifyInput>;
 
