@@ -29,4 +29,15 @@ describe('Atlas calls in the report and the history record', () => {
     expect(report?.atlasCalls).toBe(seen.length);
     expect(h.world.sent.find((s) => s.channel === 'sns')?.text).toMatch(new RegExp(`(Took|Work): .*${record!.polls} polls, ${seen.length} Atlas calls`));
   });
+
+  it('count the cancel at the deadline and the looks after it, as the simulator saw them', async () => {
+    h.sim.clearRequests();
+    h.sim.scriptOutcome({ cluster: 'prod-cluster', kind: 'cloud', outcome: 'hang', times: 1 });
+    const result = await h.run({ planName: 'short-deadline', trigger: { type: 'manual' } }, 'calls-cancelled');
+    expect(result.error).toBe('RestoreTimedOut');
+    const seen = h.sim.requests();
+    expect(seen.filter((r) => r.operation === 'cancelBackupRestoreJob')).toHaveLength(1);
+    const record = (await h.world.history.list({ plan: 'short-deadline' })).find((r) => r.restoreId === 'calls-cancelled');
+    expect(record?.atlasCalls).toBe(seen.length);
+  });
 });
