@@ -1,30 +1,48 @@
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import dynalite from 'dynalite';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DynamoRestoreHistory } from '../../../functions/core/history/dynamoHistory.js';
 import { TASK_STATES } from '../../../lib/workflow.js';
 import { scheduled, useWorkflowHarness } from './helpers.js';
 
 /**
- * The history table out of reach, through the synthesised state machine and the real notify: the
- * reports go out once, the write is retried with notify, and if it never succeeds the execution
- * still ends with the restore's own outcome, the miss counted (HistoryRecordMissing) and the
- * record logged once for a backfill.
+ * The history table out of reach (DynamoDB on a stopped dynalite), through the synthesised state
+ * machine and the real notify: the reports go out once, the write is retried with notify, and if it
+ * never succeeds the execution still ends with the restore's own outcome, the miss counted
+ * (HistoryRecordMissing) and the record logged once for a backfill.
  */
 
 const h = useWorkflowHarness();
+
+// The history table's DynamoDB, made unreachable: dynalite started, then stopped (nothing listens on its port).
+let unreachable: DynamoDBClient;
+beforeAll(async () => {
+  const server = dynalite({ createTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  unreachable = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+});
+afterAll(() => unreachable?.destroy());
 
 const count = (channel: string) => h.world.sent.filter((s) => s.channel === channel).length;
 const entered = (result: Awaited<ReturnType<typeof h.run>>, name: string) =>
   result.events.filter((e) => e.type === 'StateEntered' && (e as { state: { name: string } }).state.name === name).length;
 
-/** The history store refuses `failures` writes (every one when undefined), as an unreachable table does. */
+/**
+ * The world's history writes go to the unreachable table for `failures` tries (every one when
+ * undefined), then to the world's own store again: a table that comes back.
+ */
 function historyDown(failures?: number): { tries: () => number } {
   const real = h.world.history.record.bind(h.world.history);
+  const table = new DynamoRestoreHistory(unreachable, 'history');
   let tries = 0;
   vi.spyOn(h.world.history, 'record').mockImplementation(async (r) => {
     tries += 1;
-    if (failures === undefined || tries <= failures) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4567'), { name: 'TimeoutError' });
-    return real(r);
+    return failures === undefined || tries <= failures ? table.record(r) : real(r);
   });
   return { tries: () => tries };
 }
@@ -61,6 +79,7 @@ describe('the history table out of reach', () => {
     expect(watched.metric('HistoryRecordMissing')).toEqual([1]);
     const logged = watched.warned('HistoryRecordMissing');
     expect(logged).toHaveLength(1);
+    expect(logged[0]!.error).toMatch(/ECONNREFUSED/);
     expect(logged[0]!.record).toMatchObject({ restoreId: 'history-down-1', outcome: 'SUCCEEDED', plan: 'cloud-refresh', jobIds: [expect.any(String)] });
     // The backfill needs no secret, and the log holds none: the webhook's URL is not in it.
     expect(JSON.stringify(logged)).not.toContain(h.world.webhookUrl);
