@@ -91,6 +91,8 @@ export class RestoreAlarms extends Construct {
   readonly atlasAuthFailures: cloudwatch.Alarm;
   /** Data restored, then a post-restore step failed or timed out (any plan). */
   readonly verificationFailed: cloudwatch.Alarm;
+  /** A restore ended without its history record: the table could not be written (any plan). */
+  readonly historyRecordMissing: cloudwatch.Alarm;
   /** One per scheduled plan whose schedule fits in an alarm (see scheduledRunWindow). */
   readonly scheduledRunNotSucceeded: Record<string, cloudwatch.Alarm> = {};
   /** A drill failed, and no drill passed within the window, per drill plan (./drill-alarms.ts). */
@@ -142,6 +144,12 @@ export class RestoreAlarms extends Construct {
         "A restore's data was restored but one of its plan's post-restore steps (masking, verification) failed or timed out: the target holds restored data that did not pass. See the notification (which step, what it said) and docs/operations.md.",
       metric: allPlansSum(outcomeMetricName('VERIFICATION_FAILED')),
     });
+    this.historyRecordMissing = new cloudwatch.Alarm(this, 'HistoryRecordMissing', {
+      ...atLeastOnce,
+      alarmDescription:
+        'A restore ended and was reported, but its history record (the audit evidence) could not be written after notify\'s retries. The notify log line "HistoryRecordMissing" holds the whole record: backfill it (docs/operations.md).',
+      metric: allPlansSum(METRIC.historyRecordMissing),
+    });
 
     for (const plan of scheduledPlans(props.plans)) {
       const window = scheduledRunWindow(plan);
@@ -183,6 +191,7 @@ export class RestoreAlarms extends Construct {
       this.notificationsFailed,
       this.atlasAuthFailures,
       this.verificationFailed,
+      this.historyRecordMissing,
       ...Object.values(this.scheduledRunNotSucceeded),
       ...this.drills,
     ];

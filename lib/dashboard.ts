@@ -116,8 +116,8 @@ export class RestoreDashboard extends Construct {
         height: HEIGHT,
       }),
       new cloudwatch.GraphWidget({
-        title: 'Notifications sent / failed (all plans)',
-        left: [allPlans(METRIC.notificationsSent, 'Sent'), allPlans(METRIC.notificationsFailed, 'Failed')],
+        title: 'Notifications sent / failed, history records missing (all plans)',
+        left: [allPlans(METRIC.notificationsSent, 'Sent'), allPlans(METRIC.notificationsFailed, 'Failed'), allPlans(METRIC.historyRecordMissing, 'History records missing')],
         width: THIRD,
         height: HEIGHT,
       }),

@@ -30,6 +30,8 @@ export const TASK_STATES = {
   poll: 'PollRestore',
   cancel: 'CancelRestore',
   notify: 'NotifyRestore',
+  /** Notify once more when the history could not be written: the report stands, the miss is counted (HistoryRecordMissing). */
+  notifyLastTry: 'NotifyWithoutHistory',
 } as const;
 
 export const WAIT_STATE = 'WaitBeforePoll';
@@ -128,7 +130,7 @@ export const LAMBDA_SERVICE_ERRORS = [
  * ExecutionsFailed and NotifyErrors alarms catch.
  */
 const NOTIFY_RETRY: sfn.RetryProps = {
-  errors: [ERROR_NAMES.notificationUndeliverable, ...LAMBDA_SERVICE_ERRORS, 'Sandbox.Timedout'],
+  errors: [ERROR_NAMES.notificationUndeliverable, ERROR_NAMES.historyUnavailable, ...LAMBDA_SERVICE_ERRORS, 'Sandbox.Timedout'],
   interval: Duration.seconds(10),
   backoffRate: 2,
   maxAttempts: 4,
@@ -172,9 +174,8 @@ export class RestoreWorkflow extends Construct {
     super(scope, id);
     const fns = props.functions;
 
-    const notify = new tasks.LambdaInvoke(this, TASK_STATES.notify, {
+    const notifyProps = {
       lambdaFunction: fns.notifyRestore,
-      comment: 'Send the outcome to SNS, EventBridge and the webhook; keep what was sent under $.notification',
       payload: sfn.TaskInput.fromJsonPathAt('$'),
       resultSelector: {
         'outcome.$': '$.Payload.outcome',
@@ -191,8 +192,21 @@ export class RestoreWorkflow extends Construct {
       resultPath: '$.notification',
       // NOTIFY_RETRY covers the Lambda service errors itself: CDK's default retry for them would come first and shadow it.
       retryOnServiceExceptions: false,
+    };
+    const notify = new tasks.LambdaInvoke(this, TASK_STATES.notify, {
+      ...notifyProps,
+      comment: 'Send the outcome to SNS, EventBridge and the webhook; keep what was sent under $.notification',
     });
     notify.addRetry(NOTIFY_RETRY);
+    // The history table stayed out of reach through the retries: the reports went out (each channel
+    // is on record, so none is sent again), and the restore ends as it ended. Notify runs once more
+    // with $.historyError, tries the write once more and, failing, logs the record and counts it.
+    const notifyLastTry = new tasks.LambdaInvoke(this, TASK_STATES.notifyLastTry, {
+      ...notifyProps,
+      comment: 'Notify once more after the history could not be written: no report is sent twice; a missing record is logged and counted',
+    });
+    notifyLastTry.addRetry({ ...NOTIFY_RETRY, errors: [ERROR_NAMES.notificationUndeliverable, ...LAMBDA_SERVICE_ERRORS, 'Sandbox.Timedout'] });
+    notify.addCatch(notifyLastTry, { errors: [ERROR_NAMES.historyUnavailable], resultPath: '$.historyError' });
 
     const postRestore = new PostRestoreSteps(this, 'PostRestore', { plans: props.plans ?? [], notify });
 
@@ -284,6 +298,7 @@ export class RestoreWorkflow extends Construct {
       sfn.Condition.and(sfn.Condition.isPresent('$.notification.watching'), sfn.Condition.booleanEquals('$.notification.watching', true)),
     );
     notify.next(stillWatching.otherwise(this.outcomeChoice()));
+    notifyLastTry.next(stillWatching);
 
     this.logGroup = props.logging.logGroup(
       this,

@@ -110,6 +110,7 @@ export function buildProgram(out: Output, done: (code: number) => void): Command
     .option('--snapshot <id>', 'restore this snapshot (the plan must allow the override)')
     .option('--pit <utcSeconds>', 'restore to this point in time, in UTC seconds', utcSeconds)
     .option('--restore-id <id>', 'the restore id (default local-<plan>-<time>)')
+    .option('--skip-steps', "restore without the plan's post-restore steps, which cannot run on this machine (the report says they were not run)", false)
     .addOption(holdsFileOption())
     .addOption(historyFileOption())
     .addHelpText(
@@ -123,7 +124,7 @@ export function buildProgram(out: Output, done: (code: number) => void): Command
         ATLAS_ENV,
       ),
     )
-    .action(async (o: { plan: string; plans: string; dryRun: boolean; yes: boolean; snapshot?: string; pit?: number; restoreId?: string; holdsFile: string; historyFile: string }) =>
+    .action(async (o: { plan: string; plans: string; dryRun: boolean; yes: boolean; skipSteps: boolean; snapshot?: string; pit?: number; restoreId?: string; holdsFile: string; historyFile: string }) =>
       done(
         await runPlan(
           {
@@ -131,6 +132,7 @@ export function buildProgram(out: Output, done: (code: number) => void): Command
             plansFile: o.plans,
             dryRun: o.dryRun,
             yes: o.yes,
+            skipSteps: o.skipSteps,
             holdsFile: o.holdsFile,
             historyFile: o.historyFile,
             ...(o.restoreId ? { restoreId: o.restoreId } : {}),

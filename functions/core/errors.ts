@@ -36,6 +36,8 @@ export const ERROR_NAMES = {
   snapshotUnavailable: 'RestoreSnapshotUnavailable',
   /** Notify reached none of the restore's channels (each failure is in the message, never a URL). */
   notificationUndeliverable: 'NotificationUndeliverable',
+  /** The restore history table could not be written (unreachable, throttled, refused): notify is tried again. */
+  historyUnavailable: 'HistoryUnavailable',
 } as const;
 
 export type ErrorName = (typeof ERROR_NAMES)[keyof typeof ERROR_NAMES];
@@ -153,4 +155,8 @@ export class RestoreSnapshotUnavailableError extends Error {
 
 export class NotificationUndeliverableError extends Error {
   override name = ERROR_NAMES.notificationUndeliverable;
+}
+
+export class HistoryUnavailableError extends Error {
+  override name = ERROR_NAMES.historyUnavailable;
 }

@@ -30,6 +30,11 @@ export const METRIC = {
   refusedByHold: 'RestoresRefusedByHold',
   /** create: a restore refused because its plan ran less than cooldownMinutes ago. */
   refusedByCooldown: 'RestoresRefusedByCooldown',
+  /**
+   * notify: a restore that ended without its history record: the history table could not be
+   * written on notify's last try; the record is in the notify log for a backfill.
+   */
+  historyRecordMissing: 'HistoryRecordMissing',
   /** create: a schedule or alarm event delivered again; the repeat ended quietly. */
   duplicateTriggers: 'DuplicateTriggers',
 } as const;

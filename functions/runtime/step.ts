@@ -2,6 +2,7 @@ import type { Context } from 'aws-lambda';
 import type { AtlasClientEvent } from '../core/atlas/client.js';
 import { AD_HOC_PLAN, METRIC } from '../core/observability.js';
 import type { StepDeps } from '../core/orchestrate/deps.js';
+import { countingAtlasCalls } from '../core/orchestrate/atlasCalls.js';
 import { ERROR_NAMES } from '../core/errors.js';
 import { stepDeps, type StepEnvironmentOptions } from './environment.js';
 import { powertools } from './powertools.js';
@@ -11,7 +12,11 @@ import { powertools } from './powertools.js';
  * Atlas error metrics, and errors rethrown with their typed `name` (Lambda reports it as
  * `errorType`, which the state machine's Retry and Catch match). The step itself is core code.
  */
-export function stepHandler<P, R>(options: Pick<StepEnvironmentOptions, 'readsPlans' | 'lockTable' | 'guardTable' | 'alertsHeard'>, step: (payload: P, deps: StepDeps) => Promise<R>) {
+export function stepHandler<P, R>(
+  options: Pick<StepEnvironmentOptions, 'readsPlans' | 'lockTable' | 'guardTable' | 'alertsHeard'>,
+  uncounted: (payload: P, deps: StepDeps) => Promise<R>,
+) {
+  const step = countingAtlasCalls(uncounted);
   const { logger, stepMetrics } = powertools();
   let plan = AD_HOC_PLAN;
   const onAtlasEvent = (event: AtlasClientEvent) => {

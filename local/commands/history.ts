@@ -45,6 +45,8 @@ const COLUMNS: [string, (r: RestoreRecord) => string][] = [
   ['RTO restored', (r) => formatSeconds(r.rto.restoreSeconds)],
   ['RTO verified', (r) => (r.rto.verifiedSeconds !== undefined ? formatSeconds(r.rto.verifiedSeconds) : '')],
   ['RPO', (r) => (r.rpo.seconds !== undefined ? formatSeconds(r.rpo.seconds) : '')],
+  ['polls', (r) => (r.polls !== undefined ? String(r.polls) : '')],
+  ['Atlas calls', (r) => (r.atlasCalls !== undefined ? String(r.atlasCalls) : '')],
   ['steps', (r) => r.steps.map((s) => `${s.name} ${s.passed ? 'passed' : 'failed'}`).join(', ')],
 ];
 

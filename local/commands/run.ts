@@ -13,6 +13,8 @@ import { synthesizeWorkflowDefinition } from '../../lib/workflow-definition.js';
 import { createProgressPrinter } from '../runner/progress.js';
 import { runLocalRestore } from '../runner/localRestore.js';
 import { endingLine } from '../runner/ending.js';
+import { skippedLine, skippedSteps, stepsCannotRunHere } from '../runner/stepsHere.js';
+import { OUTCOME_STATES } from '../../lib/workflow.js';
 import { describeAtlasTarget } from './atlasTarget.js';
 import type { Output } from './output.js';
 
@@ -29,6 +31,8 @@ export interface RunOptions {
   plansFile: string;
   dryRun: boolean;
   yes: boolean;
+  /** Run a plan whose post-restore steps cannot run here without them, on purpose (../runner/stepsHere.ts). */
+  skipSteps?: boolean;
   restoreId?: string;
   /** The holds `hold` placed (a file: each command is its own process). */
   holdsFile: string;
@@ -50,6 +54,12 @@ export async function runPlan(options: RunOptions, out: Output): Promise<number>
   const connection = connectionFromEnv();
   // Which Atlas, said in the prompt and the heading: the variables may point somewhere unintended.
   const atlas = describeAtlasTarget(baseUrlFromEnv());
+  // Before the prompt and before any Atlas call: a restore whose masking cannot run must not start.
+  const stepsProblem = stepsCannotRunHere(plan);
+  if (stepsProblem && !options.dryRun && !options.skipSteps) {
+    out.error(stepsProblem);
+    return 2;
+  }
   if (plan.restore.type !== 'download' && !options.dryRun && !options.yes) {
     const target = plan.restore.target;
     const what = `Plan ${plan.name} restores onto ${target.clusterName} (project ${target.groupId}) on ${atlas}.`;
@@ -101,16 +111,24 @@ export async function runPlan(options: RunOptions, out: Output): Promise<number>
     ...(options.dryRun ? { dryRun: true } : {}),
   };
   out.heading(`${options.dryRun ? 'Dry run of' : 'Running'} plan ${plan.name} on ${atlas}`);
+  if (stepsProblem && options.dryRun && !options.skipSteps)
+    out.line(`Note: this plan's post-restore steps (${(plan.postRestore ?? []).map((s) => s.name).join(', ')}) cannot run on this machine; a real run needs remote start, or --skip-steps.`);
   try {
     const result = await runLocalRestore({
       definition: synthesizeWorkflowDefinition({ plansConfig: plans }),
       input,
       restoreId: options.restoreId ?? `local-${plan.name}-${Date.now().toString(36)}`,
       onEvent: createProgressPrinter({ write: (l) => out.line(l), now: () => Date.now(), color: out.color }),
+      ...(options.skipSteps ? { steps: skippedSteps(plan) } : {}),
     });
     if (options.dryRun && result.status === 'SUCCEEDED') {
       out.line('\nResolved restore (nothing was created):');
       out.box(JSON.stringify(result.output, null, 2));
+      return 0;
+    }
+    // Asked for: the data was restored and the steps did not run, as the report says.
+    if (options.skipSteps && stepsProblem && result.error === OUTCOME_STATES.VERIFICATION_FAILED.state) {
+      out.line(`\n${skippedLine(plan)}`);
       return 0;
     }
     if (result.status !== 'SUCCEEDED') {

@@ -1,3 +1,4 @@
+import { TASK_STATES } from '../../lib/workflow.js';
 import type { ExecutionOutcome } from './execute.js';
 import { causeMessage } from './progress.js';
 
@@ -14,7 +15,9 @@ interface NotifyOutput {
 
 /** The outcome and reason of the last report the run sent, if it sent one. */
 function lastReport(result: ExecutionOutcome): { outcome?: string; why?: string } | undefined {
-  const exits = result.events.filter((e) => e.type === 'StateExited' && (e as { state: { name: string } }).state.name === 'NotifyRestore');
+  // Notify, or its last try after the history could not be written (lib/workflow.ts).
+  const notifies: string[] = [TASK_STATES.notify, TASK_STATES.notifyLastTry];
+  const exits = result.events.filter((e) => e.type === 'StateExited' && notifies.includes((e as { state: { name: string } }).state.name));
   const last = exits.at(-1) as { state: { output?: NotifyOutput } } | undefined;
   const notification = last?.state.output?.notification;
   if (!notification) return undefined;

@@ -57,6 +57,7 @@ describe('orchestrator alarms', () => {
   it.each([
     ['notificationsFailed', 'NotificationsFailed'],
     ['atlasAuthFailures', 'AtlasAuthFailures'],
+    ['historyRecordMissing', 'HistoryRecordMissing'],
   ] as const)('fires when %s > 0 for any plan (a Metrics Insights sum over the Plan dimension)', (key, metricName) => {
     const props = alarmProps(s.stack.alarms[key]);
     expect(props).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });

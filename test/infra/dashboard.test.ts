@@ -74,9 +74,9 @@ describe('dashboard', () => {
     expect(metricRows(widget)).toHaveLength(3 * planNames.length);
   });
 
-  it('charts notifications sent and failed', () => {
+  it('charts notifications sent and failed, and restores whose history record is missing', () => {
     const widget = byTitle('Notifications sent / failed');
-    expect(new Set(metricRows(widget).map((r) => r[1]))).toEqual(new Set(['NotificationsSent', 'NotificationsFailed']));
+    expect(new Set(metricRows(widget).map((r) => r[1]))).toEqual(new Set(['NotificationsSent', 'NotificationsFailed', 'HistoryRecordMissing']));
   });
 
   it("charts the state machine's own executions and execution time", () => {

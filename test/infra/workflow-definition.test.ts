@@ -171,7 +171,7 @@ describe('definition', () => {
     // One retrier: CDK's default one for Lambda service errors would come first and shadow this backoff.
     expect(retries).toEqual([
       {
-        ErrorEquals: [ERROR_NAMES.notificationUndeliverable, ...LAMBDA_SERVICE_ERRORS, 'Sandbox.Timedout'],
+        ErrorEquals: [ERROR_NAMES.notificationUndeliverable, ERROR_NAMES.historyUnavailable, ...LAMBDA_SERVICE_ERRORS, 'Sandbox.Timedout'],
         IntervalSeconds: 10,
         BackoffRate: 2,
         MaxAttempts: 4,
@@ -182,9 +182,22 @@ describe('definition', () => {
     const { IntervalSeconds = 0, BackoffRate = 1, MaxAttempts = 0 } = retries[0]!;
     const longestBackoff = Array.from({ length: MaxAttempts }, (_, i) => IntervalSeconds * BackoffRate ** i).reduce((a, b) => a + b, 0);
     expect(longestBackoff).toBeLessThanOrEqual(5 * 60);
-    // No catch: after the last try the execution fails with the notify error itself, never a silent success.
-    expect(state(TASK_STATES.notify).Catch).toBeUndefined();
+    // Only the history is caught: an undeliverable report still fails the execution with the notify error itself.
+    expect(state(TASK_STATES.notify).Catch).toEqual([{ ErrorEquals: [ERROR_NAMES.historyUnavailable], ResultPath: '$.historyError', Next: TASK_STATES.notifyLastTry }]);
     expect(state(TASK_STATES.notify).Next).toBe('StillWatching?');
+  });
+
+  it('after the history stayed unwritable, notifies once more with $.historyError and ends as the restore ended', () => {
+    const last = state(TASK_STATES.notifyLastTry);
+    expect(last.Parameters?.FunctionName).toBe(state(TASK_STATES.notify).Parameters?.FunctionName);
+    expect(last.Parameters?.['Payload.$']).toBe('$');
+    expect(last.ResultPath).toBe(state(TASK_STATES.notify).ResultPath);
+    expect(last.ResultSelector).toEqual(state(TASK_STATES.notify).ResultSelector);
+    expect(last.Next).toBe('StillWatching?');
+    // It never throws over the history, so it is not retried on it; nor is it caught.
+    expect(last.Retry!.flatMap((r) => r.ErrorEquals)).not.toContain(ERROR_NAMES.historyUnavailable);
+    expect(last.Retry!.flatMap((r) => r.ErrorEquals)).toContain(ERROR_NAMES.notificationUndeliverable);
+    expect(last.Catch).toBeUndefined();
   });
 
   it('deploys that Retry: the template\'s DefinitionString has it on NotifyRestore', () => {

@@ -122,6 +122,7 @@ export function restoreView(execution: Execution, progress: RestoreProgress) {
           },
           status: apiStatus(state),
           polls: state.poll.count,
+          ...(state.poll.atlasCalls !== undefined ? { atlasCalls: state.poll.atlasCalls } : {}),
         }
       : {}),
     ...(notified ? { outcome: notified.outcome, message: notified.message } : {}),

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import * as z from 'zod';
+import type { HistoryAnswer } from '../history/answer.js';
 import { readSince, SINCE_RULE } from '../history/since.js';
 import { summarize, summaryLine } from '../history/summary.js';
 import { PlanName } from '../plans/schema.js';
@@ -41,12 +42,13 @@ export async function listRestores(event: APIGatewayProxyEvent, deps: ApiDeps): 
   const records = await (await deps.history()).list({ plan, since });
   const summary = summarize(records);
   const shown = records.slice(-limit);
-  return json(200, {
+  const answer: HistoryAnswer = {
     plan,
     since: since.toISOString(),
     summary,
     summaryLine: summaryLine(summary),
     records: shown,
     ...(shown.length < records.length ? { truncated: { total: records.length, shown: shown.length } } : {}),
-  });
+  };
+  return json(200, answer);
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { HistoryAnswer } from '../history/answer.js';
 import { HoldTarget } from '../orchestrate/holds.js';
 import { HoldRequestBody } from './holds.js';
 import { DryRunFlag, IdempotencyKey, RestoreId, SubmitRestoreBody } from './schemas.js';
@@ -10,7 +11,7 @@ import { DryRunFlag, IdempotencyKey, RestoreId, SubmitRestoreBody } from './sche
  * requests the handler accepts: test/unit/api/openapi.test.ts sends each of them.
  *
  * Response bodies are described by example (they are built by hand in ./submit.ts, ./follow.ts and
- * ./holds.ts); errors share one shape, `{ error, message, ... }` (./responses.ts).
+ * ./holds.ts; the history's by its schema, ../history/answer.ts); errors share one shape, `{ error, message, ... }` (./responses.ts).
  */
 
 /** JSON Schema of what a caller sends (`io: 'input'`: before defaults and transforms). */
@@ -144,7 +145,7 @@ function buildDocument() {
       { name: 'since', in: 'query', required: false, schema: { type: 'string' }, description: '90d, 12h or an ISO date; default the 400 days kept', example: '90d' },
       { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000 }, description: 'at most this many records, the newest' },
     ],
-    responses: { '200': { description: '`{ plan, since, summary, summaryLine, records }`', content: json(ANY_OBJECT) }, '400': BAD_REQUEST },
+    responses: { '200': { description: 'The records (oldest first) and the auditor summary over the whole window', content: json(schemaOf(HistoryAnswer)) }, '400': BAD_REQUEST },
   };
 
   const holdsList = { operationId: 'listHolds', summary: 'Every hold in force', responses: { '200': { description: '`{ holds: [...] }`', content: json(ANY_OBJECT) } } };

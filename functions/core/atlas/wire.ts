@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { request as undiciRequest } from '../undici.js';
+import { noteAtlasCall } from './callCount.js';
 
 /**
  * One HTTP exchange through undici, reduced to what the retry logic needs to decide: an answer
@@ -96,8 +97,11 @@ export async function exchange(dispatcher: Dispatcher, request: WireRequest, tim
       bodyTimeout: timeouts.bodyMs,
     });
   } catch (error) {
-    return { kind: 'failure', error, sent: !failedBeforeSending(error) };
+    const sent = !failedBeforeSending(error);
+    if (sent) noteAtlasCall();
+    return { kind: 'failure', error, sent };
   }
+  noteAtlasCall();
   try {
     const text = await response.body.text();
     return { kind: 'answer', status: response.statusCode, headers: response.headers, text };

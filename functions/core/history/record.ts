@@ -36,6 +36,8 @@ export const RestoreRecord = z.object({
   restoreEndedAt: z.string(),
   verifiedAt: z.string().optional(),
   polls: z.number().int().optional(),
+  /** HTTP requests sent to Atlas for the restore, Digest challenges, retries and token requests included. */
+  atlasCalls: z.number().int().optional(),
   steps: z.array(z.object({ name: z.string(), passed: z.boolean(), seconds: z.number().optional(), failure: z.string().optional() })),
   rto: z.object({ restoreSeconds: z.number(), verifiedSeconds: z.number().optional() }),
   rpo: z.object({ seconds: z.number().optional(), dataSeconds: z.number().optional() }),
@@ -87,6 +89,7 @@ export function buildRestoreRecord(input: NotifyInput, report: RestoreReport, op
     restoreEndedAt: report.endedAt,
     ...(verifiedAt ? { verifiedAt } : {}),
     ...(report.polls !== undefined ? { polls: report.polls } : {}),
+    ...(report.atlasCalls !== undefined ? { atlasCalls: report.atlasCalls } : {}),
     steps: steps.map((s) => ({ name: s.name, passed: s.passed, ...(s.seconds !== undefined ? { seconds: s.seconds } : {}), ...(s.failure ? { failure: s.failure } : {}) })),
     rto: { restoreSeconds: seconds(triggerAt, report.endedAt), ...(verifiedAt ? { verifiedSeconds: seconds(triggerAt, verifiedAt) } : {}) },
     rpo: {

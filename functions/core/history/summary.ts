@@ -1,5 +1,6 @@
 import { formatSeconds } from '../notify/message.js';
 import { drillPassed } from './metrics.js';
+import type { HistorySummary } from './answer.js';
 import type { RestoreRecord } from './record.js';
 
 /**
@@ -8,16 +9,7 @@ import type { RestoreRecord } from './record.js';
  * restored data count towards RTO and RPO; percentiles by nearest rank (no interpolation: every
  * figure is one a restore really had).
  */
-export interface HistorySummary {
-  restores: number;
-  drills: number;
-  drillsPassed: number;
-  rto?: { p50: number; p90: number; max: number };
-  /** The same, to verified (the post-restore steps passed), where there were steps. */
-  rtoVerified?: { p50: number; p90: number; max: number };
-  rpoMax?: number;
-  rpoDataMax?: number;
-}
+export type { HistorySummary } from './answer.js';
 
 export function percentile(sorted: readonly number[], p: number): number {
   const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));

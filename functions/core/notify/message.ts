@@ -68,6 +68,8 @@ export interface RestoreReport {
    */
   durationClock?: 'atlas' | 'orchestrator';
   polls?: number;
+  /** HTTP requests sent to Atlas for the restore (create, looks, Digest challenges, retries, listings, cancel, tokens). */
+  atlasCalls?: number;
   downloads: { url: string; expiresAt?: string }[];
   /** Collection-level restores: documents restored / total and each collection's state (./collectionProgress.ts). */
   progress?: RestoreStatus['progress'];
@@ -141,6 +143,7 @@ export function buildReport(input: NotifyInput, decision: OutcomeDecision, now: 
     ...tookOnOneClock(status, startedAt, now),
     endedAt,
     ...(poll ? { polls: poll.count } : {}),
+    ...(poll?.atlasCalls !== undefined ? { atlasCalls: poll.atlasCalls } : {}),
     ...(status?.progress ? { progress: status.progress } : {}),
     downloads: (delivery?.urls ?? []).map((url) => ({ url, ...(delivery?.expiresAt ? { expiresAt: delivery.expiresAt } : {}) })),
     ...(reason ? { reason: redact(reason) } : {}),
@@ -226,6 +229,8 @@ export function reportFacts(r: RestoreReport): [string, string][] {
     ['Started', r.startedAt],
     ['Ended', r.endedAt],
     ['Took', r.durationSeconds !== undefined ? took(r) : undefined],
+    // Without a duration (Atlas gave only its end) the polls and calls are still worth saying.
+    ['Work', r.durationSeconds === undefined ? work(r) : undefined],
     ...progressFacts(r.progress),
     ...(r.steps ?? []).map((step, i): [string, string] => [`Step ${i + 1} ${step.name}`, describeStep(step)]),
     ['Why', r.reason],
@@ -249,11 +254,19 @@ function describeStep(step: StepOutcome): string {
   return `passed${took}${step.output !== undefined ? `: ${redact(outputText(step.output))}` : ''}`;
 }
 
-/** "1 h 2 min by Atlas's clock (job created to finished), 40 polls": the clock said, as the CLI's progress lines count on ours. */
+/** "40 polls, 52 Atlas calls": what the restore cost in looks and in requests to Atlas. */
+function work(r: RestoreReport): string | undefined {
+  const parts = [
+    r.polls !== undefined ? `${r.polls} ${r.polls === 1 ? 'poll' : 'polls'}` : undefined,
+    r.atlasCalls !== undefined ? `${r.atlasCalls} Atlas ${r.atlasCalls === 1 ? 'call' : 'calls'}` : undefined,
+  ].filter((p): p is string => p !== undefined);
+  return parts.length ? parts.join(', ') : undefined;
+}
+
+/** "1 h 2 min by Atlas's clock (job created to finished), 40 polls, 52 Atlas calls": the clock said, as the CLI's progress lines count on ours. */
 function took(r: RestoreReport): string {
   const clock = r.durationClock === 'atlas' ? "by Atlas's clock (job created to finished)" : 'since the restore started';
-  const polls = r.polls !== undefined ? `, ${r.polls} ${r.polls === 1 ? 'poll' : 'polls'}` : '';
-  return `${formatSeconds(r.durationSeconds!)} ${clock}${polls}`;
+  return [`${formatSeconds(r.durationSeconds!)} ${clock}`, work(r)].filter(Boolean).join(', ');
 }
 
 const until = (d: { expiresAt?: string }) => (d.expiresAt ? ` (until ${d.expiresAt})` : '');

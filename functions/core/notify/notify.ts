@@ -81,7 +81,9 @@ export async function notifyRestoreStep(payload: unknown, deps: NotifyDeps): Pro
     });
 
   // The evidence, once per restore, before the outcome is counted: a failed write is retried with notify.
-  const record = deps.history ? await keepHistory(input, report, { history: deps.history, plans: deps.plans, logger: deps.logger }) : undefined;
+  // Its last try (the state machine caught HistoryUnavailable): a failed write is logged and counted, not thrown.
+  const lastTry = input.historyError !== undefined;
+  const record = deps.history ? await keepHistory(input, report, { history: deps.history, plans: deps.plans, logger: deps.logger, metrics: deps.metrics, lastTry }) : undefined;
   const plan = planName ?? AD_HOC_PLAN;
   // An interim report that reached nobody must not end the watch: count it (the alarm fires) and go on.
   if (failed.length && !delivered.length && report.phase !== 'interim') {

@@ -124,6 +124,8 @@ export const LookFailure = z.object({ name: z.string(), message: z.string(), at:
 
 export const PollProgress = z.object({
   count: z.number().int().min(0),
+  /** HTTP requests sent to Atlas for this restore so far, every step's (../orchestrate/atlasCalls.ts). */
+  atlasCalls: z.number().int().min(0).optional(),
   /** Seconds the Wait state sleeps before the next poll (adaptive; see ../restore/pollPolicy.ts). */
   waitSeconds: z.number().int().min(1),
   deadlinePassed: z.boolean(),
@@ -192,6 +194,8 @@ export const NotifyInput = z.object({
   run: z.object({ restoreId: z.string() }).optional(),
   /** The post-restore steps that ran (lib/post-restore.ts), keyed s1, s2, … in plan order. */
   steps: StepsState.optional(),
+  /** Set by the state machine for notify's last try: the history could not be written on the earlier ones. */
+  historyError: CaughtError.optional(),
 });
 export type NotifyInput = z.infer<typeof NotifyInput>;
 

@@ -125,7 +125,8 @@ describe('run --plan against an Atlas given by MONGODB_ATLAS_* (here the simulat
   afterAll(async () => sim?.stop());
 
   it('refuses a destructive restore without a terminal to confirm on, and changes nothing', async () => {
-    const { code, stderr } = await cli(['run', '--plan', 'nightly-staging'], env);
+    // --skip-steps: past the refusal of its masking step (runSteps.test.ts), to the question.
+    const { code, stderr } = await cli(['run', '--plan', 'nightly-staging', '--skip-steps'], env);
     expect(code).toBe(2);
     expect(stderr).toMatch(/--yes/);
     // The question names which Atlas it would restore on, before anyone reaches for --yes.

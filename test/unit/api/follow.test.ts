@@ -60,7 +60,7 @@ describe('GET /restores/{id}', () => {
       { wait: 15 },
       { state: 'PollRestore', output: workflowState({ polls: 1, state: 'RUNNING' }) },
       { wait: 30 },
-      { state: 'PollRestore', output: workflowState({ polls: 2, state: 'RUNNING' }) },
+      { state: 'PollRestore', output: { ...workflowState({ polls: 2, state: 'RUNNING' }), poll: { ...workflowState({ polls: 2 }).poll, atlasCalls: 7 } } },
       { wait: 60 },
       { state: 'PollRestore', running: true },
     ]);
@@ -70,6 +70,7 @@ describe('GET /restores/{id}', () => {
     expect(body.restoreId).toBe(ID);
     expect(body.workflow).toEqual({ status: 'RUNNING', startedAt: NOW.toISOString() });
     expect(body.polls).toBe(2);
+    expect(body.atlasCalls).toBe(7);
     expect(body.status).toMatchObject({ kind: 'cloud', state: 'RUNNING', jobIds: [JOB_ID], snapshotId: SNAPSHOT_ID });
     expect(body.restore).toEqual({
       planName: 'nightly-staging',

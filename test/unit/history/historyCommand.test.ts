@@ -42,6 +42,23 @@ describe('history command', () => {
     expect(lines.slice(1).map((l) => l.split(',')[5])).toEqual(['d-2', 'd-3', 'd-4']);
   });
 
+  it('shows each restore\'s polls and Atlas calls, in CSV, table and JSON', async () => {
+    const counted = [rec('c-1', 'calls', daysAgo(5), 60, { polls: 12, atlasCalls: 31 })];
+    const csv = capture();
+    await runHistoryCommand({ plan: 'calls', since: '30d', format: 'csv' }, await historyWith(counted), csv.out, () => NOW);
+    const header = csv.lines[0]!.split(',');
+    const row = csv.lines[1]!.split(',');
+    expect(row[header.indexOf('polls')]).toBe('12');
+    expect(row[header.indexOf('Atlas calls')]).toBe('31');
+    const table = capture();
+    await runHistoryCommand({ plan: 'calls', since: '30d' }, await historyWith(counted), table.out, () => NOW);
+    expect(table.lines[0]).toMatch(/polls\s+Atlas calls/);
+    expect(table.lines[1]).toMatch(/\b12\s+31\b/);
+    const json = capture();
+    await runHistoryCommand({ plan: 'calls', since: '30d', format: 'json' }, await historyWith(counted), json.out, () => NOW);
+    expect((JSON.parse(json.lines.join('\n')) as { records: RestoreRecord[] }).records[0]).toMatchObject({ polls: 12, atlasCalls: 31 });
+  });
+
   it('prints the summary an auditor reads: drills passed, RTO p50/p90/max, RPO max', async () => {
     const { lines, out } = capture();
     await runHistoryCommand({ plan: 'drill', since: '90d' }, await historyWith(RECORDS), out, () => NOW);

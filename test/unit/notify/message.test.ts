@@ -90,6 +90,21 @@ describe('buildReport', () => {
     expect(renderText(atlas)).toContain("Took: 2 h 0 min by Atlas's clock (job created to finished), 1 poll");
   });
 
+  it('says the Atlas calls beside the polls, and both without a duration', () => {
+    const counted = ended({
+      restore: context({ startedAt: '2026-03-01T03:00:00.000Z' }),
+      status: status({ createdAt: '2026-03-01T03:00:01Z', finishedAt: '2026-03-01T05:00:01Z' }),
+      poll: { count: 40, atlasCalls: 52, waitSeconds: 5, deadlinePassed: false },
+    });
+    const r = report(counted, new Date('2026-03-01T05:00:12Z'));
+    expect(r.atlasCalls).toBe(52);
+    expect(renderText(r)).toContain("Took: 2 h 0 min by Atlas's clock (job created to finished), 40 polls, 52 Atlas calls");
+    const noDuration = report({ ...counted, status: status({ finishedAt: '2026-03-01T05:00:01Z' }) }, new Date('2026-03-01T05:00:12Z'));
+    expect(noDuration).not.toHaveProperty('durationSeconds');
+    expect(renderText(noDuration)).toContain('Work: 40 polls, 52 Atlas calls');
+    expect(renderText(noDuration)).not.toContain('Took');
+  });
+
   it('a download: every link with its expiry, and the target says nothing is overwritten', () => {
     const r = downloadReport();
     expect(r.downloads).toEqual([
