@@ -1,32 +1,22 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildRestoreApp } from '../../lib/app.js';
 import type { HandlerName } from '../../lib/functions.js';
-import { fixturePlans } from './helpers.js';
+import { synthesizeWithBundles, type BundledSynth } from './support/bundled-synth.js';
 
 /**
  * The one synth that really bundles (esbuild, no Docker): the other infra tests skip bundling to
  * stay fast. It checks what only a real bundle shows: the assets exist and the validated plans are
  * inlined where they are needed (create reads `process.env.RESTORE_PLANS_JSON`, replaced at build).
+ * It runs in a child process so the bundler's progress lines stay out of the test output.
  */
 
-let outdir: string;
+let synth: BundledSynth;
 let bundle: (name: HandlerName) => string;
-beforeAll(() => {
-  outdir = mkdtempSync(join(tmpdir(), 'bundle-'));
-  const { app, stack } = buildRestoreApp({ plansConfig: fixturePlans, outdir, nag: false });
-  app.synth();
-  const template = Template.fromStack(stack);
-  const functions = template.findResources('AWS::Lambda::Function');
-  bundle = (name) => {
-    const logicalId = stack.resolve(stack.getLogicalId(stack.functions.byName(name).node.defaultChild as never)) as string;
-    const key = functions[logicalId]!.Properties.Code.S3Key as string;
-    return join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
-  };
-}, 60_000);
+beforeAll(async () => {
+  synth = await synthesizeWithBundles();
+  bundle = (name) => synth.bundles[name];
+}, 240_000);
 
 describe('real bundling', () => {
   it('writes a minified ESM bundle with a source map for each function', () => {
@@ -34,6 +24,10 @@ describe('real bundling', () => {
       expect(existsSync(join(bundle(name), 'index.mjs')), name).toBe(true);
       expect(existsSync(join(bundle(name), 'index.mjs.map')), name).toBe(true);
     }
+  });
+
+  it("holds the bundler's progress lines in the child's output, not the test run's", () => {
+    expect(synth.output).toContain('Bundling asset AtlasRestore/Functions/createRestore');
   });
 
   it('inlines the validated plans into the create bundle', () => {

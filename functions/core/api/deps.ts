@@ -4,6 +4,7 @@ import type { StepMetrics } from '../orchestrate/deps.js';
 import type { TargetHolds } from '../orchestrate/holds.js';
 import type { PlansConfig } from '../plans/schema.js';
 import type { ExecutionInput, WorkflowState } from '../workflow/contract.js';
+import type { DryRunDetails } from './answers.js';
 import type { ErrorLogger } from './responses.js';
 
 /**
@@ -12,7 +13,7 @@ import type { ErrorLogger } from './responses.js';
  */
 export interface RestoreActions {
   /** Resolve and check without creating anything; the answer is shown to the caller as is. */
-  dryRun(input: ExecutionInput & { dryRun: true }, restoreId: string): Promise<Record<string, unknown>>;
+  dryRun(input: ExecutionInput & { dryRun: true }, restoreId: string): Promise<DryRunDetails>;
   /** Cancel the Atlas job behind a running workflow (only where Atlas allows it). */
   cancel(state: WorkflowState): Promise<void>;
   /** When this restore's create step sent a POST to Atlas, if it did (recorded beside the locks). */

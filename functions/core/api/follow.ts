@@ -6,7 +6,8 @@ import { describeExecution, readProgress, stopExecution, type Execution, type Re
 import { holdOnTargetOf } from './holds.js';
 import { linkChannels } from '../notify/downloadLinks.js';
 import { restoreLinks } from './http.js';
-import { ApiError, conflict, json, notFound, type ApiResponse } from './responses.js';
+import { answer, CancelAnswer, RestoreView } from './answers.js';
+import { ApiError, conflict, notFound, type ApiResponse } from './responses.js';
 
 /**
  * `GET /restores/{id}` and `POST /restores/{id}/cancel`: follow a restore through its workflow
@@ -18,7 +19,7 @@ export async function getRestore(restoreId: string, deps: ApiDeps): Promise<ApiR
   const progress = await readProgress(deps, restoreId);
   // A hold on the target says why this restore was refused, or that a recovery plan kept the target.
   const hold = await holdOnTargetOf(execution.input, deps);
-  return json(200, { ...restoreView(execution, progress), ...(hold ? { targetHold: hold } : {}) });
+  return answer(RestoreView, 200, { ...restoreView(execution, progress), ...(hold ? { targetHold: hold } : {}) });
 }
 
 /**
@@ -66,7 +67,7 @@ export async function cancelRestore(restoreId: string, event: APIGatewayProxyEve
     const by = event.requestContext?.identity?.userArn ?? event.requestContext?.identity?.caller ?? 'an HTTP caller';
     await stopExecution(deps, restoreId, `Cancelled by ${by} before any Atlas restore job was created`);
     deps.logger.info('Restore workflow stopped before any job was created', { restoreId, by });
-    return json(202, {
+    return answer(CancelAnswer, 202, {
       restoreId,
       status: 'CANCELLED',
       message: 'The workflow was stopped before any Atlas restore job was created: nothing was restored, and no notification is sent.',
@@ -82,7 +83,7 @@ export async function cancelRestore(restoreId: string, event: APIGatewayProxyEve
     );
   await deps.actions.cancel(state);
   deps.logger.info('Atlas restore job cancel requested', { restoreId, jobId: state.restore.job.jobId });
-  return json(202, {
+  return answer(CancelAnswer, 202, {
     restoreId,
     status: 'CANCELLING',
     message: 'Atlas is cancelling the restore job; the workflow reports CANCELLED at its next poll and sends one notification.',
@@ -99,7 +100,7 @@ async function findExecution(restoreId: string, deps: ApiDeps): Promise<Executio
 }
 
 /** The answer of `GET /restores/{id}`: what people need, nothing internal (no notify settings). */
-export function restoreView(execution: Execution, progress: RestoreProgress) {
+export function restoreView(execution: Execution, progress: RestoreProgress): RestoreView {
   const { state, notified } = progress;
   const requested = requestedPart(execution.input);
   return {
@@ -139,8 +140,15 @@ function apiStatus(state: WorkflowState): WorkflowState['status'] {
 }
 
 /** What was asked, from the execution input (plan, overrides or request, and who asked when). */
-function requestedPart(input: unknown): Record<string, unknown> | undefined {
-  if (input === null || typeof input !== 'object') return undefined;
-  const { planName, overrides, request, trigger } = input as Record<string, unknown>;
-  return Object.fromEntries(Object.entries({ planName, overrides, request, trigger }).filter(([, v]) => v !== undefined));
+function requestedPart(input: unknown): RestoreView['requested'] {
+  if (!isObject(input)) return undefined;
+  const { planName, overrides, request, trigger } = input;
+  return {
+    ...(typeof planName === 'string' ? { planName } : {}),
+    ...(isObject(overrides) ? { overrides } : {}),
+    ...(isObject(request) ? { request } : {}),
+    ...(isObject(trigger) ? { trigger } : {}),
+  };
 }
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);

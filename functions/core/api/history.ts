@@ -1,11 +1,11 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import * as z from 'zod';
-import type { HistoryAnswer } from '../history/answer.js';
 import { readSince, SINCE_RULE } from '../history/since.js';
 import { summarize, summaryLine } from '../history/summary.js';
 import { PlanName } from '../plans/schema.js';
 import type { ApiDeps } from './deps.js';
-import { json, zodValidationError, type ApiResponse } from './responses.js';
+import { answer, HistoryAnswer } from './answers.js';
+import { zodValidationError, type ApiResponse } from './responses.js';
 
 /**
  * `GET /restores?plan=NAME&since=90d&limit=N`: a plan's restore history (functions/core/history/)
@@ -42,13 +42,12 @@ export async function listRestores(event: APIGatewayProxyEvent, deps: ApiDeps): 
   const records = await (await deps.history()).list({ plan, since });
   const summary = summarize(records);
   const shown = records.slice(-limit);
-  const answer: HistoryAnswer = {
+  return answer(HistoryAnswer, 200, {
     plan,
     since: since.toISOString(),
     summary,
     summaryLine: summaryLine(summary),
     records: shown,
     ...(shown.length < records.length ? { truncated: { total: records.length, shown: shown.length } } : {}),
-  };
-  return json(200, answer);
+  });
 }

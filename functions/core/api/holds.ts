@@ -6,7 +6,8 @@ import { HoldTarget, targetHeldError, type TargetHold } from '../orchestrate/hol
 import { describeCluster } from '../plans/guards.js';
 import { targetOfInput } from './busy.js';
 import type { ApiDeps } from './deps.js';
-import { ApiError, json, notFound, validationError, zodValidationError, type ApiResponse } from './responses.js';
+import { answer, HoldPlaced, HoldReleased, HoldsList, type HoldView } from './answers.js';
+import { ApiError, notFound, validationError, zodValidationError, type ApiResponse } from './responses.js';
 
 /**
  * Holds over HTTP: a person says "not now" for a target, for a while and why.
@@ -66,7 +67,7 @@ export function holdRoute(event: APIGatewayProxyEvent, deps: ApiDeps): Promise<A
 
 async function listHolds(deps: ApiDeps): Promise<ApiResponse> {
   const holds = await (await deps.holds()).list();
-  return json(200, { holds: holds.map(holdView) });
+  return answer(HoldsList, 200, { holds: holds.map(holdView) });
 }
 
 async function placeHold(event: APIGatewayProxyEvent, deps: ApiDeps): Promise<ApiResponse> {
@@ -85,7 +86,8 @@ async function placeHold(event: APIGatewayProxyEvent, deps: ApiDeps): Promise<Ap
   const replaced = await (await deps.holds()).place(hold);
   deps.metrics?.add(METRIC.holdsPlaced, 1, AD_HOC_PLAN);
   deps.logger.info('Target held', { target: body.target, heldBy: hold.heldBy, until: hold.until });
-  return json(
+  return answer(
+    HoldPlaced,
     201,
     {
       hold: holdView(hold),
@@ -103,7 +105,7 @@ async function releaseHold(raw: { groupId?: string | undefined; clusterName?: st
   if (!released) throw notFound(`No hold is in force on ${describeCluster(target.data)}`);
   const by = callerOf(event);
   deps.logger.info('Target hold released', { target: target.data, heldBy: released.heldBy, releasedBy: by });
-  return json(200, { released: holdView(released), releasedBy: by, message: `${describeCluster(target.data)} is no longer held.` });
+  return answer(HoldReleased, 200, { released: holdView(released), releasedBy: by, message: `${describeCluster(target.data)} is no longer held.` });
 }
 
 /** `POST /restores` onto a held target: 409 at once, rather than a workflow the create step refuses. */
@@ -114,13 +116,13 @@ export async function refuseIfTargetHeld(deps: ApiDeps, target: { groupId: strin
 }
 
 /** The hold in force on the target of a restore's execution input, for `GET /restores/{id}`. */
-export async function holdOnTargetOf(input: unknown, deps: ApiDeps): Promise<Record<string, unknown> | undefined> {
+export async function holdOnTargetOf(input: unknown, deps: ApiDeps): Promise<HoldView | undefined> {
   const target = targetOfInput(deps.plans, input);
   const hold = target && (await (await deps.holds()).current(target));
   return hold ? holdView(hold) : undefined;
 }
 
-function holdView(hold: TargetHold): Record<string, unknown> {
+function holdView(hold: TargetHold): HoldView {
   return { ...hold, until: hold.until ?? 'released', links: holdLinks(hold) };
 }
 

@@ -1,6 +1,17 @@
 import * as z from 'zod';
-import { HistoryAnswer } from '../history/answer.js';
 import { HoldTarget } from '../orchestrate/holds.js';
+import {
+  ApiErrorBody,
+  CancelAnswer,
+  DryRunAnswer,
+  HistoryAnswer,
+  HoldPlaced,
+  HoldReleased,
+  HoldsList,
+  RestoreAlreadyRan,
+  RestoreStarted,
+  RestoreView,
+} from './answers.js';
 import { HoldRequestBody } from './holds.js';
 import { DryRunFlag, IdempotencyKey, RestoreId, SubmitRestoreBody } from './schemas.js';
 
@@ -10,15 +21,31 @@ import { DryRunFlag, IdempotencyKey, RestoreId, SubmitRestoreBody } from './sche
  * writes it to docs/openapi.json; `GET /openapi.json` serves it (./routes.ts). The examples are
  * requests the handler accepts: test/unit/api/openapi.test.ts sends each of them.
  *
- * Response bodies are described by example (they are built by hand in ./submit.ts, ./follow.ts and
- * ./holds.ts; the history's by its schema, ../history/answer.ts); errors share one shape, `{ error, message, ... }` (./responses.ts).
+ * Responses are described by the zod schemas the handlers build them with (./answers.ts); errors
+ * share one shape, `{ error, message, ... }` (ApiErrorBody).
  */
 
 /** JSON Schema of what a caller sends (`io: 'input'`: before defaults and transforms). */
-function schemaOf(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+function schemaOf(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
 }
+
+/** The answers, by the names the responses refer to them with (`#/components/schemas/<name>`). */
+const ANSWERS = {
+  Error: ApiErrorBody,
+  RestoreStarted,
+  RestoreAlreadyRan,
+  DryRunAnswer,
+  RestoreView,
+  CancelAnswer,
+  HistoryAnswer,
+  HoldsList,
+  HoldPlaced,
+  HoldReleased,
+} as const;
+
+const ref = (name: keyof typeof ANSWERS) => ({ $ref: `#/components/schemas/${name}` });
 
 export const EXAMPLE_IDS = {
   source: '5e4d3c2b1a0f9e8d7c6b5a49',
@@ -35,26 +62,13 @@ const json = (schema: Record<string, unknown>, examples?: Record<string, { summa
 
 const links = (id: string) => ({ self: `/restores/${id}`, cancel: `/restores/${id}/cancel` });
 
-const ERROR = {
-  type: 'object',
-  required: ['error', 'message'],
-  properties: {
-    error: { type: 'string', description: 'A stable word a program can branch on (ValidationError, NotFound, Conflict, ...)' },
-    message: { type: 'string', description: 'For a person' },
-    fields: {
-      type: 'array',
-      description: 'ValidationError only: each offending field by path and rule',
-      items: { type: 'object', required: ['path', 'rule'], properties: { path: { type: 'string' }, rule: { type: 'string' } } },
-    },
-  },
-};
-
 const error = (description: string, example: Record<string, unknown>) => ({
   description,
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, example } },
 });
 
-const ANY_OBJECT = { type: 'object' };
+/** The OpenAPI document itself: not described field by field here. */
+const DOCUMENT = { type: 'object', required: ['openapi', 'info', 'paths'] };
 const BAD_REQUEST = error('The request is not valid: each field named by path and rule; nothing was changed', {
   error: 'ValidationError',
   message: 'The request is not valid: plan give exactly one of plan or request',
@@ -96,11 +110,11 @@ function buildDocument() {
       '202': {
         description: 'Started (or the same request with the same Idempotency-Key is still running)',
         headers: { Location: { schema: { type: 'string' } } },
-        content: json(ANY_OBJECT, { started: { summary: 'Started', value: { restoreId: EXAMPLE_IDS.restore, status: 'STARTED', links: links(EXAMPLE_IDS.restore) } } }),
+        content: json(ref('RestoreStarted'), { started: { summary: 'Started', value: { restoreId: EXAMPLE_IDS.restore, status: 'STARTED', links: links(EXAMPLE_IDS.restore) } } }),
       },
       '200': {
         description: 'A dry run (`?dryRun=true`), or a repeat of a request that already ended (nothing new started)',
-        content: json(ANY_OBJECT),
+        content: json({ oneOf: [ref('DryRunAnswer'), ref('RestoreAlreadyRan')] }),
       },
       '400': BAD_REQUEST,
       '403': error('The plan is not offered over HTTP, or ad-hoc restores are not allowed', { error: 'TriggerNotAllowed', code: 'TRIGGER_NOT_ALLOWED', message: '...' }),
@@ -119,7 +133,7 @@ function buildDocument() {
     operationId: 'getRestore',
     summary: 'Follow a restore: workflow status, the Atlas job, its state and, once ended, the outcome',
     parameters: [idParam],
-    responses: { '200': { description: 'The restore', content: json(ANY_OBJECT) }, '400': BAD_REQUEST, '404': NOT_FOUND('restore') },
+    responses: { '200': { description: 'The restore', content: json(ref('RestoreView')) }, '400': BAD_REQUEST, '404': NOT_FOUND('restore') },
   };
 
   const cancel = {
@@ -129,7 +143,7 @@ function buildDocument() {
     responses: {
       '202': {
         description: 'CANCELLED (stopped before any job was created) or CANCELLING (Atlas is cancelling the job)',
-        content: json(ANY_OBJECT, { cancelling: { summary: 'Atlas is cancelling the job', value: { restoreId: EXAMPLE_IDS.restore, status: 'CANCELLING', message: '...', links: links(EXAMPLE_IDS.restore) } } }),
+        content: json(ref('CancelAnswer'), { cancelling: { summary: 'Atlas is cancelling the job', value: { restoreId: EXAMPLE_IDS.restore, status: 'CANCELLING', message: '...', links: links(EXAMPLE_IDS.restore) } } }),
       },
       '400': BAD_REQUEST,
       '404': NOT_FOUND('restore'),
@@ -145,10 +159,10 @@ function buildDocument() {
       { name: 'since', in: 'query', required: false, schema: { type: 'string' }, description: '90d, 12h or an ISO date; default the 400 days kept', example: '90d' },
       { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000 }, description: 'at most this many records, the newest' },
     ],
-    responses: { '200': { description: 'The records (oldest first) and the auditor summary over the whole window', content: json(schemaOf(HistoryAnswer)) }, '400': BAD_REQUEST },
+    responses: { '200': { description: 'The records (oldest first) and the auditor summary over the whole window', content: json(ref('HistoryAnswer')) }, '400': BAD_REQUEST },
   };
 
-  const holdsList = { operationId: 'listHolds', summary: 'Every hold in force', responses: { '200': { description: '`{ holds: [...] }`', content: json(ANY_OBJECT) } } };
+  const holdsList = { operationId: 'listHolds', summary: 'Every hold in force', responses: { '200': { description: 'Every hold in force', content: json(ref('HoldsList')) } } };
 
   const holdPlace = {
     operationId: 'holdTarget',
@@ -161,14 +175,14 @@ function buildDocument() {
         forMinutes: { summary: 'For 90 minutes', value: { target: TARGET, forMinutes: 90, reason: 'load test' } },
       }),
     },
-    responses: { '201': { description: 'Held (`replaced` shows a hold this one replaced)', headers: { Location: { schema: { type: 'string' } } }, content: json(ANY_OBJECT) }, '400': BAD_REQUEST },
+    responses: { '201': { description: 'Held (`replaced` shows a hold this one replaced)', headers: { Location: { schema: { type: 'string' } } }, content: json(ref('HoldPlaced')) }, '400': BAD_REQUEST },
   };
 
   const holdRelease = (operationId: string) => ({
     operationId,
     summary: 'Release the hold on a target',
     parameters: targetParams,
-    responses: { '200': { description: 'Released', content: json(ANY_OBJECT) }, '400': BAD_REQUEST, '404': NOT_FOUND('hold') },
+    responses: { '200': { description: 'Released', content: json(ref('HoldReleased')) }, '400': BAD_REQUEST, '404': NOT_FOUND('hold') },
   });
 
   const document = {
@@ -188,10 +202,10 @@ function buildDocument() {
       '/restores/holds': { get: holdsList, post: holdPlace },
       '/restores/holds/{groupId}/{clusterName}': { delete: holdRelease('releaseHold') },
       '/restores/holds/{groupId}/{clusterName}/release': { post: holdRelease('releaseHoldByPost') },
-      '/openapi.json': { get: { operationId: 'getOpenApi', summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1', content: json(ANY_OBJECT) } } } },
+      '/openapi.json': { get: { operationId: 'getOpenApi', summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1', content: json(DOCUMENT) } } } },
     },
     components: {
-      schemas: { Error: ERROR },
+      schemas: Object.fromEntries(Object.entries(ANSWERS).map(([name, schema]) => [name, schemaOf(schema, 'output')])),
       // API Gateway's own way of saying SigV4 (an import of this document keeps IAM auth).
       securitySchemes: {
         sigv4: { type: 'apiKey', name: 'Authorization', in: 'header', 'x-amazon-apigateway-authtype': 'awsSigv4', description: 'AWS Signature Version 4, service execute-api' },

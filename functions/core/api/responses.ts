@@ -16,6 +16,7 @@ import {
   type FieldProblem,
 } from '../errors.js';
 import { toFieldProblems } from '../restore/request.js';
+import type { ApiErrorBody } from './answers.js';
 
 /**
  * Every answer of the API is JSON, errors included: `{ error, message, ... }` where `error` is a
@@ -33,6 +34,12 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
   };
 }
 
+/** What an error answer may carry besides `error` and `message` (./answers.ts ApiErrorBody). */
+export type ErrorExtras = Omit<ApiErrorBody, 'error' | 'message'>;
+
+/** An error answer, its body typed by ApiErrorBody. */
+const fail = (statusCode: number, body: ApiErrorBody, headers: Record<string, string> = {}): ApiResponse => json(statusCode, body, headers);
+
 /** An answer decided by the API itself (as opposed to an error raised by the core). */
 export class ApiError extends Error {
   override name = 'ApiError';
@@ -40,7 +47,7 @@ export class ApiError extends Error {
     readonly statusCode: number,
     readonly error: string,
     message: string,
-    readonly extra: Record<string, unknown> = {},
+    readonly extra: ErrorExtras = {},
     readonly headers: Record<string, string> = {},
   ) {
     super(message);
@@ -48,7 +55,7 @@ export class ApiError extends Error {
 }
 
 export const notFound = (message: string) => new ApiError(404, 'NotFound', message);
-export const conflict = (message: string, extra: Record<string, unknown> = {}) => new ApiError(409, 'Conflict', message, extra);
+export const conflict = (message: string, extra: ErrorExtras = {}) => new ApiError(409, 'Conflict', message, extra);
 
 /** An error answer never grows with the input: a few fields, each path and rule cut short. */
 export const ERROR_BOUNDS = { fields: 10, messageFields: 3, path: 120, rule: 240, message: 2000 } as const;
@@ -94,32 +101,32 @@ const RETRY_AFTER_SECONDS = '5';
  */
 export function errorResponse(err: unknown, requestId: string, logger: ErrorLogger): ApiResponse {
   if (err instanceof ApiError)
-    return json(err.statusCode, { error: err.error, message: clip(err.message, ERROR_BOUNDS.message), ...err.extra }, err.headers);
+    return fail(err.statusCode, { error: err.error, message: clip(err.message, ERROR_BOUNDS.message), ...err.extra }, err.headers);
   if (err instanceof RestoreRequestInvalidError) return errorResponse(validationError(err.problems), requestId, logger);
-  if (err instanceof RestorePlanNotFoundError) return json(404, { error: 'PlanNotFound', message: clip(err.message, ERROR_BOUNDS.message) });
+  if (err instanceof RestorePlanNotFoundError) return fail(404, { error: 'PlanNotFound', message: clip(err.message, ERROR_BOUNDS.message) });
   if (err instanceof RestoreRefusedError) {
     // A plan that is not offered over HTTP is a permission matter (403), not a state that may change.
-    if (err.code === 'TRIGGER_NOT_ALLOWED') return json(403, { error: 'TriggerNotAllowed', code: err.code, message: clip(err.message, ERROR_BOUNDS.message) });
-    if (err.code === 'AD_HOC_NOT_ALLOWED') return json(403, { error: 'AdHocNotAllowed', code: err.code, message: clip(err.message, ERROR_BOUNDS.message) });
-    return json(409, { error: 'RestoreRefused', code: err.code, message: clip(err.message, ERROR_BOUNDS.message) });
+    if (err.code === 'TRIGGER_NOT_ALLOWED') return fail(403, { error: 'TriggerNotAllowed', code: err.code, message: clip(err.message, ERROR_BOUNDS.message) });
+    if (err.code === 'AD_HOC_NOT_ALLOWED') return fail(403, { error: 'AdHocNotAllowed', code: err.code, message: clip(err.message, ERROR_BOUNDS.message) });
+    return fail(409, { error: 'RestoreRefused', code: err.code, message: clip(err.message, ERROR_BOUNDS.message) });
   }
-  if (err instanceof RestoreSnapshotUnavailableError) return json(409, { error: 'SnapshotUnavailable', message: clip(err.message, ERROR_BOUNDS.message) });
+  if (err instanceof RestoreSnapshotUnavailableError) return fail(409, { error: 'SnapshotUnavailable', message: clip(err.message, ERROR_BOUNDS.message) });
   if (err instanceof AtlasApiError) return atlasErrorResponse(err, logger);
   if (err instanceof AtlasCredentialsInvalidError) {
     logger.error('Atlas credentials unusable', { error: err });
-    return json(502, { error: 'AtlasUnavailable', message: 'The orchestrator could not authenticate to Atlas; an operator must check its credentials.' });
+    return fail(502, { error: 'AtlasUnavailable', message: 'The orchestrator could not authenticate to Atlas; an operator must check its credentials.' });
   }
   const awsName = awsErrorName(err);
   if (awsName === 'ThrottlingException' || awsName === 'ExecutionLimitExceeded' || awsName === 'ServiceUnavailable') {
     logger.warn('Step Functions refused for now', { error: err });
-    return json(
+    return fail(
       503,
       { error: 'Unavailable', message: 'Step Functions is busy or at its limit right now; try again shortly.' },
       { 'Retry-After': RETRY_AFTER_SECONDS },
     );
   }
   logger.error('Unexpected error while answering', { error: err, requestId });
-  return json(500, {
+  return fail(500, {
     error: 'InternalError',
     message: 'Something went wrong on our side. The details are in the log under this request id.',
     requestId,
@@ -128,19 +135,19 @@ export function errorResponse(err: unknown, requestId: string, logger: ErrorLogg
 
 function atlasErrorResponse(err: AtlasApiError, logger: ErrorLogger): ApiResponse {
   const atlasSays = { atlasStatus: err.status || undefined, atlasErrorCode: err.errorCode };
-  if (err instanceof AtlasInvalidRequestError) return json(400, { error: 'AtlasRejected', message: clip(err.message, ERROR_BOUNDS.message), ...atlasSays });
-  if (err instanceof AtlasNotFoundError) return json(404, { error: 'AtlasNotFound', message: clip(err.message, ERROR_BOUNDS.message), ...atlasSays });
-  if (err instanceof AtlasConflictError) return json(409, { error: 'AtlasConflict', message: clip(err.message, ERROR_BOUNDS.message), ...atlasSays });
+  if (err instanceof AtlasInvalidRequestError) return fail(400, { error: 'AtlasRejected', message: clip(err.message, ERROR_BOUNDS.message), ...atlasSays });
+  if (err instanceof AtlasNotFoundError) return fail(404, { error: 'AtlasNotFound', message: clip(err.message, ERROR_BOUNDS.message), ...atlasSays });
+  if (err instanceof AtlasConflictError) return fail(409, { error: 'AtlasConflict', message: clip(err.message, ERROR_BOUNDS.message), ...atlasSays });
   if (err instanceof AtlasThrottledError || err instanceof AtlasUnavailableError) {
     const retryAfter = err instanceof AtlasThrottledError && err.retryAfterSeconds ? String(err.retryAfterSeconds) : RETRY_AFTER_SECONDS;
-    return json(503, { error: 'AtlasUnavailable', message: clip(`Atlas is busy or unreachable: ${err.message}`, ERROR_BOUNDS.message) }, { 'Retry-After': retryAfter });
+    return fail(503, { error: 'AtlasUnavailable', message: clip(`Atlas is busy or unreachable: ${err.message}`, ERROR_BOUNDS.message) }, { 'Retry-After': retryAfter });
   }
   if (err instanceof AtlasAuthFailedError) {
     logger.error('Atlas refused our credentials', { error: err });
-    return json(502, { error: 'AtlasUnavailable', message: 'Atlas refused the orchestrator\'s credentials; an operator must check its API key, roles and access list.' });
+    return fail(502, { error: 'AtlasUnavailable', message: 'Atlas refused the orchestrator\'s credentials; an operator must check its API key, roles and access list.' });
   }
   logger.error('Unexpected Atlas error', { error: err });
-  return json(502, { error: 'AtlasUnavailable', message: 'Atlas answered in a way the orchestrator did not expect.' });
+  return fail(502, { error: 'AtlasUnavailable', message: 'Atlas answered in a way the orchestrator did not expect.' });
 }
 
 /** AWS SDK v3 errors carry the service's error code as `name`. */

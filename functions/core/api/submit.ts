@@ -10,7 +10,8 @@ import { refuseIfTargetBusy } from './busy.js';
 import { refuseIfTargetHeld } from './holds.js';
 import { startExecution, type Execution } from './executions.js';
 import { precheckPlan, precheckRequest } from './precheck.js';
-import { ApiError, json, prefixProblems, validationError, zodValidationError, type ApiResponse } from './responses.js';
+import { answer, DryRunAnswer, RestoreAlreadyRan, RestoreStarted } from './answers.js';
+import { ApiError, prefixProblems, validationError, zodValidationError, type ApiResponse } from './responses.js';
 import { DryRunFlag, IdempotencyKey, SubmitRestoreBody } from './schemas.js';
 import { rawBody } from './envelope.js';
 import { header, restoreLinks } from './http.js';
@@ -54,7 +55,7 @@ export async function submitRestore(event: APIGatewayProxyEvent, deps: ApiDeps):
 
   if (dryRun.data) {
     const result = await deps.actions.dryRun({ ...input, dryRun: true }, restoreId);
-    return json(200, { dryRun: true, input, ...result });
+    return answer(DryRunAnswer, 200, { dryRun: true, input, ...result });
   }
 
   const outcome = await startExecution(deps, restoreId, input);
@@ -76,7 +77,8 @@ function answerRepeat(existing: Execution, input: ExecutionInput, deps: ApiDeps)
   }
   if (existing.status === 'RUNNING') return accepted(restoreId);
   // Already ended: nothing new is started; say so and point at the result.
-  return json(
+  return answer(
+    RestoreAlreadyRan,
     200,
     {
       restoreId,
@@ -91,7 +93,7 @@ function answerRepeat(existing: Execution, input: ExecutionInput, deps: ApiDeps)
 
 function accepted(restoreId: string): ApiResponse {
   const links = restoreLinks(restoreId);
-  return json(202, { restoreId, status: 'STARTED', links }, { Location: links.self });
+  return answer(RestoreStarted, 202, { restoreId, status: 'STARTED', links }, { Location: links.self });
 }
 
 /** Same plan, overrides, request and caller; the request time differs on every call. */

@@ -41,7 +41,7 @@ beforeAll(async () => {
     sfn: new SFNClient({ region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
     stateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:AtlasRestore',
     plans: PlansConfig.parse({ plans: [] }),
-    actions: { dryRun: async () => ({}), cancel: async () => undefined, createSentAt: async () => undefined },
+    actions: { dryRun: async () => { throw new Error('no dry run in this test'); }, cancel: async () => undefined, createSentAt: async () => undefined },
     logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
     holds: async () => holds,
     history: async () => history,

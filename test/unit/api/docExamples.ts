@@ -8,6 +8,7 @@ import {
 import type { AwsStub } from 'aws-sdk-client-mock';
 import { EXAMPLE_IDS } from '../../../functions/core/api/openapi.js';
 import { PlansConfig } from '../../../functions/core/plans/schema.js';
+import { historyRecord } from '../../support/historyRecords.js';
 import { NOW, executionArnOf, history, makeDeps, type TestDeps } from './fixtures.js';
 
 /**
@@ -44,9 +45,13 @@ export function runningRestore(sfn: AwsStub<any, any, any>): void {
   sfn.on(StopExecutionCommand).resolves({ stopDate: NOW });
 }
 
-/** Deps on docPlans; with `held`, a hold is in force on the example target (a start onto it would be refused). */
+/**
+ * Deps on docPlans, with one restore of the example plan in the history; with `held`, a hold is in
+ * force on the example target (a start onto it would be refused).
+ */
 export async function docDeps(held: boolean): Promise<TestDeps> {
   const deps = makeDeps({ plans: docPlans });
+  await (await deps.history()).record(historyRecord('nightly-2026-02-28', 'nightly-staging', '2026-02-28T03:00:00.000Z', 600));
   if (held)
     await (await deps.holds()).place({
       target: { groupId: EXAMPLE_IDS.target, clusterName: 'staging' },

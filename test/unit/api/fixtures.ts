@@ -102,7 +102,19 @@ export interface FakeActions extends RestoreActions {
 
 export function fakeActions(): FakeActions {
   return {
-    dryRun: vi.fn<RestoreActions['dryRun']>(async () => ({ summary: 'would restore', checks: [{ name: 'protectedTarget', ok: true }] })),
+    dryRun: vi.fn<RestoreActions['dryRun']>(async () => ({
+      planName: 'nightly-staging',
+      summary: 'would restore',
+      request: {
+        kind: 'cloud',
+        deliveryType: 'automated',
+        source: { groupId: PROD_GROUP, clusterName: 'prod' },
+        snapshotId: SNAPSHOT_ID,
+        target: { groupId: STAGING_GROUP, clusterName: 'staging' },
+      },
+      checks: ['staging is not a protected target'],
+      deadlineMinutes: 720,
+    })),
     cancel: vi.fn<RestoreActions['cancel']>(async () => undefined),
     createSentAt: vi.fn<RestoreActions['createSentAt']>(async () => undefined),
   };

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { OPENAPI_FILE, openApiText } from '../../../bin/openapi.js';
@@ -12,7 +13,8 @@ import { apiEvent, makeDeps } from './fixtures.js';
  * The OpenAPI document against the live handler: the checked-in file is what the generator makes
  * now; every route served is documented and every documented route served; each example request
  * the document gives is accepted with a status it lists; leaving out a field it says is required
- * gets the 400 it lists, naming that field.
+ * gets the 400 it lists, naming that field. Every answer these provoke must match the schema the
+ * document gives for its status code.
  */
 
 const sfn = mockClient(SFNClient);
@@ -43,6 +45,24 @@ interface Call {
 }
 
 /** Sends a request to `METHOD path` as API Gateway would for that resource. */
+/**
+ * The document as a JSON Schema 2020-12 resource (OpenAPI 3.1's dialect): each response schema is
+ * compiled by its JSON pointer, so its `#/components/schemas/...` references resolve in the document.
+ */
+const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
+ajv.addSchema({ ...JSON.parse(openApiText()), $id: 'openapi.json' });
+const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+
+/** The answer matches the schema the document gives `METHOD path` for its status code. */
+function expectDocumented(path: string, method: string, res: { statusCode: number; body: string }): void {
+  const op = doc.paths[path]![method.toLowerCase()]!;
+  const status = String(res.statusCode);
+  expect(Object.keys(op.responses), `${method} ${path}`).toContain(status);
+  const validate = ajv.getSchema(`openapi.json#/${pointer('paths', path, method.toLowerCase(), 'responses', status, 'content', 'application/json', 'schema')}`)!;
+  const body = parse(res);
+  expect({ route: `${method} ${path}`, status, valid: validate(body), errors: validate.errors, body }).toMatchObject({ valid: true });
+}
+
 async function send(path: string, method: string, op: Operation, call: Call) {
   const deps = await docDeps(path.startsWith('/restores/holds'));
   const params = (op.parameters ?? []).filter((p) => call.params?.[p.name] !== undefined && !call.without?.includes(p.name));
@@ -59,7 +79,9 @@ async function send(path: string, method: string, op: Operation, call: Call) {
     headers,
     ...(call.body ? { body: call.body } : {}),
   });
-  return handleApiRequest(event, deps);
+  const res = await handleApiRequest(event, deps);
+  expectDocumented(path, method, res);
+  return res;
 }
 
 const examplesOf = (op: Operation) => Object.entries(op.requestBody?.content['application/json'].examples ?? { none: { value: undefined } });
@@ -79,6 +101,7 @@ describe('docs/openapi.json', () => {
   it('is served at GET /openapi.json', async () => {
     const res = await handleApiRequest(apiEvent({ path: '/openapi.json' }), makeDeps());
     expect(res.statusCode).toBe(200);
+    expectDocumented('/openapi.json', 'GET', res);
     expect(parse(res)).toEqual(JSON.parse(openApiText()));
   });
 });

@@ -237,7 +237,7 @@ describe('POST /restores: dry run', () => {
     const res = await handleApiRequest(post({ plan: 'nightly-staging' }, { query: { dryRun: 'true' }, headers: { 'Idempotency-Key': 'try-1' } }), deps);
     expect(res.statusCode).toBe(200);
     const body = parse(res);
-    expect(body).toMatchObject({ dryRun: true, summary: 'would restore', checks: [{ name: 'protectedTarget', ok: true }] });
+    expect(body).toMatchObject({ dryRun: true, summary: 'would restore', checks: ['staging is not a protected target'] });
     expect(body.input).toMatchObject({ planName: 'nightly-staging', trigger: { type: 'http' } });
     expect(deps.actions.dryRun).toHaveBeenCalledTimes(1);
     const [input, restoreId] = deps.actions.dryRun.mock.calls[0]!;
