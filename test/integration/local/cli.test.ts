@@ -1,12 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type SimulatorHandle } from '../../../local/simulator/index.js';
 import { ADMIN_KEY, STAGING, defaultWorld } from '../atlas/helpers.js';
+import { ROOT, cli, runTool } from './childProcess.js';
 
 /**
  * The local runner as a person runs it: a child process, its exit code and what it prints. `run`
@@ -14,26 +12,9 @@ import { ADMIN_KEY, STAGING, defaultWorld } from '../atlas/helpers.js';
  * MONGODB_ATLAS_OPS_MANAGER_URL), exactly as it would be at real Atlas.
  */
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const exec = promisify(execFile);
 
-async function cli(args: string[], env: Record<string, string> = {}) {
-  return tool('local/cli.ts', args, env);
-}
-
-async function tool(script: string, args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', script, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, CI: 'true', NO_COLOR: '1', ...env },
-      timeout: 120_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+/** Another of our entry points (the bench, synth), the same way. */
+const tool = (script: string, args: string[], env: Record<string, string> = {}) => runTool(script, args, { env: { CI: 'true', NO_COLOR: '1', ...env } });
 
 describe('usage mistakes: one line in our words, exit 2, no stack trace', () => {
   it.each([

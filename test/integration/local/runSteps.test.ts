@@ -1,12 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type SimulatorHandle } from '../../../local/simulator/index.js';
 import { ADMIN_KEY, STAGING, defaultWorld } from '../atlas/helpers.js';
+import { ROOT, cli } from './childProcess.js';
 
 /**
  * `run` of a plan whose post-restore steps (the staging refresh's masking) have no local stand-in:
@@ -14,23 +12,7 @@ import { ADMIN_KEY, STAGING, defaultWorld } from '../atlas/helpers.js';
  * --skip-steps it restores and the report and the history say the steps were not run.
  */
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const exec = promisify(execFile);
 const MASKING_ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:mask-staging-personal-data';
-
-async function cli(args: string[], env: Record<string, string>) {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', 'local/cli.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, CI: 'true', NO_COLOR: '1', ...env },
-      timeout: 120_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe('run --plan with post-restore steps that cannot run on this machine', () => {
   let sim: SimulatorHandle;

@@ -1,33 +1,18 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { runTool } from './childProcess.js';
 
 /**
  * `cdk synth` runs bin/app.ts (cdk.json) and shows what it prints: the app as a child process, given
  * context the way the CDK CLI gives it (CDK_CONTEXT_JSON), bundling skipped.
  */
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const exec = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'synth-'));
 
-async function synth(context: Record<string, unknown>, outdir = join(dir, 'out')) {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', 'bin/app.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ 'aws:cdk:bundling-stacks': [], ...context }), CDK_OUTDIR: outdir },
-      timeout: 240_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const synth = (context: Record<string, unknown>, outdir = join(dir, 'out')) =>
+  runTool('bin/app.ts', [], { env: { CDK_CONTEXT_JSON: JSON.stringify({ 'aws:cdk:bundling-stacks': [], ...context }), CDK_OUTDIR: outdir }, timeoutMs: 240_000 });
 
 describe('synth errors as people read them', () => {
   it('a bad context value: one line naming the key, exit 2', async () => {

@@ -2,6 +2,8 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { PlanInput, PlansConfig } from '../../../functions/core/plans/schema.js';
 import { PlansConfig as PlansConfigSchema } from '../../../functions/core/plans/schema.js';
 import { synthesizeWorkflowDefinition } from '../../../lib/workflow-definition.js';
+import { createAtlasClient } from '../../../functions/core/atlas/client.js';
+import { setupAlerts } from '../../../local/commands/alerts.js';
 import type { TaskHandler } from '../../../local/runner/execute.js';
 import { runLocalRestore } from '../../../local/runner/localRestore.js';
 import type { LocalStep } from '../../../local/runner/localSteps.js';
@@ -122,3 +124,13 @@ export function useWorkflowHarness(plans: PlansConfig = TEST_PLANS): WorkflowHar
 }
 
 export const scheduled = (planName: string, time?: string) => ({ planName, trigger: { type: 'schedule', ...(time ? { time } : {}) } });
+
+/** Wires these projects' alerts to the world's receiver with the real `alerts setup`, as an operator would. */
+export async function wireAlerts(h: WorkflowHarness, projects: readonly string[]): Promise<void> {
+  const client = createAtlasClient({ baseUrl: h.sim.baseUrl, credentials: ADMIN_KEY });
+  try {
+    for (const project of projects) await setupAlerts({ client, project, url: h.world.alerts.url, secret: h.world.alerts.webhookSecret });
+  } finally {
+    await client.close();
+  }
+}

@@ -1,14 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createAtlasClient } from '../../../functions/core/atlas/client.js';
 import { PlansConfig } from '../../../functions/core/plans/schema.js';
-import { setupAlerts } from '../../../local/commands/alerts.js';
 import type { DeliveryFaultRuleInput } from '../../../local/simulator/alerts/deliveryFaults.js';
-import { ADMIN_KEY } from '../atlas/helpers.js';
 import { ALERT_WAIT_STATE, TASK_STATES } from '../../../lib/workflow.js';
 import type { TaskHandler } from '../../../local/runner/execute.js';
 import { historyEvents } from '../../../local/runner/historyEvents.js';
-import { PROD, STAGING, TEST_PLANS, scheduled, useWorkflowHarness } from './helpers.js';
+import { PROD, STAGING, TEST_PLANS, scheduled, useWorkflowHarness, wireAlerts } from './helpers.js';
 
 /**
  * Push completion through the synthesised workflow: WaitForAlert ends on a signed Atlas alert for
@@ -45,12 +42,7 @@ const h = useWorkflowHarness(PLANS);
 const inflight = new Set<Promise<unknown>>();
 
 beforeAll(async () => {
-  const client = createAtlasClient({ baseUrl: h.sim.baseUrl, credentials: ADMIN_KEY });
-  try {
-    for (const project of [PROD, STAGING]) await setupAlerts({ client, project, url: h.world.alerts.url, secret: h.world.alerts.webhookSecret });
-  } finally {
-    await client.close();
-  }
+  await wireAlerts(h, [PROD, STAGING]);
   // Both projects have alerted before (an earlier restore's end), so their restores wait on the
   // backstop; test/integration/workflow/pushNotHeard.test.ts covers projects never heard from.
   for (const project of [PROD, STAGING]) expect((await deliver(project)).status).toBe(200);

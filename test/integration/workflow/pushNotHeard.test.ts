@@ -1,12 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createAtlasClient } from '../../../functions/core/atlas/client.js';
 import { PlansConfig } from '../../../functions/core/plans/schema.js';
 import { detectionGoalSeconds } from '../../../functions/core/restore/pollPolicy.js';
 import { ALERT_WAIT_STATE, TASK_STATES } from '../../../lib/workflow.js';
-import { setupAlerts } from '../../../local/commands/alerts.js';
 import type { DeliveryFaultRuleInput } from '../../../local/simulator/alerts/deliveryFaults.js';
-import { ADMIN_KEY } from '../atlas/helpers.js';
-import { PROD, STAGING, TEST_PLANS, scheduled, useWorkflowHarness } from './helpers.js';
+import { PROD, STAGING, TEST_PLANS, scheduled, useWorkflowHarness, wireAlerts } from './helpers.js';
 
 /**
  * Push on, in projects no Atlas alert has come from yet (functions/core/push/heard.ts): alerts may
@@ -23,12 +20,7 @@ const h = useWorkflowHarness(PLANS);
 const BACKSTOP_LOOKS_IN_90_MIN = 22;
 
 beforeAll(async () => {
-  const client = createAtlasClient({ baseUrl: h.sim.baseUrl, credentials: ADMIN_KEY });
-  try {
-    for (const project of [PROD, STAGING]) await setupAlerts({ client, project, url: h.world.alerts.url, secret: h.world.alerts.webhookSecret });
-  } finally {
-    await client.close();
-  }
+  await wireAlerts(h, [PROD, STAGING]);
 });
 
 function simulatorAlerts(faults: DeliveryFaultRuleInput[] = []): void {
