@@ -1,8 +1,4 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ERROR_NAMES } from '../../../functions/core/errors.js';
 import { DynamoRestoreHistory } from '../../../functions/core/history/dynamoHistory.js';
 import { HISTORY_KEY } from '../../../functions/core/history/names.js';
@@ -13,6 +9,7 @@ import { MemoryTargetHolds } from '../../../functions/core/orchestrate/holds.js'
 import { MemoryTargetLocks } from '../../../functions/core/orchestrate/locks.js';
 import { PlansConfig } from '../../../functions/core/plans/schema.js';
 import { ENDED, ended } from '../../unit/notify/fixtures.js';
+import { useDynaliteTable } from '../dynamo/dynalite.js';
 
 /**
  * Notify with the history table on dynalite, then with dynalite stopped (nothing listens on its
@@ -20,24 +17,15 @@ import { ENDED, ended } from '../../unit/notify/fixtures.js';
  * retries, and notify's last try ends with the outcome, the miss counted and the record logged.
  */
 
-let server: Server;
-let client: DynamoDBClient;
-beforeAll(async () => {
-  server = dynalite({ createTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  // No SDK retries: the state machine's Retry is what tries again.
-  client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
-  await client.send(
-    new CreateTableCommand({
-      TableName: 'history',
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: HISTORY_KEY, KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: HISTORY_KEY, AttributeType: 'S' }],
-    }),
-  );
-});
-afterAll(() => client?.destroy());
+// No SDK retries: the state machine's Retry is what tries again.
+const table = useDynaliteTable(
+  {
+    TableName: 'history',
+    KeySchema: [{ AttributeName: HISTORY_KEY, KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: HISTORY_KEY, AttributeType: 'S' }],
+  },
+  { maxAttempts: 1 },
+);
 
 function notifyDeps(history: DynamoRestoreHistory) {
   const sent: RestoreReport[] = [];
@@ -63,10 +51,10 @@ function notifyDeps(history: DynamoRestoreHistory) {
 
 describe('notify with the history table unreachable', () => {
   it('reports once, throws HistoryUnavailable while the write fails, and on its last try ends with the outcome, counting and logging the miss', async () => {
-    const history = new DynamoRestoreHistory(client, 'history');
+    const history = new DynamoRestoreHistory(table.client(), 'history');
     const { deps, sent, metrics, warnings } = notifyDeps(history);
     const input = ended();
-    await new Promise((resolve) => server.close(resolve));
+    await table.stop();
 
     const failed = await notifyRestoreStep(input, deps).catch((e: unknown) => e as Error);
     expect((failed as Error).name).toBe(ERROR_NAMES.historyUnavailable);
