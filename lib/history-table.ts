@@ -1,8 +1,8 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { restoreTable } from './table.js';
 import { HISTORY_BY_PLAN_INDEX, HISTORY_KEY, HISTORY_PLAN, HISTORY_STARTED, HISTORY_TABLE_ENV, HISTORY_TTL } from '../functions/core/history/names.js';
 
 /**
@@ -16,14 +16,7 @@ export class RestoreHistoryTable extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.table = new dynamodb.Table(this, 'Table', {
-      partitionKey: { name: HISTORY_KEY, type: dynamodb.AttributeType.STRING },
-      timeToLiveAttribute: HISTORY_TTL,
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.table = restoreTable(this, 'Table', { partitionKey: HISTORY_KEY, ttl: HISTORY_TTL, keepOnDelete: true });
     this.table.addGlobalSecondaryIndex({
       indexName: HISTORY_BY_PLAN_INDEX,
       partitionKey: { name: HISTORY_PLAN, type: dynamodb.AttributeType.STRING },

@@ -1,8 +1,8 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { restoreTable } from './table.js';
 import { ENV } from '../functions/core/observability.js';
 import { HOLD_KEY_PREFIX } from '../functions/core/orchestrate/holds.js';
 
@@ -40,15 +40,8 @@ export class RestoreLockTable extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.table = new dynamodb.Table(this, 'Table', {
-      partitionKey: { name: LOCK_PARTITION_KEY, type: dynamodb.AttributeType.STRING },
-      timeToLiveAttribute: LOCK_TTL_ATTRIBUTE,
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      // Locks are transient; nothing of value is lost with the stack.
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    // Locks are transient; nothing of value is lost with the stack.
+    this.table = restoreTable(this, 'Table', { partitionKey: LOCK_PARTITION_KEY, ttl: LOCK_TTL_ATTRIBUTE, keepOnDelete: false });
   }
 
   /** Gives each function its row of LOCK_TABLE_ACCESS (item-level calls only), and tells it the table's name. */

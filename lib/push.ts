@@ -1,9 +1,9 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { restoreTable } from './table.js';
 import { ENV } from '../functions/core/observability.js';
 import { WAITERS_KEYS } from '../functions/core/push/dynamoWaiters.js';
 import type { AlertsSettings } from '../functions/core/push/settings.js';
@@ -45,16 +45,8 @@ export class RestorePush extends Construct {
 
   constructor(scope: Construct, id: string, props: RestorePushProps) {
     super(scope, id);
-    this.table = new dynamodb.Table(this, 'Waiters', {
-      partitionKey: { name: WAITERS_KEYS.partition, type: dynamodb.AttributeType.STRING },
-      sortKey: { name: WAITERS_KEYS.sort, type: dynamodb.AttributeType.STRING },
-      timeToLiveAttribute: WAITERS_KEYS.ttl,
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      // Waits last minutes to hours; nothing of value is lost with the stack.
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    // Waits last minutes to hours; nothing of value is lost with the stack.
+    this.table = restoreTable(this, 'Waiters', { partitionKey: WAITERS_KEYS.partition, sortKey: WAITERS_KEYS.sort, ttl: WAITERS_KEYS.ttl, keepOnDelete: false });
     for (const [name, fn] of Object.entries(props.functions) as [PushHandlerName, lambda.Function][]) {
       this.table.grant(fn, ...WAITERS_TABLE_ACCESS[name]);
       fn.addEnvironment(ENV.alertWaitersTable, this.table.tableName);
