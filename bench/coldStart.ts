@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildRestoreApp } from '../lib/app.js';
 import { HANDLER_NAMES, PROJECT_ROOT, type HandlerName } from '../lib/functions.js';
 import { loadPlansFile } from '../lib/plans.js';
 import { buildFloor, floorNeeds } from './floors.js';
+import { synthBundles } from './synthBundles.js';
 
 /**
  * Each handler bundled exactly as `cdk synth` bundles it (esbuild through NodejsFunction, minified
@@ -48,19 +48,12 @@ export function pairedRatio(a: number[], b: number[]): number {
 function synthHandlers(dir: string): Record<HandlerName, string> {
   const outdir = mkdtempSync(join(tmpdir(), 'bench-cdk-'));
   try {
-    const { app, stack } = buildRestoreApp({ plansConfig: loadPlansFile(), outdir, nag: false });
-    app.synth();
-    const resources = JSON.parse(readFileSync(join(outdir, `${stack.artifactId}.template.json`), 'utf8')).Resources as Record<
-      string,
-      { Properties: { Code?: { S3Key?: string } } }
-    >;
+    const bundles = synthBundles(loadPlansFile(), outdir);
     const files = {} as Record<HandlerName, string>;
     for (const name of HANDLER_NAMES) {
-      const logicalId = stack.resolve(stack.getLogicalId(stack.functions.byName(name).node.defaultChild as never)) as string;
-      const key = resources[logicalId]!.Properties.Code!.S3Key!.replace(/\.zip$/, '');
       mkdirSync(join(dir, name), { recursive: true });
       files[name] = join(dir, name, 'index.mjs');
-      cpSync(join(outdir, `asset.${key}`, 'index.mjs'), files[name]);
+      cpSync(join(bundles[name], 'index.mjs'), files[name]);
     }
     return files;
   } finally {

@@ -1,8 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CfnElement } from 'aws-cdk-lib';
-import { buildRestoreApp } from '../../../lib/app.js';
-import { HANDLER_NAMES, type HandlerName } from '../../../lib/functions.js';
+import { synthBundles } from '../../../bench/synthBundles.js';
 import { fixturePlans } from '../helpers.js';
 
 /**
@@ -14,17 +12,5 @@ import { fixturePlans } from '../helpers.js';
 const outdir = process.argv[2];
 if (!outdir) throw new Error('usage: bundled-synth-child.ts OUTDIR');
 
-const { app, stack } = buildRestoreApp({ plansConfig: fixturePlans, outdir, nag: false });
-app.synth();
-const resources = JSON.parse(readFileSync(join(outdir, `${stack.artifactId}.template.json`), 'utf8')).Resources as Record<
-  string,
-  { Properties: { Code?: { S3Key?: string } } }
->;
-const bundles = {} as Record<HandlerName, string>;
-for (const name of HANDLER_NAMES) {
-  const logicalId = stack.resolve(stack.getLogicalId(stack.functions.byName(name).node.defaultChild as CfnElement)) as string;
-  const key = resources[logicalId]?.Properties.Code?.S3Key;
-  if (!key) throw new Error(`no code asset for ${name} (${logicalId})`);
-  bundles[name] = join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
-}
+const bundles = synthBundles(fixturePlans, outdir);
 writeFileSync(join(outdir, 'bundles.json'), JSON.stringify(bundles));
