@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { countAtlasCalls } from '../../../functions/core/atlas/callCount.js';
-import { clearTokenCache, createAtlasClient } from '../../../functions/core/atlas/index.js';
-import { startSimulator, type SimulatorHandle } from '../../../local/simulator/index.js';
-import { PROD, SERVICE_ACCOUNT, defaultWorld, noWait } from './helpers.js';
+import { createAtlasClient } from '../../../functions/core/atlas/index.js';
+import type { SimulatorHandle } from '../../../local/simulator/index.js';
+import { PROD, SERVICE_ACCOUNT, freshSimulatorEach, noWait } from './helpers.js';
 
 /**
  * Atlas calls are counted per piece of work, not per client: one client (and its cached OAuth
@@ -13,13 +13,7 @@ import { PROD, SERVICE_ACCOUNT, defaultWorld, noWait } from './helpers.js';
 const snapshots = `/api/atlas/v2/groups/${PROD}/clusters/prod-cluster/backup/snapshots`;
 
 let sim: SimulatorHandle;
-beforeEach(async () => {
-  clearTokenCache();
-  sim = await startSimulator(defaultWorld(), { clock: 'manual', seed: 7 });
-});
-afterEach(async () => {
-  await sim.stop();
-});
+freshSimulatorEach((s) => (sim = s));
 
 describe('counting Atlas calls', () => {
   it('gives each piece of work its own requests, the OAuth token request to the work that fetched it, on one shared client', async () => {

@@ -1,5 +1,5 @@
 import { Agent, type Dispatcher } from 'undici';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { clearTokenCache, createAtlasClient } from '../../../functions/core/atlas/index.js';
 import {
   AtlasAuthFailedError,
@@ -9,9 +9,9 @@ import {
   AtlasThrottledError,
   AtlasUnavailableError,
 } from '../../../functions/core/errors.js';
-import { startSimulator, type SimulatorHandle } from '../../../local/simulator/index.js';
+import type { SimulatorHandle } from '../../../local/simulator/index.js';
 import { expectNothingLeaked } from '../../unit/atlas/helpers.js';
-import { ADMIN_KEY, PROD, READER_KEY, SERVICE_ACCOUNT, STAGING, defaultWorld, noWait } from './helpers.js';
+import { ADMIN_KEY, PROD, READER_KEY, SERVICE_ACCOUNT, STAGING, freshSimulatorEach, noWait } from './helpers.js';
 
 /** The real client against the real simulator, over HTTP on 127.0.0.1: auth modes and fault classes. */
 
@@ -25,13 +25,7 @@ const automatedBody = {
 };
 
 let sim: SimulatorHandle;
-beforeEach(async () => {
-  clearTokenCache();
-  sim = await startSimulator(defaultWorld(), { clock: 'manual', seed: 7 });
-});
-afterEach(async () => {
-  await sim.stop();
-});
+freshSimulatorEach((s) => (sim = s));
 
 describe('auth modes', () => {
   it('Digest: one challenge, then the nonce is reused for every later call', async () => {

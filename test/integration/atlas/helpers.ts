@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { WorldInput } from '../../../local/simulator/index.js';
+import { afterEach, beforeEach } from 'vitest';
+import { clearTokenCache } from '../../../functions/core/atlas/index.js';
+import { startSimulator, type SimulatorHandle, type WorldInput } from '../../../local/simulator/index.js';
 
 /** The shipped default world: the tests use the same ids and keys a user sees in docs/simulator.md. */
 export function defaultWorld(): WorldInput {
@@ -20,3 +22,19 @@ export const SERVICE_ACCOUNT = {
 
 /** Retries without real waiting: the simulator's answers are what is under test, not the backoff. */
 export const noWait = { sleep: async () => undefined };
+
+/**
+ * A fresh default-world simulator (manual clock) for every test, with the client's OAuth token
+ * cache emptied: each test's request log and token requests are its own.
+ */
+export function freshSimulatorEach(use: (sim: SimulatorHandle) => void): void {
+  let sim: SimulatorHandle | undefined;
+  beforeEach(async () => {
+    clearTokenCache();
+    sim = await startSimulator(defaultWorld(), { clock: 'manual', seed: 7 });
+    use(sim);
+  });
+  afterEach(async () => {
+    await sim?.stop();
+  });
+}
