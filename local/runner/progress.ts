@@ -1,3 +1,4 @@
+import { pollsUntilHeard } from '../../functions/core/push/heard.js';
 import type { EventLog } from './execute.js';
 
 /** lib/workflow.ts ALERT_WAIT_STATE (not imported: the printer stays free of CDK). */
@@ -31,7 +32,7 @@ interface StateLike {
 
 /** A restore listening for alerts waits on the backstop, or polls as usual while its projects have not alerted yet. */
 const backstopOrPolling = (out: StateLike): string =>
-  out.restore?.push?.heard === false && !out.poll?.alertWakes ? '(polling as usual: no Atlas alert from this project yet)' : '(backstop)';
+  pollsUntilHeard(out.restore?.push, out.poll) ? '(polling as usual: no Atlas alert from this project yet)' : '(backstop)';
 
 /** The message of a Lambda-style Cause (JSON with errorMessage and a trace), or the Cause as it is. */
 export function causeMessage(cause: string | undefined): string {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { WebhookChannel } from '../plans/schema.js';
+import { pollsUntilHeard } from '../push/heard.js';
 import { restoreTarget, RestoreRequestSchema, type RestoreRequest } from '../restore/request.js';
 import type { Notice, NotifyInput, Outcome, ReportOutcome } from '../workflow/contract.js';
 import { describeLinkChannels, type DownloadLinkChannel } from './downloadLinks.js';
@@ -148,7 +149,7 @@ export function buildReport(input: NotifyInput, decision: OutcomeDecision, now: 
     downloads: (delivery?.urls ?? []).map((url) => ({ url, ...(delivery?.expiresAt ? { expiresAt: delivery.expiresAt } : {}) })),
     ...(reason ? { reason: redact(reason) } : {}),
     ...(input.steps ? { steps: stepOutcomes(input.steps, (e) => describeStepError(e, causeMessage)) } : {}),
-    ...(restore?.push?.heard === false && !poll?.alertWakes ? { alertsNotHeardFrom: restore.push.groupIds } : {}),
+    ...(restore?.push && pollsUntilHeard(restore.push, poll) ? { alertsNotHeardFrom: restore.push.groupIds } : {}),
   };
 }
 

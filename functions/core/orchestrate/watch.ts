@@ -1,5 +1,6 @@
 import { ERROR_NAMES } from '../errors.js';
 import { DEFAULT_RUN_LIMITS } from '../plans/schema.js';
+import { pollsUntilHeard } from '../push/heard.js';
 import { isAlertWake } from '../push/wake.js';
 import { backstopDelaySeconds, nextPollDelaySeconds } from '../restore/pollPolicy.js';
 import { isTerminal, type RestoreStatus } from '../restore/status.js';
@@ -98,8 +99,7 @@ export function decideNext(state: WorkflowState, now: Date): WorkflowState {
     const wait = poll.rechecks ? Math.min(backstop, RECHECK_AFTER_ALERT_SECONDS) : backstop;
     // Alerts not heard from these projects lately (and none for this restore yet): they may not be
     // set up, so the plain policy's look comes first (functions/core/push/heard.ts).
-    const listening = push.heard !== false || (poll.alertWakes ?? 0) > 0;
-    poll.waitSeconds = listening ? wait : Math.min(wait, decided.poll.waitSeconds);
+    poll.waitSeconds = pollsUntilHeard(push, poll) ? Math.min(wait, decided.poll.waitSeconds) : wait;
   }
   return { ...decided, poll };
 }
