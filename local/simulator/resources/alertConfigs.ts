@@ -148,35 +148,31 @@ function findConfig(ctx: RequestContext): AlertConfigState {
 
 function create(ctx: RequestContext) {
   const r = readConfig(ctx);
+  const config = saved(ctx, r, { id: ctx.store.newId(), groupId: ctx.params.groupId as string, created: ctx.now });
+  return { status: 200, body: configView(ctx, config) };
+}
+
+/** A create or a whole replacement (PUT): what the body says, under the config's id, project and creation time. */
+function saved(ctx: RequestContext, r: ReturnType<typeof readConfig>, keep: Pick<AlertConfigState, 'id' | 'groupId' | 'created'>): AlertConfigState {
   const config: AlertConfigState = {
-    id: ctx.store.newId(),
-    groupId: ctx.params.groupId as string,
+    id: keep.id,
+    groupId: keep.groupId,
     eventTypeName: r.eventTypeName,
-    // The spec's default: a config created without `enabled` stays off.
+    // The spec's default: a config written without `enabled` is off.
     enabled: r.enabled ?? false,
     ...(r.severityOverride !== undefined && { severityOverride: r.severityOverride }),
-    created: ctx.now,
+    created: keep.created,
     updated: ctx.now,
     notifications: r.notifications,
   };
   ctx.store.alertConfigs.put(config);
-  return { status: 200, body: configView(ctx, config) };
+  return config;
 }
 
 function update(ctx: RequestContext) {
   const config = findConfig(ctx);
   const r = readConfig(ctx, config);
-  const next: AlertConfigState = {
-    id: config.id,
-    groupId: config.groupId,
-    eventTypeName: r.eventTypeName,
-    enabled: r.enabled ?? false,
-    ...(r.severityOverride !== undefined && { severityOverride: r.severityOverride }),
-    created: config.created,
-    updated: ctx.now,
-    notifications: r.notifications,
-  };
-  ctx.store.alertConfigs.put(next);
+  const next = saved(ctx, r, config);
   return { status: 200, body: configView(ctx, next) };
 }
 
