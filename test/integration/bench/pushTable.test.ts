@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { measurePush } from '../../../bench/push.js';
+import { table } from '../../../bench/table.js';
+
+/**
+ * The push bench on the simulator's manual clock: README promises two runs print the same table on
+ * any machine. Two short lengths keep it quick; the longer rows run the same code for longer.
+ */
+const SHORT = [
+  ['2 min', 120],
+  ['10 min', 600],
+] as const;
+
+describe('push bench', () => {
+  it('two runs in a row print identical tables, and the rows say what the modes promise', { timeout: 300_000 }, async () => {
+    const first = await measurePush(SHORT);
+    const second = await measurePush(SHORT);
+    expect(table(second)).toBe(table(first));
+
+    const row = (duration: string, mode: string) => first.find((r) => r.duration === duration && r.mode === mode)!;
+    for (const [duration] of SHORT) {
+      for (const r of first.filter((x) => x.duration === duration)) {
+        expect(r.outcome, `${duration} ${r.mode}`).toBe('seen ending');
+        expect(r.detectionDelaySeconds, `${duration} ${r.mode}`).toBeLessThanOrEqual(r.goalSeconds);
+      }
+      // Never alerted: polled exactly as without push (same Atlas calls), only the waits are callback tasks.
+      expect(row(duration, 'push, never alerted').atlasCalls).toBe(row(duration, 'push off (polling)').atlasCalls);
+    }
+    // A 10-minute restore heard from costs fewer calls than polling it.
+    expect(row('10 min', 'push, alerts arriving').atlasCalls).toBeLessThan(row('10 min', 'push off (polling)').atlasCalls);
+  });
+});
