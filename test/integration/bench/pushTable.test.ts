@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { measurePush } from '../../../bench/push.js';
+import { measureBackstopTrade, measurePush } from '../../../bench/push.js';
 import { table } from '../../../bench/table.js';
 
 /**
@@ -28,5 +28,12 @@ describe('push bench', () => {
     }
     // A 10-minute restore heard from costs fewer calls than polling it.
     expect(row('10 min', 'push, alerts arriving').atlasCalls).toBeLessThan(row('10 min', 'push off (polling)').atlasCalls);
+  });
+
+  it('the backstop trade: a higher percent costs fewer calls while alerts arrive, and loosens the lost-alert bound', { timeout: 120_000 }, async () => {
+    const [twenty, fifty] = await measureBackstopTrade([20, 50], 6 * 3600);
+    expect(fifty!['alerts arriving: calls']).toBeLessThan(twenty!['alerts arriving: calls']);
+    expect(twenty!['alerts lost: end seen within']).toBe('4,320 s');
+    expect(fifty!['alerts lost: end seen within']).toBe('10,800 s');
   });
 });
