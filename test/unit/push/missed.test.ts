@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MemoryRestoreHistory } from '../../../functions/core/history/store.js';
 import { MemoryDeliveryLedger } from '../../../functions/core/notify/ledger.js';
 import { notifyRestoreStep, type NotifyDeps } from '../../../functions/core/notify/notify.js';
 import { MemoryTargetHolds } from '../../../functions/core/orchestrate/holds.js';
@@ -137,7 +138,8 @@ describe('notify and a missed alert', () => {
     const waiters = new MemoryAlertWaiters(() => ENDED);
     await alertAt(waiters, PROD_GROUP, '2026-03-01T02:00:00Z');
     const { d, metrics, sent } = notifyDeps(waiters);
-    const result = await notifyRestoreStep(seenByBackstop(), d);
+    const history = new MemoryRestoreHistory();
+    const result = await notifyRestoreStep(seenByBackstop(), { ...d, history });
     expect(result.outcome).toBe('SUCCEEDED');
     expect(sent[0]).toContain(`Atlas alerts: none came from project ${PROD_GROUP} or ${STAGING_GROUP} for this restore's end, so the backstop saw it`);
     expect(sent[0]).toContain(`npm run restore -- alerts check --project ${PROD_GROUP}`);
@@ -145,13 +147,16 @@ describe('notify and a missed alert', () => {
     expect(await waiters.lastMissed(PROD_GROUP)).toEqual(ENDED);
     expect(await waiters.lastMissed(STAGING_GROUP)).toEqual(ENDED);
     expect(await alertsHeard(waiters, [PROD_GROUP, STAGING_GROUP])).toBe(false);
+    expect([...history.records.values()]).toEqual([expect.objectContaining({ alertMissed: true })]);
   });
 
   it('an alert after the end: no line, no metric, nothing noted', async () => {
     const waiters = new MemoryAlertWaiters(() => ENDED);
     await alertAt(waiters, PROD_GROUP, '2026-03-01T04:02:05Z');
     const { d, metrics, sent } = notifyDeps(waiters);
-    await notifyRestoreStep(seenByBackstop(), d);
+    const history = new MemoryRestoreHistory();
+    await notifyRestoreStep(seenByBackstop(), { ...d, history });
+    expect([...history.records.values()][0]?.alertMissed).toBeUndefined();
     expect(sent[0]).not.toContain('Atlas alerts');
     expect(metrics.map(([name]) => name)).not.toContain('AlertMissed');
     expect(await waiters.lastMissed(PROD_GROUP)).toBeUndefined();
