@@ -93,6 +93,8 @@ export class RestoreAlarms extends Construct {
   readonly verificationFailed: cloudwatch.Alarm;
   /** A restore ended without its history record: the table could not be written (any plan). */
   readonly historyRecordMissing: cloudwatch.Alarm;
+  /** Push on only: a restore ended without the Atlas alert its projects had been sending (functions/core/push/missed.ts). */
+  readonly alertMissed?: cloudwatch.Alarm;
   /** One per scheduled plan whose schedule fits in an alarm (see scheduledRunWindow). */
   readonly scheduledRunNotSucceeded: Record<string, cloudwatch.Alarm> = {};
   /** A drill failed, and no drill passed within the window, per drill plan (./drill-alarms.ts). */
@@ -150,6 +152,16 @@ export class RestoreAlarms extends Construct {
         'A restore ended and was reported, but its history record (the audit evidence) could not be written after notify\'s retries. The notify log line "HistoryRecordMissing" holds the whole record: backfill it (docs/operations.md).',
       metric: allPlansSum(METRIC.historyRecordMissing),
     });
+    if (props.plans.alerts) {
+      this.alertMissed = new cloudwatch.Alarm(this, 'AlertMissed', {
+        ...atLeastOnce,
+        alarmDescription:
+          "A restore ended without the Atlas alert its projects had been sending: the backstop saw it, late, and the projects' next restores are polled as usual until an alert arrives. " +
+          'The report and the notify log line "AlertMissed" name the projects; run npm run restore -- alerts check --project <GROUP_ID> for each (docs/operations.md).',
+        // An hour: Metrics Insights alarms evaluate the last 3 hours at most; one miss is enough to say.
+        metric: allPlansSum(METRIC.alertMissed, Duration.hours(1)),
+      });
+    }
 
     for (const plan of scheduledPlans(props.plans)) {
       const window = scheduledRunWindow(plan);
@@ -192,6 +204,7 @@ export class RestoreAlarms extends Construct {
       this.atlasAuthFailures,
       this.verificationFailed,
       this.historyRecordMissing,
+      ...(this.alertMissed ? [this.alertMissed] : []),
       ...Object.values(this.scheduledRunNotSucceeded),
       ...this.drills,
     ];

@@ -24,11 +24,19 @@ export const WAITERS_TABLE_ACCESS: Record<PushHandlerName, readonly string[]> = 
 /** Create reads a project's last alert, to know whether alerts arrive from it (functions/core/push/heard.ts). */
 export const WAITERS_TABLE_READ_BY_CREATE = ['dynamodb:GetItem'] as const;
 
+/**
+ * Notify reads a project's last alert and notes a missed one (functions/core/push/missed.ts): an
+ * alert owed for a restore's end that never came.
+ */
+export const WAITERS_TABLE_ACCESS_BY_NOTIFY = ['dynamodb:GetItem', 'dynamodb:PutItem'] as const;
+
 export interface RestorePushProps {
   settings: AlertsSettings;
   functions: Record<PushHandlerName, lambda.Function>;
   /** The create function: it reads the table only. */
   create: lambda.Function;
+  /** The notify function: it reads a project's last alert and notes a missed one. */
+  notify: lambda.Function;
   /** The customer managed KMS key webhook secrets are under (context webhookSecretKmsKeyArn), if any. */
   secretKmsKeyArn?: string;
   stateMachine: sfn.StateMachine;
@@ -38,7 +46,8 @@ export interface RestorePushProps {
  * Push completion's storage and grants (functions/core/push/): the table of restores waiting for an
  * Atlas alert, one item per wait with a TTL, and the right of both functions to end a wait
  * (states:SendTaskSuccess on this state machine only). The receiver alone reads the webhook secret;
- * create only reads a project's last alert (whether alerts arrive from it at all).
+ * create only reads a project's last alert (whether alerts arrive from it at all); notify reads it
+ * and notes a missed alert.
  */
 export class RestorePush extends Construct {
   readonly table: dynamodb.Table;
@@ -59,6 +68,8 @@ export class RestorePush extends Construct {
     }
     this.table.grant(props.create, ...WAITERS_TABLE_READ_BY_CREATE);
     props.create.addEnvironment(ENV.alertWaitersTable, this.table.tableName);
+    this.table.grant(props.notify, ...WAITERS_TABLE_ACCESS_BY_NOTIFY);
+    props.notify.addEnvironment(ENV.alertWaitersTable, this.table.tableName);
     const receiver = props.functions.receiveAlert;
     grantSecretValue(receiver, this, [props.settings.webhookSecretName]);
     if (props.secretKmsKeyArn) grantSecretKeyDecrypt(receiver, props.secretKmsKeyArn, [props.settings.webhookSecretName]);

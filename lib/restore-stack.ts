@@ -92,7 +92,14 @@ export class RestoreStack extends Stack {
     this.api = new RestoreApi(this, 'Api', { handler: fns.submitRestore, logging: this.logging, alertReceiver: fns.push?.receiveAlert });
     const alerts = props.plans.alerts;
     if (alerts && fns.push) {
-      this.push = new RestorePush(this, 'Push', { settings: alerts, functions: fns.push, create: fns.createRestore, secretKmsKeyArn: props.webhookSecretKmsKeyArn, stateMachine: this.workflow.stateMachine });
+      this.push = new RestorePush(this, 'Push', {
+        settings: alerts,
+        functions: fns.push,
+        create: fns.createRestore,
+        notify: fns.notifyRestore,
+        secretKmsKeyArn: props.webhookSecretKmsKeyArn,
+        stateMachine: this.workflow.stateMachine,
+      });
       new CfnOutput(this, 'AlertReceiverUrl', {
         value: this.api.alertsUrl,
         description: 'Where Atlas delivers restore alerts (webhook, signed with the secret named in the plans file)',

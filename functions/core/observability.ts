@@ -37,6 +37,11 @@ export const METRIC = {
   historyRecordMissing: 'HistoryRecordMissing',
   /** create: a schedule or alarm event delivered again; the repeat ended quietly. */
   duplicateTriggers: 'DuplicateTriggers',
+  /**
+   * notify (push on): a restore in projects whose Atlas alerts were arriving ended without its
+   * alert; the backstop saw it (functions/core/push/missed.ts).
+   */
+  alertMissed: 'AlertMissed',
 } as const;
 
 /** Metric name for an outcome, e.g. TIMED_OUT → RestoreTimedOut. */

@@ -10,6 +10,7 @@ import { ENV } from '../core/observability.js';
 import { MemoryTargetHolds } from '../core/orchestrate/holds.js';
 import { MemoryTargetLocks } from '../core/orchestrate/locks.js';
 import type { NotifyResult } from '../core/workflow/contract.js';
+import { alertWaiters } from '../runtime/alertWaiters.js';
 import { localNotifyChannels } from '../runtime/local.js';
 import { notifyEnvironment } from '../runtime/notifyEnvironment.js';
 import { powertools } from '../runtime/powertools.js';
@@ -49,6 +50,8 @@ export const handler = async (payload: unknown, context?: Context): Promise<Noti
     return await notifyRestoreStep(payload, {
       ...(await environment()),
       channels: localNotifyChannels() ?? (channels ??= awsNotifyChannels()),
+      // Read only for a restore with push on, whose stack gives notify the waiters table (lib/push.ts).
+      alertWaiters,
       logger,
       metrics: stepMetrics,
     });

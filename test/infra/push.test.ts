@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { ALERTS_THROTTLE } from '../../lib/api.js';
-import { WAITERS_TABLE_ACCESS, WAITERS_TABLE_READ_BY_CREATE } from '../../lib/push.js';
+import { WAITERS_TABLE_ACCESS, WAITERS_TABLE_ACCESS_BY_NOTIFY, WAITERS_TABLE_READ_BY_CREATE } from '../../lib/push.js';
 import { ALERT_WAIT_STATE } from '../../lib/workflow.js';
 import { actionsOf, fixturePlans, statementsOfRole, synthesize, type Synthesized } from './helpers.js';
 
@@ -88,6 +88,32 @@ describe('push completion in the template', () => {
     expect(actionsOf(onTable(on))).toEqual([...WAITERS_TABLE_READ_BY_CREATE]);
     const fn = on.template.findResources('AWS::Lambda::Function')[on.logicalId(on.stack.functions.createRestore)];
     expect(JSON.stringify(fn!.Properties.Environment.Variables)).toContain(table);
+  });
+
+  it('lets notify read a project’s last alert and note a missed one on the waiters table, and nothing else of it', () => {
+    const notifyRole = (s: Synthesized) => s.logicalId(s.stack.functions.notifyRestore.role as iam.Role);
+    const table = on.logicalId(on.stack.push!.table);
+    const onTable = statementsOfRole(on.template, notifyRole(on)).filter((st) => JSON.stringify(st.Resource).includes(table));
+    expect(new Set(actionsOf(onTable))).toEqual(new Set(WAITERS_TABLE_ACCESS_BY_NOTIFY));
+    expect(new Set(WAITERS_TABLE_ACCESS_BY_NOTIFY)).toEqual(new Set(['dynamodb:GetItem', 'dynamodb:PutItem']));
+    const fn = on.template.findResources('AWS::Lambda::Function')[on.logicalId(on.stack.functions.notifyRestore)];
+    expect(JSON.stringify(fn!.Properties.Environment.Variables)).toContain(table);
+    // Without push, notify's role names no waiters table (there is none) and its environment none.
+    const offFn = off.template.findResources('AWS::Lambda::Function')[off.logicalId(off.stack.functions.notifyRestore)];
+    expect(JSON.stringify(offFn!.Properties.Environment.Variables)).not.toContain('ALERT_WAITERS_TABLE');
+  });
+
+  it('alarms on a missed alert (AlertMissed, any plan, one in an hour) only with push on', () => {
+    expect(off.stack.alarms.alertMissed).toBeUndefined();
+    expect(JSON.stringify(off.template.findResources('AWS::CloudWatch::Alarm'))).not.toContain('AlertMissed');
+    const alarm = on.template.findResources('AWS::CloudWatch::Alarm')[on.logicalId(on.stack.alarms.alertMissed!)]!.Properties;
+    expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+    expect(alarm.Metrics).toEqual([
+      expect.objectContaining({ Expression: `SELECT SUM(AlertMissed) FROM SCHEMA("AtlasRestore", Plan, service) WHERE service = 'atlas-restore'`, Period: 3600 }),
+    ]);
+    expect(alarm.AlarmDescription).toContain('npm run restore -- alerts check --project');
+    expect(alarm.AlarmActions).toEqual([{ Ref: on.logicalId(on.stack.notifications.topic) }]);
+    expect(on.stack.alarms.all).toContain(on.stack.alarms.alertMissed);
   });
 
   it('outputs the receiver URL and the exact setup command', () => {

@@ -41,6 +41,8 @@ export const RestoreRecord = z.object({
   steps: z.array(z.object({ name: z.string(), passed: z.boolean(), seconds: z.number().optional(), failure: z.string().optional() })),
   rto: z.object({ restoreSeconds: z.number(), verifiedSeconds: z.number().optional() }),
   rpo: z.object({ seconds: z.number().optional(), dataSeconds: z.number().optional() }),
+  /** Push on: no Atlas alert came for this restore's end, the backstop saw it (functions/core/push/missed.ts). */
+  alertMissed: z.boolean().optional(),
   /** Epoch seconds: the table's TTL. */
   expiresAt: z.number().int(),
 });
@@ -96,6 +98,7 @@ export function buildRestoreRecord(input: NotifyInput, report: RestoreReport, op
       ...(recoveryPoint ? { seconds: seconds(recoveryPoint, triggerAt) } : {}),
       ...(marker ? { dataSeconds: seconds(marker, triggerAt) } : {}),
     },
+    ...(report.alertMissedFrom ? { alertMissed: true } : {}),
     expiresAt: Math.ceil(Date.parse(report.endedAt) / 1000) + options.retentionDays * 86_400,
   };
 }

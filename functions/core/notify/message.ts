@@ -84,6 +84,11 @@ export interface RestoreReport {
    * restore: it was polled as usual, and alerts may not be set up there (functions/core/push/heard.ts).
    */
   alertsNotHeardFrom?: string[];
+  /**
+   * Alerts had been arriving from these projects, but none came for this restore's end: the
+   * backstop saw it (functions/core/push/missed.ts). Set by notify, which reads the alert store.
+   */
+  alertMissedFrom?: string[];
 }
 
 const NOTICE_TITLES: Record<Notice, string> = {
@@ -236,18 +241,24 @@ export function reportFacts(r: RestoreReport): [string, string][] {
     ...(r.steps ?? []).map((step, i): [string, string] => [`Step ${i + 1} ${step.name}`, describeStep(step)]),
     ['Why', r.reason],
     ['Download links sent to', r.downloadLinksTo && describeLinkChannels(r.downloadLinksTo as DownloadLinkChannel[])],
-    ['Atlas alerts', r.alertsNotHeardFrom && notHeard(r.alertsNotHeardFrom)],
+    ['Atlas alerts', r.alertsNotHeardFrom ? notHeard(r.alertsNotHeardFrom) : r.alertMissedFrom && missedAlert(r.alertMissedFrom)],
   ];
   return facts.filter((f): f is [string, string] => f[1] !== undefined && f[1] !== '');
 }
 
 function notHeard(groupIds: string[]): string {
-  const projects = groupIds.join(' or ');
+  return `none came from project ${groupIds.join(' or ')} lately, so this restore was polled as usual. ${checkWiring(groupIds)}`;
+}
+
+function missedAlert(groupIds: string[]): string {
   return (
-    `none came from project ${projects} lately, so this restore was polled as usual. ` +
-    `If alerts should arrive there, check the wiring: npm run restore -- alerts check --project ${groupIds[0]}`
+    `none came from project ${groupIds.join(' or ')} for this restore's end, so the backstop saw it, late; ` +
+    `the next restores there are polled as usual until an alert arrives. ${checkWiring(groupIds)}`
   );
 }
+
+const checkWiring = (groupIds: string[]): string =>
+  `If alerts should arrive there, check the wiring: npm run restore -- alerts check --project ${groupIds[0]}`;
 
 function describeStep(step: StepOutcome): string {
   const took = step.seconds !== undefined ? ` in ${formatSeconds(step.seconds)}` : '';

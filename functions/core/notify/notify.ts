@@ -17,6 +17,8 @@ import type { NotifyChannels, NotifySettings } from './send.js';
 import { keepHistory } from '../history/keep.js';
 import { countEvidence } from '../history/metrics.js';
 import type { RestoreHistory } from '../history/store.js';
+import { findMissedAlert, recordMissedAlert } from '../push/missed.js';
+import type { AlertWaiters } from '../push/waiters.js';
 
 export type { NotifyChannels } from './send.js';
 
@@ -50,6 +52,8 @@ export interface NotifyDeps {
   webhook?: WebhookOptions;
   /** One record per restore that ended (../history/keep.ts). */
   history?: RestoreHistory;
+  /** Push completion's alert store, to notice an alert Atlas owed this restore and never sent (../push/missed.ts). */
+  alertWaiters?: () => Promise<AlertWaiters>;
 }
 
 /** A restore without a plan: the plan defaults (create uses the same for ad-hoc runs). */
@@ -58,7 +62,8 @@ const DEFAULT_SETTINGS: NotifySettings = { sns: true, eventBridge: true };
 export async function notifyRestoreStep(payload: unknown, deps: NotifyDeps): Promise<NotifyResult> {
   const input = readInput(payload, deps.logger);
   const decision = decideOutcome(input);
-  const report = buildReport(input, decision, deps.now());
+  const missedAlert = await findMissedAlert(input, deps);
+  const report = { ...buildReport(input, decision, deps.now()), ...(missedAlert ? { alertMissedFrom: missedAlert.groupIds } : {}) };
   const { outcome } = decision;
   const planName = report.planName;
   const settings = input.restore?.notify ?? deps.plans.plans.find((p) => p.name === planName)?.notify ?? DEFAULT_SETTINGS;
@@ -99,6 +104,7 @@ export async function notifyRestoreStep(payload: unknown, deps: NotifyDeps): Pro
     if (report.durationSeconds !== undefined) deps.metrics.add(METRIC.restoreDuration, report.durationSeconds, plan);
     if (report.polls !== undefined) deps.metrics.add(METRIC.pollsPerRestore, report.polls, plan);
     if (record) countEvidence(record, deps.metrics);
+    if (missedAlert) await recordMissedAlert(missedAlert, plan, deps);
   }
   if (deliveredNow.length) deps.metrics.add(METRIC.notificationsSent, deliveredNow.length, plan);
   if (failed.length) deps.metrics.add(METRIC.notificationsFailed, failed.length, plan);

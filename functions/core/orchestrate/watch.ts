@@ -64,6 +64,9 @@ export function afterLook(state: WorkflowState, look: LookOutcome, now: Date): W
   };
   if (!look.failure) delete poll.lastFailure;
   if (woken) poll.alertWakes = (previous.alertWakes ?? 0) + 1;
+  // Notify tells a look an alert asked for from one the backstop made (functions/core/push/missed.ts).
+  if (woken) poll.wokenByAlert = true;
+  else delete poll.wokenByAlert;
   const rechecks = woken ? 1 : Math.max(0, (previous.rechecks ?? 0) - 1);
   if (rechecks > 0) poll.rechecks = rechecks;
   else delete poll.rechecks;

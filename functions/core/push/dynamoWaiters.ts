@@ -12,8 +12,9 @@ import { LAST_ALERT_KEPT_MS, type AlertWaiter, type AlertWaiters, type ReceivedA
 /**
  * Alert waiters in DynamoDB (lib/push.ts): partition key `groupId`, sort key `entry`, TTL
  * `expiresAt` (epoch seconds). One project's items: `wait#<restoreId>` (the restore's current task
- * token), `alert#last` (the last restore alert) and `seen#<delivery key>` (deliveries taken, so a
- * duplicate wakes nothing). Reads are strongly consistent: the receiver and a registering wait must
+ * token), `alert#last` (the last restore alert), `alert#missed` (the last restore that ended
+ * without its alert: ./missed.ts) and `seen#<delivery key>` (deliveries taken, so a duplicate
+ * wakes nothing). Reads are strongly consistent: the receiver and a registering wait must
  * each see what the other wrote a moment before (./waiters.ts).
  */
 export const WAITERS_KEYS = { partition: 'groupId', sort: 'entry', ttl: 'expiresAt' } as const;
@@ -21,6 +22,7 @@ const { partition: PK, sort: SK, ttl: TTL } = WAITERS_KEYS;
 
 const WAIT = 'wait#';
 const LAST_ALERT = 'alert#last';
+const LAST_MISSED = 'alert#missed';
 const SEEN = 'seen#';
 
 const seconds = (d: Date): string => String(Math.ceil(d.getTime() / 1000));
@@ -128,5 +130,28 @@ export class DynamoAlertWaiters implements AlertWaiters {
     );
     if (!item?.at?.N || Number(item[TTL]?.N ?? 0) * 1000 <= this.now().getTime()) return undefined;
     return { groupId, eventTypeName: item.eventTypeName?.S ?? 'unknown', at: new Date(Number(item.at.N)) };
+  }
+
+  async noteMissed(groupId: string, at: Date): Promise<void> {
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: {
+          [PK]: { S: groupId },
+          [SK]: { S: LAST_MISSED },
+          at: { N: String(at.getTime()) },
+          [TTL]: { N: seconds(new Date(at.getTime() + LAST_ALERT_KEPT_MS)) },
+        },
+      }),
+    );
+  }
+
+  async lastMissed(groupId: string): Promise<Date | undefined> {
+    const { Item: item } = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, ConsistentRead: true, Key: { [PK]: { S: groupId }, [SK]: { S: LAST_MISSED } } }),
+    );
+    // TTL deletion lags: an expired miss is one that no longer counts.
+    if (!item?.at?.N || Number(item[TTL]?.N ?? 0) * 1000 <= this.now().getTime()) return undefined;
+    return new Date(Number(item.at.N));
   }
 }

@@ -2,7 +2,9 @@ import type { AlertWaiters } from './waiters.js';
 
 /**
  * Whether Atlas's restore alerts have reached us from any of a restore's projects lately (within
- * the time a project's last alert is kept, LAST_ALERT_KEPT_MS in ./waiters.ts).
+ * the time a project's last alert is kept, LAST_ALERT_KEPT_MS in ./waiters.ts), and have not been
+ * missed since: a project whose last missed alert (./missed.ts) is newer than its last alert counts
+ * as not heard, until its next alert arrives.
  *
  * Why it matters: with push on, a healthy restore looks at Atlas only on the backstop, which for a
  * long restore is far slower than plain polling. That trade is right only where alerts arrive. A
@@ -14,7 +16,12 @@ import type { AlertWaiters } from './waiters.js';
  */
 export async function alertsHeard(waiters: AlertWaiters, groupIds: readonly string[]): Promise<boolean> {
   for (const groupId of new Set(groupIds)) {
-    if (await waiters.lastAlert(groupId)) return true;
+    const last = await waiters.lastAlert(groupId);
+    if (!last) continue;
+    // Alerts that were arriving and then one did not (a rotated secret, a deleted configuration):
+    // the backstop would see every restore there late, so poll as usual until alerts come back.
+    const missed = await waiters.lastMissed(groupId);
+    if (!missed || missed.getTime() <= last.at.getTime()) return true;
   }
   return false;
 }

@@ -31,6 +31,13 @@ export interface AlertWaiters {
   noteAlert(alert: ReceivedAlert, deliveryKey: string, keepUntil: Date): Promise<boolean>;
   /** The project's last alert, if one came within LAST_ALERT_KEPT_MS. */
   lastAlert(groupId: string): Promise<ReceivedAlert | undefined>;
+  /**
+   * Notes that a restore in the project ended without the alert Atlas owed it (./missed.ts); kept
+   * LAST_ALERT_KEPT_MS. A later miss replaces an earlier one.
+   */
+  noteMissed(groupId: string, at: Date): Promise<void>;
+  /** When the project last missed an alert, if within LAST_ALERT_KEPT_MS. */
+  lastMissed(groupId: string): Promise<Date | undefined>;
 }
 
 /**
@@ -52,6 +59,7 @@ export class MemoryAlertWaiters implements AlertWaiters {
   private readonly waits = new Map<string, AlertWaiter>();
   private readonly alerts = new Map<string, { alert: ReceivedAlert; until: Date }>();
   private readonly seen = new Map<string, Date>();
+  private readonly misses = new Map<string, Date>();
 
   constructor(private readonly now: () => Date = () => new Date()) {}
 
@@ -81,5 +89,14 @@ export class MemoryAlertWaiters implements AlertWaiters {
   async lastAlert(groupId: string): Promise<ReceivedAlert | undefined> {
     const last = this.alerts.get(groupId);
     return last && last.until.getTime() > this.now().getTime() ? { ...last.alert } : undefined;
+  }
+
+  async noteMissed(groupId: string, at: Date): Promise<void> {
+    this.misses.set(groupId, new Date(at.getTime()));
+  }
+
+  async lastMissed(groupId: string): Promise<Date | undefined> {
+    const at = this.misses.get(groupId);
+    return at && at.getTime() + LAST_ALERT_KEPT_MS > this.now().getTime() ? new Date(at.getTime()) : undefined;
   }
 }

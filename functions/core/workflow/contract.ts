@@ -148,6 +148,8 @@ export const PollProgress = z.object({
   lookedAt: z.iso.datetime().optional(),
   /** Looks made because an alert woke the restore. */
   alertWakes: z.number().int().min(0).optional(),
+  /** The last look was made because an alert woke the restore (absent: the backstop or a plain wait). */
+  wokenByAlert: z.boolean().optional(),
   /** Quick re-looks still due after an alert found the job running (Atlas may show the end a little later). */
   rechecks: z.number().int().min(0).optional(),
 });

@@ -1,3 +1,4 @@
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoAlertWaiters, WAITERS_KEYS } from '../../../functions/core/push/dynamoWaiters.js';
 import { alertsHeard } from '../../../functions/core/push/heard.js';
@@ -62,5 +63,44 @@ describe('alert waiters in DynamoDB', () => {
     expect(await waiters.noteAlert(alert, 'delivery-2', at('2026-12-01T10:00:00Z'))).toBe(true);
     now = at('2026-12-07T10:00:01Z');
     expect(await alertsHeard(waiters, [G2])).toBe(false);
+  });
+
+  describe('a missed alert (functions/core/push/missed.ts)', () => {
+    const G3 = '65f1a0000000000000000003';
+    const G4 = '65f1a0000000000000000004';
+    const G5 = '65f1a0000000000000000005';
+    const alert = (groupId: string, iso: string) => ({ groupId, eventTypeName: 'CPS_RESTORE_SUCCESSFUL', at: at(iso) });
+
+    it('an alert after the miss: the project is heard from again', async () => {
+      const waiters = new DynamoAlertWaiters(table.client(), 'waiters', () => at('2026-12-01T12:00:00Z'));
+      await waiters.noteAlert(alert(G3, '2026-12-01T08:00:00Z'), 'g3-first', at('2026-12-02T08:00:00Z'));
+      await waiters.noteMissed(G3, at('2026-12-01T10:00:00Z'));
+      expect(await alertsHeard(waiters, [G3])).toBe(false);
+      await waiters.noteAlert(alert(G3, '2026-12-01T11:00:00Z'), 'g3-second', at('2026-12-02T11:00:00Z'));
+      expect(await alertsHeard(waiters, [G3])).toBe(true);
+    });
+
+    it('a miss after the last alert: not heard from, on either project of a restore, until an alert comes', async () => {
+      const waiters = new DynamoAlertWaiters(table.client(), 'waiters', () => at('2026-12-01T12:00:00Z'));
+      await waiters.noteAlert(alert(G4, '2026-12-01T09:00:00Z'), 'g4-first', at('2026-12-02T09:00:00Z'));
+      expect(await alertsHeard(waiters, [G4, G5])).toBe(true);
+      for (const g of [G4, G5]) await waiters.noteMissed(g, at('2026-12-01T09:30:00Z'));
+      expect(await waiters.lastMissed(G4)).toEqual(at('2026-12-01T09:30:00Z'));
+      expect(await alertsHeard(waiters, [G4, G5])).toBe(false);
+    });
+
+    it('is kept as long as a last alert (35 days, the item’s TTL), then no longer counts', async () => {
+      let now = at('2026-10-01T10:00:00Z');
+      const waiters = new DynamoAlertWaiters(table.client(), 'waiters', () => now);
+      await waiters.noteMissed(G5, now);
+      const { Item } = await table.client().send(
+        new GetItemCommand({ TableName: 'waiters', Key: { [WAITERS_KEYS.partition]: { S: G5 }, [WAITERS_KEYS.sort]: { S: 'alert#missed' } } }),
+      );
+      expect(Item?.[WAITERS_KEYS.ttl]?.N).toBe(String(Date.parse('2026-11-05T10:00:00Z') / 1000));
+      now = at('2026-11-05T09:59:59Z');
+      expect(await waiters.lastMissed(G5)).toEqual(at('2026-10-01T10:00:00Z'));
+      now = at('2026-11-05T10:00:00Z');
+      expect(await waiters.lastMissed(G5)).toBeUndefined();
+    });
   });
 });

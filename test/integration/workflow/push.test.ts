@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PlansConfig } from '../../../functions/core/plans/schema.js';
 import type { DeliveryFaultRuleInput } from '../../../local/simulator/alerts/deliveryFaults.js';
 import { ALERT_WAIT_STATE, TASK_STATES } from '../../../lib/workflow.js';
@@ -43,10 +43,17 @@ const inflight = new Set<Promise<unknown>>();
 
 beforeAll(async () => {
   await wireAlerts(h, [PROD, STAGING]);
-  // Both projects have alerted before (an earlier restore's end), so their restores wait on the
-  // backstop; test/integration/workflow/pushNotHeard.test.ts covers projects never heard from.
-  for (const project of [PROD, STAGING]) expect((await deliver(project)).status).toBe(200);
 });
+
+// Both projects have alerted lately (an earlier restore's end), so their restores wait on the
+// backstop: again before each test, as a test that loses every alert notes a missed alert, after
+// which the projects' next restore is polled as usual (pushMissed.test.ts).
+// test/integration/workflow/pushNotHeard.test.ts covers projects never heard from.
+beforeEach(() => alertedLately());
+
+async function alertedLately(): Promise<void> {
+  for (const project of [PROD, STAGING]) expect((await deliver(project)).status).toBe(200);
+}
 
 afterEach(() => {
   h.settle = async () => undefined;
@@ -181,6 +188,7 @@ describe('push completion: an Atlas alert wakes the restore', () => {
     simulatorAlerts([{ lostRate: 1 }]);
     const other = '65f1a00000000000000000ff';
     const run = await runRestore('push-other-1', 1.5, alertAtJobEnd(other));
+    await alertedLately();
     simulatorAlerts([{ lostRate: 1 }]);
     const lost = await runRestore('push-other-2', 1.5);
     expect(run.result.status).toBe('SUCCEEDED');

@@ -134,3 +134,15 @@ describe('the job lifetime: never an end while the job may run', () => {
   });
 });
 
+
+describe('which look an alert asked for', () => {
+  const wake = { woken: true, at: at(590).toISOString(), groupId: '65f1a0000000000000000001', eventTypeName: 'CPS_RESTORE_SUCCESSFUL' };
+
+  it('marks the look an alert woke, and only that one (notify tells a woken end from a backstop one)', () => {
+    const woken = afterLook({ ...state(), wake }, { status: seen('RUNNING') }, at(600));
+    expect(woken.poll).toMatchObject({ wokenByAlert: true, alertWakes: 1 });
+    const backstop = afterLook({ ...woken, wake: { Error: 'States.Timeout' } }, { status: seen('SUCCEEDED') }, at(630));
+    expect(backstop.poll.wokenByAlert).toBeUndefined();
+    expect(backstop.poll.alertWakes).toBe(1);
+  });
+});
