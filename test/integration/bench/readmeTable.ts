@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const README = fileURLToPath(new URL('../../../README.md', import.meta.url));
+
+/**
+ * The rows of the README table whose header line starts with `header`, as trimmed cells keyed by
+ * the first cell (the row's name). Throws when the table is gone: a renamed header must fail the
+ * test, not empty it.
+ */
+export function readmeTable(header: string): Map<string, string[]> {
+  const lines = readFileSync(README, 'utf8').split('\n');
+  const start = lines.findIndex((l) => l.startsWith(header));
+  if (start < 0) throw new Error(`README has no table starting ${header}`);
+  const rows = new Map<string, string[]>();
+  for (const line of lines.slice(start + 2)) {
+    if (!line.startsWith('|')) break;
+    const cells = line.split('|').slice(1, -1).map((c) => c.trim());
+    rows.set(cells[0]!, cells.slice(1));
+  }
+  return rows;
+}
+
+/** A number as README writes it: whole numbers with thousands separators, others to 2 decimals. */
+export const readmeNumber = (n: number): string => (Number.isInteger(n) ? n.toLocaleString('en-US') : n.toFixed(2));
