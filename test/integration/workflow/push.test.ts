@@ -2,10 +2,9 @@ import { createHmac } from 'node:crypto';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PlansConfig } from '../../../functions/core/plans/schema.js';
 import type { DeliveryFaultRuleInput } from '../../../local/simulator/alerts/deliveryFaults.js';
-import { ALERT_WAIT_STATE, TASK_STATES } from '../../../lib/workflow.js';
 import type { TaskHandler } from '../../../local/runner/execute.js';
-import { historyEvents } from '../../../local/runner/historyEvents.js';
-import { PROD, STAGING, TEST_PLANS, scheduled, useWorkflowHarness, wireAlerts } from './helpers.js';
+import { PROD, STAGING, TEST_PLANS, useWorkflowHarness, wireAlerts } from './helpers.js';
+import { runPushRestore, simulatorAlerts } from './pushRun.js';
 
 /**
  * Push completion through the synthesised workflow: WaitForAlert ends on a signed Atlas alert for
@@ -59,12 +58,7 @@ afterEach(() => {
   h.settle = async () => undefined;
 });
 
-/** The simulator's deliveries, with these faults; the workflow's waits let them finish before looking again. */
-function simulatorAlerts(faults: DeliveryFaultRuleInput[] = []): void {
-  h.sim.setFaults({ deliveries: faults });
-  h.sim.deliveries.clear();
-  h.settle = () => h.sim.deliveries.settled();
-}
+const simulatorAlertsOn = (faults?: DeliveryFaultRuleInput[]) => simulatorAlerts(h, faults);
 
 function sign(body: string, secret: string): string {
   return createHmac('sha1', secret).update(Buffer.from(body, 'utf8')).digest('base64');
@@ -113,33 +107,12 @@ function alertAtJobEnd(groupId: string, offsetMs = 0): (payload: unknown, real: 
 }
 
 /** Runs `cloud-refresh` (a cloud snapshot restore onto staging) with a job of `hours`, returning how it was seen. */
-async function runRestore(id: string, hours: number, poll?: (payload: unknown, real: TaskHandler) => Promise<unknown>, planName = 'cloud-refresh') {
-  h.sim.scriptOutcome({ cluster: 'prod-cluster', outcome: 'succeed', durationSeconds: hours * 3600 });
-  let seenAt = 0;
-  const notify: TaskHandler = async (p) => {
-    seenAt = h.sim.clock.now();
-    const { handler } = await import('../../../functions/notifyRestore/index.js');
-    return handler(p);
-  };
-  const calledBefore = h.sim.requests().length;
-  // cloud-refresh has a schedule; the day-long plan has no trigger of its own, so it is started by hand.
-  const input = planName === 'cloud-refresh' ? scheduled(planName) : { planName, trigger: { type: 'manual' } };
-  const result = await h.run(input, id, { notify, ...(poll ? { poll } : {}) });
-  const atlasCalls = h.sim.requests().length - calledBefore;
-  const job = h.sim.jobs({ groupId: PROD, clusterName: 'prod-cluster' }).at(-1)!;
-  const started = Date.parse(job.createdAt);
-  const ended = Date.parse(job.finishAt!);
-  const entered = (name: string) => result.events.filter((e) => e.type === 'StateEntered' && (e as { state?: { name?: string } }).state?.name === name).length;
-  const polls = entered(TASK_STATES.poll);
-  const alertWaits = entered(ALERT_WAIT_STATE);
-  const last = (result.output as { poll?: { alertWakes?: number } } | undefined)?.poll;
-  const wakes = last?.alertWakes ?? 0;
-  return { result, delaySeconds: (seenAt - ended) / 1000, ageSeconds: (ended - started) / 1000, polls, alertWaits, wakes, atlasCalls, historyEvents: historyEvents(result.events) };
-}
+const runRestore = (id: string, hours: number, poll?: (payload: unknown, real: TaskHandler) => Promise<unknown>, planName = 'cloud-refresh') =>
+  runPushRestore(h, id, hours * 3600, { ...(poll ? { poll } : {}), planName });
 
 describe('push completion: an Atlas alert wakes the restore', () => {
   it('sees a 90-minute restore end within seconds of the alert, at a handful of looks', async () => {
-    simulatorAlerts();
+    simulatorAlertsOn();
     const run = await runRestore('push-alert-1', 1.5);
     expect(run.result.status).toBe('SUCCEEDED');
     expect(run.delaySeconds).toBeLessThanOrEqual(10);
@@ -151,14 +124,14 @@ describe('push completion: an Atlas alert wakes the restore', () => {
   });
 
   it('wakes on an alert from the target project too (Atlas does not say which project alerts)', async () => {
-    simulatorAlerts([{ lostRate: 1 }]);
+    simulatorAlertsOn([{ lostRate: 1 }]);
     const run = await runRestore('push-alert-target', 1.5, alertAtJobEnd(STAGING));
     expect(run.result.status).toBe('SUCCEEDED');
     expect(run.delaySeconds).toBeLessThanOrEqual(10);
   });
 
   it('with every alert lost, the backstop still sees the end within max(60 s, 20 % of the age)', async () => {
-    simulatorAlerts([{ lostRate: 1 }]);
+    simulatorAlertsOn([{ lostRate: 1 }]);
     const run = await runRestore('push-lost-1', 1.5);
     expect(h.sim.deliveries.log()).toEqual([expect.objectContaining({ outcome: 'lost' })]);
     expect(run.result.status).toBe('SUCCEEDED');
@@ -167,7 +140,7 @@ describe('push completion: an Atlas alert wakes the restore', () => {
   });
 
   it('a badly signed alert is refused and the backstop sees the end', async () => {
-    simulatorAlerts([{ badSignatureRate: 1 }]);
+    simulatorAlertsOn([{ badSignatureRate: 1 }]);
     const run = await runRestore('push-badsig-1', 1.5);
     expect(h.sim.deliveries.log()).toEqual([expect.objectContaining({ badSignature: true, status: 401 })]);
     expect(run.result.status).toBe('SUCCEEDED');
@@ -176,7 +149,7 @@ describe('push completion: an Atlas alert wakes the restore', () => {
   });
 
   it('an alert sent twice wakes the restore once', async () => {
-    simulatorAlerts([{ duplicateRate: 1 }]);
+    simulatorAlertsOn([{ duplicateRate: 1 }]);
     const run = await runRestore('push-dup-1', 1.5);
     expect(h.sim.deliveries.log().map((d) => d.status)).toEqual([200, 200]);
     expect(run.result.status).toBe('SUCCEEDED');
@@ -185,11 +158,11 @@ describe('push completion: an Atlas alert wakes the restore', () => {
   });
 
   it('an alert for another project wakes nothing of ours', async () => {
-    simulatorAlerts([{ lostRate: 1 }]);
+    simulatorAlertsOn([{ lostRate: 1 }]);
     const other = '65f1a00000000000000000ff';
     const run = await runRestore('push-other-1', 1.5, alertAtJobEnd(other));
     await alertedLately();
-    simulatorAlerts([{ lostRate: 1 }]);
+    simulatorAlertsOn([{ lostRate: 1 }]);
     const lost = await runRestore('push-other-2', 1.5);
     expect(run.result.status).toBe('SUCCEEDED');
     expect(run.wakes).toBe(0);
@@ -198,7 +171,7 @@ describe('push completion: an Atlas alert wakes the restore', () => {
   });
 
   it('an alert before Atlas shows the job ended leads to a quick re-look, never a wrong end', async () => {
-    simulatorAlerts([{ earlySeconds: 20 }]);
+    simulatorAlertsOn([{ earlySeconds: 20 }]);
     const run = await runRestore('push-early-1', 1.5);
     expect(run.result.status).toBe('SUCCEEDED');
     expect(run.wakes).toBe(1);
@@ -214,7 +187,7 @@ describe('push completion for a day-long restore', () => {
   const BACKSTOP_LOOKS_IN_24_H = 38;
 
   it('with alerts arriving: seen within seconds, at most the backstop’s looks, under 1,000 history events', async () => {
-    simulatorAlerts();
+    simulatorAlertsOn();
     const run = await runRestore('push-day-alert', 24, undefined, 'day-long');
     expect(run.result.status).toBe('SUCCEEDED');
     expect(run.delaySeconds).toBeLessThanOrEqual(10);
@@ -225,7 +198,7 @@ describe('push completion for a day-long restore', () => {
   });
 
   it('with every alert lost: seen within max(60 s, 20 % of its age), far below the 25,000-event limit', async () => {
-    simulatorAlerts([{ lostRate: 1 }]);
+    simulatorAlertsOn([{ lostRate: 1 }]);
     const run = await runRestore('push-day-lost', 24, undefined, 'day-long');
     expect(run.result.status).toBe('SUCCEEDED');
     expect(run.delaySeconds).toBeLessThanOrEqual(Math.max(60, 0.2 * run.ageSeconds));
@@ -235,7 +208,7 @@ describe('push completion for a day-long restore', () => {
 
 describe('push completion for collection-level restores', () => {
   it('a CPS_COLLECTION_RESTORE_* alert wakes the collection restore', async () => {
-    simulatorAlerts();
+    simulatorAlertsOn();
     h.sim.scriptOutcome({ cluster: 'prod-cluster', outcome: 'succeed', durationSeconds: 3600 });
     const result = await h.run({ planName: 'orders-back', trigger: { type: 'manual' } }, 'push-collections-1');
     expect(result.status).toBe('SUCCEEDED');

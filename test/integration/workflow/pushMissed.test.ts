@@ -2,9 +2,9 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PlansConfig } from '../../../functions/core/plans/schema.js';
 import { detectionGoalSeconds } from '../../../functions/core/restore/pollPolicy.js';
-import { ALERT_WAIT_STATE, TASK_STATES } from '../../../lib/workflow.js';
 import type { DeliveryFaultRuleInput } from '../../../local/simulator/alerts/deliveryFaults.js';
-import { PROD, STAGING, TEST_PLANS, scheduled, useWorkflowHarness, wireAlerts } from './helpers.js';
+import { PROD, STAGING, TEST_PLANS, useWorkflowHarness, wireAlerts } from './helpers.js';
+import { runPushRestore, simulatorAlerts } from './pushRun.js';
 
 /**
  * Push on, in projects whose alerts were arriving and then stop (a rotated webhook secret, a
@@ -28,53 +28,27 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-function simulatorAlerts(faults: DeliveryFaultRuleInput[] = []): void {
-  h.sim.setFaults({ deliveries: faults });
-  h.sim.deliveries.clear();
-  h.settle = () => h.sim.deliveries.settled();
-}
+const simulatorAlertsOn = (faults?: DeliveryFaultRuleInput[]) => simulatorAlerts(h, faults);
 
+/** A restore of `seconds`, with the AlertMissed counts notify made for it. */
 async function runRestore(id: string, seconds: number) {
-  h.sim.scriptOutcome({ cluster: 'prod-cluster', outcome: 'succeed', durationSeconds: seconds });
-  h.world.sent.length = 0;
   const addMetric = vi.spyOn(Metrics.prototype, 'addMetric');
-  let seenAt = 0;
-  const result = await h.run(scheduled('cloud-refresh'), id, {
-    notify: async (p) => {
-      seenAt = h.sim.clock.now();
-      const { handler } = await import('../../../functions/notifyRestore/index.js');
-      return handler(p);
-    },
-  });
-  const job = h.sim.jobs({ groupId: PROD, clusterName: 'prod-cluster' }).at(-1)!;
-  const ended = Date.parse(job.finishAt!);
-  const entered = (name: string) => result.events.filter((e) => e.type === 'StateEntered' && (e as { state?: { name?: string } }).state?.name === name).length;
-  const sns = h.world.sent.find((s) => s.channel === 'sns');
+  const run = await runPushRestore(h, id, seconds);
   const missedCounts = addMetric.mock.calls.filter(([name]) => name === 'AlertMissed').map(([, , value]) => value);
   vi.restoreAllMocks();
-  return {
-    result,
-    report: sns?.report as { alertMissedFrom?: string[]; alertsNotHeardFrom?: string[] } | undefined,
-    text: sns?.text ?? '',
-    missedCounts,
-    delaySeconds: (seenAt - ended) / 1000,
-    ageSeconds: (ended - Date.parse(job.createdAt)) / 1000,
-    polls: entered(TASK_STATES.poll),
-    alertWaits: entered(ALERT_WAIT_STATE),
-    wakes: (result.output as { poll?: { alertWakes?: number } } | undefined)?.poll?.alertWakes ?? 0,
-  };
+  return { ...run, missedCounts };
 }
 
 describe('push completion in projects whose alerts stop arriving', () => {
   it('notices the first missed alert, polls the next restore as usual, and goes back to the backstop once an alert arrives', async () => {
     // Primed: a short restore whose alert arrives, as in steady use.
-    simulatorAlerts();
+    simulatorAlertsOn();
     const primer = await runRestore('missed-primer', 120);
     expect(primer.result.status).toBe('SUCCEEDED');
     expect(await h.world.alerts.waiters.lastAlert(PROD)).toBeDefined();
 
     // Then every alert is lost. Restore 1 waits on the backstop, which sees the end late.
-    simulatorAlerts([{ lostRate: 1 }]);
+    simulatorAlertsOn([{ lostRate: 1 }]);
     const first = await runRestore('missed-1', 1.5 * 3600);
     expect(first.result.status).toBe('SUCCEEDED');
     expect(h.sim.deliveries.log()).toEqual([expect.objectContaining({ outcome: 'lost' })]);
@@ -98,7 +72,7 @@ describe('push completion in projects whose alerts stop arriving', () => {
     expect(second.missedCounts).toEqual([]);
 
     // The wiring is fixed and an alert arrives (a short restore's end): restore 3 waits on the backstop again.
-    simulatorAlerts();
+    simulatorAlertsOn();
     const healing = await runRestore('missed-heal', 120);
     expect(healing.wakes).toBe(1);
     const third = await runRestore('missed-3', 1.5 * 3600);

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PlansConfig } from '../../../functions/core/plans/schema.js';
 import { detectionGoalSeconds } from '../../../functions/core/restore/pollPolicy.js';
-import { ALERT_WAIT_STATE, TASK_STATES } from '../../../lib/workflow.js';
 import type { DeliveryFaultRuleInput } from '../../../local/simulator/alerts/deliveryFaults.js';
-import { PROD, STAGING, TEST_PLANS, scheduled, useWorkflowHarness, wireAlerts } from './helpers.js';
+import { PROD, STAGING, TEST_PLANS, useWorkflowHarness, wireAlerts } from './helpers.js';
+import { runPushRestore, simulatorAlerts } from './pushRun.js';
 
 /**
  * Push on, in projects no Atlas alert has come from yet (functions/core/push/heard.ts): alerts may
@@ -23,42 +23,13 @@ beforeAll(async () => {
   await wireAlerts(h, [PROD, STAGING]);
 });
 
-function simulatorAlerts(faults: DeliveryFaultRuleInput[] = []): void {
-  h.sim.setFaults({ deliveries: faults });
-  h.sim.deliveries.clear();
-  h.settle = () => h.sim.deliveries.settled();
-}
+const simulatorAlertsOn = (faults?: DeliveryFaultRuleInput[]) => simulatorAlerts(h, faults);
 
-async function runRestore(id: string, hours: number) {
-  h.sim.scriptOutcome({ cluster: 'prod-cluster', outcome: 'succeed', durationSeconds: hours * 3600 });
-  let seenAt = 0;
-  const result = await h.run(scheduled('cloud-refresh'), id, {
-    notify: async (p) => {
-      seenAt = h.sim.clock.now();
-      const { handler } = await import('../../../functions/notifyRestore/index.js');
-      return handler(p);
-    },
-  });
-  const job = h.sim.jobs({ groupId: PROD, clusterName: 'prod-cluster' }).at(-1)!;
-  const ended = Date.parse(job.finishAt!);
-  const entered = (name: string) => result.events.filter((e) => e.type === 'StateEntered' && (e as { state?: { name?: string } }).state?.name === name).length;
-  const report = h.world.sent.find((s) => s.channel === 'sns')?.report as { alertsNotHeardFrom?: string[] } | undefined;
-  const text = h.world.sent.find((s) => s.channel === 'sns')?.text ?? '';
-  return {
-    result,
-    report,
-    text,
-    delaySeconds: (seenAt - ended) / 1000,
-    ageSeconds: (ended - Date.parse(job.createdAt)) / 1000,
-    polls: entered(TASK_STATES.poll),
-    alertWaits: entered(ALERT_WAIT_STATE),
-    wakes: (result.output as { poll?: { alertWakes?: number } } | undefined)?.poll?.alertWakes ?? 0,
-  };
-}
+const runRestore = (id: string, hours: number) => runPushRestore(h, id, hours * 3600);
 
 describe('push completion in projects no alert has come from', () => {
   it('with every alert lost, a restore is polled as usual and its report says alerts were not heard', async () => {
-    simulatorAlerts([{ lostRate: 1 }]);
+    simulatorAlertsOn([{ lostRate: 1 }]);
     const run = await runRestore('unheard-lost', 1.5);
     expect(run.result.status).toBe('SUCCEEDED');
     expect(h.sim.deliveries.log()).toEqual([expect.objectContaining({ outcome: 'lost' })]);
@@ -73,7 +44,7 @@ describe('push completion in projects no alert has come from', () => {
   });
 
   it('the first alert still ends the wait at once, and its report has no warning', async () => {
-    simulatorAlerts();
+    simulatorAlertsOn();
     const run = await runRestore('unheard-first-alert', 1.5);
     expect(run.result.status).toBe('SUCCEEDED');
     expect(run.wakes).toBe(1);
@@ -85,7 +56,7 @@ describe('push completion in projects no alert has come from', () => {
 
   it('once a project has alerted, its next restore waits on the backstop', async () => {
     expect(await h.world.alerts.waiters.lastAlert(PROD)).toBeDefined();
-    simulatorAlerts();
+    simulatorAlertsOn();
     const run = await runRestore('heard-next', 1.5);
     expect(run.result.status).toBe('SUCCEEDED');
     expect(run.delaySeconds).toBeLessThanOrEqual(10);
