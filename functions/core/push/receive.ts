@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { StepLogger } from '../orchestrate/deps.js';
 import { AtlasAlert, MAX_ALERT_BYTES, wakesRestores } from './alert.js';
 import { EVENT_HEADER, SIGNATURE_HEADER, signatureMatches } from './signature.js';
-import type { AlertWaiters } from './waiters.js';
+import { LAST_ALERT_KEPT_MS, type AlertWaiters } from './waiters.js';
 import type { WakeTask } from './wake.js';
 
 /**
@@ -35,8 +35,12 @@ export interface ReceiveDeps {
   logger: StepLogger;
 }
 
-/** How long a delivery is remembered (duplicates within it wake nothing) and an alert counts as recent. */
-export const ALERT_MEMORY_MS = 24 * 60 * 60 * 1000;
+/**
+ * How long a delivery is remembered: a duplicate or a replay within it wakes nothing. As long as a
+ * project's last alert is kept (the evidence that alerts arrive, ./heard.ts), so a replayed old
+ * alert can neither wake restores nor renew that evidence.
+ */
+export const ALERT_MEMORY_MS = LAST_ALERT_KEPT_MS;
 
 export async function receiveAlert(request: AlertRequest, deps: ReceiveDeps): Promise<AlertResponse> {
   if (request.body.length > MAX_ALERT_BYTES) return answer(413, { error: `An alert body is at most ${MAX_ALERT_BYTES} bytes` });
@@ -64,8 +68,9 @@ export async function receiveAlert(request: AlertRequest, deps: ReceiveDeps): Pr
     return answer(200, { woken: 0, ignored: `event type ${alert.eventTypeName} does not concern restores` });
   }
   const now = deps.now();
-  // The same bytes under the same event header are the same delivery (a duplicate or a replay).
-  const deliveryKey = createHash('sha256').update(event ?? '').update('\n').update(request.body).digest('base64url');
+  // The same signed bytes are the same delivery (a duplicate or a replay), whatever the headers
+  // around them say: X-MMS-Event is not signed, so it cannot tell one delivery from another.
+  const deliveryKey = createHash('sha256').update(request.body).digest('base64url');
   const received = { groupId: alert.groupId, eventTypeName: alert.eventTypeName, at: now };
   const fresh = await deps.waiters.noteAlert(received, deliveryKey, new Date(now.getTime() + ALERT_MEMORY_MS));
   if (!fresh) {

@@ -65,7 +65,10 @@ function sign(body: string, secret: string): string {
 }
 
 /** POSTs an Atlas-shaped restore alert to the world's receiver; resolves to the receiver's status. */
-async function deliver(groupId: string, options: { eventTypeName?: string; secret?: string; body?: string } = {}): Promise<{ status: number; body: unknown }> {
+async function deliver(
+  groupId: string,
+  options: { eventTypeName?: string; secret?: string; body?: string; event?: string | null } = {},
+): Promise<{ status: number; body: unknown }> {
   const body =
     options.body ??
     JSON.stringify({
@@ -79,7 +82,11 @@ async function deliver(groupId: string, options: { eventTypeName?: string; secre
     });
   const answer = await fetch(h.world.alerts.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-mms-event': 'alert.inform', 'x-mms-signature': sign(body, options.secret ?? h.world.alerts.webhookSecret) },
+    headers: {
+      'content-type': 'application/json',
+      ...(options.event === null ? {} : { 'x-mms-event': options.event ?? 'alert.inform' }),
+      'x-mms-signature': sign(body, options.secret ?? h.world.alerts.webhookSecret),
+    },
     body,
   });
   return { status: answer.status, body: await answer.json() };
@@ -235,6 +242,32 @@ describe('the alert receiver', () => {
     const again = await deliver(STAGING, { body });
     expect(first).toEqual({ status: 200, body: { woken: 0 } });
     expect(again).toEqual({ status: 200, body: { woken: 0, duplicate: true } });
+  });
+
+  it('takes a replayed alert once whatever event header comes with it, and weeks later', async () => {
+    const project = '65f1a00000000000000000ab';
+    const body = JSON.stringify({ id: 'alert-replay-2', groupId: project, eventTypeName: 'CPS_RESTORE_SUCCESSFUL' });
+    expect(await deliver(project, { body })).toEqual({ status: 200, body: { woken: 0 } });
+    const heard = (await h.world.alerts.waiters.lastAlert(project))!.at.getTime();
+    // X-MMS-Event is outside the signature: changing or dropping it makes no new delivery.
+    expect(await deliver(project, { body, event: 'alert.close' })).toEqual({ status: 200, body: { woken: 0, duplicate: true } });
+    expect(await deliver(project, { body, event: null })).toEqual({ status: 200, body: { woken: 0, duplicate: true } });
+    h.sim.clock.advance(30 * 24 * 3600_000);
+    expect(await deliver(project, { body })).toEqual({ status: 200, body: { woken: 0, duplicate: true } });
+    // A replay does not renew the project's evidence that alerts arrive.
+    expect((await h.world.alerts.waiters.lastAlert(project))!.at.getTime()).toBe(heard);
+  });
+
+  it('refuses an alert body over 64 KiB (413) and one that is not an Atlas alert (400), noting nothing', async () => {
+    const project = '65f1a00000000000000000ac';
+    const big = JSON.stringify({ groupId: project, eventTypeName: 'CPS_RESTORE_SUCCESSFUL', humanReadable: 'x'.repeat(70_000) });
+    expect((await deliver(project, { body: big })).status).toBe(413);
+    const notJson = await deliver(project, { body: 'not json' });
+    expect(notJson).toEqual({ status: 400, body: { error: 'The alert body is not JSON' } });
+    const notAlert = await deliver(project, { body: JSON.stringify({ eventTypeName: 'CPS_RESTORE_SUCCESSFUL' }) });
+    expect(notAlert.status).toBe(400);
+    expect(notAlert.body).toEqual({ error: expect.stringMatching(/^The alert is not an Atlas alert: groupId /) });
+    expect(await h.world.alerts.waiters.lastAlert(project)).toBeUndefined();
   });
 
   it('answers 200 and ignores alerts that do not concern restores', async () => {
