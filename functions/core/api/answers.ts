@@ -91,6 +91,8 @@ export const RestoreView = z
       .optional(),
     status: RestoreStatus.optional(),
     polls: z.number().int().optional(),
+    /** HTTP requests sent to Atlas for the restore so far (create, looks, Digest challenges, retries). */
+    atlasCalls: z.number().int().optional(),
     outcome: z.string().optional(),
     message: z.string().optional(),
     error: z.object({ error: z.string(), message: z.string().optional() }).strict().optional(),

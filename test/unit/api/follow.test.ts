@@ -8,6 +8,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { RestoreView } from '../../../functions/core/api/answers.js';
 import { handleApiRequest } from '../../../functions/core/api/routes.js';
 import { AtlasConflictError } from '../../../functions/core/errors.js';
 import {
@@ -71,6 +72,8 @@ describe('GET /restores/{id}', () => {
     expect(body.workflow).toEqual({ status: 'RUNNING', startedAt: NOW.toISOString() });
     expect(body.polls).toBe(2);
     expect(body.atlasCalls).toBe(7);
+    // The answer is what the OpenAPI document promises (strict: no field it does not name).
+    expect(RestoreView.safeParse(body).error?.issues ?? []).toEqual([]);
     expect(body.status).toMatchObject({ kind: 'cloud', state: 'RUNNING', jobIds: [JOB_ID], snapshotId: SNAPSHOT_ID });
     expect(body.restore).toEqual({
       planName: 'nightly-staging',
