@@ -157,7 +157,7 @@ export class RestoreAlarms extends Construct {
         ...atLeastOnce,
         alarmDescription:
           "A restore ended without the Atlas alert its projects had been sending: the backstop saw it, late, and the projects' next restores are polled as usual until an alert arrives. " +
-          'The report and the notify log line "AlertMissed" name the projects; run npm run restore -- alerts check --project <GROUP_ID> for each (docs/operations.md).',
+          'The report and the notify log line "AlertMissed" name the projects; run npm run restore -- alerts check --project <GROUP_ID> --url <AlertReceiverUrl> for each (docs/operations.md).',
         // An hour: Metrics Insights alarms evaluate the last 3 hours at most; one miss is enough to say.
         metric: allPlansSum(METRIC.alertMissed, Duration.hours(1)),
       });

@@ -258,7 +258,7 @@ function missedAlert(groupIds: string[]): string {
 }
 
 const checkWiring = (groupIds: string[]): string =>
-  `If alerts should arrive there, check the wiring: npm run restore -- alerts check --project ${groupIds[0]}`;
+  `If alerts should arrive there, check the wiring: npm run restore -- alerts check --project ${groupIds[0]} --url <the stack's AlertReceiverUrl>`;
 
 function describeStep(step: StepOutcome): string {
   const took = step.seconds !== undefined ? ` in ${formatSeconds(step.seconds)}` : '';

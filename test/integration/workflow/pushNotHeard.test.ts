@@ -40,7 +40,7 @@ describe('push completion in projects no alert has come from', () => {
     expect(run.alertWaits).toBe(run.polls);
     expect(run.report?.alertsNotHeardFrom).toEqual([PROD, STAGING]);
     expect(run.text).toContain(`Atlas alerts: none came from project ${PROD} or ${STAGING} lately`);
-    expect(run.text).toContain(`alerts check --project ${PROD}`);
+    expect(run.text).toContain(`alerts check --project ${PROD} --url <the stack's AlertReceiverUrl>`);
   });
 
   it('the first alert still ends the wait at once, and its report has no warning', async () => {
