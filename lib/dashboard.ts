@@ -27,6 +27,7 @@ export const OUTCOME_WIDGETS = [
   { title: 'Restores succeeded', metric: outcomeMetricName('SUCCEEDED') },
   { title: 'Restores failed', metric: outcomeMetricName('FAILED') },
   { title: 'Restores cancelled', metric: outcomeMetricName('CANCELLED') },
+  { title: 'Restores expired', metric: outcomeMetricName('EXPIRED') },
   { title: 'Restores timed out', metric: outcomeMetricName('TIMED_OUT') },
   { title: 'Restores refused', metric: outcomeMetricName('REFUSED') },
   { title: 'Restored but post-restore step failed', metric: outcomeMetricName('VERIFICATION_FAILED') },
