@@ -82,7 +82,7 @@ export async function findMissedAlert(input: Pick<NotifyInput, 'restore' | 'stat
   try {
     return (await alertMissed(owed, await deps.alertWaiters())) ? owed : undefined;
   } catch (err) {
-    deps.logger.warn('Could not tell whether an Atlas alert came for this restore’s end; reporting without it', { errorName: (err as Error)?.name });
+    deps.logger.warn("Could not tell whether an Atlas alert came for this restore's end; reporting without it", { errorName: (err as Error)?.name });
     return undefined;
   }
 }
@@ -94,7 +94,7 @@ export async function findMissedAlert(input: Pick<NotifyInput, 'restore' | 'stat
  */
 export async function recordMissedAlert(missed: OwedAlert, plan: string, deps: MissedAlertDeps): Promise<void> {
   deps.metrics.add(METRIC.alertMissed, 1, plan);
-  deps.logger.warn('AlertMissed: no Atlas alert came for this restore’s end; the backstop saw it', {
+  deps.logger.warn("AlertMissed: no Atlas alert came for this restore's end; the backstop saw it", {
     groupIds: missed.groupIds,
     endedAt: missed.endedAt.toISOString(),
   });
@@ -104,6 +104,6 @@ export async function recordMissedAlert(missed: OwedAlert, plan: string, deps: M
     const at = deps.now();
     for (const groupId of missed.groupIds) await waiters.noteMissed(groupId, at);
   } catch (err) {
-    deps.logger.warn('Could not note the missed alert: the projects’ next restore still waits on the backstop', { errorName: (err as Error)?.name });
+    deps.logger.warn("Could not note the missed alert: the projects' next restore still waits on the backstop", { errorName: (err as Error)?.name });
   }
 }
