@@ -3,6 +3,7 @@ import { HoldMinutes, parseHoldDuration } from '../../functions/core/orchestrate
 import { HoldTarget, type TargetHold, type TargetHolds } from '../../functions/core/orchestrate/holds.js';
 import { describeCluster, type ClusterRef } from '../../functions/core/plans/guards.js';
 import { toFieldProblems } from '../../functions/core/restore/request.js';
+import { UsageError } from '../commandLine.js';
 import type { Output } from './output.js';
 
 /**
@@ -21,8 +22,10 @@ export interface HoldOptions {
   by?: string;
 }
 
-/** Thrown for a mistake in the command line: the CLI prints it with the usage. */
-export class HoldUsageError extends Error {}
+/** Thrown for a mistake in the command line: the CLI prints it with the usage (exit 2). */
+export class HoldUsageError extends UsageError {
+  override name = 'HoldUsageError';
+}
 
 export async function runHoldCommand(options: HoldOptions, holds: TargetHolds, out: Output, now: () => Date = () => new Date()): Promise<number> {
   switch (options.action) {
