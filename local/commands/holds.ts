@@ -79,11 +79,10 @@ export function holdMinutes(text: string | undefined): number {
 export function parseTarget(text: string | undefined): ClusterRef {
   if (!text) throw new HoldUsageError('needs --target <groupId>/<clusterName>');
   const slash = text.indexOf('/');
+  // Without a slash the text is neither part: say the shape, not that an empty groupId is wrong.
+  if (slash < 0) throw new HoldUsageError(`--target ${text}: give it as <groupId>/<clusterName>`);
   const parsed = HoldTarget.safeParse({ groupId: text.slice(0, Math.max(slash, 0)), clusterName: text.slice(slash + 1) });
-  if (slash < 0 || !parsed.success) {
-    const why = parsed.success ? ['give it as <groupId>/<clusterName>'] : toFieldProblems(parsed.error).map((p) => `${p.path} ${p.rule}`);
-    throw new HoldUsageError(`--target ${text}: ${why.join('; ')}`);
-  }
+  if (!parsed.success) throw new HoldUsageError(`--target ${text}: ${toFieldProblems(parsed.error).map((p) => `${p.path} ${p.rule}`).join('; ')}`);
   return parsed.data;
 }
 
