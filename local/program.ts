@@ -9,6 +9,7 @@ import { runPlan } from './commands/run.js';
 import { ApiRestoreHistory } from './operator/apiHistory.js';
 import { createSignedApi } from './operator/signedApi.js';
 import { UsageError } from './commandLine.js';
+import * as value from './optionValues.js';
 import { DEFAULT_HISTORY_FILE, FileRestoreHistory } from './runner/fileHistory.js';
 import { DEFAULT_HOLDS_FILE, FileTargetHolds } from './runner/fileHolds.js';
 
@@ -35,6 +36,11 @@ Environment:
   AWS_REGION              when --region is not given and the URL does not say it
   AWS_PROFILE, AWS_ACCESS_KEY_ID, ...   AWS credentials, from the usual chain (env, profile, SSO, role)`;
 
+const NO_ENV = '\nEnvironment: none';
+
+/** The stack output ApiUrl as the examples show it (the stage is lib/api.ts API_STAGE; a test holds them together). */
+export const EXAMPLE_API_URL = 'https://abc123.execute-api.eu-west-1.amazonaws.com/v1/';
+
 /** A usage mistake caught by commander (unknown option, missing value): one line, exit 2. */
 export class CommandLineError extends UsageError {
   override name = 'CommandLineError';
@@ -50,18 +56,6 @@ function oneLine(error: CommanderError): string {
 
 function examples(lines: string[], env = ''): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n${env}`;
-}
-
-function positiveSeconds(text: string): number {
-  const n = Number(text);
-  if (!(n >= 1)) throw new UsageError(`--every must be at least 1 second, got ${text}`);
-  return n;
-}
-
-function utcSeconds(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n)) throw new UsageError(`--pit must be UTC seconds, got ${text}`);
-  return n;
 }
 
 /** Options whose help says "(required)" must be given; the message names the command's help page. */
@@ -82,6 +76,13 @@ export function buildProgram(out: Output, done: (code: number) => void): Command
     .usage('<command> [options]   (npm start runs the demo)')
     .description('Atlas restore orchestrator, locally: the demo, one plan against Atlas, holds, and a deployed stack through its API')
     .showSuggestionAfterError(true)
+    .addHelpText(
+      'after',
+      examples(
+        [`npm start`, `${NPM} run --plan nightly-staging --dry-run`, `${NPM} run --help`],
+        "\nEnvironment: each command's --help lists the variables it reads (NO_COLOR: plain output)",
+      ),
+    )
     .configureOutput({ writeOut: (s) => out.line(s.replace(/\n$/, '')), writeErr: () => undefined, outputError: () => undefined })
     .exitOverride();
   // Each command inherits the error handling above; its own --help is its own page.
@@ -103,13 +104,13 @@ export function buildProgram(out: Output, done: (code: number) => void): Command
 
   command(program, 'run')
     .description('run one plan against Atlas (or the simulator) from this machine, through the same state machine and handlers')
-    .option('--plan <name>', 'the plan to run (required)')
+    .option('--plan <name>', 'the plan to run (required)', value.planName())
     .option('--plans <file>', 'plans file', 'config/plans.json')
     .option('--dry-run', 'resolve and check only; create nothing', false)
     .option('--yes', 'do not ask before a restore that overwrites its target', false)
-    .option('--snapshot <id>', 'restore this snapshot (the plan must allow the override)')
-    .option('--pit <utcSeconds>', 'restore to this point in time, in UTC seconds', utcSeconds)
-    .option('--restore-id <id>', 'the restore id (default local-<plan>-<time>)')
+    .option('--snapshot <id>', 'restore this snapshot (the plan must allow the override)', value.objectId('--snapshot'))
+    .option('--pit <utcSeconds>', 'restore to this point in time, in UTC seconds', value.utcSeconds())
+    .option('--restore-id <id>', 'the restore id (default local-<plan>-<time>)', value.restoreId('--restore-id'))
     .option('--skip-steps', "restore without the plan's post-restore steps, which cannot run on this machine (the report says they were not run)", false)
     .addOption(holdsFileOption())
     .addOption(historyFileOption())
@@ -119,7 +120,7 @@ export function buildProgram(out: Output, done: (code: number) => void): Command
         [
           `${NPM} run --plan nightly-staging --dry-run`,
           `MONGODB_ATLAS_BASE_URL=http://127.0.0.1:8090 ${NPM} run --plan nightly-staging --yes`,
-          `${NPM} run --plan pitr-recovery --pit 1767225600 --yes`,
+          `MONGODB_ATLAS_BASE_URL=http://127.0.0.1:8090 ${NPM} run --plan recover-prod-before-alarm --pit $(($(date +%s) - 3600)) --yes`,
         ],
         ATLAS_ENV,
       ),
@@ -147,34 +148,35 @@ export function buildProgram(out: Output, done: (code: number) => void): Command
   const holdExamples = [`${NPM} hold --target 65f1a0000000000000000002/staging-cluster --for 4h --reason "customer demo"`, `${NPM} holds`];
   command(program, 'hold')
     .description('hold a target locally: `run` refuses to restore onto it until the hold ends or is released')
-    .option('--target <groupId/cluster>', 'the cluster to hold (required)')
-    .option('--for <duration>', 'how long: 90m, 4h, 2d (at most 30 days) (required)')
-    .option('--reason <why>', 'shown to whoever is refused (required)')
-    .option('--by <name>', 'who holds it (default $USER)')
+    .option('--target <groupId/cluster>', 'the cluster to hold (required)', value.target())
+    .option('--for <duration>', 'how long: 90m, 4h, 2d (at most 30 days) (required)', value.holdFor())
+    .option('--reason <why>', 'shown to whoever is refused (required)', value.notBlank('--reason'))
+    .option('--by <name>', "who holds it (default: this machine's login name)", value.notBlank('--by'))
     .addOption(holdsFileOption())
-    .addHelpText('after', examples(holdExamples))
+    .addHelpText('after', examples(holdExamples, NO_ENV))
     .action(async (o: { target: string; for: string; reason: string; by?: string; holdsFile: string }) =>
       done(await runHoldCommand({ action: 'hold', target: o.target, for: o.for, reason: o.reason, ...(o.by ? { by: o.by } : {}) }, new FileTargetHolds(o.holdsFile), out)),
     );
   command(program, 'release')
     .description('lift a local hold')
-    .option('--target <groupId/cluster>', 'the held cluster (required)')
+    .option('--target <groupId/cluster>', 'the held cluster (required)', value.target())
     .addOption(holdsFileOption())
-    .addHelpText('after', examples([`${NPM} release --target 65f1a0000000000000000002/staging-cluster`]))
+    .addHelpText('after', examples([`${NPM} release --target 65f1a0000000000000000002/staging-cluster`], NO_ENV))
     .action(async (o: { target: string; holdsFile: string }) => done(await runHoldCommand({ action: 'release', target: o.target }, new FileTargetHolds(o.holdsFile), out)));
   command(program, 'holds')
     .description('list the local holds')
     .addOption(holdsFileOption())
+    .addHelpText('after', examples([`${NPM} holds`, `${NPM} holds --holds-file .atlas-restore/holds.json`], NO_ENV))
     .action(async (o: { holdsFile: string }) => done(await runHoldCommand({ action: 'holds' }, new FileTargetHolds(o.holdsFile), out)));
 
   command(program, 'history')
     .description('the restore history of local runs, or of a deployed stack with --api, with the auditor summary (drills passed, RTO p50/p90/max, RPO max)')
-    .option('--plan <name>', 'only this plan (required with --api)')
-    .option('--since <age>', 'only restores started within this long (90d, 12h) or since an ISO-8601 date')
-    .option('--format <format>', 'table, csv or json', 'table')
+    .option('--plan <name>', 'only this plan (required with --api)', value.planName())
+    .option('--since <age>', 'only restores started within this long (90d, 12h) or since an ISO-8601 date', value.since())
+    .option('--format <format>', 'table, csv or json', value.historyFormat(), 'table')
     .addOption(historyFileOption())
-    .addOption(new Option('--api <url>', "a deployed stack's ApiUrl output: read its history through GET /restores (SigV4)").env('ATLAS_RESTORE_API_URL'))
-    .option('--region <region>', 'with --api: AWS region to sign for (default: from the URL, else AWS_REGION)')
+    .addOption(new Option('--api <url>', "a deployed stack's ApiUrl output: read its history through GET /restores (SigV4)").env('ATLAS_RESTORE_API_URL').argParser(value.apiUrl()))
+    .option('--region <region>', 'with --api: AWS region to sign for (default: from the URL, else AWS_REGION)', value.awsRegion())
     .addHelpText(
       'after',
       examples(
@@ -183,7 +185,7 @@ export function buildProgram(out: Output, done: (code: number) => void): Command
           `${NPM} history --since 30d --format csv > restores.csv`,
           `${NPM} history --api https://abc123.execute-api.eu-west-1.amazonaws.com/v1/ --plan weekly-drill --since 90d`,
         ],
-        REMOTE_ENV,
+        `${REMOTE_ENV}\n(without --api: none)`,
       ),
     )
     .action(async (o: { plan?: string; since?: string; format: string; historyFile: string; api?: string; region?: string }) => {
@@ -197,10 +199,14 @@ export function buildProgram(out: Output, done: (code: number) => void): Command
       );
     });
 
-  const alerts = command(program, 'alerts').description("wire an Atlas project's restore alerts to a stack's alert receiver (push completion)");
   const alertsEnv = `${ATLAS_ENV}
   ATLAS_ALERT_WEBHOOK_SECRET  the webhook secret (setup, instead of --secret-name)`;
-  const url = 'https://abc123.execute-api.eu-west-1.amazonaws.com/v1/alerts';
+  const url = `${EXAMPLE_API_URL}alerts`;
+  const alertsExample = (action: 'setup' | 'check') =>
+    `${NPM} alerts ${action} --project 65f1a0000000000000000001 --url ${url}${action === 'setup' ? ' --secret-name atlas-restore/alert-webhook' : ''}`;
+  const alerts = command(program, 'alerts')
+    .description("wire an Atlas project's restore alerts to a stack's alert receiver (push completion)")
+    .addHelpText('after', examples([alertsExample('setup'), alertsExample('check')], alertsEnv));
   for (const action of ['setup', 'check'] as const) {
     const sub = command(alerts, action)
       .description(
@@ -208,12 +214,12 @@ export function buildProgram(out: Output, done: (code: number) => void): Command
           ? 'create or update (idempotently) the alert configurations that send CPS_RESTORE_* alerts to the receiver, signed with the secret'
           : 'say whether the project sends its restore alerts to the receiver; exit 1 when not',
       )
-      .option('--project <groupId>', 'the Atlas project (required)')
-      .option('--url <receiverUrl>', 'the stack output AlertReceiverUrl (required)');
+      .option('--project <groupId>', 'the Atlas project (required)', value.objectId('--project'))
+      .option('--url <receiverUrl>', 'the stack output AlertReceiverUrl (required)', value.receiverUrl());
     if (action === 'setup')
-      sub.option('--secret-name <name>', 'Secrets Manager secret holding the webhook secret (the plans file alerts.webhookSecretName)').option('--force', 're-send the secret even when nothing else changed', false);
+      sub.option('--secret-name <name>', 'Secrets Manager secret holding the webhook secret (the plans file alerts.webhookSecretName)', value.notBlank('--secret-name')).option('--force', 're-send the secret even when nothing else changed', false);
     sub
-      .addHelpText('after', examples([`${NPM} alerts ${action} --project 65f1a0000000000000000001 --url ${url}${action === 'setup' ? ' --secret-name atlas-restore/alert-webhook' : ''}`], alertsEnv))
+      .addHelpText('after', examples([alertsExample(action)], alertsEnv))
       .action(async (o: { project: string; url: string; secretName?: string; force?: boolean }) =>
         done(await runAlertsCommand({ action, project: o.project, url: o.url, force: o.force ?? false, ...(o.secretName ? { secretName: o.secretName } : {}) }, out)),
       );
@@ -226,9 +232,22 @@ export function buildProgram(out: Output, done: (code: number) => void): Command
 type Make = (parent: Command, name: string) => Command;
 
 function addRemote(remote: Command, command: Make, out: Output, done: (code: number) => void): void {
-  remote.description('a deployed stack, through its SigV4-signed HTTP API').addHelpText('after', REMOTE_ENV);
-  const api = () => new Option('--api <url>', 'the stack output ApiUrl (required)').env('ATLAS_RESTORE_API_URL');
-  const region = () => new Option('--region <region>', 'AWS region to sign for (default: from the URL, else AWS_REGION)');
+  const URL = EXAMPLE_API_URL;
+  remote
+    .description('a deployed stack, through its SigV4-signed HTTP API')
+    .addHelpText(
+      'after',
+      examples(
+        [
+          `${NPM} remote start --api ${URL} --plan nightly-staging --key refresh-2026-03-01 --follow`,
+          `ATLAS_RESTORE_API_URL=${URL} ${NPM} remote status --id refresh-2026-03-01`,
+          `${NPM} remote holds --api ${URL}`,
+        ],
+        REMOTE_ENV,
+      ),
+    );
+  const api = () => new Option('--api <url>', 'the stack output ApiUrl (required)').env('ATLAS_RESTORE_API_URL').argParser(value.apiUrl());
+  const region = () => new Option('--region <region>', 'AWS region to sign for (default: from the URL, else AWS_REGION)').argParser(value.awsRegion());
   type Common = { api: string; region?: string };
   const call = async (action: RemoteOptions['action'], o: Common & Partial<Omit<RemoteOptions, 'api' | 'region' | 'action'>>) =>
     done(
@@ -246,14 +265,13 @@ function addRemote(remote: Command, command: Make, out: Output, done: (code: num
     );
   const sub = (name: string, description: string, example: string) =>
     command(remote, name).description(description).addOption(api()).addOption(region()).addHelpText('after', examples([example], REMOTE_ENV));
-  const URL = 'https://abc123.execute-api.eu-west-1.amazonaws.com/prod/';
 
   sub('start', 'start a plan', `${NPM} remote start --api ${URL} --plan nightly-staging --key refresh-2026-03-01 --follow`)
-    .option('--plan <name>', 'the plan to start (required)')
-    .option('--key <idempotencyKey>', 'the same key twice starts one restore')
+    .option('--plan <name>', 'the plan to start (required)', value.planName())
+    .option('--key <idempotencyKey>', 'the same key twice starts one restore', value.idempotencyKey())
     .option('--dry-run', 'resolve and check only', false)
     .option('--follow', 'follow it to the end', false)
-    .option('--every <seconds>', 'how often to look when following', positiveSeconds, 30)
+    .option('--every <seconds>', 'how often to look when following', value.positiveSeconds(), 30)
     .action((o: Common & { plan: string; key?: string; dryRun: boolean; follow: boolean; every: number }) =>
       call('start', { api: o.api, region: o.region, plan: o.plan, idempotencyKey: o.key, dryRun: o.dryRun, follow: o.follow, everySeconds: o.every }),
     );
@@ -263,17 +281,17 @@ function addRemote(remote: Command, command: Make, out: Output, done: (code: num
     ['follow', 'follow a restore to its end'],
   ] as const) {
     sub(name, description, `${NPM} remote ${name} --api ${URL} --id refresh-2026-03-01`)
-      .option('--id <restoreId>', 'the restore id (the idempotency key) (required)')
-      .option('--every <seconds>', 'how often to look when following', positiveSeconds, 30)
+      .option('--id <restoreId>', 'the restore id (the idempotency key) (required)', value.restoreId('--id'))
+      .option('--every <seconds>', 'how often to look when following', value.positiveSeconds(), 30)
       .action((o: Common & { id: string; every: number }) => call(name, { api: o.api, region: o.region, id: o.id, everySeconds: o.every }));
   }
   sub('hold', 'hold a target on the stack', `${NPM} remote hold --api ${URL} --target 65f1a0000000000000000002/staging-cluster --for 4h --reason "customer demo"`)
-    .option('--target <groupId/cluster>', 'the cluster to hold (required)')
-    .option('--for <duration>', 'how long: 90m, 4h, 2d (required)')
-    .option('--reason <why>', 'shown to whoever is refused (required)')
+    .option('--target <groupId/cluster>', 'the cluster to hold (required)', value.target())
+    .option('--for <duration>', 'how long: 90m, 4h, 2d (required)', value.holdFor())
+    .option('--reason <why>', 'shown to whoever is refused (required)', value.notBlank('--reason'))
     .action((o: Common & { target: string; for: string; reason: string }) => call('hold', { api: o.api, region: o.region, target: o.target, for: o.for, reason: o.reason }));
   sub('release', 'lift a hold on the stack', `${NPM} remote release --api ${URL} --target 65f1a0000000000000000002/staging-cluster`)
-    .option('--target <groupId/cluster>', 'the held cluster (required)')
+    .option('--target <groupId/cluster>', 'the held cluster (required)', value.target())
     .action((o: Common & { target: string }) => call('release', { api: o.api, region: o.region, target: o.target }));
   sub('holds', 'list the holds on the stack', `${NPM} remote holds --api ${URL}`).action((o: Common) => call('holds', { api: o.api, region: o.region }));
 }
@@ -284,20 +302,21 @@ export async function main(argv: string[], out: Output): Promise<number> {
   const program = buildProgram(out, (c) => (code = c));
   // No command: the demo, as `npm start` (a bare option such as --fast goes to it too).
   const args = argv.length === 0 || (argv[0]?.startsWith('-') && !['-h', '--help'].includes(argv[0])) ? ['demo', ...argv] : argv;
+  // Point at the help of the command that was being read: `remote start --help`, `run --help`, or the top.
+  const top = program.commands.find((c) => c.name() === args[0]);
+  const sub = top?.commands.find((c) => c.name() === args[1]);
+  const page = `(see ${NPM} ${[top?.name(), sub?.name(), '--help'].filter(Boolean).join(' ')})`;
   try {
     await program.parseAsync(args, { from: 'user' });
   } catch (error) {
+    // A value refused by an option's check (./optionValues.ts) or by the command: its own help page.
+    if (error instanceof UsageError) throw error.message.endsWith('--help)') ? error : new CommandLineError(`${error.message} ${page}`);
     if (!(error instanceof CommanderError)) throw error;
     if (error.exitCode === 0) return 0; // --help
-    const parent = program.commands.find((c) => c.name() === args[0]);
     // `remote` alone: commander would print its help to stderr; say what is missing instead.
-    if (error.code === 'commander.help' && parent)
-      throw new CommandLineError(`${parent.name()} needs a command: ${parent.commands.map((c) => c.name()).join(', ')} (see ${NPM} ${parent.name()} --help)`);
-    // Point at the help of the command that was being read: `remote start --help`, `run --help`, or the top.
-    const top = program.commands.find((c) => c.name() === args[0]);
-    const sub = top?.commands.find((c) => c.name() === args[1]);
-    const page = [top?.name(), sub?.name(), '--help'].filter(Boolean).join(' ');
-    throw new CommandLineError(`${oneLine(error)} (see ${NPM} ${page})`);
+    if (error.code === 'commander.help' && top)
+      throw new CommandLineError(`${top.name()} needs a command: ${top.commands.map((c) => c.name()).join(', ')} (see ${NPM} ${top.name()} --help)`);
+    throw new CommandLineError(`${oneLine(error)} ${page}`);
   }
   return code;
 }

@@ -11,6 +11,7 @@ import {
   type RestoreAlertEventType,
 } from '../../functions/core/atlas/alertConfigs.js';
 import type { AtlasTransport } from '../../functions/core/atlas/transport.js';
+import { ObjectId } from '../../functions/core/restore/fields.js';
 import { UsageError } from '../commandLine.js';
 import { describeAtlasTarget } from './atlasTarget.js';
 import type { Output } from './output.js';
@@ -26,7 +27,6 @@ import type { Output } from './output.js';
  */
 
 export const WEBHOOK_SECRET_VARIABLE = 'ATLAS_ALERT_WEBHOOK_SECRET';
-const OBJECT_ID = /^[a-f0-9]{24}$/;
 
 export interface AlertsTarget {
   client: AtlasTransport;
@@ -80,7 +80,7 @@ export function checkReceiverUrl(url: string): string {
 }
 
 function checkProject(project: string): string {
-  if (!OBJECT_ID.test(project)) throw new UsageError(`--project must be an Atlas project id (24 hexadecimal characters), got "${project}"`);
+  if (!ObjectId.safeParse(project).success) throw new UsageError(`--project must be an Atlas project id (24 hexadecimal characters), got "${project}"`);
   return project;
 }
 

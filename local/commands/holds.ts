@@ -3,6 +3,7 @@ import { HoldMinutes, parseHoldDuration } from '../../functions/core/orchestrate
 import { HoldTarget, type TargetHold, type TargetHolds } from '../../functions/core/orchestrate/holds.js';
 import { describeCluster, type ClusterRef } from '../../functions/core/plans/guards.js';
 import { toFieldProblems } from '../../functions/core/restore/request.js';
+import { UsageError } from '../commandLine.js';
 import type { Output } from './output.js';
 
 /**
@@ -21,8 +22,10 @@ export interface HoldOptions {
   by?: string;
 }
 
-/** Thrown for a mistake in the command line: the CLI prints it with the usage. */
-export class HoldUsageError extends Error {}
+/** Thrown for a mistake in the command line: the CLI prints it with the usage (exit 2). */
+export class HoldUsageError extends UsageError {
+  override name = 'HoldUsageError';
+}
 
 export async function runHoldCommand(options: HoldOptions, holds: TargetHolds, out: Output, now: () => Date = () => new Date()): Promise<number> {
   switch (options.action) {
@@ -76,11 +79,10 @@ export function holdMinutes(text: string | undefined): number {
 export function parseTarget(text: string | undefined): ClusterRef {
   if (!text) throw new HoldUsageError('needs --target <groupId>/<clusterName>');
   const slash = text.indexOf('/');
+  // Without a slash the text is neither part: say the shape, not that an empty groupId is wrong.
+  if (slash < 0) throw new HoldUsageError(`--target ${text}: give it as <groupId>/<clusterName>`);
   const parsed = HoldTarget.safeParse({ groupId: text.slice(0, Math.max(slash, 0)), clusterName: text.slice(slash + 1) });
-  if (slash < 0 || !parsed.success) {
-    const why = parsed.success ? ['give it as <groupId>/<clusterName>'] : toFieldProblems(parsed.error).map((p) => `${p.path} ${p.rule}`);
-    throw new HoldUsageError(`--target ${text}: ${why.join('; ')}`);
-  }
+  if (!parsed.success) throw new HoldUsageError(`--target ${text}: ${toFieldProblems(parsed.error).map((p) => `${p.path} ${p.rule}`).join('; ')}`);
   return parsed.data;
 }
 

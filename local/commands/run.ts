@@ -16,6 +16,7 @@ import { endingLine } from '../runner/ending.js';
 import { skippedLine, skippedSteps, stepsCannotRunHere } from '../runner/stepsHere.js';
 import { OUTCOME_STATES } from '../../lib/workflow.js';
 import { describeAtlasTarget } from './atlasTarget.js';
+import { UsageError } from '../commandLine.js';
 import type { Output } from './output.js';
 
 /**
@@ -47,10 +48,8 @@ export async function runPlan(options: RunOptions, out: Output): Promise<number>
   // (the poll policy, not the slower backstop that waits for alerts that would never come).
   const { alerts: _noReceiverHere, ...plans } = loadPlansFile(options.plansFile);
   const plan = plans.plans.find((p) => p.name === options.plan);
-  if (!plan) {
-    out.error(`No plan named "${options.plan}" in ${options.plansFile} (plans: ${plans.plans.map((p) => p.name).join(', ') || 'none'})`);
-    return 2;
-  }
+  // A name not in the file is a mistake in the command line: one usage line, exit 2 (../program.ts adds the help page).
+  if (!plan) throw new UsageError(`--plan ${options.plan}: no such plan in ${options.plansFile} (plans: ${plans.plans.map((p) => p.name).join(', ') || 'none'})`);
   const connection = connectionFromEnv();
   // Which Atlas, said in the prompt and the heading: the variables may point somewhere unintended.
   const atlas = describeAtlasTarget(baseUrlFromEnv());

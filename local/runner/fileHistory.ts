@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as z from 'zod';
 import { RestoreRecord } from '../../functions/core/history/record.js';
 import { filterRecords, type RestoreHistory } from '../../functions/core/history/store.js';
+import { readJsonFile } from './localFile.js';
 
 /**
  * The restore history of local runs, in a JSON file (each CLI command is its own process), so
@@ -31,9 +32,8 @@ export class FileRestoreHistory implements RestoreHistory {
   }
 
   private load(): RestoreRecord[] {
-    if (!existsSync(this.file)) return [];
-    const parsed = FileContent.safeParse(JSON.parse(readFileSync(this.file, 'utf8')));
-    if (!parsed.success) throw new Error(`${this.file} is not a restore history file (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`);
-    return parsed.data.records;
+    // Moved aside, not deleted: the records in it may still be wanted (and mended by hand).
+    const content = readJsonFile(this.file, 'restore history file', FileContent, `move it aside (e.g. mv ${this.file} ${this.file}.broken) and run again to start a new one`);
+    return content?.records ?? [];
   }
 }

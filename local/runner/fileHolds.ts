@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as z from 'zod';
 import { holdKey, MemoryTargetHolds, TargetHold } from '../../functions/core/orchestrate/holds.js';
 import type { ClusterRef } from '../../functions/core/plans/guards.js';
+import { readJsonFile } from './localFile.js';
 
 /**
  * The local runner's holds, kept in a JSON file so that `hold` in one command stops `run` in the
@@ -46,10 +47,8 @@ export class FileTargetHolds extends MemoryTargetHolds {
 
   private load(): void {
     this.held.clear();
-    if (!existsSync(this.file)) return;
-    const parsed = z.array(TargetHold).safeParse(JSON.parse(readFileSync(this.file, 'utf8')));
-    if (!parsed.success) throw new Error(`${this.file} is not a holds file (delete it to start afresh)`);
-    for (const hold of parsed.data) this.held.set(holdKey(hold.target), hold);
+    const holds = readJsonFile(this.file, 'holds file', z.array(TargetHold), `move it aside (e.g. mv ${this.file} ${this.file}.broken) and hold the targets again`);
+    for (const hold of holds ?? []) this.held.set(holdKey(hold.target), hold);
   }
 
   /** Only holds in force are written back: expired ones go away on their own. */

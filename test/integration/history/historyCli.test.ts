@@ -11,6 +11,7 @@ import { MemoryTargetHolds } from '../../../functions/core/orchestrate/holds.js'
 import { PlansConfig } from '../../../functions/core/plans/schema.js';
 import type { Output } from '../../../local/commands/output.js';
 import { ApiRestoreHistory } from '../../../local/operator/apiHistory.js';
+import { createSignedApi } from '../../../local/operator/signedApi.js';
 import { main } from '../../../local/program.js';
 
 /**
@@ -117,8 +118,17 @@ describe('history --api (a deployed stack, through the signed API)', () => {
     expect(seen).toHaveLength(0);
   });
 
-  it("shows the API's refusal in its words", async () => {
-    await expect(main(['history', '--api', apiUrl, '--region', 'eu-west-1', '--plan', 'bad plan'], capture())).rejects.toThrow(/API answered 400 ValidationError.*query\.plan/s);
+  it('refuses a plan name the API would refuse, by the same rule, before sending anything', async () => {
+    seen.length = 0;
+    await expect(main(['history', '--api', apiUrl, '--region', 'eu-west-1', '--plan', 'bad plan'], capture())).rejects.toThrow(
+      /^--plan bad plan: must be 1-64 letters, digits, - or _, starting with a letter or digit \(see npm run restore -- history --help\)$/,
+    );
+    expect(seen).toHaveLength(0);
+  });
+
+  it("shows the API's refusal in its words (a request the CLI would not send)", async () => {
+    const history = new ApiRestoreHistory(createSignedApi({ apiUrl, region: 'eu-west-1' }));
+    await expect(history.list({ plan: 'bad plan' })).rejects.toThrow(/API answered 400 ValidationError.*query\.plan/s);
   });
 });
 

@@ -28,6 +28,23 @@ describe('usage mistakes: one line in our words, exit 2, no stack trace', () => 
       ['remote', 'start', '--plan', 'nightly-staging'],
       'error: remote start needs --api <url> (or ATLAS_RESTORE_API_URL) (see npm run restore -- remote start --help)',
     ],
+    [
+      'local/cli.ts',
+      ['remote', 'start', '--api', 'notaurl', '--plan', 'nightly-staging'],
+      'error: --api notaurl: must be the stack output ApiUrl, an http(s) URL such as https://abc123.execute-api.eu-west-1.amazonaws.com/v1/ (from --api or ATLAS_RESTORE_API_URL) (see npm run restore -- remote start --help)',
+    ],
+    ['local/cli.ts', ['remote', 'status', '--api', 'https://abc123.execute-api.eu-west-1.amazonaws.com/v1/', '--id', 'bad id!'], 'error: --id bad id!: must be 1-80 characters of letters, digits, - or _ (see npm run restore -- remote status --help)'],
+    ['local/cli.ts', ['run', '--plan', 'nightly-staging', '--dry-run', '--snapshot', 'xyz'], 'error: --snapshot xyz: must be a 24-character lowercase hex id (see npm run restore -- run --help)'],
+    ['local/cli.ts', ['run', '--plan', 'recover-prod-before-alarm', '--pit', '1'], 'error: --pit 1: must be at least 1199145600 (2008-01-01T00:00:00Z) (see npm run restore -- run --help)'],
+    [
+      'local/cli.ts',
+      ['run', '--plan', 'nope'],
+      'error: --plan nope: no such plan in config/plans.json (plans: nightly-staging, recover-prod-before-alarm, download-prod-latest) (see npm run restore -- run --help)',
+    ],
+    ['local/cli.ts', ['hold', '--target', 'staging-cluster', '--for', '4h', '--reason', 'x'], 'error: --target staging-cluster: give it as <groupId>/<clusterName> (see npm run restore -- hold --help)'],
+    ['local/simulator/main.ts', ['--scale', '0'], 'error: --scale 0: must be a number of simulated seconds per real second, more than 0 (see npm run simulator -- --help)'],
+    ['local/simulator/main.ts', ['--sacle', '60'], 'error: unknown option --sacle: did you mean --scale? (see npm run simulator -- --help)'],
+    ['local/simulator/main.ts', ['--bogus'], 'error: unknown option --bogus (see npm run simulator -- --help)'],
     ['bench/run.ts', ['--frobnicate'], 'error: unknown option --frobnicate (see npm run bench -- --help)'],
     ['bench/run.ts', ['--skip', 'everything'], 'error: --skip everything: must be one of polling, cold, scale (see npm run bench -- --help)'],
   ])('%s %j', async (script, args, line) => {
@@ -48,6 +65,29 @@ describe('usage mistakes: one line in our words, exit 2, no stack trace', () => 
     const bench = await tool('bench/run.ts', ['--skip', 'cold', '--skip', 'scale', '--out', join(file, 'not-a-dir', 'results.json')]);
     expect(bench.code).toBe(1);
     expect(bench.stderr).toMatch(/^error: ENOTDIR: [^\n]+\n$/);
+  }, 120_000);
+
+  it('a broken local file (history, holds, simulator world) is one line naming the file and what to do, exit 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'broken-'));
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, '{x');
+    for (const [script, args, what] of [
+      ['local/cli.ts', ['history', '--history-file', broken], 'restore history file'],
+      ['local/cli.ts', ['holds', '--holds-file', broken], 'holds file'],
+      ['local/cli.ts', ['release', '--target', `${STAGING}/staging-cluster`, '--holds-file', broken], 'holds file'],
+      ['local/simulator/main.ts', ['--world', broken], 'simulator world'],
+    ] as const) {
+      const { code, stdout, stderr } = await tool(script, [...args]);
+      expect(code, stderr).toBe(1);
+      expect(stderr).toMatch(new RegExp(`^error: ${broken} is not a ${what}: not valid JSON \\([^\n]+\\); (move it aside|fix it)[^\n]*\n$`));
+      expect(stdout).toBe('');
+    }
+    // Valid JSON, not a history: the field that is wrong, and still the file.
+    writeFileSync(broken, JSON.stringify({ records: [{ plan: 'x' }] }));
+    const wrong = await cli(['history', '--history-file', broken]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(new RegExp(`^error: ${broken} is not a restore history file: records\\.0\\.[a-zA-Z.]+: [^\n]+; move it aside \\(e\\.g\\. mv ${broken} ${broken}\\.broken\\)[^\n]*\n$`));
+    expect(readFileSync(broken, 'utf8')).toBe(JSON.stringify({ records: [{ plan: 'x' }] }));
   }, 120_000);
 
   it('each command has its own help: options, examples and the environment variables it reads', async () => {
@@ -209,4 +249,18 @@ describe('run --plan against an Atlas given by MONGODB_ATLAS_* (here the simulat
     expect(sim.jobs()).toHaveLength(1);
     expect(sim.cluster(STAGING, 'staging-cluster').dataVersion).not.toBe(before);
   }, 120_000);
+
+  it("run --help's point-in-time example works as shown (its plan exists, its time is in the window)", async () => {
+    const help = (await cli(['run', '--help'])).stdout;
+    const shown = /\$ MONGODB_ATLAS_BASE_URL=\S+ npm run restore -- (run --plan \S+ --pit) \$\(\(\$\(date \+%s\) - (\d+)\)\) --yes\n/.exec(help);
+    expect(shown, help).not.toBeNull();
+    const pit = String(Math.floor(Date.now() / 1000) - Number(shown![2]));
+    // Its own holds and history: the plan holds its target after a success.
+    const dir = mkdtempSync(join(tmpdir(), 'pit-example-'));
+    const args = [...shown![1]!.split(' '), pit, '--yes', '--holds-file', join(dir, 'holds.json'), '--history-file', join(dir, 'history.json')];
+    const { code, stdout, stderr } = await cli(args, env);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain('Atlas Restore Succeeded');
+    expect(stdout).toContain(`Point in time: ${new Date(Number(pit) * 1000).toISOString()}`);
+  }, 180_000);
 });
