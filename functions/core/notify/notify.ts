@@ -1,4 +1,5 @@
 import { NotificationUndeliverableError } from '../errors.js';
+import { ruleOf } from '../issueRule.js';
 import { AD_HOC_PLAN, METRIC, outcomeMetricName } from '../observability.js';
 import type { StepLogger, StepMetrics } from '../orchestrate/deps.js';
 import type { TargetHolds } from '../orchestrate/holds.js';
@@ -134,7 +135,7 @@ export const UNREADABLE_INPUT = 'NotifyInputUnreadable';
 function readInput(payload: unknown, logger: StepLogger): NotifyInput {
   const parsed = NotifyInput.safeParse(payload);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  const problems = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${ruleOf(i)}`);
   logger.warn('Notify input unreadable', { problems });
   const raw = (payload && typeof payload === 'object' ? payload : {}) as Record<string, unknown>;
   const restore = (raw.restore && typeof raw.restore === 'object' ? raw.restore : {}) as Record<string, unknown>;

@@ -1,4 +1,5 @@
 import { RestorePlanNotFoundError, RestoreRefusedError, type FieldProblem } from '../errors.js';
+import { ruleOf } from '../issueRule.js';
 import { ClusterName } from '../restore/fields.js';
 import type { PlanOverrides, Trigger } from '../workflow/contract.js';
 import { guardedTarget, restoreTarget, type RestoreRequest } from '../restore/request.js';
@@ -81,7 +82,7 @@ export function overrideProblems(plan: Plan, overrides: PlanOverrides, now: Date
     if (type === 'download') add('target', 'does not apply to a download plan: nothing is restored onto a cluster');
     else {
       const rule = ClusterName.safeParse(overrides.target.clusterName);
-      if (!rule.success) add('target.clusterName', rule.error.issues[0]?.message ?? 'is not a valid cluster name');
+      if (!rule.success) add('target.clusterName', (rule.error.issues[0] ? ruleOf(rule.error.issues[0]) : 'is not a valid cluster name'));
     }
   }
   return problems;
