@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { planGuardsTarget } from '../functions/core/plans/collectionPlan.js';
 import { protectingPattern } from '../functions/core/plans/guards.js';
+import { harmOfPlan, harmWords } from '../functions/core/plans/targetHarm.js';
 import { ruleOf } from '../functions/core/issueRule.js';
 import { ConfigError } from './config-error.js';
 import { PlanName, PlansConfig, type Plan, type ProtectedTarget } from '../functions/core/plans/schema.js';
@@ -82,7 +83,7 @@ function protectedTargetProblems(plan: Plan, protectedTargets: readonly Protecte
   if (pattern === undefined) return [];
   return [
     `plan "${plan.name}" restore.target: cluster "${target.clusterName}" in project ${target.groupId} is protected ` +
-      `(protectedTargets pattern "${pattern}"); a ${plan.restore.type} restore wipes its target and may never target it`,
+      `(protectedTargets pattern "${pattern}"): ${harmWords(harmOfPlan(plan), 'target')}, so a ${plan.restore.type} restore may never target it`,
   ];
 }
 

@@ -5,6 +5,7 @@ import type { PlanOverrides, Trigger } from '../workflow/contract.js';
 import { guardedTarget, restoreTarget, type RestoreRequest } from '../restore/request.js';
 import { checkAdHocAllowed, NO_AD_HOC } from './adHoc.js';
 import { checkTargetGuards, type ClusterRef } from './guards.js';
+import { harmOfRequest } from './targetHarm.js';
 import type { Plan, PlansConfig } from './schema.js';
 import { planPointInTime } from './planMoment.js';
 
@@ -102,7 +103,7 @@ export function planTarget(plan: Plan, overrides: PlanOverrides | undefined): Cl
 export function checkAdHocRequest(config: PlansConfig, request: RestoreRequest, trigger: Trigger['type']): ClusterRef | undefined {
   const target = restoreTarget(request);
   // A CREATE_NEW collection restore wipes nothing: it takes the lock (target) but skips the guards.
-  checkTargetGuards(config.protectedTargets, request.source, guardedTarget(request), false);
+  checkTargetGuards(config.protectedTargets, request.source, guardedTarget(request), false, harmOfRequest(request));
   checkAdHocAllowed(config.adHoc ?? NO_AD_HOC, { kind: request.kind, source: request.source, target, trigger });
   return target;
 }
