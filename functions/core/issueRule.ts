@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import type * as z from 'zod';
 
 /**
  * A zod issue as a rule people read: "must be at most 7", "is required", "must be one of "a", "b"".
@@ -10,7 +10,20 @@ import * as z from 'zod';
 
 type Issue = z.core.$ZodIssue;
 
-const zodDefault = z.locales.en().localeError;
+/** The shape of each issue's default message in zod's English locale, matched rather than imported: a reference to z.locales would bundle every locale. */
+const ZOD_DEFAULT: Partial<Record<Issue['code'], RegExp>> = {
+  invalid_type: /^Invalid input: expected \S+, received \S+$/,
+  too_big: /^Too big: expected /,
+  too_small: /^Too small: expected /,
+  invalid_value: /^Invalid (input: expected |option: expected one of )/,
+  invalid_format: /^Invalid /,
+  not_multiple_of: /^Invalid number: must be a multiple of /,
+  unrecognized_keys: /^Unrecognized keys?: /,
+  invalid_union: /^Invalid (discriminator value\. Expected |input)/,
+  invalid_key: /^Invalid key in /,
+  invalid_element: /^Invalid value in /,
+  custom: /^Invalid input$/,
+};
 
 /** The rule the issue says was broken, to follow its field path ("reason is required"). */
 export function ruleOf(issue: Issue): string {
@@ -19,10 +32,7 @@ export function ruleOf(issue: Issue): string {
 
 /** True when the message is zod's own default, not one a schema gave. */
 function saidByZod(issue: Issue): boolean {
-  // The input is gone from a finished issue, so zod's "received …" cannot be said again: match the shape.
-  if (issue.code === 'invalid_type') return /^Invalid input: expected \S+, received \S+$/.test(issue.message);
-  const said = zodDefault(issue as Parameters<typeof zodDefault>[0]);
-  return issue.message === (typeof said === 'string' ? said : said?.message);
+  return ZOD_DEFAULT[issue.code]?.test(issue.message) ?? false;
 }
 
 const SIZE_UNIT: Record<string, string> = { string: 'characters', array: 'items', set: 'items', map: 'entries', file: 'bytes' };
