@@ -1,5 +1,7 @@
 import { Annotations, App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { existsSync } from 'node:fs';
+import { SECRET_NAME, SECRET_NAME_RULE } from '../functions/core/plans/secretName.js';
 import { ConfigError } from './config-error.js';
 import { checkAlarmEmail, unknownContextKeyWarnings } from './context-keys.js';
 import { egressOptionsFromContext } from './egress-options.js';
@@ -27,13 +29,13 @@ export interface RestoreAppOptions {
  */
 export function buildRestoreApp(options: RestoreAppOptions = {}): { app: App; stack: RestoreStack } {
   const app = new App({ context: options.context, outdir: options.outdir });
-  const plansFile = optionalString(app, 'plansFile') ?? DEFAULT_PLANS_FILE;
+  const plansFile = givenPlansFile(app) ?? DEFAULT_PLANS_FILE;
   const plans =
     options.plansConfig === undefined ? loadPlansFile(plansFile) : validatePlansConfig(options.plansConfig, '(inline config)');
   const stack = new RestoreStack(app, STACK_NAME, {
     description: 'Atlas Restore Orchestrator: scheduled, HTTP and alarm-driven MongoDB Atlas backup restores',
     plans,
-    atlasSecretName: optionalString(app, 'atlasSecretName') ?? DEFAULT_ATLAS_SECRET_NAME,
+    atlasSecretName: atlasSecretName(app) ?? DEFAULT_ATLAS_SECRET_NAME,
     alarmEmail: checkAlarmEmail(optionalString(app, 'alarmEmail')),
     egress: egressOptionsFromContext((key) => app.node.tryGetContext(key)),
     opsTopicArn: opsTopicArn(app),
@@ -53,6 +55,24 @@ function optionalString(app: App, key: string): string | undefined {
   if (typeof value !== 'string') throw new ConfigError(`Context value "${key}" must be a string (cdk synth -c ${key}=...)`);
   return value;
 }
+
+/** The Atlas API key's secret; a wrong name would only show when a restore first calls Atlas. */
+function atlasSecretName(app: App): string | undefined {
+  const name = optionalString(app, 'atlasSecretName');
+  if (name !== undefined && !SECRET_NAME.test(name))
+    throw new ConfigError(`Context value "atlasSecretName" ${SECRET_NAME_RULE}, such as atlas-restore/api-key; got "${clip(name)}"`);
+  return name;
+}
+
+/** A plans file given by name must be there: said with the key, as the person typed it. */
+function givenPlansFile(app: App): string | undefined {
+  const file = optionalString(app, 'plansFile');
+  if (file !== undefined && !existsSync(file))
+    throw new ConfigError(`Context value "plansFile" must name a plans file; "${clip(file)}" does not exist (paths are relative to the project root)`);
+  return file;
+}
+
+const clip = (text: string) => (text.length > 80 ? `${text.slice(0, 80)}…` : text);
 
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
 

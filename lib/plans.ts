@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { planGuardsTarget } from '../functions/core/plans/collectionPlan.js';
 import { protectingPattern } from '../functions/core/plans/guards.js';
+import { harmOfPlan, harmWords } from '../functions/core/plans/targetHarm.js';
+import { ruleOf } from '../functions/core/issueRule.js';
 import { ConfigError } from './config-error.js';
 import { PlanName, PlansConfig, type Plan, type ProtectedTarget } from '../functions/core/plans/schema.js';
 
@@ -56,9 +58,9 @@ function describeIssues(error: z.ZodError, raw: unknown): string[] {
     if (path[0] === 'plans' && path.length >= 2) {
       const index = Number(path[1]);
       const setting = path.slice(2).join('.');
-      return `${planLabel(raw, index)}${setting ? ` ${setting}` : ''}: ${issue.message}`;
+      return `${planLabel(raw, index)}${setting ? ` ${setting}` : ''}: ${ruleOf(issue)}`;
     }
-    return `${path.join('.') || '(root)'}: ${issue.message}`;
+    return `${path.join('.') || '(root)'}: ${ruleOf(issue)}`;
   });
 }
 
@@ -81,7 +83,7 @@ function protectedTargetProblems(plan: Plan, protectedTargets: readonly Protecte
   if (pattern === undefined) return [];
   return [
     `plan "${plan.name}" restore.target: cluster "${target.clusterName}" in project ${target.groupId} is protected ` +
-      `(protectedTargets pattern "${pattern}"); a ${plan.restore.type} restore wipes its target and may never target it`,
+      `(protectedTargets pattern "${pattern}"): ${harmWords(harmOfPlan(plan), 'target')}, so a ${plan.restore.type} restore may never target it`,
   ];
 }
 

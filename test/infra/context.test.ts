@@ -30,4 +30,29 @@ describe('context keys at synth', () => {
     expect(bad).toThrow('Context value "alarmEmail" must be one email address such as dba@example.com; got "not-an-email"');
     expect(() => synthesize({ context: { alarmEmail: 'a@example.com,b@example.com' } })).toThrow(/alarmEmail/);
   });
+
+  // Every context key the app reads, each with values that must stop synth (egress keys: egress.test.ts).
+  it.each<{ key: string; value: unknown; why: string }>([
+    { key: 'atlasSecretName', value: 'bad name!', why: 'a space and !' },
+    { key: 'atlasSecretName', value: 'atlas/restore key', why: 'a space' },
+    { key: 'atlasSecretName', value: 'clé-atlas', why: 'a letter outside ASCII' },
+    { key: 'atlasSecretName', value: 'x'.repeat(513), why: 'over 512 characters' },
+    { key: 'atlasSecretName', value: 42, why: 'not a string' },
+    { key: 'alarmEmail', value: 'not-an-email', why: 'not an email address' },
+    { key: 'opsTopicArn', value: 'arn:aws:sqs:eu-west-1:123456789012:ops', why: 'a queue ARN' },
+    { key: 'opsTopicArn', value: 'ops-alarms', why: 'a name, not an ARN' },
+    { key: 'atlasSecretKmsKeyArn', value: 'alias/atlas', why: 'an alias' },
+    { key: 'webhookSecretKmsKeyArn', value: 'arn:aws:kms:eu-west-1:123456789012:alias/hooks', why: 'an alias ARN' },
+    { key: 'plansFile', value: 'config/no-such-plans.json', why: 'no such file' },
+  ])('$key ($why) stops synth with a ConfigError naming the key', ({ key, value }) => {
+    const bad = () => synthesize({ context: { [key]: value } });
+    expect(bad).toThrow(ConfigError);
+    expect(bad).toThrow(`Context value "${key}"`);
+  });
+
+  it('takes an atlasSecretName made of everything Secrets Manager allows, and grants reading exactly it', () => {
+    const name = 'atlas/restore_api-key+v1=prod.eu@team';
+    const s = synthesize({ context: { atlasSecretName: name } });
+    expect(JSON.stringify(s.template.toJSON())).toContain(`secret:${name}-??????`);
+  });
 });

@@ -155,6 +155,18 @@ describe('plans validation at synth', () => {
     expect(() => loadPlansFile(join(dir, 'missing.json'))).toThrow(/Plans file not found or unreadable/);
   });
 
+  it.each([
+    ['a space and !', 'bad name!'],
+    ['a space', 'team hook'],
+    ['a letter outside ASCII', 'clé'],
+    ['over 512 characters', 'x'.repeat(513)],
+  ])('refuses a secret name Secrets Manager would not take (%s), naming the setting', (_why, name) => {
+    const webhook = withPlan(3, (p) => (p.notify = { webhook: { format: 'json', secretName: name } }));
+    expect(synthWith(webhook)).toThrow(/plan "[^"]+" notify\.webhook\.secretName: must be a Secrets Manager secret name: 1-512 ASCII letters, digits and \/_\+=\.@-/);
+    const alerts = { ...structuredClone(fixturePlans), alerts: { webhookSecretName: name } };
+    expect(synthWith(alerts)).toThrow(/alerts\.webhookSecretName: must be a Secrets Manager secret name/);
+  });
+
   it('lists each webhook secret once', () => {
     const cfg = withPlan(3, (p) => (p.notify = { webhook: { format: 'json', secretName: 'team/slack-hook' } }));
     expect(webhookSecretNames(validatePlansConfig(cfg))).toEqual(['team/slack-hook', 'team/teams-hook']);

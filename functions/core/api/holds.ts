@@ -7,7 +7,7 @@ import { describeCluster } from '../plans/guards.js';
 import { targetOfInput } from './busy.js';
 import type { ApiDeps } from './deps.js';
 import { answer, HoldPlaced, HoldReleased, HoldsList, type HoldView } from './answers.js';
-import { ApiError, notFound, validationError, zodValidationError, type ApiResponse } from './responses.js';
+import { notFound, validationError, zodValidationError, type ApiResponse } from './responses.js';
 
 /**
  * Holds over HTTP: a person says "not now" for a target, for a while and why.
@@ -16,6 +16,7 @@ import { ApiError, notFound, validationError, zodValidationError, type ApiRespon
  *   POST   /restores/holds                                   {target: {groupId, clusterName}, forMinutes | for: "4h", reason}
  *   DELETE /restores/holds/{groupId}/{clusterName}           release it (also POST …/release)
  *
+ * The routes and the envelope each takes (query parameters, body) are in ./routes.ts's one table.
  * The caller's IAM principal is recorded as who holds it. A hold does not stop a restore already
  * running onto the target (cancel that one); it refuses every restore that starts while it lasts.
  */
@@ -35,42 +36,12 @@ export const HoldRequestBody = z
   // The rule above, as JSON Schema says it, for the OpenAPI document (./openapi.ts).
   .meta({ oneOf: [{ required: ['forMinutes'] }, { required: ['for'] }] });
 
-/** The routes holdRoute answers, as `METHOD /resource` (its `allowed` lists below must agree). */
-export const HOLD_ROUTES = [
-  'GET /restores/holds',
-  'POST /restores/holds',
-  'DELETE /restores/holds/{groupId}/{clusterName}',
-  'POST /restores/holds/{groupId}/{clusterName}/release',
-] as const;
-
-const HOLDS_PATH = /^\/restores\/holds(?:\/([^/]+)\/([^/]+)(\/release)?)?$/;
-
-/** Answers the request when it is a holds route; undefined lets the restore routes answer it. */
-export function holdRoute(event: APIGatewayProxyEvent, deps: ApiDeps): Promise<ApiResponse> | undefined {
-  const path = (event.path ?? '').replace(/\/+$/, '');
-  const byResource = event.resource?.startsWith('/restores/holds');
-  const m = HOLDS_PATH.exec(path);
-  if (!byResource && !m) return undefined;
-  const method = event.httpMethod?.toUpperCase() ?? '';
-  const perTarget = byResource ? event.resource.includes('{groupId}') : m![1] !== undefined;
-  const release = byResource ? event.resource.endsWith('/release') : m![3] !== undefined;
-  const allowed = !perTarget ? ['GET', 'POST'] : release ? ['POST'] : ['DELETE'];
-  if (!allowed.includes(method))
-    return Promise.reject(new ApiError(405, 'MethodNotAllowed', `${method} is not allowed here (allowed: ${allowed.join(', ')})`, {}, { Allow: allowed.join(', ') }));
-  if (!perTarget) return method === 'GET' ? listHolds(deps) : placeHold(event, deps);
-  const raw = {
-    groupId: event.pathParameters?.groupId ?? decode(m?.[1]),
-    clusterName: event.pathParameters?.clusterName ?? decode(m?.[2]),
-  };
-  return releaseHold(raw, event, deps);
-}
-
-async function listHolds(deps: ApiDeps): Promise<ApiResponse> {
+export async function listHolds(deps: ApiDeps): Promise<ApiResponse> {
   const holds = await (await deps.holds()).list();
   return answer(HoldsList, 200, { holds: holds.map(holdView) });
 }
 
-async function placeHold(event: APIGatewayProxyEvent, deps: ApiDeps): Promise<ApiResponse> {
+export async function placeHold(event: APIGatewayProxyEvent, deps: ApiDeps): Promise<ApiResponse> {
   const parsed = HoldRequestBody.safeParse(readJson(event));
   if (!parsed.success) throw zodValidationError(parsed.error);
   const body = parsed.data;
@@ -98,7 +69,7 @@ async function placeHold(event: APIGatewayProxyEvent, deps: ApiDeps): Promise<Ap
   );
 }
 
-async function releaseHold(raw: { groupId?: string | undefined; clusterName?: string | undefined }, event: APIGatewayProxyEvent, deps: ApiDeps): Promise<ApiResponse> {
+export async function releaseHold(raw: { groupId?: string | undefined; clusterName?: string | undefined }, event: APIGatewayProxyEvent, deps: ApiDeps): Promise<ApiResponse> {
   const target = HoldTarget.safeParse(raw);
   if (!target.success) throw zodValidationError(target.error, 'path');
   const released = await (await deps.holds()).release(target.data);
@@ -133,15 +104,6 @@ function holdLinks(hold: TargetHold): { release: string } {
 function callerOf(event: APIGatewayProxyEvent): string {
   const identity = event.requestContext?.identity;
   return identity?.userArn ?? identity?.caller ?? 'an HTTP caller';
-}
-
-function decode(segment: string | undefined): string | undefined {
-  if (segment === undefined) return undefined;
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment; // the target check then refuses it
-  }
 }
 
 function readJson(event: APIGatewayProxyEvent): unknown {

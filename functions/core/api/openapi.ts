@@ -74,6 +74,18 @@ const BAD_REQUEST = error('The request is not valid: each field named by path an
   message: 'The request is not valid: plan give exactly one of plan or request',
   fields: [{ path: 'plan', rule: 'give exactly one of plan or request' }],
 });
+/** What every route refuses before it reads the request (./envelope.ts): unknown query parameters, a body it does not take, non-JSON, floods. */
+const ENVELOPE_REFUSALS = {
+  '400': BAD_REQUEST,
+  '413': error('The body is over 16 KiB', { error: 'PayloadTooLarge', message: '...' }),
+  '415': error('The body is not sent as application/json', { error: 'UnsupportedMediaType', message: '...' }),
+};
+/** Every operation's answers with the envelope refusals added: each route checks its envelope (./routes.ts). */
+function withRefusals<P extends Record<string, Record<string, { responses: Record<string, unknown> }>>>(paths: P): P {
+  for (const methods of Object.values(paths))
+    for (const op of Object.values(methods)) op.responses = { ...ENVELOPE_REFUSALS, ...op.responses };
+  return paths;
+}
 const NOT_FOUND = (what: string) => error(`No such ${what}`, { error: 'NotFound', message: `No ${what} with id "${EXAMPLE_IDS.restore}"` });
 /** Built on first use: a cold start of the submit Lambda does not pay for it. */
 function buildDocument() {
@@ -123,8 +135,6 @@ function buildDocument() {
         error: 'IdempotencyConflict',
         message: `Idempotency-Key "${EXAMPLE_IDS.restore}" was already used for a different restore request`,
       }),
-      '413': error('The body is over 16 KiB', { error: 'PayloadTooLarge', message: '...' }),
-      '415': error('The body is not sent as application/json', { error: 'UnsupportedMediaType', message: '...' }),
       '503': error('Step Functions or Atlas is busy; try again after Retry-After seconds', { error: 'Unavailable', message: '...' }),
     },
   };
@@ -195,7 +205,7 @@ function buildDocument() {
     },
     servers: [{ url: '{ApiUrl}', description: 'The stack output ApiUrl, without its trailing slash', variables: { ApiUrl: { default: 'https://abc123.execute-api.eu-west-1.amazonaws.com/v1' } } }],
     security: [{ sigv4: [] }],
-    paths: {
+    paths: withRefusals({
       '/restores': { post: submit, get: history },
       '/restores/{id}': { get: follow },
       '/restores/{id}/cancel': { post: cancel },
@@ -203,7 +213,7 @@ function buildDocument() {
       '/restores/holds/{groupId}/{clusterName}': { delete: holdRelease('releaseHold') },
       '/restores/holds/{groupId}/{clusterName}/release': { post: holdRelease('releaseHoldByPost') },
       '/openapi.json': { get: { operationId: 'getOpenApi', summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1', content: json(DOCUMENT) } } } },
-    },
+    }),
     components: {
       schemas: Object.fromEntries(Object.entries(ANSWERS).map(([name, schema]) => [name, schemaOf(schema, 'output')])),
       // API Gateway's own way of saying SigV4 (an import of this document keeps IAM auth).

@@ -3,6 +3,7 @@ import type { RestoreRequest } from '../restore/request.js';
 import { checkAdHocRequest, checkTriggerAllowed, findPlan, overrideProblems, planTarget } from '../plans/check.js';
 import { checkTargetGuards } from '../plans/guards.js';
 import { planGuardsTarget } from '../plans/collectionPlan.js';
+import { harmOfPlan } from '../plans/targetHarm.js';
 import type { Plan, PlansConfig } from '../plans/schema.js';
 import type { PlanOverrides } from '../workflow/contract.js';
 
@@ -33,7 +34,7 @@ export function precheckPlan(config: PlansConfig, planName: string, overrides: P
   if (problems.length) throw new RestoreRequestInvalidError(problems, `overrides for plan "${planName}"`);
   const target = planTarget(plan, overrides);
   const source = { groupId: plan.source.groupId, clusterName: plan.source.clusterName };
-  checkTargetGuards(config.protectedTargets, source, planGuardsTarget(plan, overrides), plan.allowRestoreOntoSource);
+  checkTargetGuards(config.protectedTargets, source, planGuardsTarget(plan, overrides), plan.allowRestoreOntoSource, harmOfPlan(plan));
   return { plan, source, target };
 }
 

@@ -3,7 +3,7 @@ import type { ApiDeps } from './deps.js';
 import { checkEnvelope, type Envelope } from './envelope.js';
 import { cancelRestore, getRestore } from './follow.js';
 import { listRestores, HISTORY_QUERY } from './history.js';
-import { HOLD_ROUTES, holdRoute } from './holds.js';
+import { listHolds, placeHold, releaseHold } from './holds.js';
 import { openApiDocument } from './openapi.js';
 import { ApiError, errorResponse, json, zodValidationError, type ApiResponse } from './responses.js';
 import { RestoreId } from './schemas.js';
@@ -20,95 +20,128 @@ import { submitRestore } from './submit.js';
  *   GET  /openapi.json             this API's OpenAPI document (./openapi.ts)
  *
  * Every answer is JSON; an unknown path is 404, a known path with another method 405.
+ *
+ * One table says, for every route and method, what answers it and which envelope it takes (query
+ * parameters, body: ./envelope.ts). The envelope is part of each method's entry, not a default,
+ * and it is checked before any handler runs: a route added here cannot skip it.
  */
 
-type Handler = (event: APIGatewayProxyEvent, deps: ApiDeps, restoreId: string) => Promise<ApiResponse>;
+/** The path parameters of the route, by the names in its resource template (`{id}` → `id`). */
+type Params = Readonly<Record<string, string>>;
+type Handler = (event: APIGatewayProxyEvent, deps: ApiDeps, params: Params) => Promise<ApiResponse>;
+
+interface Method {
+  handler: Handler;
+  /** The query parameters and body it understands: anything else is refused before it runs. */
+  envelope: Envelope;
+}
 
 interface Route {
   /** The API Gateway resource template, as lib/ declares it. */
   resource: string;
+  /** The same path, for events that do not name the resource; its groups are the params in template order. */
   pattern: RegExp;
-  methods: Partial<Record<string, Handler>>;
-  /** The query parameters and body it understands: anything else is refused (./envelope.ts). */
-  envelope: Envelope;
-  /** Where one method understands other parameters than the route's others (GET /restores). */
-  envelopeOf?: Partial<Record<string, Envelope>>;
+  methods: Partial<Record<string, Method>>;
 }
 
+const NOTHING: Envelope = { query: [], body: 'none' };
+
 const ROUTES: Route[] = [
+  // Before `/restores/{id}`: `/restores/holds` would otherwise read as a restore id.
+  {
+    resource: '/restores/holds',
+    pattern: /^\/restores\/holds$/,
+    methods: {
+      GET: { handler: (_e, deps) => listHolds(deps), envelope: NOTHING },
+      POST: { handler: (event, deps) => placeHold(event, deps), envelope: { query: [], body: 'json' } },
+    },
+  },
+  {
+    resource: '/restores/holds/{groupId}/{clusterName}',
+    pattern: /^\/restores\/holds\/([^/]+)\/([^/]+)$/,
+    methods: { DELETE: { handler: (event, deps, p) => releaseHold(p, event, deps), envelope: NOTHING } },
+  },
+  {
+    resource: '/restores/holds/{groupId}/{clusterName}/release',
+    pattern: /^\/restores\/holds\/([^/]+)\/([^/]+)\/release$/,
+    methods: { POST: { handler: (event, deps, p) => releaseHold(p, event, deps), envelope: NOTHING } },
+  },
   {
     resource: '/restores',
     pattern: /^\/restores$/,
-    methods: { POST: (event, deps) => submitRestore(event, deps), GET: (event, deps) => listRestores(event, deps) },
-    envelope: { query: ['dryRun'], body: 'json' },
-    envelopeOf: { GET: { query: HISTORY_QUERY, body: 'none' } },
+    methods: {
+      POST: { handler: (event, deps) => submitRestore(event, deps), envelope: { query: ['dryRun'], body: 'json' } },
+      GET: { handler: (event, deps) => listRestores(event, deps), envelope: { query: HISTORY_QUERY, body: 'none' } },
+    },
   },
   {
     resource: '/restores/{id}',
     pattern: /^\/restores\/([^/]+)$/,
-    methods: { GET: (_e, deps, id) => getRestore(id, deps) },
-    envelope: { query: [], body: 'none' },
+    methods: { GET: { handler: (_e, deps, p) => getRestore(restoreIdOf(p), deps), envelope: NOTHING } },
   },
   {
     resource: '/restores/{id}/cancel',
     pattern: /^\/restores\/([^/]+)\/cancel$/,
-    methods: { POST: (event, deps, id) => cancelRestore(id, event, deps) },
-    envelope: { query: [], body: 'none' },
+    methods: { POST: { handler: (event, deps, p) => cancelRestore(restoreIdOf(p), event, deps), envelope: NOTHING } },
   },
   {
     resource: '/openapi.json',
     pattern: /^\/openapi\.json$/,
-    methods: { GET: async () => json(200, openApiDocument()) },
-    envelope: { query: [], body: 'none' },
+    methods: { GET: { handler: async () => json(200, openApiDocument()), envelope: NOTHING } },
   },
 ];
 
 /** Every route served, as `METHOD /resource`: the OpenAPI test holds the document to it. */
 export function servedRoutes(): string[] {
-  return [...ROUTES.flatMap((r) => Object.keys(r.methods).map((m) => `${m} ${r.resource}`)), ...HOLD_ROUTES];
+  return ROUTES.flatMap((r) => Object.keys(r.methods).map((m) => `${m} ${r.resource}`));
+}
+
+/** The envelope a served route (`METHOD /resource`) takes: for the tests that hold every route to it. */
+export function envelopeOf(route: string): Envelope | undefined {
+  const [method, resource] = route.split(' ');
+  return ROUTES.find((r) => r.resource === resource)?.methods[method ?? '']?.envelope;
 }
 
 export async function handleApiRequest(event: APIGatewayProxyEvent, deps: ApiDeps): Promise<ApiResponse> {
   const requestId = event.requestContext?.requestId ?? 'unknown';
   try {
-    // Before the restore routes: `/restores/holds` would otherwise read as a restore id.
-    const held = holdRoute(event, deps);
-    if (held) return await held;
-    const { route, rawId } = findRoute(event);
+    const { route, params } = findRoute(event);
     if (!route) throw new ApiError(404, 'NotFound', `No such resource: ${event.httpMethod} ${event.path}`);
-    const handler = route.methods[event.httpMethod?.toUpperCase() ?? ''];
+    const method = route.methods[event.httpMethod?.toUpperCase() ?? ''];
     const allow = Object.keys(route.methods).join(', ');
-    if (!handler) throw new ApiError(405, 'MethodNotAllowed', `${event.httpMethod} is not allowed here (allowed: ${allow})`, {}, { Allow: allow });
-    checkEnvelope(event, route.envelopeOf?.[event.httpMethod.toUpperCase()] ?? route.envelope);
-    let restoreId = '';
-    if (rawId !== undefined) {
-      const id = RestoreId.safeParse(rawId);
-      if (!id.success) throw zodValidationError(id.error, 'path.id');
-      restoreId = id.data;
-    }
-    return await handler(event, deps, restoreId);
+    if (!method) throw new ApiError(405, 'MethodNotAllowed', `${event.httpMethod} is not allowed here (allowed: ${allow})`, {}, { Allow: allow });
+    checkEnvelope(event, method.envelope);
+    return await method.handler(event, deps, params);
   } catch (err) {
     return errorResponse(err, requestId, deps.logger);
   }
 }
 
+function restoreIdOf(params: Params): string {
+  const id = RestoreId.safeParse(params.id ?? '');
+  if (!id.success) throw zodValidationError(id.error, 'path.id');
+  return id.data;
+}
+
 /** Prefers API Gateway's resource template and path parameters; falls back to the raw path. */
-function findRoute(event: APIGatewayProxyEvent): { route: Route | undefined; rawId: string | undefined } {
+function findRoute(event: APIGatewayProxyEvent): { route: Route | undefined; params: Params } {
   const byResource = ROUTES.find((r) => r.resource === event.resource);
-  if (byResource) return { route: byResource, rawId: byResource.resource.includes('{id}') ? (event.pathParameters?.id ?? '') : undefined };
+  if (byResource)
+    return { route: byResource, params: Object.fromEntries(paramNames(byResource).map((n) => [n, event.pathParameters?.[n] ?? ''])) };
   const path = (event.path ?? '').replace(/\/+$/, '') || '/';
   for (const route of ROUTES) {
     const m = route.pattern.exec(path);
-    if (m) return { route, rawId: m[1] === undefined ? undefined : safeDecode(m[1]) };
+    if (m) return { route, params: Object.fromEntries(paramNames(route).map((n, i) => [n, safeDecode(m[i + 1] ?? '')])) };
   }
-  return { route: undefined, rawId: undefined };
+  return { route: undefined, params: {} };
 }
+
+const paramNames = (route: Route) => [...route.resource.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
 
 function safeDecode(segment: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
-    return segment; // left as is; the id check then refuses it
+    return segment; // left as is; the id and target checks then refuse it
   }
 }
-

@@ -32,7 +32,9 @@ export async function submitRestore(event: APIGatewayProxyEvent, deps: ApiDeps):
   const dryRun = DryRunFlag.safeParse(event.queryStringParameters?.dryRun);
   if (!dryRun.success) throw zodValidationError(dryRun.error, 'query.dryRun');
 
-  const parsed = SubmitRestoreBody.safeParse(readJsonBody(event));
+  const raw = readJsonBody(event);
+  refuseBothPlanAndRequest(raw);
+  const parsed = SubmitRestoreBody.safeParse(raw);
   if (!parsed.success) throw zodValidationError(parsed.error);
   const body = parsed.data;
 
@@ -126,6 +128,15 @@ function httpTrigger(event: APIGatewayProxyEvent, now: Date): Trigger {
 }
 
 /** Size, Content-Type and query parameters were checked already (./envelope.ts, by the router). */
+/**
+ * Both a plan and a request: which one was meant is the mistake to name, not what is wrong inside
+ * the request (the schema's own exactly-one rule runs only once its fields parse).
+ */
+function refuseBothPlanAndRequest(raw: unknown): void {
+  if (raw !== null && typeof raw === 'object' && 'plan' in raw && 'request' in raw)
+    throw validationError([{ path: 'plan', rule: 'give exactly one of plan or request' }]);
+}
+
 function readJsonBody(event: APIGatewayProxyEvent): unknown {
   const text = rawBody(event);
   if (text.trim() === '') throw validationError([{ path: '', rule: 'the body must be a JSON object' }]);

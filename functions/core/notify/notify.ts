@@ -1,4 +1,5 @@
 import { NotificationUndeliverableError } from '../errors.js';
+import { ruleOf } from '../issueRule.js';
 import { AD_HOC_PLAN, METRIC, outcomeMetricName } from '../observability.js';
 import type { StepLogger, StepMetrics } from '../orchestrate/deps.js';
 import type { TargetHolds } from '../orchestrate/holds.js';
@@ -88,7 +89,9 @@ export async function notifyRestoreStep(payload: unknown, deps: NotifyDeps): Pro
   // The evidence, once per restore, before the outcome is counted: a failed write is retried with notify.
   // Its last try (the state machine caught HistoryUnavailable): a failed write is logged and counted, not thrown.
   const lastTry = input.historyError !== undefined;
-  const record = deps.history ? await keepHistory(input, report, { history: deps.history, plans: deps.plans, logger: deps.logger, metrics: deps.metrics, lastTry }) : undefined;
+  // A dry run that create refused or could not check created nothing: no record, no outcome counted.
+  const restoreEnded = report.phase !== 'interim' && input.dryRun !== true;
+  const record = deps.history && restoreEnded ? await keepHistory(input, report, { history: deps.history, plans: deps.plans, logger: deps.logger, metrics: deps.metrics, lastTry }) : undefined;
   const plan = planName ?? AD_HOC_PLAN;
   // An interim report that reached nobody must not end the watch: count it (the alarm fires) and go on.
   if (failed.length && !delivered.length && report.phase !== 'interim') {
@@ -99,7 +102,7 @@ export async function notifyRestoreStep(payload: unknown, deps: NotifyDeps): Pro
   if (!delivered.length && !failed.length) deps.logger.warn('The restore enables no notification channel: nothing was sent', { outcome, reportId: report.reportId });
 
   // An interim report is not an end: the restore is counted once, by its last report.
-  if (report.phase !== 'interim') {
+  if (restoreEnded) {
     deps.metrics.add(outcomeMetricName(outcome), 1, plan);
     if (report.durationSeconds !== undefined) deps.metrics.add(METRIC.restoreDuration, report.durationSeconds, plan);
     if (report.polls !== undefined) deps.metrics.add(METRIC.pollsPerRestore, report.polls, plan);
@@ -132,7 +135,7 @@ export const UNREADABLE_INPUT = 'NotifyInputUnreadable';
 function readInput(payload: unknown, logger: StepLogger): NotifyInput {
   const parsed = NotifyInput.safeParse(payload);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  const problems = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${ruleOf(i)}`);
   logger.warn('Notify input unreadable', { problems });
   const raw = (payload && typeof payload === 'object' ? payload : {}) as Record<string, unknown>;
   const restore = (raw.restore && typeof raw.restore === 'object' ? raw.restore : {}) as Record<string, unknown>;

@@ -9,6 +9,7 @@ import { parseRestoreRequest, restoreTarget, type RestoreKindName, type RestoreR
 import type { Snapshot, SnapshotChoice } from '../restore/snapshots.js';
 import type { ExecutionInput } from '../workflow/contract.js';
 import { planGuardsTarget, planKind } from '../plans/collectionPlan.js';
+import { harmOfPlan } from '../plans/targetHarm.js';
 import { checkSnapshotNamespaces } from './collectionNamespaces.js';
 import { planMoment, pointInTimeSecondsOf, type PlanMoment } from '../plans/planMoment.js';
 
@@ -50,7 +51,7 @@ export function checkRun(input: ExecutionInput, config: PlansConfig, now: Date):
   const source = { groupId: plan.source.groupId, clusterName: plan.source.clusterName };
   const target = planTarget(plan, input.overrides);
   const guarded = planGuardsTarget(plan, input.overrides);
-  checkTargetGuards(config.protectedTargets, source, guarded, plan.allowRestoreOntoSource);
+  checkTargetGuards(config.protectedTargets, source, guarded, plan.allowRestoreOntoSource, harmOfPlan(plan));
   checks.push(...(target && !guarded ? [`target ${target.clusterName}: CREATE_NEW writes new collections and overwrites nothing`] : guardChecks(target)));
   return { plan, kind: planKind(plan), source, target, referenceTime, request: undefined, checks };
 }

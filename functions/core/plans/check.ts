@@ -1,9 +1,11 @@
 import { RestorePlanNotFoundError, RestoreRefusedError, type FieldProblem } from '../errors.js';
+import { ruleOf } from '../issueRule.js';
 import { ClusterName } from '../restore/fields.js';
 import type { PlanOverrides, Trigger } from '../workflow/contract.js';
 import { guardedTarget, restoreTarget, type RestoreRequest } from '../restore/request.js';
 import { checkAdHocAllowed, NO_AD_HOC } from './adHoc.js';
 import { checkTargetGuards, type ClusterRef } from './guards.js';
+import { harmOfRequest } from './targetHarm.js';
 import type { Plan, PlansConfig } from './schema.js';
 import { planPointInTime } from './planMoment.js';
 
@@ -81,7 +83,7 @@ export function overrideProblems(plan: Plan, overrides: PlanOverrides, now: Date
     if (type === 'download') add('target', 'does not apply to a download plan: nothing is restored onto a cluster');
     else {
       const rule = ClusterName.safeParse(overrides.target.clusterName);
-      if (!rule.success) add('target.clusterName', rule.error.issues[0]?.message ?? 'is not a valid cluster name');
+      if (!rule.success) add('target.clusterName', (rule.error.issues[0] ? ruleOf(rule.error.issues[0]) : 'is not a valid cluster name'));
     }
   }
   return problems;
@@ -101,7 +103,7 @@ export function planTarget(plan: Plan, overrides: PlanOverrides | undefined): Cl
 export function checkAdHocRequest(config: PlansConfig, request: RestoreRequest, trigger: Trigger['type']): ClusterRef | undefined {
   const target = restoreTarget(request);
   // A CREATE_NEW collection restore wipes nothing: it takes the lock (target) but skips the guards.
-  checkTargetGuards(config.protectedTargets, request.source, guardedTarget(request), false);
+  checkTargetGuards(config.protectedTargets, request.source, guardedTarget(request), false, harmOfRequest(request));
   checkAdHocAllowed(config.adHoc ?? NO_AD_HOC, { kind: request.kind, source: request.source, target, trigger });
   return target;
 }

@@ -1,6 +1,7 @@
 import { RestoreRefusedError } from '../errors.js';
 import { clusterPatternMatches, sameCluster, type ClusterRef } from './clusterKey.js';
 import type { ProtectedTarget } from './schema.js';
+import { harmWords, type TargetHarm } from './targetHarm.js';
 
 export { clusterPatternMatches, sameCluster, type ClusterRef } from './clusterKey.js';
 
@@ -23,24 +24,26 @@ export const describeCluster = (c: ClusterRef): string => `cluster "${c.clusterN
 
 /**
  * Refuses a destructive restore onto a protected cluster, or onto its own source unless allowed.
- * `target` undefined (a download) overwrites nothing and passes.
+ * `target` undefined (a download) overwrites nothing and passes. `harm` is what the restore does
+ * to the target, so the refusal says it truly (./targetHarm.ts).
  */
 export function checkTargetGuards(
   protectedTargets: readonly ProtectedTarget[],
   source: ClusterRef,
   target: ClusterRef | undefined,
   allowRestoreOntoSource: boolean,
+  harm: TargetHarm = 'wipe',
 ): void {
   if (!target) return;
   if (!allowRestoreOntoSource && sameCluster(source, target))
     throw new RestoreRefusedError(
       'SOURCE_IS_TARGET',
-      `Refusing to restore ${describeCluster(source)} onto itself: Atlas would wipe the source first. Only a plan with allowRestoreOntoSource may do that.`,
+      `Refusing to restore ${describeCluster(source)} onto itself: ${harmWords(harm, 'source')}. Only a plan with allowRestoreOntoSource may do that.`,
     );
   const pattern = protectingPattern(target, protectedTargets);
   if (pattern !== undefined)
     throw new RestoreRefusedError(
       'PROTECTED_TARGET',
-      `Refusing to restore onto ${describeCluster(target)}: it is a protected target (pattern "${pattern}"), and Atlas deletes all data on the target first.`,
+      `Refusing to restore onto ${describeCluster(target)}: it is a protected target (pattern "${pattern}"), and ${harmWords(harm, 'target')}.`,
     );
 }

@@ -7,6 +7,7 @@ import { CooldownMinutes, HoldAfterSuccess } from './runRules.js';
 import { DEFAULT_DOWNLOAD_LINK_CHANNELS, DOWNLOAD_LINK_CHANNELS } from '../notify/downloadLinks.js';
 import { AdHocPolicy } from './adHoc.js';
 import { sameCluster } from './clusterKey.js';
+import { SecretName } from './secretName.js';
 import { tenantPlanRule } from '../restore/tenantRetired.js';
 import { collectionChoiceFields } from '../restore/collectionRequest.js';
 import { collectionPlanProblems, planGuardsTarget } from './collectionPlan.js';
@@ -53,7 +54,7 @@ export const WebhookChannel = z
   .object({
     format: z.enum(['slack', 'teams', 'json']),
     /** Secrets Manager secret whose SecretString is the webhook URL (or JSON {"url": ...}). */
-    secretName: z.string().min(1),
+    secretName: SecretName,
   })
   .strict();
 

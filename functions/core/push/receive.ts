@@ -4,6 +4,7 @@ import { AtlasAlert, MAX_ALERT_BYTES, wakesRestores } from './alert.js';
 import { EVENT_HEADER, SIGNATURE_HEADER, signatureMatches } from './signature.js';
 import { LAST_ALERT_KEPT_MS, type AlertWaiters } from './waiters.js';
 import type { WakeTask } from './wake.js';
+import { ruleOf } from '../issueRule.js';
 
 /**
  * The alert receiver: Atlas POSTs an alert here (a webhook notification of the project's restore
@@ -59,7 +60,7 @@ export async function receiveAlert(request: AlertRequest, deps: ReceiveDeps): Pr
   const parsed = AtlasAlert.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return answer(400, { error: `The alert is not an Atlas alert: ${issue?.path.join('.') || '(body)'} ${issue?.message ?? ''}`.trim() });
+    return answer(400, { error: `The alert is not an Atlas alert: ${issue?.path.join('.') || '(body)'} ${issue ? ruleOf(issue) : ''}`.trim() });
   }
   const alert = parsed.data;
   const event = request.headers[EVENT_HEADER];

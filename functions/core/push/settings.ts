@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { SecretName } from '../plans/secretName.js';
 
 /**
  * Push completion, for the whole stack (the plans file's top-level `alerts`). Present: the stack
@@ -14,9 +15,7 @@ export const DEFAULT_ALERTS = { backstopPercent: 20, backstopFloorSeconds: 60 } 
 export const AlertsSettings = z
   .object({
     /** Secrets Manager name of the shared secret Atlas signs its webhook alerts with. */
-    webhookSecretName: z
-      .string()
-      .regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a Secrets Manager secret name (letters, digits and /_+=.@-)'),
+    webhookSecretName: SecretName,
     backstopPercent: z.number().int().min(5).max(50).default(DEFAULT_ALERTS.backstopPercent),
     backstopFloorSeconds: z.number().int().min(30).max(600).default(DEFAULT_ALERTS.backstopFloorSeconds),
   })

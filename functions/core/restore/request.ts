@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { RestoreRequestInvalidError, type FieldProblem } from '../errors.js';
+import { ruleOf } from '../issueRule.js';
 import { CollectionRestoreRequest } from './collectionRequest.js';
 import {
   ClusterName,
@@ -159,7 +160,7 @@ export const RESTORE_KIND_NAMES = ['cloud', 'flex', 'tenant', 'legacy', 'collect
 export function toFieldProblems(error: z.ZodError, prefix = ''): FieldProblem[] {
   return error.issues.map((issue) => ({
     path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'),
-    rule: issue.message,
+    rule: ruleOf(issue),
   }));
 }
 

@@ -194,6 +194,8 @@ export const NotifyInput = z.object({
   error: CaughtError.optional(),
   /** The run's restore id (the execution name) when create failed before making a context. */
   run: z.object({ restoreId: z.string() }).optional(),
+  /** A dry run that create refused or could not check: reported, but it is no restore (no history, no outcome counted). */
+  dryRun: z.boolean().optional(),
   /** The post-restore steps that ran (lib/post-restore.ts), keyed s1, s2, … in plan order. */
   steps: StepsState.optional(),
   /** Set by the state machine for notify's last try: the history could not be written on the earlier ones. */

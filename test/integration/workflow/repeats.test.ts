@@ -77,7 +77,8 @@ function api(method: string, path: string, body?: unknown) {
       httpMethod: method,
       path,
       resource: '/{proxy+}',
-      headers: {},
+      // A JSON body says so, as the API requires of every route (functions/core/api/envelope.ts).
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
       body: body === undefined ? null : JSON.stringify(body),
       isBase64Encoded: false,
       requestContext: { requestId: 'r1', identity: { userArn: 'arn:aws:iam::123456789012:user/alice' } },

@@ -5,7 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { OPENAPI_FILE, openApiText } from '../../../bin/openapi.js';
 import { openApiDocument } from '../../../functions/core/api/openapi.js';
-import { handleApiRequest, servedRoutes } from '../../../functions/core/api/routes.js';
+import { envelopeOf, handleApiRequest, servedRoutes } from '../../../functions/core/api/routes.js';
 import { docDeps, runningRestore } from './docExamples.js';
 import { apiEvent, makeDeps } from './fixtures.js';
 
@@ -96,6 +96,15 @@ describe('docs/openapi.json', () => {
   it('documents exactly the routes the handler serves', () => {
     const documented = operations.map((o) => `${o.method} ${o.path}`).sort();
     expect(documented).toEqual([...servedRoutes()].sort());
+  });
+
+  it('documents exactly the query parameters each route takes, and the envelope refusals (400, 413, 415) on each', () => {
+    for (const { path, method, op } of operations) {
+      const route = `${method} ${path}`;
+      const documented = (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name).sort();
+      expect({ route, query: documented }).toEqual({ route, query: [...(envelopeOf(route)?.query ?? [])].sort() });
+      expect({ route, statuses: Object.keys(op.responses) }).toEqual({ route, statuses: expect.arrayContaining(['400', '413', '415']) });
+    }
   });
 
   it('is served at GET /openapi.json', async () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { NotificationUndeliverableError } from '../../../functions/core/errors.js';
 import { notifyRestoreStep, type NotifyChannels, type NotifyDeps } from '../../../functions/core/notify/notify.js';
+import { MemoryRestoreHistory } from '../../../functions/core/history/store.js';
 import { MemoryDeliveryLedger } from '../../../functions/core/notify/ledger.js';
 import type { RestoreReport } from '../../../functions/core/notify/message.js';
 import { MemoryTargetHolds } from '../../../functions/core/orchestrate/holds.js';
@@ -185,6 +186,21 @@ describe('notifyRestoreStep', () => {
     expect(result).toMatchObject({ outcome: 'REFUSED', delivered: ['eventBridge'], failed: [] });
     expect(rec.sns).toEqual([]);
     expect(metrics[0]).toEqual(['RestoreRefused', 1, 'nightly-staging']);
+  });
+
+  it('a dry run that create refused is reported, but writes no history and counts no outcome (it is no restore)', async () => {
+    const bare = { planName: 'nightly-staging', trigger: { type: 'http' }, error: { Error: 'RestoreRefused', Cause: 'the target is held' } };
+    for (const dryRun of [true, false]) {
+      const rec = recorder();
+      const history = new MemoryRestoreHistory();
+      const { d, metrics } = deps(rec.channels, { history });
+      const result = await notifyRestoreStep({ ...bare, ...(dryRun ? { dryRun } : {}), run: { restoreId: `r-${dryRun}` } }, d);
+      expect(result).toMatchObject({ outcome: 'REFUSED', delivered: ['eventBridge'] });
+      const counted = metrics.filter(([name]) => name !== 'NotificationsSent').map(([name]) => name);
+      const records = (await history.list({})).map((r) => r.outcome);
+      // The real run beside it shows what the dry run must not do.
+      expect({ dryRun, counted, records }).toEqual(dryRun ? { dryRun, counted: [], records: [] } : { dryRun, counted: ['RestoreRefused'], records: ['REFUSED'] });
+    }
   });
 
   it('a retry after every channel failed sends the very same report, and the outcome is counted once', async () => {

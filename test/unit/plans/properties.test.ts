@@ -88,7 +88,7 @@ const mistake: fc.Arbitrary<Mistake> = fc.oneof(
   fc.tuple(fc.constantFrom(...ID_PATHS), badObjectId).map(([path, value]) => ({ path, value, mentions: 'groupId' })),
   fc
     .constantFrom(...OBJECT_PATHS)
-    .chain(([path, known]) => unknownKey(known).map((key) => ({ path: [...path, key], value: true, mentions: 'Unrecognized key' }))),
+    .chain(([path, known]) => unknownKey(known).map((key) => ({ path: [...path, key], value: true, mentions: 'has an unknown field' }))),
   fc.constantFrom(0, 4, -5, 1.5, 100_000_000, '60', null).map((value) => ({ path: ['plans', 0, 'deadlineMinutes'], value, mentions: 'deadlineMinutes' })),
   fc.constantFrom(0, 4000, 2.5, -1).map((value) => ({ path: ['plans', 0, 'poll', 'floorSeconds'], value, mentions: 'poll.floorSeconds' })),
   fc.constantFrom('serverless', 'Cloud', 'cloud ', '', 'cl\u043Eud').map((value) => ({ path: ['adHoc', 'restores', 0, 'kinds', 0], value, mentions: 'kinds' })),
