@@ -89,6 +89,8 @@ export interface RestoreReport {
    * backstop saw it (functions/core/push/missed.ts). Set by notify, which reads the alert store.
    */
   alertMissedFrom?: string[];
+  /** A dry run: only the checks ran (refused or failed ones are reported); nothing was created and no history written. */
+  dryRun?: boolean;
 }
 
 const NOTICE_TITLES: Record<Notice, string> = {
@@ -136,6 +138,7 @@ export function buildReport(input: NotifyInput, decision: OutcomeDecision, now: 
     ...((restore?.restoreId ?? input.run?.restoreId) ? { restoreId: restore?.restoreId ?? input.run?.restoreId } : {}),
     ...(planName ? { planName } : {}),
     ...(trigger ? { trigger: [trigger.type, trigger.alarmName, trigger.time, trigger.requestedBy && `by ${trigger.requestedBy}`].filter(Boolean).join(' ') } : {}),
+    ...(input.dryRun ? { dryRun: true } : {}),
     ...(restore?.summary ? { summary: restore.summary } : {}),
     ...(request ? { kind: request.kind, source: describe(request.source) } : {}),
     ...(request ? { target: target ? describe(target) : 'download (no cluster overwritten)' } : {}),
@@ -223,6 +226,7 @@ export function reportFacts(r: RestoreReport): [string, string][] {
     ['Restore', r.restoreId],
     ['Plan', r.planName],
     ['Trigger', r.trigger],
+    ['Dry run', r.dryRun ? 'yes: only the checks ran; nothing was created in Atlas and no history was written' : undefined],
     ['What', r.summary],
     // create's summary already names source and target; without one (a refused create) they are spelt out.
     ['Source', r.summary ? undefined : r.source],

@@ -200,6 +200,9 @@ describe('notifyRestoreStep', () => {
       const records = (await history.list({})).map((r) => r.outcome);
       // The real run beside it shows what the dry run must not do.
       expect({ dryRun, counted, records }).toEqual(dryRun ? { dryRun, counted: [], records: [] } : { dryRun, counted: ['RestoreRefused'], records: ['REFUSED'] });
+      // Whoever reads the report can tell a dry run's refusal from a real one.
+      expect(rec.events[0]?.dryRun).toBe(dryRun ? true : undefined);
+      expect(result.message.includes('Dry run: yes: only the checks ran')).toBe(dryRun);
     }
   });
 
