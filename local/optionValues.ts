@@ -3,6 +3,7 @@ import { IdempotencyKey, RestoreId } from '../functions/core/api/schemas.js';
 import { readSince, SINCE_RULE } from '../functions/core/history/since.js';
 import { PlanName } from '../functions/core/plans/schema.js';
 import { EpochSeconds, ObjectId } from '../functions/core/restore/fields.js';
+import { ruleOf } from '../functions/core/issueRule.js';
 import { UsageError } from './commandLine.js';
 import { checkReceiverUrl } from './commands/alerts.js';
 import { HISTORY_FORMATS } from './commands/history.js';
@@ -17,6 +18,9 @@ import { holdMinutes, parseTarget } from './commands/holds.js';
 
 type Parser<T> = (text: string) => T;
 
+/** The first broken rule in words (a schema's own message, or zod's default said as a rule). */
+const firstRule = (issues: readonly z.core.$ZodIssue[]): string => (issues[0] ? ruleOf(issues[0]) : 'is not valid');
+
 /** `--flag value: rule`, the shape of every value mistake. */
 const mistake = (flag: string, text: string, rule: string) => new UsageError(`${flag} ${text === '' ? '""' : text}: ${rule}`);
 
@@ -24,7 +28,7 @@ const mistake = (flag: string, text: string, rule: string) => new UsageError(`${
 function bySchema(flag: string, schema: z.ZodType<string>): Parser<string> {
   return (text) => {
     const parsed = schema.safeParse(text);
-    if (!parsed.success) throw mistake(flag, text, parsed.error.issues[0]?.message ?? 'is not valid');
+    if (!parsed.success) throw mistake(flag, text, firstRule(parsed.error.issues));
     return parsed.data;
   };
 }
@@ -42,7 +46,7 @@ export const utcSeconds =
   (text) => {
     if (!/^\d+$/.test(text)) throw mistake(flag, text, 'must be a point in time in UTC seconds, e.g. 1767225600');
     const parsed = EpochSeconds.safeParse(Number(text));
-    if (!parsed.success) throw mistake(flag, text, parsed.error.issues[0]?.message ?? 'is not valid');
+    if (!parsed.success) throw mistake(flag, text, firstRule(parsed.error.issues));
     return parsed.data;
   };
 
