@@ -1,3 +1,8 @@
+import { MemoryDeliveryLedger } from '../../../functions/core/notify/ledger.js';
+import type { NotifyChannels, NotifyDeps } from '../../../functions/core/notify/notify.js';
+import { MemoryTargetHolds } from '../../../functions/core/orchestrate/holds.js';
+import { MemoryTargetLocks } from '../../../functions/core/orchestrate/locks.js';
+import type { PlansConfig } from '../../../functions/core/plans/schema.js';
 import type { CloudRestoreRequest } from '../../../functions/core/restore/request.js';
 import type { RestoreStatus } from '../../../functions/core/restore/status.js';
 import type { NotifyInput, RestoreContext } from '../../../functions/core/workflow/contract.js';
@@ -43,4 +48,22 @@ export function status(fields: Partial<RestoreStatus> = {}): RestoreStatus {
 /** A run that reached its end: what the last poll hands to notify. */
 export function ended(fields: Partial<NotifyInput> = {}): NotifyInput {
   return { restore: context(), status: status(), poll: { count: 40, waitSeconds: 300, deadlinePassed: false }, ...fields };
+}
+
+/** The notify step's deps at ENDED: in-memory locks, ledger and holds, with recorded metrics and warnings. */
+export function notifyDeps(channels: NotifyChannels, plans: PlansConfig, extra: Partial<NotifyDeps> = {}) {
+  const metrics: [string, number, string][] = [];
+  const warnings: unknown[][] = [];
+  const d: NotifyDeps = {
+    channels,
+    plans,
+    locks: new MemoryTargetLocks(() => ENDED),
+    ledger: new MemoryDeliveryLedger(() => ENDED),
+    holds: new MemoryTargetHolds(() => ENDED),
+    now: () => ENDED,
+    logger: { info: () => undefined, warn: (...args: unknown[]) => void warnings.push(args) },
+    metrics: { add: (name, value, plan) => void metrics.push([name, value, plan]) },
+    ...extra,
+  };
+  return { d, metrics, warnings };
 }

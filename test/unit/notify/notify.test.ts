@@ -2,12 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { NotificationUndeliverableError } from '../../../functions/core/errors.js';
 import { notifyRestoreStep, type NotifyChannels, type NotifyDeps } from '../../../functions/core/notify/notify.js';
 import { MemoryRestoreHistory } from '../../../functions/core/history/store.js';
-import { MemoryDeliveryLedger } from '../../../functions/core/notify/ledger.js';
 import type { RestoreReport } from '../../../functions/core/notify/message.js';
-import { MemoryTargetHolds } from '../../../functions/core/orchestrate/holds.js';
 import { MemoryTargetLocks } from '../../../functions/core/orchestrate/locks.js';
 import { PlansConfig } from '../../../functions/core/plans/schema.js';
-import { context, download, ENDED, ended, PROD, STAGING } from './fixtures.js';
+import { context, download, ENDED, ended, notifyDeps, PROD, STAGING } from './fixtures.js';
 import { startHookServer, type HookServer } from './hookServer.js';
 
 /** The notify step with hand-written channels, in-memory locks and recorded metrics. */
@@ -53,23 +51,8 @@ const plans = PlansConfig.parse({
   ],
 });
 
-function deps(channels: NotifyChannels, extra: Partial<NotifyDeps> = {}) {
-  const metrics: [string, number, string][] = [];
-  const warnings: unknown[][] = [];
-  const d: NotifyDeps = {
-    channels,
-    plans,
-    locks: new MemoryTargetLocks(() => ENDED),
-    ledger: new MemoryDeliveryLedger(() => ENDED),
-    holds: new MemoryTargetHolds(() => ENDED),
-    now: () => ENDED,
-    logger: { info: () => undefined, warn: (...args: unknown[]) => void warnings.push(args) },
-    metrics: { add: (name, value, plan) => void metrics.push([name, value, plan]) },
-    webhook: { sleep: async () => undefined, timeoutMs: 2_000 },
-    ...extra,
-  };
-  return { d, metrics, warnings };
-}
+const deps = (channels: NotifyChannels, extra: Partial<NotifyDeps> = {}) =>
+  notifyDeps(channels, plans, { webhook: { sleep: async () => undefined, timeoutMs: 2_000 }, ...extra });
 
 let server: HookServer | undefined;
 afterEach(async () => {

@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryRestoreHistory } from '../../../functions/core/history/store.js';
-import { MemoryDeliveryLedger } from '../../../functions/core/notify/ledger.js';
-import { notifyRestoreStep, type NotifyDeps } from '../../../functions/core/notify/notify.js';
-import { MemoryTargetHolds } from '../../../functions/core/orchestrate/holds.js';
-import { MemoryTargetLocks } from '../../../functions/core/orchestrate/locks.js';
+import { notifyRestoreStep, type NotifyChannels } from '../../../functions/core/notify/notify.js';
 import { PlansConfig } from '../../../functions/core/plans/schema.js';
 import { alertsHeard } from '../../../functions/core/push/heard.js';
 import { alertMissed, alertOwed } from '../../../functions/core/push/missed.js';
 import { MemoryAlertWaiters, type AlertWaiters } from '../../../functions/core/push/waiters.js';
 import type { NotifyInput } from '../../../functions/core/workflow/contract.js';
-import { context, ENDED, PROD_GROUP, STAGING_GROUP, status } from '../notify/fixtures.js';
+import { context, ENDED, notifyDeps, PROD_GROUP, STAGING_GROUP, status } from '../notify/fixtures.js';
 
 /**
  * The missed-alert rule (functions/core/push/missed.ts) and what notify does with it: a restore in
@@ -116,28 +113,16 @@ describe('a project that missed an alert', () => {
 describe('notify and a missed alert', () => {
   const plans = PlansConfig.parse({ plans: [] });
 
-  function notifyDeps(waiters: AlertWaiters) {
-    const metrics: [string, number, string][] = [];
-    const warnings: unknown[][] = [];
+  function missedDeps(waiters: AlertWaiters) {
     const sent: string[] = [];
-    const d: NotifyDeps = {
-      channels: { sns: async (_r, text) => void sent.push(text), eventBridge: async () => undefined, webhookUrl: async () => 'http://127.0.0.1:9/unused' },
-      plans,
-      locks: new MemoryTargetLocks(() => ENDED),
-      ledger: new MemoryDeliveryLedger(() => ENDED),
-      holds: new MemoryTargetHolds(() => ENDED),
-      now: () => ENDED,
-      logger: { info: () => undefined, warn: (...args: unknown[]) => void warnings.push(args) },
-      metrics: { add: (name, value, plan) => void metrics.push([name, value, plan]) },
-      alertWaiters: async () => waiters,
-    };
-    return { d, metrics, warnings, sent };
+    const channels: NotifyChannels = { sns: async (_r, text) => void sent.push(text), eventBridge: async () => undefined, webhookUrl: async () => 'http://127.0.0.1:9/unused' };
+    return { ...notifyDeps(channels, plans, { alertWaiters: async () => waiters }), sent };
   }
 
   it('says so in the report, counts AlertMissed and notes the miss on both projects', async () => {
     const waiters = new MemoryAlertWaiters(() => ENDED);
     await alertAt(waiters, PROD_GROUP, '2026-03-01T02:00:00Z');
-    const { d, metrics, sent } = notifyDeps(waiters);
+    const { d, metrics, sent } = missedDeps(waiters);
     const history = new MemoryRestoreHistory();
     const result = await notifyRestoreStep(seenByBackstop(), { ...d, history });
     expect(result.outcome).toBe('SUCCEEDED');
@@ -153,7 +138,7 @@ describe('notify and a missed alert', () => {
   it('an alert after the end: no line, no metric, nothing noted', async () => {
     const waiters = new MemoryAlertWaiters(() => ENDED);
     await alertAt(waiters, PROD_GROUP, '2026-03-01T04:02:05Z');
-    const { d, metrics, sent } = notifyDeps(waiters);
+    const { d, metrics, sent } = missedDeps(waiters);
     const history = new MemoryRestoreHistory();
     await notifyRestoreStep(seenByBackstop(), { ...d, history });
     expect([...history.records.values()][0]?.alertMissed).toBeUndefined();
@@ -167,7 +152,7 @@ describe('notify and a missed alert', () => {
     broken.lastAlert = async () => {
       throw Object.assign(new Error('table unreachable'), { name: 'ResourceNotFoundException' });
     };
-    const unreadable = notifyDeps(broken);
+    const unreadable = missedDeps(broken);
     expect((await notifyRestoreStep(seenByBackstop(), unreadable.d)).delivered).toEqual(['sns', 'eventBridge']);
     expect(unreadable.sent[0]).not.toContain('Atlas alerts');
     expect(unreadable.warnings.map(([m]) => m)).toContainEqual(expect.stringContaining('Could not tell whether an Atlas alert came'));
@@ -176,7 +161,7 @@ describe('notify and a missed alert', () => {
     readOnly.noteMissed = async () => {
       throw Object.assign(new Error('denied'), { name: 'AccessDeniedException' });
     };
-    const unwritable = notifyDeps(readOnly);
+    const unwritable = missedDeps(readOnly);
     expect((await notifyRestoreStep(seenByBackstop(), unwritable.d)).delivered).toEqual(['sns', 'eventBridge']);
     expect(unwritable.metrics).toContainEqual(['AlertMissed', 1, 'nightly-staging']);
     expect(unwritable.warnings.map(([m]) => m)).toContainEqual(expect.stringContaining('Could not note the missed alert'));
