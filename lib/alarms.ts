@@ -6,13 +6,14 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { METRIC, METRICS_NAMESPACE, outcomeMetricName, PLAN_DIMENSION } from '../functions/core/observability.js';
+import { METRIC, METRICS_NAMESPACE, outcomeMetricName, PLAN_DIMENSION } from '../functions/core/domain/observability.js';
 import type { Plan, PlansConfig } from '../functions/core/plans/schema.js';
 import { SERVICE_NAME } from './functions.js';
 import { scheduledPlans } from './plans.js';
 import { rateMinutes, scheduleExpressionOf } from '../functions/core/plans/scheduleExpression.js';
 import { longestGapMinutes } from './schedule-interval.js';
 import { drillAlarms } from './drill-alarms.js';
+import { planMetric } from './plan-metric.js';
 
 export interface RestoreAlarmsProps {
   /** Where every alarm goes: the notifications topic, or an ops topic (context `opsTopicArn`). */
@@ -21,18 +22,6 @@ export interface RestoreAlarmsProps {
   stateMachine: sfn.StateMachine;
   notifyFunction: lambda.IFunction;
   plans: PlansConfig;
-}
-
-/** A metric the handlers emit (EMF, dimensions service + Plan) for one plan. */
-export function planMetric(metricName: string, plan: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: METRICS_NAMESPACE,
-    metricName,
-    dimensionsMap: { service: SERVICE_NAME, [PLAN_DIMENSION]: plan },
-    statistic: cloudwatch.Stats.SUM,
-    period: Duration.minutes(5),
-    ...props,
-  });
 }
 
 /**

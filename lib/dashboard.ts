@@ -2,11 +2,12 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { AD_HOC_PLAN, METRIC, outcomeMetricName } from '../functions/core/observability.js';
+import { AD_HOC_PLAN, METRIC, outcomeMetricName } from '../functions/core/domain/observability.js';
 import { EVIDENCE_METRIC } from '../functions/core/history/metrics.js';
 import { scheduleExpressionOf } from '../functions/core/plans/scheduleExpression.js';
 import type { PlansConfig } from '../functions/core/plans/schema.js';
-import { planMetric, scheduledRunWindow, type RestoreAlarms } from './alarms.js';
+import { scheduledRunWindow, type RestoreAlarms } from './alarms.js';
+import { planMetric } from './plan-metric.js';
 import { scheduledPlans } from './plans.js';
 
 export interface RestoreDashboardProps {

@@ -3,10 +3,10 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { EVIDENCE_METRIC } from '../functions/core/history/metrics.js';
 import type { Plan } from '../functions/core/plans/schema.js';
-import { planMetric } from './alarms.js';
+import { planMetric } from './plan-metric.js';
 
 /**
- * Per drill plan (functions/core/history/drill.ts): an alarm when a drill fails (the restore or a
+ * Per drill plan (functions/core/plans/drillSettings.ts): an alarm when a drill fails (the restore or a
  * verification step), and one when no drill passed within the plan's `passWithinDays` (hourly
  * datapoints of DrillsPassed, every one of them empty; a drill never run breaches too).
  */

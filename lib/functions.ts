@@ -8,7 +8,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ATLAS_CALL_CEILING_MS } from '../functions/core/atlas/limits.js';
-import { ENV, METRICS_NAMESPACE } from '../functions/core/observability.js';
+import { ENV, METRICS_NAMESPACE } from '../functions/core/domain/observability.js';
 import { MAX_CREATE_SETTLE_SECONDS, type PlansConfig } from '../functions/core/plans/schema.js';
 import type { RestoreLogging } from './logging.js';
 import { grantSecretKeyDecrypt, grantSecretValue } from './secret-key.js';

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { restoreTable } from './table.js';
-import { ENV } from '../functions/core/observability.js';
+import { ENV } from '../functions/core/domain/observability.js';
 import { HOLD_KEY_PREFIX } from '../functions/core/orchestrate/holds.js';
 
 /** Item attribute names the handlers' lock store uses (functions/core reads and writes them). */

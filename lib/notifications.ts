@@ -8,7 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV } from '../functions/core/observability.js';
+import { ENV } from '../functions/core/domain/observability.js';
 import type { PlansConfig } from '../functions/core/plans/schema.js';
 import { deadLetterQueue } from './dead-letter.js';
 import { webhookSecretNames } from './plans.js';

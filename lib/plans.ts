@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { planGuardsTarget } from '../functions/core/plans/collectionPlan.js';
 import { protectingPattern } from '../functions/core/plans/guards.js';
 import { harmOfPlan, harmWords } from '../functions/core/plans/targetHarm.js';
-import { ruleOf } from '../functions/core/issueRule.js';
+import { ruleOf } from '../functions/core/domain/issueRule.js';
 import { ConfigError } from './config-error.js';
 import { PlanName, PlansConfig, type Plan, type ProtectedTarget } from '../functions/core/plans/schema.js';
 

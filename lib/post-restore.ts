@@ -13,7 +13,7 @@ import type { Plan } from '../functions/core/plans/schema.js';
  * that runs them in order once Atlas says the restore SUCCEEDED, then goes to notify. Notify frees
  * the target, so the target stays locked until the last step ends. A step that fails or passes its
  * timeout goes straight to notify (the later steps do not run), which reports VERIFICATION_FAILED
- * (functions/core/notify/outcome.ts).
+ * (functions/core/domain/redact.ts).
  *
  * Per step, four states: a Pass noting when it started (and what it is), the Task, and a Pass
  * noting when it ended, on success or after the catch. Results land under `$.steps.sN`

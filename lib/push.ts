@@ -4,9 +4,9 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { restoreTable } from './table.js';
-import { ENV } from '../functions/core/observability.js';
+import { ENV } from '../functions/core/domain/observability.js';
 import { WAITERS_KEYS } from '../functions/core/push/dynamoWaiters.js';
-import type { AlertsSettings } from '../functions/core/push/settings.js';
+import type { AlertsSettings } from '../functions/core/plans/alertsSettings.js';
 import type { PushHandlerName } from './functions.js';
 import { grantSecretKeyDecrypt, grantSecretValue } from './secret-key.js';
 

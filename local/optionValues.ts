@@ -3,7 +3,7 @@ import { IdempotencyKey, RestoreId } from '../functions/core/api/schemas.js';
 import { readSince, SINCE_RULE } from '../functions/core/history/since.js';
 import { PlanName } from '../functions/core/plans/schema.js';
 import { EpochSeconds, ObjectId } from '../functions/core/restore/fields.js';
-import { ruleOf } from '../functions/core/issueRule.js';
+import { ruleOf } from '../functions/core/domain/issueRule.js';
 import { UsageError } from './commandLine.js';
 import { checkReceiverUrl } from './commands/alerts.js';
 import { HISTORY_FORMATS } from './commands/history.js';

@@ -1,4 +1,4 @@
-// undici publishes types for its index only; functions/core/undici.ts imports three of its modules
+// undici publishes types for its index only; functions/core/domain/undici.ts imports three of its modules
 // directly (to keep the rest out of the Lambda bundles). These give them the index's types.
 
 declare module 'undici/lib/dispatcher/agent.js' {

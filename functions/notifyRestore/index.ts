@@ -5,8 +5,8 @@ import { putReportEvent } from '../core/notify/channels/eventbridge.js';
 import { publishReport } from '../core/notify/channels/sns.js';
 import { webhookUrlReader, type SecretReader } from '../core/notify/channels/webhook.js';
 import { MemoryDeliveryLedger } from '../core/notify/ledger.js';
-import { notifyRestoreStep, type NotifyChannels, type NotifyDeps } from '../core/notify/notify.js';
-import { ENV } from '../core/observability.js';
+import { notifyRestoreStep, type NotifyChannels, type NotifyDeps } from '../core/finish/finishRestore.js';
+import { ENV } from '../core/domain/observability.js';
 import { MemoryTargetHolds } from '../core/orchestrate/holds.js';
 import { MemoryTargetLocks } from '../core/orchestrate/locks.js';
 import type { NotifyResult } from '../core/workflow/contract.js';
@@ -15,7 +15,7 @@ import { localNotifyChannels } from '../runtime/local.js';
 import { notifyEnvironment } from '../runtime/notifyEnvironment.js';
 import { powertools } from '../runtime/powertools.js';
 
-/** Step Functions task NotifyRestore: see functions/core/notify/notify.ts. */
+/** Step Functions task NotifyRestore: see functions/core/finish/finishRestore.ts. */
 const { logger, stepMetrics } = powertools();
 let channels: NotifyChannels | undefined;
 

@@ -1,4 +1,4 @@
-import { ENV } from '../core/observability.js';
+import { ENV } from '../core/domain/observability.js';
 import { alertsHeard } from '../core/push/heard.js';
 import { MemoryAlertWaiters, type AlertWaiters } from '../core/push/waiters.js';
 import { localEnvironment, now } from './local.js';

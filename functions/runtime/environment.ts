@@ -1,6 +1,6 @@
 import { createAtlasClient, type AtlasClient, type AtlasClientOptions } from '../core/atlas/client.js';
 import { connectionFromEnv, loadConnectionFromSecretsManager, type AtlasConnection } from '../core/atlas/credentials.js';
-import { ENV } from '../core/observability.js';
+import { ENV } from '../core/domain/observability.js';
 import type { StepDeps, StepLogger, StepMetrics } from '../core/orchestrate/deps.js';
 import type { PlansConfig } from '../core/plans/schema.js';
 import { resetDeliveryLedger } from './ledger.js';

@@ -1,13 +1,13 @@
 import type { AtlasClientOptions } from '../core/atlas/client.js';
 import type { AtlasConnection } from '../core/atlas/credentials.js';
 import type { DeliveryLedger } from '../core/notify/ledger.js';
-import type { NotifyChannels } from '../core/notify/notify.js';
+import type { NotifyChannels } from '../core/finish/finishRestore.js';
 import type { TargetHolds } from '../core/orchestrate/holds.js';
 import type { TargetLocks } from '../core/orchestrate/locks.js';
 import type { RunRecords } from '../core/orchestrate/runRecords.js';
 import type { PlansConfig } from '../core/plans/schema.js';
 import type { AlertWaiters } from '../core/push/waiters.js';
-import type { WakeTask } from '../core/push/wake.js';
+import type { WakeTask } from '../core/workflow/wake.js';
 import type { RestoreHistory } from '../core/history/store.js';
 
 /**

@@ -1,4 +1,4 @@
-import { ENV } from '../core/observability.js';
+import { ENV } from '../core/domain/observability.js';
 import { PlansConfig } from '../core/plans/schema.js';
 
 /**

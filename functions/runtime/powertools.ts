@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { METRICS_NAMESPACE, PLAN_DIMENSION } from '../core/observability.js';
+import { METRICS_NAMESPACE, PLAN_DIMENSION } from '../core/domain/observability.js';
 import type { StepMetrics } from '../core/orchestrate/deps.js';
 
 /**

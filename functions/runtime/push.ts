@@ -1,6 +1,6 @@
-import { ENV } from '../core/observability.js';
+import { ENV } from '../core/domain/observability.js';
 import { webhookSecretFromText } from '../core/push/secretText.js';
-import type { WakeTask } from '../core/push/wake.js';
+import type { WakeTask } from '../core/workflow/wake.js';
 import { localEnvironment } from './local.js';
 
 /**

@@ -1,9 +1,9 @@
 import type { Context } from 'aws-lambda';
 import type { AtlasClientEvent } from '../core/atlas/client.js';
-import { AD_HOC_PLAN, METRIC } from '../core/observability.js';
+import { AD_HOC_PLAN, METRIC } from '../core/domain/observability.js';
 import type { StepDeps } from '../core/orchestrate/deps.js';
 import { countingAtlasCalls } from '../core/orchestrate/atlasCalls.js';
-import { ERROR_NAMES } from '../core/errors.js';
+import { ERROR_NAMES } from '../core/domain/errors.js';
 import { stepDeps, type StepEnvironmentOptions } from './environment.js';
 import { powertools } from './powertools.js';
 

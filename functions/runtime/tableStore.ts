@@ -1,4 +1,4 @@
-import { ENV } from '../core/observability.js';
+import { ENV } from '../core/domain/observability.js';
 import { localEnvironment, type LocalEnvironment } from './local.js';
 
 /**

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { ApiDeps, RestoreActions } from '../core/api/deps.js';
 import { errorResponse, type ApiResponse } from '../core/api/responses.js';
 import { handleApiRequest } from '../core/api/routes.js';
-import { ENV } from '../core/observability.js';
+import { ENV } from '../core/domain/observability.js';
 import { dynamoGuardTable } from '../runtime/guardTable.js';
 import { guardStores } from '../runtime/guards.js';
 import { restoreHistory } from '../runtime/history.js';

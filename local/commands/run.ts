@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import { baseUrlFromEnv } from '../../functions/core/atlas/baseUrl.js';
 import { connectionFromEnv } from '../../functions/core/atlas/credentials.js';
 import { MemoryDeliveryLedger } from '../../functions/core/notify/ledger.js';
-import type { NotifyChannels } from '../../functions/core/notify/notify.js';
+import type { NotifyChannels } from '../../functions/core/finish/finishRestore.js';
 import { webhookUrlFromSecret } from '../../functions/core/notify/channels/webhook.js';
 import { MemoryTargetLocks } from '../../functions/core/orchestrate/locks.js';
 import { useLocalEnvironment } from '../../functions/runtime/environment.js';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { handler as awaitAlert } from '../../functions/awaitAlert/index.js';
 import { handler as receiveAlert } from '../../functions/receiveAlert/index.js';
-import type { AlertWake, WakeTask } from '../../functions/core/push/wake.js';
+import type { AlertWake, WakeTask } from '../../functions/core/workflow/wake.js';
 
 /**
  * Push completion on this machine: the real receiver handler behind a real HTTP server on

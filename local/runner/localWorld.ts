@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AtlasCredentials } from '../../functions/core/atlas/credentials.js';
 import { MemoryDeliveryLedger } from '../../functions/core/notify/ledger.js';
-import type { NotifyChannels } from '../../functions/core/notify/notify.js';
+import type { NotifyChannels } from '../../functions/core/finish/finishRestore.js';
 import type { RestoreReport } from '../../functions/core/notify/message.js';
 import { MemoryTargetHolds } from '../../functions/core/orchestrate/holds.js';
 import { MemoryTargetLocks } from '../../functions/core/orchestrate/locks.js';

@@ -1,4 +1,4 @@
-import { pollsUntilHeard } from '../../functions/core/push/heard.js';
+import { pollsUntilHeard } from '../../functions/core/workflow/wake.js';
 import type { EventLog } from './execute.js';
 
 /** lib/workflow.ts ALERT_WAIT_STATE (not imported: the printer stays free of CDK). */

@@ -112,7 +112,7 @@ describe('dashboard: holds, cooldowns and repeated trigger events', () => {
 describe('dashboard outcomes', () => {
   it('charts every outcome notify counts, so started minus the outcomes is what still runs', async () => {
     const { OUTCOMES } = await import('../../functions/core/workflow/contract.js');
-    const { outcomeMetricName } = await import('../../functions/core/observability.js');
+    const { outcomeMetricName } = await import('../../functions/core/domain/observability.js');
     const charted = new Set(widgets.flatMap((w) => (w.properties.metrics ?? []).flat().filter((x): x is string => typeof x === 'string')));
     for (const outcome of OUTCOMES) expect(charted.has(outcomeMetricName(outcome)), outcome).toBe(true);
   });

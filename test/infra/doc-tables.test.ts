@@ -2,7 +2,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EVIDENCE_METRIC } from '../../functions/core/history/metrics.js';
-import { METRIC, outcomeMetricName } from '../../functions/core/observability.js';
+import { METRIC, outcomeMetricName } from '../../functions/core/domain/observability.js';
 import { CONTEXT_KEYS } from '../../lib/context-keys.js';
 import { loadPlansFile } from '../../lib/plans.js';
 import { codeSpans, onlyTable, readDoc, section, tables, type Table } from '../support/markdown.js';

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HISTORY_TABLE_ENV } from '../../functions/core/history/names.js';
-import { ENV, METRICS_NAMESPACE } from '../../functions/core/observability.js';
+import { ENV, METRICS_NAMESPACE } from '../../functions/core/domain/observability.js';
 import { ATLAS_CALL_CEILING_MS } from '../../functions/core/atlas/limits.js';
 import { DEFAULT_RETRY } from '../../functions/core/atlas/retry.js';
 import { MAX_CREATE_SETTLE_SECONDS } from '../../functions/core/plans/schema.js';

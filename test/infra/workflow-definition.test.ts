@@ -1,6 +1,6 @@
 import aslValidator from 'asl-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ERROR_NAMES, TRANSIENT_ERROR_NAMES } from '../../functions/core/errors.js';
+import { ERROR_NAMES, TRANSIENT_ERROR_NAMES } from '../../functions/core/domain/errors.js';
 import { OUTCOMES } from '../../functions/core/workflow/contract.js';
 import { HANDLER_NAMES, type HandlerName } from '../../lib/functions.js';
 import { LAMBDA_SERVICE_ERRORS, OUTCOME_STATES, TASK_STATES, WAIT_STATE, WORKFLOW_TIMEOUT } from '../../lib/workflow.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { handleApiRequest } from '../../functions/core/api/routes.js';
-import { ruleOf } from '../../functions/core/issueRule.js';
+import { ruleOf } from '../../functions/core/domain/issueRule.js';
 import { validatePlansConfig } from '../../lib/plans.js';
 import { apiEvent, makeDeps, PROD_GROUP, STAGING_GROUP } from './api/fixtures.js';
 

@@ -7,6 +7,9 @@ import { RestoreStatus } from '../restore/status.js';
 import { ExecutionInput } from '../workflow/contract.js';
 import { WORKFLOW_STATUSES } from './executions.js';
 import { json, type ApiResponse } from './responses.js';
+import { ApiErrorBody, RestoreLinks } from './errorBody.js';
+
+export { ApiErrorBody, RestoreLinks } from './errorBody.js';
 
 /**
  * The bodies the API answers with, as zod schemas: the handlers build each answer as the schema's
@@ -17,7 +20,6 @@ import { json, type ApiResponse } from './responses.js';
 
 const AnyObject = z.record(z.string(), z.unknown());
 
-export const RestoreLinks = z.object({ self: z.string(), cancel: z.string() }).strict();
 
 /** The Step Functions execution behind a restore. */
 export const WorkflowView = z
@@ -127,33 +129,6 @@ export type HoldPlaced = z.infer<typeof HoldPlaced>;
 export const HoldReleased = z.object({ released: HoldView, releasedBy: z.string(), message: z.string() }).strict();
 export type HoldReleased = z.infer<typeof HoldReleased>;
 
-/**
- * Every error answer: `error` a stable word a program can branch on, `message` for a person, and
- * the few extras some errors carry. Never a stack trace.
- */
-export const ApiErrorBody = z
-  .object({
-    error: z.string(),
-    message: z.string(),
-    /** ValidationError: each offending field by path and rule (at most 10), and how many were left out. */
-    fields: z.array(z.object({ path: z.string(), rule: z.string() }).strict()).optional(),
-    fieldsOmitted: z.number().int().optional(),
-    /** A guard's refusal code (TARGET_BUSY, TARGET_HELD, TRIGGER_NOT_ALLOWED, ...). */
-    code: z.string().optional(),
-    restoreId: z.string().optional(),
-    links: RestoreLinks.optional(),
-    /** A cancel refused for a job Atlas cannot cancel: its kind. */
-    kind: z.string().optional(),
-    /** A cancel refused while the create's outcome is unknown: when the create was sent. */
-    createSentAt: z.iso.datetime().optional(),
-    /** 500: the request id to find the log line under. */
-    requestId: z.string().optional(),
-    /** Atlas's own status and error code, when Atlas refused. */
-    atlasStatus: z.number().int().optional(),
-    atlasErrorCode: z.string().optional(),
-  })
-  .strict();
-export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
 
 /** A JSON answer whose body is typed by its schema. */
 export function answer<S extends z.ZodType>(_schema: S, statusCode: number, body: z.output<S>, headers: Record<string, string> = {}): ApiResponse {

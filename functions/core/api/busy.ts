@@ -1,5 +1,5 @@
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
-import { RestoreRefusedError } from '../errors.js';
+import { RestoreRefusedError } from '../domain/errors.js';
 import { sameCluster } from '../plans/guards.js';
 import type { PlansConfig } from '../plans/schema.js';
 import { RestoreRequestSchema, restoreTarget } from '../restore/request.js';

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import * as z from 'zod';
-import { AD_HOC_PLAN, METRIC } from '../observability.js';
+import { AD_HOC_PLAN, METRIC } from '../domain/observability.js';
 import { HoldDuration, HoldMinutes } from '../orchestrate/holdDuration.js';
 import { HoldTarget, targetHeldError, type TargetHold } from '../orchestrate/holds.js';
 import { describeCluster } from '../plans/guards.js';

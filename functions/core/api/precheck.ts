@@ -1,4 +1,4 @@
-import { RestoreRequestInvalidError } from '../errors.js';
+import { RestoreRequestInvalidError } from '../domain/errors.js';
 import type { RestoreRequest } from '../restore/request.js';
 import { checkAdHocRequest, checkTriggerAllowed, findPlan, overrideProblems, planTarget } from '../plans/check.js';
 import { checkTargetGuards } from '../plans/guards.js';

@@ -14,9 +14,9 @@ import {
   RestoreRequestInvalidError,
   RestoreSnapshotUnavailableError,
   type FieldProblem,
-} from '../errors.js';
+} from '../domain/errors.js';
 import { toFieldProblems } from '../restore/request.js';
-import type { ApiErrorBody } from './answers.js';
+import type { ApiErrorBody } from './errorBody.js';
 
 /**
  * Every answer of the API is JSON, errors included: `{ error, message, ... }` where `error` is a

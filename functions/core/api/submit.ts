@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { RestoreRequestInvalidError } from '../errors.js';
+import { RestoreRequestInvalidError } from '../domain/errors.js';
 import { parseRestoreRequest, type RestoreRequest } from '../restore/request.js';
 import { refuseRetiredKind } from '../restore/tenantRetired.js';
 import type { ExecutionInput, Trigger } from '../workflow/contract.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AtlasApiError, AtlasInvalidRequestError } from '../errors.js';
+import { AtlasApiError, AtlasInvalidRequestError } from '../domain/errors.js';
 import { createRedactor, redactDeep, type Redactor } from './redaction.js';
 import { ATLAS_API_PREFIX, type AtlasTransport } from './transport.js';
 

@@ -1,4 +1,4 @@
-import { AtlasCredentialsInvalidError } from '../errors.js';
+import { AtlasCredentialsInvalidError } from '../domain/errors.js';
 
 /**
  * Where the Atlas Admin API is: what a usable base URL looks like, and which environment variable

@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
-import { AtlasCreateOutcomeUnknownError, AtlasCredentialsInvalidError, AtlasInvalidRequestError, AtlasThrottledError, AtlasUnavailableError } from '../errors.js';
-import { Agent } from '../undici.js';
+import { AtlasCreateOutcomeUnknownError, AtlasCredentialsInvalidError, AtlasInvalidRequestError, AtlasThrottledError, AtlasUnavailableError } from '../domain/errors.js';
+import { Agent } from '../domain/undici.js';
 import { DigestAuth, ServiceAccountAuth, type AuthStrategy } from './auth.js';
 import { redact, type AtlasCredentials } from './credentials.js';
 import { describeAnswer, errorForAnswer, parseErrorBody } from './responses.js';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { AtlasCredentialsInvalidError } from '../errors.js';
+import { AtlasCredentialsInvalidError } from '../domain/errors.js';
 import { baseUrlFromEnv, checkBaseUrl, DEFAULT_BASE_URL, GOV_BASE_URL } from './baseUrl.js';
 import { createRedactor } from './redaction.js';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Dispatcher } from 'undici';
-import { AtlasApiError, AtlasAuthFailedError, AtlasThrottledError, AtlasUnavailableError } from '../errors.js';
+import { AtlasApiError, AtlasAuthFailedError, AtlasThrottledError, AtlasUnavailableError } from '../domain/errors.js';
 import { redact } from './credentials.js';
 import { describeFailure, exchange, retryAfterSeconds, safeEmit, type EventSink, type WireTimeouts } from './wire.js';
 

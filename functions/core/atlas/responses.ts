@@ -7,7 +7,7 @@ import {
   AtlasThrottledError,
   AtlasUnavailableError,
   type AtlasErrorBody,
-} from '../errors.js';
+} from '../domain/errors.js';
 import { redactDeep } from './redaction.js';
 
 /**

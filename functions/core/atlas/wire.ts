@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { request as undiciRequest } from '../undici.js';
+import { request as undiciRequest } from '../domain/undici.js';
 import { noteAtlasCall } from './callCount.js';
 
 /**

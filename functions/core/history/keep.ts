@@ -1,6 +1,6 @@
-import { HistoryUnavailableError } from '../errors.js';
+import { HistoryUnavailableError } from '../domain/errors.js';
 import type { RestoreReport } from '../notify/message.js';
-import { AD_HOC_PLAN, METRIC } from '../observability.js';
+import { AD_HOC_PLAN, METRIC } from '../domain/observability.js';
 import type { StepLogger, StepMetrics } from '../orchestrate/deps.js';
 import type { PlansConfig } from '../plans/schema.js';
 import type { NotifyInput } from '../workflow/contract.js';

@@ -2,7 +2,7 @@ import type { StepMetrics } from '../orchestrate/deps.js';
 import type { RestoreRecord } from './record.js';
 
 /**
- * The evidence as metrics (namespace and dimensions as every other: ../observability.ts), for the
+ * The evidence as metrics (namespace and dimensions as every other: ../domain/observability.ts), for the
  * dashboard's RTO and RPO per plan and the drill alarms (lib/drill-alarms.ts). Names shared with lib/.
  */
 export const EVIDENCE_METRIC = {

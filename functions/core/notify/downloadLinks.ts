@@ -1,5 +1,6 @@
 import type { RestoreContext } from '../workflow/contract.js';
 import type { RestoreReport } from './message.js';
+import { DEFAULT_DOWNLOAD_LINK_CHANNELS, DOWNLOAD_LINK_CHANNELS, type DownloadLinkChannel } from '../plans/downloadLinkChannels.js';
 
 /**
  * Pre-signed download links are the data itself: whoever reads one can fetch the snapshot until it
@@ -8,9 +9,7 @@ import type { RestoreReport } from './message.js';
  * gets the report without them, and every report says where they went.
  */
 
-export const DOWNLOAD_LINK_CHANNELS = ['sns', 'eventBridge', 'webhook', 'api'] as const;
-export type DownloadLinkChannel = (typeof DOWNLOAD_LINK_CHANNELS)[number];
-export const DEFAULT_DOWNLOAD_LINK_CHANNELS: readonly DownloadLinkChannel[] = ['sns', 'api'];
+export { DEFAULT_DOWNLOAD_LINK_CHANNELS, DOWNLOAD_LINK_CHANNELS, describeLinkChannels, type DownloadLinkChannel } from '../plans/downloadLinkChannels.js';
 
 type Settings = Pick<RestoreContext['notify'], 'sns' | 'eventBridge' | 'webhook'> & { downloadLinks?: readonly DownloadLinkChannel[] };
 
@@ -26,10 +25,4 @@ export function reportFor(report: RestoreReport, channel: DownloadLinkChannel, s
   if (!report.downloads.length) return report;
   const to = linkChannels(settings);
   return { ...report, downloads: to.includes(channel) ? report.downloads : [], downloadLinksTo: to };
-}
-
-/** "the SNS topic and GET /restores/{id}": for people. */
-export function describeLinkChannels(channels: readonly DownloadLinkChannel[]): string {
-  const words: Record<DownloadLinkChannel, string> = { sns: 'the SNS topic', eventBridge: 'EventBridge', webhook: 'the webhook', api: 'GET /restores/{id}' };
-  return channels.length ? channels.map((c) => words[c]).join(', ') : 'no channel';
 }

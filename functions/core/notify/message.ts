@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { WebhookChannel } from '../plans/schema.js';
-import { pollsUntilHeard } from '../push/heard.js';
+import { pollsUntilHeard } from '../workflow/wake.js';
 import { restoreTarget, RestoreRequestSchema, type RestoreRequest } from '../restore/request.js';
 import type { Notice, NotifyInput, Outcome, ReportOutcome } from '../workflow/contract.js';
-import { describeLinkChannels, type DownloadLinkChannel } from './downloadLinks.js';
+import { describeLinkChannels, type DownloadLinkChannel } from '../plans/downloadLinkChannels.js';
 import { progressFacts } from './collectionProgress.js';
 import type { RestoreStatus } from '../restore/status.js';
-import { causeMessage, redact, type OutcomeDecision } from './outcome.js';
+import { causeMessage, redact } from '../domain/redact.js';
+import type { OutcomeDecision } from './outcome.js';
 import { outputText, stepOutcomes, type StepOutcome } from '../postRestore/results.js';
 import { describeStepError } from '../postRestore/verdict.js';
 

@@ -1,4 +1,4 @@
-import { AtlasConflictError, AtlasNotFoundError, TRANSIENT_ERROR_NAMES } from '../errors.js';
+import { AtlasConflictError, AtlasNotFoundError, TRANSIENT_ERROR_NAMES } from '../domain/errors.js';
 import { isTerminal } from '../restore/status.js';
 import { WorkflowState } from '../workflow/contract.js';
 import type { StepDeps } from './deps.js';

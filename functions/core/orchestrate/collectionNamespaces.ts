@@ -1,4 +1,4 @@
-import { RestoreRequestInvalidError, type FieldProblem } from '../errors.js';
+import { RestoreRequestInvalidError, type FieldProblem } from '../domain/errors.js';
 import type { AtlasTransport } from '../atlas/transport.js';
 import { collectionKind, snapshotNamespaces } from '../restore/kinds/collection.js';
 import { pointInTimeBase } from '../restore/pointInTimeBase.js';

@@ -1,7 +1,7 @@
 import { sharedReads } from '../atlas/sharedReads.js';
-import { AtlasCreateOutcomeUnknownError, RestoreRefusedError } from '../errors.js';
+import { AtlasCreateOutcomeUnknownError, RestoreRefusedError } from '../domain/errors.js';
 import { describeCluster } from '../plans/guards.js';
-import { AD_HOC_PLAN, METRIC } from '../observability.js';
+import { AD_HOC_PLAN, METRIC } from '../domain/observability.js';
 import { findTargetBusy, reconcileCreate } from '../restore/adopt.js';
 import { restoreTarget } from '../restore/request.js';
 import type { RestoreStatus } from '../restore/status.js';
@@ -12,7 +12,7 @@ import { parseStepInput } from './input.js';
 import { checkRun, resolveRun, type ResolvedRun } from './resolve.js';
 import { runTenantAsFlex } from './tenantRun.js';
 import { decideNext } from './watch.js';
-import { restorePush } from '../push/restorePush.js';
+import { restorePush } from './restorePush.js';
 import { claimTriggerEvent, refuseIfHeldOrCoolingDown, type DuplicateTriggerResult } from './runGuards.js';
 
 /**

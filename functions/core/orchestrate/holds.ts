@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { RestoreRefusedError } from '../errors.js';
+import { RestoreRefusedError } from '../domain/errors.js';
 import { describeCluster, type ClusterRef } from '../plans/guards.js';
 import { ClusterName, ObjectId } from '../restore/fields.js';
 import { lockKey } from './locks.js';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { RestoreRequestInvalidError } from '../errors.js';
+import { RestoreRequestInvalidError } from '../domain/errors.js';
 import { toFieldProblems } from '../restore/request.js';
 
 /** Parses a step's input with its contract schema; a bad one fails with every field path and rule. */

@@ -1,5 +1,5 @@
-import { RestoreRefusedError } from '../errors.js';
-import { clusterKey } from '../plans/clusterKey.js';
+import { RestoreRefusedError } from '../domain/errors.js';
+import { clusterKey } from '../domain/cluster.js';
 import { describeCluster, type ClusterRef } from '../plans/guards.js';
 
 /**

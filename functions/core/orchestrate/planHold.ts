@@ -1,4 +1,4 @@
-import { METRIC } from '../observability.js';
+import { METRIC } from '../domain/observability.js';
 import type { PlansConfig } from '../plans/schema.js';
 import { restoreTarget } from '../restore/request.js';
 import type { NotifyInput, ReportOutcome } from '../workflow/contract.js';

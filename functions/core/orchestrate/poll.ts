@@ -1,6 +1,6 @@
-import { ERROR_NAMES, TRANSIENT_ERROR_NAMES } from '../errors.js';
-import { AD_HOC_PLAN, METRIC } from '../observability.js';
-import { causeMessage } from '../notify/outcome.js';
+import { ERROR_NAMES, TRANSIENT_ERROR_NAMES } from '../domain/errors.js';
+import { AD_HOC_PLAN, METRIC } from '../domain/observability.js';
+import { causeMessage } from '../domain/redact.js';
 import { WorkflowState } from '../workflow/contract.js';
 import type { StepDeps } from './deps.js';
 import { parseStepInput } from './input.js';

@@ -1,4 +1,4 @@
-import { RestoreRequestInvalidError } from '../errors.js';
+import { RestoreRequestInvalidError } from '../domain/errors.js';
 import { checkAdHocRequest, checkTriggerAllowed, findPlan, overrideProblems, planTarget } from '../plans/check.js';
 import { checkTargetGuards, type ClusterRef } from '../plans/guards.js';
 import type { Plan, PlansConfig } from '../plans/schema.js';

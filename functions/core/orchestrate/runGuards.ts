@@ -1,5 +1,5 @@
-import { RestoreRefusedError } from '../errors.js';
-import { AD_HOC_PLAN, METRIC } from '../observability.js';
+import { RestoreRefusedError } from '../domain/errors.js';
+import { AD_HOC_PLAN, METRIC } from '../domain/observability.js';
 import type { ExecutionInput, Trigger } from '../workflow/contract.js';
 import type { StepDeps } from './deps.js';
 import { targetHeldError } from './holds.js';

@@ -1,4 +1,4 @@
-import { RestoreRefusedError } from '../errors.js';
+import { RestoreRefusedError } from '../domain/errors.js';
 
 /**
  * What the create step remembers between executions, beside the locks:

@@ -1,7 +1,7 @@
-import { ERROR_NAMES } from '../errors.js';
+import { ERROR_NAMES } from '../domain/errors.js';
 import { DEFAULT_RUN_LIMITS } from '../plans/schema.js';
-import { pollsUntilHeard } from '../push/heard.js';
-import { isAlertWake } from '../push/wake.js';
+import { pollsUntilHeard } from '../workflow/wake.js';
+import { isAlertWake } from '../workflow/wake.js';
 import { backstopDelaySeconds, nextPollDelaySeconds } from '../restore/pollPolicy.js';
 import { isTerminal, type RestoreStatus } from '../restore/status.js';
 import type { LookFailure, Notice, PollProgress, WorkflowState } from '../workflow/contract.js';

@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { RestoreRefusedError } from '../errors.js';
+import { RestoreRefusedError } from '../domain/errors.js';
 import { ClusterPattern, ObjectId } from '../restore/fields.js';
 import { RESTORE_KIND_NAMES, type RestoreKindName } from '../restore/request.js';
-import { clusterPatternMatches, type ClusterRef } from './clusterKey.js';
+import { clusterPatternMatches, type ClusterRef } from '../domain/cluster.js';
 
 /**
  * The ad-hoc policy: which restores may run without a plan (an HTTP `{"request": ...}` or an

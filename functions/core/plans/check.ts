@@ -1,7 +1,8 @@
-import { RestorePlanNotFoundError, RestoreRefusedError, type FieldProblem } from '../errors.js';
-import { ruleOf } from '../issueRule.js';
+import { RestorePlanNotFoundError, RestoreRefusedError, type FieldProblem } from '../domain/errors.js';
+import { ruleOf } from '../domain/issueRule.js';
 import { ClusterName } from '../restore/fields.js';
-import type { PlanOverrides, Trigger } from '../workflow/contract.js';
+import type { PlanOverrides } from './overrides.js';
+import type { Trigger } from './trigger.js';
 import { guardedTarget, restoreTarget, type RestoreRequest } from '../restore/request.js';
 import { checkAdHocAllowed, NO_AD_HOC } from './adHoc.js';
 import { checkTargetGuards, type ClusterRef } from './guards.js';

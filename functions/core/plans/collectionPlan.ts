@@ -1,5 +1,5 @@
-import type { Plan } from './schema.js';
-import type { PlanOverrides } from '../workflow/contract.js';
+import type { PlanRestore } from './planRestore.js';
+import type { PlanOverrides } from './overrides.js';
 import type { RestoreKindName } from '../restore/request.js';
 
 /**
@@ -9,20 +9,23 @@ import type { RestoreKindName } from '../restore/request.js';
  * so may target a protected cluster or the source itself (it still takes the target's lock).
  */
 
+/** The parts of a plan these rules read: a Plan, or the plan schema's object before its own refinements run. */
+type PlanParts = { source: { kind: RestoreKindName }; restore: PlanRestore };
+
 /** The restore kind a plan runs. */
-export function planKind(plan: Plan): RestoreKindName {
+export function planKind(plan: PlanParts): RestoreKindName {
   return plan.restore.type === 'collections' ? 'collection' : plan.source.kind;
 }
 
 /** The target the guards check for a plan run, or undefined when nothing would be wiped. */
-export function planGuardsTarget(plan: Plan, overrides: PlanOverrides | undefined): { groupId: string; clusterName: string } | undefined {
+export function planGuardsTarget(plan: PlanParts, overrides: PlanOverrides | undefined): { groupId: string; clusterName: string } | undefined {
   const r = plan.restore;
   if (r.type === 'download') return undefined;
   if (r.type === 'collections' && r.writeStrategy === 'CREATE_NEW') return undefined;
   return overrides?.target ?? r.target;
 }
 
-export function collectionPlanProblems(plan: Plan): { path: (string | number)[]; message: string }[] {
+export function collectionPlanProblems(plan: PlanParts): { path: (string | number)[]; message: string }[] {
   const problems: { path: (string | number)[]; message: string }[] = [];
   if (plan.source.kind === 'collection')
     problems.push({ path: ['source', 'kind'], message: 'a collection-level restore plan has "source.kind": "cloud" and "restore.type": "collections"' });

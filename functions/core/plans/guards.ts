@@ -1,9 +1,9 @@
-import { RestoreRefusedError } from '../errors.js';
-import { clusterPatternMatches, sameCluster, type ClusterRef } from './clusterKey.js';
+import { RestoreRefusedError } from '../domain/errors.js';
+import { clusterPatternMatches, sameCluster, type ClusterRef } from '../domain/cluster.js';
 import type { ProtectedTarget } from './schema.js';
 import { harmWords, type TargetHarm } from './targetHarm.js';
 
-export { clusterPatternMatches, sameCluster, type ClusterRef } from './clusterKey.js';
+export { clusterPatternMatches, sameCluster, type ClusterRef } from '../domain/cluster.js';
 
 /**
  * The destructive-restore guards, written once: lib/ checks plans against them at synth, the API

@@ -1,18 +1,17 @@
 import * as z from 'zod';
-import { AlertsSettings } from '../push/settings.js';
-import { ClusterName, ClusterPattern, EpochSeconds, ObjectId } from '../restore/fields.js';
+import { AlertsSettings } from './alertsSettings.js';
+import { ClusterName, ClusterPattern, ObjectId } from '../restore/fields.js';
 import { RESTORE_KIND_NAMES } from '../restore/request.js';
-import { SnapshotChoice } from '../restore/snapshots.js';
+import { PlanRestore } from './planRestore.js';
 import { CooldownMinutes, HoldAfterSuccess } from './runRules.js';
-import { DEFAULT_DOWNLOAD_LINK_CHANNELS, DOWNLOAD_LINK_CHANNELS } from '../notify/downloadLinks.js';
+import { DEFAULT_DOWNLOAD_LINK_CHANNELS, DOWNLOAD_LINK_CHANNELS } from './downloadLinkChannels.js';
 import { AdHocPolicy } from './adHoc.js';
-import { sameCluster } from './clusterKey.js';
+import { sameCluster } from '../domain/cluster.js';
 import { SecretName } from './secretName.js';
 import { tenantPlanRule } from '../restore/tenantRetired.js';
-import { collectionChoiceFields } from '../restore/collectionRequest.js';
 import { collectionPlanProblems, planGuardsTarget } from './collectionPlan.js';
 import { PostRestoreSteps } from '../postRestore/schema.js';
-import { DrillSettings } from '../history/drill.js';
+import { DrillSettings } from './drillSettings.js';
 import { CRON_EXAMPLE, cronProblems, RATE_EXAMPLE, rateProblems } from './scheduleExpression.js';
 
 /**
@@ -24,31 +23,7 @@ export const PlanName = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be 1-64 letters, digits, - or _, starting with a letter or digit');
 
-const Target = z.object({ groupId: ObjectId, clusterName: ClusterName }).strict();
-
-/** When the point in time is, relative to what triggered the restore. */
-export const PointInTimeRule = z.union([
-  z.object({ minutesBeforeTrigger: z.number().int().min(0).max(7 * 24 * 60) }).strict(),
-  z.object({ utcSeconds: EpochSeconds }).strict(),
-]);
-export type PointInTimeRule = z.infer<typeof PointInTimeRule>;
-
-export const PlanRestore = z.discriminatedUnion('type', [
-  /** Restore a snapshot onto the target (Atlas wipes the target first). */
-  z.object({ type: z.literal('snapshot'), snapshot: SnapshotChoice.default({ by: 'latest' }), target: Target }).strict(),
-  /** Produce download links; nothing is overwritten. */
-  z.object({ type: z.literal('download'), snapshot: SnapshotChoice.default({ by: 'latest' }) }).strict(),
-  /** Continuous-backup point-in-time restore onto the target (cloud and legacy only). */
-  z.object({ type: z.literal('pointInTime'), pointInTime: PointInTimeRule, target: Target }).strict(),
-  /**
-   * Chosen databases and collections of a cloud snapshot (the latest by default) or of a point in
-   * time, never both, onto the target (see restore/collectionRequest.ts and ./planMoment.ts).
-   */
-  z
-    .object({ type: z.literal('collections'), snapshot: SnapshotChoice.optional(), pointInTime: PointInTimeRule.optional(), target: Target, ...collectionChoiceFields })
-    .strict(),
-]);
-export type PlanRestore = z.infer<typeof PlanRestore>;
+export { PointInTimeRule, PlanRestore } from './planRestore.js';
 
 export const WebhookChannel = z
   .object({
@@ -149,7 +124,7 @@ export const Plan = z
     cooldownMinutes: CooldownMinutes.optional(),
     /** Run after a successful restore, in order, before the target is freed (../postRestore/schema.ts). */
     postRestore: PostRestoreSteps.optional(),
-    /** A restore drill: its runs are the backup evidence; alarms when one fails or none passed lately (../history/drill.ts). */
+    /** A restore drill: its runs are the backup evidence; alarms when one fails or none passed lately (./drillSettings.ts). */
     drill: DrillSettings.optional(),
   })
   .strict()
@@ -184,7 +159,7 @@ export const PlansConfig = z
     plans: z.array(Plan).default([]),
     /** What may run without a plan (see ./adHoc.ts); absent: nothing (NO_AD_HOC). */
     adHoc: AdHocPolicy.optional(),
-    /** Push completion: Atlas restore alerts wake waiting restores (../push/settings.ts); absent: polling only. */
+    /** Push completion: Atlas restore alerts wake waiting restores (./alertsSettings.ts); absent: polling only. */
     alerts: AlertsSettings.optional(),
   })
   .strict()

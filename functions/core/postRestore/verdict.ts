@@ -3,7 +3,7 @@ import { firstFailedStep, STEP_TIMEOUT_ERROR, stepOutcomes, type StepsState } fr
 /**
  * Why a restore whose data Atlas restored is still not fit for use: the first post-restore step
  * that failed or timed out, in words; undefined when every step that ran passed (or none ran).
- * `causeMessage` strips traces and redacts (../notify/outcome.ts): a step's error comes from the
+ * `causeMessage` strips traces and redacts (../domain/redact.ts): a step's error comes from the
  * user's code and goes to chat channels.
  */
 export function failedStepReason(steps: StepsState | undefined, causeMessage: (cause: string | undefined) => string): string | undefined {

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { ObjectId } from '../restore/fields.js';
 import { parseStepInput } from '../orchestrate/input.js';
 import type { AlertWaiters } from './waiters.js';
-import type { WakeTask } from './wake.js';
+import type { WakeTask } from '../workflow/wake.js';
 
 /**
  * The WaitForAlert task (lib/workflow.ts): Step Functions hands this step a task token and waits

@@ -25,12 +25,3 @@ export async function alertsHeard(waiters: AlertWaiters, groupIds: readonly stri
   }
   return false;
 }
-
-/**
- * A restore that listens for alerts but polls as usual: its projects had not alerted when it was
- * created, and no alert has woken it since. The one rule the wait, the report and the progress
- * lines all follow. A state from before `heard` existed counts as heard.
- */
-export function pollsUntilHeard(push: { heard?: boolean | undefined } | undefined, poll: { alertWakes?: number | undefined } | undefined): boolean {
-  return push?.heard === false && !poll?.alertWakes;
-}

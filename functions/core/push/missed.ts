@@ -1,4 +1,4 @@
-import { METRIC } from '../observability.js';
+import { METRIC } from '../domain/observability.js';
 import type { StepLogger, StepMetrics } from '../orchestrate/deps.js';
 import type { RestoreState } from '../restore/status.js';
 import type { NotifyInput } from '../workflow/contract.js';

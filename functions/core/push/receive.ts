@@ -3,8 +3,8 @@ import type { StepLogger } from '../orchestrate/deps.js';
 import { AtlasAlert, MAX_ALERT_BYTES, wakesRestores } from './alert.js';
 import { EVENT_HEADER, SIGNATURE_HEADER, signatureMatches } from './signature.js';
 import { LAST_ALERT_KEPT_MS, type AlertWaiters } from './waiters.js';
-import type { WakeTask } from './wake.js';
-import { ruleOf } from '../issueRule.js';
+import type { WakeTask } from '../workflow/wake.js';
+import { ruleOf } from '../domain/issueRule.js';
 
 /**
  * The alert receiver: Atlas POSTs an alert here (a webhook notification of the project's restore

@@ -1,5 +1,5 @@
 import { SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { GONE_TOKEN_ERRORS, type WakeTask } from './wake.js';
+import { GONE_TOKEN_ERRORS, type WakeTask } from '../workflow/wake.js';
 
 /** Ends a WaitForAlert task in Step Functions; a token whose wait is already over is no error. */
 export function sfnWake(client: SFNClient): WakeTask {

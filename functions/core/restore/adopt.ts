@@ -1,6 +1,6 @@
-import { AtlasCreateOutcomeUnknownError } from '../errors.js';
+import { AtlasCreateOutcomeUnknownError } from '../domain/errors.js';
 import type { AtlasTransport } from '../atlas/transport.js';
-import { sameCluster, type ClusterRef } from '../plans/guards.js';
+import { sameCluster, type ClusterRef } from '../domain/cluster.js';
 import type { RestoreKind } from './kind.js';
 import { kindFor } from './kinds/index.js';
 import { restoreTarget, type RestoreRequest } from './request.js';

@@ -1,4 +1,4 @@
-import { RestoreSnapshotUnavailableError } from '../errors.js';
+import { RestoreSnapshotUnavailableError } from '../domain/errors.js';
 import type { Snapshot, SnapshotChoice } from './snapshots.js';
 
 /**

@@ -1,4 +1,4 @@
-import { RestoreRequestInvalidError } from '../errors.js';
+import { RestoreRequestInvalidError } from '../domain/errors.js';
 import type { Snapshot } from './snapshots.js';
 
 /**

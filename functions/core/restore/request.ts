@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { RestoreRequestInvalidError, type FieldProblem } from '../errors.js';
-import { ruleOf } from '../issueRule.js';
+import { RestoreRequestInvalidError, type FieldProblem } from '../domain/errors.js';
+import { ruleOf } from '../domain/issueRule.js';
 import { CollectionRestoreRequest } from './collectionRequest.js';
 import {
   ClusterName,

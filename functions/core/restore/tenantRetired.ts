@@ -1,4 +1,4 @@
-import { AtlasApiError, RestoreRequestInvalidError } from '../errors.js';
+import { AtlasApiError, RestoreRequestInvalidError } from '../domain/errors.js';
 import { ATLAS_API_PREFIX, type AtlasTransport } from '../atlas/transport.js';
 import type { SourceCluster } from './fields.js';
 import { enc } from './kinds/common.js';

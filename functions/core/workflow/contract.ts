@@ -1,7 +1,9 @@
 import * as z from 'zod';
 import { PlanName } from '../plans/schema.js';
+import { PlanOverrides } from '../plans/overrides.js';
+import { Trigger } from '../plans/trigger.js';
 import { StepsState } from '../postRestore/results.js';
-import { DOWNLOAD_LINK_CHANNELS } from '../notify/downloadLinks.js';
+import { DOWNLOAD_LINK_CHANNELS } from '../plans/downloadLinkChannels.js';
 import { ClusterName, ObjectId } from '../restore/fields.js';
 import { RestoreRequestSchema } from '../restore/request.js';
 import { RestoreJobRef, RestoreStatus } from '../restore/status.js';
@@ -12,30 +14,8 @@ import { RestoreJobRef, RestoreStatus } from '../restore/status.js';
  * Functions keeps every payload in its execution history: nothing secret may ever be added here.
  */
 
-export const TRIGGER_TYPES = ['http', 'schedule', 'alarm', 'manual'] as const;
-export const Trigger = z
-  .object({
-    type: z.enum(TRIGGER_TYPES),
-    /** When it was triggered (alarm state change time, scheduled time, request time). ISO-8601. */
-    time: z.iso.datetime({ offset: true }).optional(),
-    alarmName: z.string().optional(),
-    /** Who asked (IAM principal ARN for HTTP), for the report. */
-    requestedBy: z.string().optional(),
-    /** The EventBridge event's id (alarm rules): with the time, what makes a repeated delivery recognisable. */
-    eventId: z.string().max(128).optional(),
-  })
-  .strict();
-export type Trigger = z.infer<typeof Trigger>;
-
-/** What an HTTP caller may change on a plan (only the fields the plan's allowOverrides lists). */
-export const PlanOverrides = z
-  .object({
-    snapshotId: z.string().regex(/^[a-f0-9]{24}$/, 'must be a 24-character lowercase hex id').optional(),
-    pointInTimeUTCSeconds: z.number().int().min(1_199_145_600).optional(),
-    target: z.object({ groupId: ObjectId, clusterName: ClusterName }).strict().optional(),
-  })
-  .strict();
-export type PlanOverrides = z.infer<typeof PlanOverrides>;
+export { TRIGGER_TYPES, Trigger } from '../plans/trigger.js';
+export { PlanOverrides } from '../plans/overrides.js';
 
 /** Execution input: a plan by name (schedules, alarms, HTTP) or an ad-hoc request (HTTP). */
 export const ExecutionInput = z
@@ -162,7 +142,7 @@ export const WorkflowState = z.object({
   poll: PollProgress,
   /** A poll step that crashed (Lambda timeout, service error) after its retries: the next poll counts it. */
   pollError: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
-  /** How the last wait ended: an alert's wake (functions/core/push/wake.ts) or its caught backstop timeout. */
+  /** How the last wait ended: an alert's wake (functions/core/workflow/wake.ts) or its caught backstop timeout. */
   wake: z.unknown().optional(),
 });
 export type WorkflowState = z.infer<typeof WorkflowState>;

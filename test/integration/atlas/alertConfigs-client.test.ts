@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAlertConfig, listAlertConfigs, updateAlertConfig } from '../../../functions/core/atlas/alertConfigs.js';
 import { createAtlasClient, type AtlasClient, type AtlasClientEvent } from '../../../functions/core/atlas/index.js';
-import { AtlasCreateOutcomeUnknownError, AtlasInvalidRequestError, AtlasNotFoundError } from '../../../functions/core/errors.js';
+import { AtlasCreateOutcomeUnknownError, AtlasInvalidRequestError, AtlasNotFoundError } from '../../../functions/core/domain/errors.js';
 import { startSimulator, type SimulatorHandle } from '../../../local/simulator/index.js';
 import { ADMIN_KEY, PROD, READER_KEY, defaultWorld, noWait } from './helpers.js';
 

@@ -8,7 +8,7 @@ import {
   AtlasNotFoundError,
   AtlasThrottledError,
   AtlasUnavailableError,
-} from '../../../functions/core/errors.js';
+} from '../../../functions/core/domain/errors.js';
 import type { SimulatorHandle } from '../../../local/simulator/index.js';
 import { expectNothingLeaked } from '../../unit/atlas/helpers.js';
 import { ADMIN_KEY, PROD, READER_KEY, SERVICE_ACCOUNT, STAGING, freshSimulatorEach, noWait } from './helpers.js';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAtlasClient, type AtlasClient } from '../../../functions/core/atlas/index.js';
-import { AtlasConflictError, AtlasCreateOutcomeUnknownError } from '../../../functions/core/errors.js';
+import { AtlasConflictError, AtlasCreateOutcomeUnknownError } from '../../../functions/core/domain/errors.js';
 import { findTargetBusy, reconcileCreate } from '../../../functions/core/restore/adopt.js';
 import { chooseSnapshot } from '../../../functions/core/restore/choose.js';
 import { kindFor } from '../../../functions/core/restore/kinds/index.js';

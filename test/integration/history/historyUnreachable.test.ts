@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_NAMES } from '../../../functions/core/errors.js';
+import { ERROR_NAMES } from '../../../functions/core/domain/errors.js';
 import { DynamoRestoreHistory } from '../../../functions/core/history/dynamoHistory.js';
 import { HISTORY_KEY } from '../../../functions/core/history/names.js';
 import { MemoryDeliveryLedger } from '../../../functions/core/notify/ledger.js';
 import type { RestoreReport } from '../../../functions/core/notify/message.js';
-import { notifyRestoreStep, type NotifyDeps } from '../../../functions/core/notify/notify.js';
+import { notifyRestoreStep, type NotifyDeps } from '../../../functions/core/finish/finishRestore.js';
 import { MemoryTargetHolds } from '../../../functions/core/orchestrate/holds.js';
 import { MemoryTargetLocks } from '../../../functions/core/orchestrate/locks.js';
 import { PlansConfig } from '../../../functions/core/plans/schema.js';

@@ -1,7 +1,7 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { LOCK_TABLE, useLockTable } from '../dynamo/lockTable.js';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { RestoreRefusedError } from '../../../functions/core/errors.js';
+import { RestoreRefusedError } from '../../../functions/core/domain/errors.js';
 import { DynamoTargetHolds } from '../../../functions/core/orchestrate/dynamoHolds.js';
 import { DynamoRunRecords } from '../../../functions/core/orchestrate/dynamoRunRecords.js';
 import { MemoryTargetHolds, type TargetHold, type TargetHolds } from '../../../functions/core/orchestrate/holds.js';

@@ -3,7 +3,7 @@ import { LOCK_TABLE, useLockTable } from '../dynamo/lockTable.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoTargetLocks } from '../../../functions/core/orchestrate/dynamoLocks.js';
 import { MemoryTargetLocks, type TargetLocks } from '../../../functions/core/orchestrate/locks.js';
-import { RestoreRefusedError } from '../../../functions/core/errors.js';
+import { RestoreRefusedError } from '../../../functions/core/domain/errors.js';
 
 /**
  * The one-restore-per-target lock, against dynalite (the DynamoDB API on 127.0.0.1) with the real

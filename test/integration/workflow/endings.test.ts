@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NotificationUndeliverableError } from '../../../functions/core/errors.js';
+import { NotificationUndeliverableError } from '../../../functions/core/domain/errors.js';
 import { handler as createRestore } from '../../../functions/createRestore/index.js';
 import { handler as notifyRestore } from '../../../functions/notifyRestore/index.js';
 import { OUTCOME_STATES, TASK_STATES } from '../../../lib/workflow.js';

@@ -10,7 +10,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { RestoreView } from '../../../functions/core/api/answers.js';
 import { handleApiRequest } from '../../../functions/core/api/routes.js';
-import { AtlasConflictError } from '../../../functions/core/errors.js';
+import { AtlasConflictError } from '../../../functions/core/domain/errors.js';
 import {
   CALLER_ARN,
   JOB_ID,

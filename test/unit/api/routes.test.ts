@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { executionArn, readableCause } from '../../../functions/core/api/executions.js';
 import { clusterPatternMatches as matches } from '../../../functions/core/plans/guards.js';
 import { handleApiRequest } from '../../../functions/core/api/routes.js';
-import { AtlasThrottledError } from '../../../functions/core/errors.js';
+import { AtlasThrottledError } from '../../../functions/core/domain/errors.js';
 import { STATE_MACHINE_ARN, apiEvent, executionArnOf, makeDeps } from './fixtures.js';
 
 const sfn = mockClient(SFNClient);

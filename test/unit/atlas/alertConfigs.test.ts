@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAlertConfig, updateAlertConfig } from '../../../functions/core/atlas/alertConfigs.js';
 import { createAtlasClient } from '../../../functions/core/atlas/client.js';
-import { AtlasInvalidRequestError } from '../../../functions/core/errors.js';
+import { AtlasInvalidRequestError } from '../../../functions/core/domain/errors.js';
 import { acceptAnyDigest, atlasError, closedAfterEach, echoText, expectNothingLeaked, sendJson, startServer } from './helpers.js';
 
 /**

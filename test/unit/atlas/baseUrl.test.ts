@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { baseUrlFromEnv, DEFAULT_BASE_URL, GOV_BASE_URL } from '../../../functions/core/atlas/baseUrl.js';
 import { connectionFromEnv } from '../../../functions/core/atlas/credentials.js';
-import { AtlasCredentialsInvalidError } from '../../../functions/core/errors.js';
+import { AtlasCredentialsInvalidError } from '../../../functions/core/domain/errors.js';
 
 const KEYS = { MONGODB_ATLAS_PUBLIC_API_KEY: 'abcdefgh', MONGODB_ATLAS_PRIVATE_API_KEY: '5f4dcc3b-5aa7-4e1b-8a7e-9c3f1d2e6b40' };
 const SIM = 'http://127.0.0.1:8090';

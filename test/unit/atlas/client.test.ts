@@ -9,7 +9,7 @@ import {
   AtlasThrottledError,
   AtlasUnavailableError,
   type AtlasApiError,
-} from '../../../functions/core/errors.js';
+} from '../../../functions/core/domain/errors.js';
 import { acceptAnyDigest, atlasError, authParams, closedAfterEach, echoText, expectNothingLeaked, fakeTime, rejectionOf, sendJson, startServer, type Handler } from './helpers.js';
 
 const GROUP = '0123456789abcdef01234567';

@@ -12,7 +12,7 @@ import {
   redact,
   resetSecretsProvider,
 } from '../../../functions/core/atlas/credentials.js';
-import { AtlasCredentialsInvalidError } from '../../../functions/core/errors.js';
+import { AtlasCredentialsInvalidError } from '../../../functions/core/domain/errors.js';
 import { rejectionOf } from './helpers.js';
 
 const PUB = 'abcdefgh';

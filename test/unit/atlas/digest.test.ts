@@ -9,7 +9,7 @@ import {
   formatNonceCount,
   parseDigestChallenges,
 } from '../../../functions/core/atlas/digest.js';
-import { AtlasAuthFailedError } from '../../../functions/core/errors.js';
+import { AtlasAuthFailedError } from '../../../functions/core/domain/errors.js';
 import { authParams, closedAfterEach, rejectionOf, sendJson, startServer, TestDigestServer } from './helpers.js';
 
 // RFC 7616 §3.9.1. Note the RFC's nonce ends "…URRv/xwf94BcCAzFZH4GiTo0v"; the published

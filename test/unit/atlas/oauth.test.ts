@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAtlasClient, type AtlasClient, type AtlasClientOptions } from '../../../functions/core/atlas/client.js';
 import { clearTokenCache, TOKEN_REFRESH_MARGIN_MS } from '../../../functions/core/atlas/oauth.js';
-import { AtlasAuthFailedError } from '../../../functions/core/errors.js';
+import { AtlasAuthFailedError } from '../../../functions/core/domain/errors.js';
 import { echoText, expectNothingLeaked, fakeTime, rejectionOf, sendJson, startServer, type Seen, type TestServer } from './helpers.js';
 
 const CLIENT_ID = 'mdb_sa_id_0123456789abcdef01234567';

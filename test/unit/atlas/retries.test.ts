@@ -8,7 +8,7 @@ import {
   AtlasInvalidRequestError,
   AtlasThrottledError,
   AtlasUnavailableError,
-} from '../../../functions/core/errors.js';
+} from '../../../functions/core/domain/errors.js';
 import { atlasError, closedAfterEach, fakeTime, rejectionOf, sendJson, startServer, type Seen } from './helpers.js';
 
 /** One scripted answer: a status (+ headers), or "destroy the socket after reading the request". */

@@ -1,6 +1,6 @@
 import { describe, it, onTestFinished } from 'vitest';
 import { createAtlasClient, type AtlasClientOptions } from '../../../functions/core/atlas/client.js';
-import { AtlasCreateOutcomeUnknownError, AtlasUnavailableError } from '../../../functions/core/errors.js';
+import { AtlasCreateOutcomeUnknownError, AtlasUnavailableError } from '../../../functions/core/domain/errors.js';
 import { acceptAnyDigest, fakeTime, rejectionOf, startServer, type Handler } from './helpers.js';
 
 // undici runs its header/body timers at about one-second resolution, so each case here takes ~1 s

@@ -1,5 +1,5 @@
 import { MemoryDeliveryLedger } from '../../../functions/core/notify/ledger.js';
-import type { NotifyChannels, NotifyDeps } from '../../../functions/core/notify/notify.js';
+import type { NotifyChannels, NotifyDeps } from '../../../functions/core/finish/finishRestore.js';
 import { MemoryTargetHolds } from '../../../functions/core/orchestrate/holds.js';
 import { MemoryTargetLocks } from '../../../functions/core/orchestrate/locks.js';
 import type { PlansConfig } from '../../../functions/core/plans/schema.js';

@@ -3,8 +3,8 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { NotificationUndeliverableError } from '../../../functions/core/errors.js';
-import type { NotifyChannels } from '../../../functions/core/notify/notify.js';
+import { NotificationUndeliverableError } from '../../../functions/core/domain/errors.js';
+import type { NotifyChannels } from '../../../functions/core/finish/finishRestore.js';
 import type { RestoreReport } from '../../../functions/core/notify/message.js';
 import { MemoryTargetLocks } from '../../../functions/core/orchestrate/locks.js';
 import { PlansConfig } from '../../../functions/core/plans/schema.js';

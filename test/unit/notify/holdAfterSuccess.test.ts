@@ -1,6 +1,6 @@
 import { MemoryDeliveryLedger } from '../../../functions/core/notify/ledger.js';
 import { describe, expect, it } from 'vitest';
-import { notifyRestoreStep, type NotifyDeps } from '../../../functions/core/notify/notify.js';
+import { notifyRestoreStep, type NotifyDeps } from '../../../functions/core/finish/finishRestore.js';
 import { MemoryTargetHolds, type TargetHolds } from '../../../functions/core/orchestrate/holds.js';
 import { MemoryTargetLocks } from '../../../functions/core/orchestrate/locks.js';
 import { PlansConfig } from '../../../functions/core/plans/schema.js';

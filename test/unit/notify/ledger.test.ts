@@ -2,7 +2,7 @@ import { MemoryTargetHolds } from '../../../functions/core/orchestrate/holds.js'
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryDeliveryLedger, type DeliveryLedger } from '../../../functions/core/notify/ledger.js';
 import type { RestoreReport } from '../../../functions/core/notify/message.js';
-import { notifyRestoreStep, type NotifyChannels, type NotifyDeps } from '../../../functions/core/notify/notify.js';
+import { notifyRestoreStep, type NotifyChannels, type NotifyDeps } from '../../../functions/core/finish/finishRestore.js';
 import { MemoryTargetLocks } from '../../../functions/core/orchestrate/locks.js';
 import { context, ENDED, ended, status } from './fixtures.js';
 import { startHookServer, type HookServer } from './hookServer.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { NotificationUndeliverableError } from '../../../functions/core/errors.js';
-import { notifyRestoreStep, type NotifyChannels, type NotifyDeps } from '../../../functions/core/notify/notify.js';
+import { NotificationUndeliverableError } from '../../../functions/core/domain/errors.js';
+import { notifyRestoreStep, type NotifyChannels, type NotifyDeps } from '../../../functions/core/finish/finishRestore.js';
 import { MemoryRestoreHistory } from '../../../functions/core/history/store.js';
 import type { RestoreReport } from '../../../functions/core/notify/message.js';
 import { MemoryTargetLocks } from '../../../functions/core/orchestrate/locks.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { causeMessage, decideOutcome, redact } from '../../../functions/core/notify/outcome.js';
+import { causeMessage, redact } from '../../../functions/core/domain/redact.js';
+import { decideOutcome } from '../../../functions/core/notify/outcome.js';
 import { context, download, ended, status } from './fixtures.js';
 
 /** The six end states and why, rule by rule. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryDeliveryLedger, type DeliveryLedger } from '../../../functions/core/notify/ledger.js';
-import { ENV } from '../../../functions/core/observability.js';
+import { ENV } from '../../../functions/core/domain/observability.js';
 import { deliveryLedger, resetDeliveryLedger } from '../../../functions/runtime/ledger.js';
 import { setLocalEnvironment } from '../../../functions/runtime/local.js';
 

@@ -6,7 +6,7 @@ import {
   AtlasNotFoundError,
   AtlasThrottledError,
   AtlasUnavailableError,
-} from '../../../functions/core/errors.js';
+} from '../../../functions/core/domain/errors.js';
 import { cancelRestoreStep } from '../../../functions/core/orchestrate/cancel.js';
 import type { StepDeps } from '../../../functions/core/orchestrate/deps.js';
 import { MemoryTargetHolds } from '../../../functions/core/orchestrate/holds.js';

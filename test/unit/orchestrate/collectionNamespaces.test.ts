@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RestoreRequestInvalidError } from '../../../functions/core/errors.js';
+import { RestoreRequestInvalidError } from '../../../functions/core/domain/errors.js';
 import { checkSnapshotNamespaces } from '../../../functions/core/orchestrate/collectionNamespaces.js';
 import { parseRestoreRequest } from '../../../functions/core/restore/request.js';
 import { pointInTimeBase } from '../../../functions/core/restore/pointInTimeBase.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RestorePlanNotFoundError, RestoreRefusedError, RestoreRequestInvalidError } from '../../../functions/core/errors.js';
+import { RestorePlanNotFoundError, RestoreRefusedError, RestoreRequestInvalidError } from '../../../functions/core/domain/errors.js';
 import { checkRun, resolveRun, summarize } from '../../../functions/core/orchestrate/resolve.js';
 import { PlansConfig } from '../../../functions/core/plans/schema.js';
 import type { RestoreKind } from '../../../functions/core/restore/kind.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RestoreRefusedError } from '../../../functions/core/errors.js';
+import { RestoreRefusedError } from '../../../functions/core/domain/errors.js';
 import type { StepDeps } from '../../../functions/core/orchestrate/deps.js';
 import { MemoryTargetHolds } from '../../../functions/core/orchestrate/holds.js';
 import { MemoryTargetLocks } from '../../../functions/core/orchestrate/locks.js';

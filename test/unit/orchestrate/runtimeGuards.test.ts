@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ENV } from '../../../functions/core/observability.js';
+import { ENV } from '../../../functions/core/domain/observability.js';
 import { MemoryTargetHolds } from '../../../functions/core/orchestrate/holds.js';
 import { MemoryRunRecords } from '../../../functions/core/orchestrate/runRecords.js';
 import { guardStores, resetGuardStores } from '../../../functions/runtime/guards.js';

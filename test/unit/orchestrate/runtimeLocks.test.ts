@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryTargetLocks, type TargetLocks } from '../../../functions/core/orchestrate/locks.js';
-import { ENV } from '../../../functions/core/observability.js';
+import { ENV } from '../../../functions/core/domain/observability.js';
 import { resetTargetLocks, targetLocks } from '../../../functions/runtime/locks.js';
 
 describe('the target locks a Lambda handler gets', () => {

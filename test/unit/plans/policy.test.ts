@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { RestorePlanNotFoundError, RestoreRefusedError } from '../../../functions/core/errors.js';
+import { RestorePlanNotFoundError, RestoreRefusedError } from '../../../functions/core/domain/errors.js';
 import { MemoryTargetLocks, lockKey } from '../../../functions/core/orchestrate/locks.js';
 import { checkRun } from '../../../functions/core/orchestrate/resolve.js';
 import { adHocRefusal, type AdHocPolicy } from '../../../functions/core/plans/adHoc.js';
-import { clusterKey, clusterPatternMatches, sameCluster } from '../../../functions/core/plans/clusterKey.js';
+import { clusterKey, clusterPatternMatches, sameCluster } from '../../../functions/core/domain/cluster.js';
 import { protectingPattern } from '../../../functions/core/plans/guards.js';
 import { PlansConfig } from '../../../functions/core/plans/schema.js';
 import type { ExecutionInput } from '../../../functions/core/workflow/contract.js';

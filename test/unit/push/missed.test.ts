@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryRestoreHistory } from '../../../functions/core/history/store.js';
-import { notifyRestoreStep, type NotifyChannels } from '../../../functions/core/notify/notify.js';
+import { notifyRestoreStep, type NotifyChannels } from '../../../functions/core/finish/finishRestore.js';
 import { PlansConfig } from '../../../functions/core/plans/schema.js';
 import { alertsHeard } from '../../../functions/core/push/heard.js';
 import { alertMissed, alertOwed } from '../../../functions/core/push/missed.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AtlasRequest, AtlasResponse, AtlasTransport } from '../../../functions/core/atlas/transport.js';
-import { AtlasConflictError, AtlasCreateOutcomeUnknownError, AtlasInvalidRequestError } from '../../../functions/core/errors.js';
+import { AtlasConflictError, AtlasCreateOutcomeUnknownError, AtlasInvalidRequestError } from '../../../functions/core/domain/errors.js';
 import { findTargetBusy, reconcileCreate } from '../../../functions/core/restore/adopt.js';
 import { cloudKind, flexKind, legacyKind, tenantKind } from '../../../functions/core/restore/kinds/index.js';
 import { parseRestoreRequest, type RestoreRequest } from '../../../functions/core/restore/request.js';

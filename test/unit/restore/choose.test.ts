@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RestoreSnapshotUnavailableError } from '../../../functions/core/errors.js';
+import { RestoreSnapshotUnavailableError } from '../../../functions/core/domain/errors.js';
 import { chooseSnapshot } from '../../../functions/core/restore/choose.js';
 import type { Snapshot } from '../../../functions/core/restore/snapshots.js';
 

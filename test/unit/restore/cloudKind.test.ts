@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AtlasUnavailableError } from '../../../functions/core/errors.js';
+import { AtlasUnavailableError } from '../../../functions/core/domain/errors.js';
 import { cloudKind, cloudStatus, sameCloudRequest, type CloudJob } from '../../../functions/core/restore/kinds/cloud.js';
 import type { CloudRestoreRequest } from '../../../functions/core/restore/request.js';
 import { RestoreStatus } from '../../../functions/core/restore/status.js';

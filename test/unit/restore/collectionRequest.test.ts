@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PlansConfig } from '../../../functions/core/plans/schema.js';
 import { planMoment } from '../../../functions/core/plans/planMoment.js';
 import { overrideProblems } from '../../../functions/core/plans/check.js';
-import { RestoreRequestInvalidError } from '../../../functions/core/errors.js';
+import { RestoreRequestInvalidError } from '../../../functions/core/domain/errors.js';
 import { guardedTarget, isDestructive, parseRestoreRequest, restoreTarget } from '../../../functions/core/restore/request.js';
 
 /** Collection-level restore requests and plans: the spec's rules, ours, and which ones the guards see. */

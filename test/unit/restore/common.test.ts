@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { AtlasUnavailableError } from '../../../functions/core/errors.js';
+import { AtlasUnavailableError } from '../../../functions/core/domain/errors.js';
 import { countStatuses, newestFirst, readAnswer, sameTarget, timeOf } from '../../../functions/core/restore/kinds/common.js';
 import { IDS, STAGING } from './fakeAtlas.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AtlasCreateOutcomeUnknownError } from '../../../functions/core/errors.js';
+import { AtlasCreateOutcomeUnknownError } from '../../../functions/core/domain/errors.js';
 import { reconcileCreate, type CreateSettle } from '../../../functions/core/restore/adopt.js';
 import { cloudKind } from '../../../functions/core/restore/kinds/index.js';
 import { parseRestoreRequest, type RestoreRequest } from '../../../functions/core/restore/request.js';

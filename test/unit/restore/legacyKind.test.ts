@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AtlasConflictError } from '../../../functions/core/errors.js';
+import { AtlasConflictError } from '../../../functions/core/domain/errors.js';
 import { legacyKind, legacyStatus, type LegacyJob } from '../../../functions/core/restore/kinds/legacy.js';
 import type { LegacyRestoreRequest } from '../../../functions/core/restore/request.js';
 import { FakeAtlas, IDS, PROD, STAGING } from './fakeAtlas.js';

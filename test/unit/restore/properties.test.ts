@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SubmitRestoreBody } from '../../../functions/core/api/schemas.js';
-import { RestoreRequestInvalidError } from '../../../functions/core/errors.js';
+import { RestoreRequestInvalidError } from '../../../functions/core/domain/errors.js';
 import { parseRestoreRequest } from '../../../functions/core/restore/request.js';
 import { ExecutionInput } from '../../../functions/core/workflow/contract.js';
 import { PROTOTYPE_KEYS, SEED, badClusterName, badEpochSeconds, badObjectId, unknownKey } from '../../adversarial/arbitraries.js';

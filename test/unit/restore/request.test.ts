@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RestoreRequestInvalidError, type FieldProblem } from '../../../functions/core/errors.js';
+import { RestoreRequestInvalidError, type FieldProblem } from '../../../functions/core/domain/errors.js';
 import { isDestructive, parseRestoreRequest, restoreTarget } from '../../../functions/core/restore/request.js';
 
 /** Every rule of request.ts: a bad request fails before any HTTP call, naming the field it broke. */

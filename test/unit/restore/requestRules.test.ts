@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RestoreRequestInvalidError } from '../../../functions/core/errors.js';
+import { RestoreRequestInvalidError } from '../../../functions/core/domain/errors.js';
 import { ClusterName, DeploymentItemName, EpochSeconds, ObjectId } from '../../../functions/core/restore/fields.js';
 import { parseRestoreRequest } from '../../../functions/core/restore/request.js';
 import { IDS, PROD, STAGING } from './fakeAtlas.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AtlasConflictError } from '../../../functions/core/errors.js';
+import { AtlasConflictError } from '../../../functions/core/domain/errors.js';
 import { flexKind } from '../../../functions/core/restore/kinds/flex.js';
 import { sameSharedRequest, sharedStatus, type SharedJob } from '../../../functions/core/restore/kinds/sharedTier.js';
 import { tenantKind } from '../../../functions/core/restore/kinds/tenant.js';

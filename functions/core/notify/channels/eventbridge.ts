@@ -1,5 +1,5 @@
 import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { EVENT_SOURCE } from '../../observability.js';
+import { EVENT_SOURCE } from '../../domain/observability.js';
 import type { RestoreReport } from '../message.js';
 
 /**

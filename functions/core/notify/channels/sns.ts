@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PublishCommand, type PublishCommandInput, type SNSClient } from '@aws-sdk/client-sns';
-import { AD_HOC_PLAN } from '../../observability.js';
+import { AD_HOC_PLAN } from '../../domain/observability.js';
 import type { RestoreReport } from '../message.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { getGlobalDispatcher, request } from '../../undici.js';
+import { getGlobalDispatcher, request } from '../../domain/undici.js';
 
 /**
  * Posts a report to a Slack, Teams or plain JSON webhook. The URL is a credential (whoever has it

@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { AtlasUnavailableError } from '../../errors.js';
+import { AtlasUnavailableError } from '../../domain/errors.js';
 import type { AtlasTransport } from '../../atlas/transport.js';
-import { sameCluster, type ClusterRef } from '../../plans/guards.js';
+import { sameCluster, type ClusterRef } from '../../domain/cluster.js';
 import type { RestoreKind } from '../kind.js';
 import type { RestoreRequest } from '../request.js';
 import { isTerminal, type RestoreJobRef } from '../status.js';

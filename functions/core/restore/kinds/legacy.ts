@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { AtlasConflictError } from '../../errors.js';
+import { AtlasConflictError } from '../../domain/errors.js';
 import { ATLAS_API_PREFIX, type AtlasTransport } from '../../atlas/transport.js';
 import type { SourceCluster } from '../fields.js';
 import type { RestoreKind } from '../kind.js';

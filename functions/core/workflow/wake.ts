@@ -23,3 +23,12 @@ export type WakeTask = (token: string, wake: AlertWake) => Promise<'woken' | 'go
 export const GONE_TOKEN_ERRORS: ReadonlySet<string> = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
 
 export const isAlertWake = (value: unknown): value is AlertWake => AlertWake.safeParse(value).success;
+
+/**
+ * A restore that listens for alerts but polls as usual: its projects had not alerted when it was
+ * created, and no alert has woken it since. The one rule the wait, the report and the progress
+ * lines all follow. A state from before `heard` existed counts as heard.
+ */
+export function pollsUntilHeard(push: { heard?: boolean | undefined } | undefined, poll: { alertWakes?: number | undefined } | undefined): boolean {
+  return push?.heard === false && !poll?.alertWakes;
+}

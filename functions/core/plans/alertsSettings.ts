@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { SecretName } from '../plans/secretName.js';
+import { SecretName } from './secretName.js';
 
 /**
  * Push completion, for the whole stack (the plans file's top-level `alerts`). Present: the stack

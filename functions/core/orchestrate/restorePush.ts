@@ -1,6 +1,6 @@
 import { restoreTarget, type RestoreRequest } from '../restore/request.js';
 import type { RestoreContext } from '../workflow/contract.js';
-import type { AlertsSettings } from './settings.js';
+import type { AlertsSettings } from '../plans/alertsSettings.js';
 
 /**
  * Which restores an Atlas alert can wake: Cloud Backup restores (automated, point in time,

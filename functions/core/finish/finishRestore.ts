@@ -1,6 +1,6 @@
-import { NotificationUndeliverableError } from '../errors.js';
-import { ruleOf } from '../issueRule.js';
-import { AD_HOC_PLAN, METRIC, outcomeMetricName } from '../observability.js';
+import { NotificationUndeliverableError } from '../domain/errors.js';
+import { ruleOf } from '../domain/issueRule.js';
+import { AD_HOC_PLAN, METRIC, outcomeMetricName } from '../domain/observability.js';
 import type { StepLogger, StepMetrics } from '../orchestrate/deps.js';
 import type { TargetHolds } from '../orchestrate/holds.js';
 import type { TargetLocks } from '../orchestrate/locks.js';
@@ -8,20 +8,20 @@ import { holdAfterSuccess } from '../orchestrate/planHold.js';
 import type { PlansConfig } from '../plans/schema.js';
 import { restoreTarget } from '../restore/request.js';
 import { NotifyInput, Trigger, type NotifyResult } from '../workflow/contract.js';
-import type { WebhookOptions } from './channels/webhook.js';
-import { reportFor } from './downloadLinks.js';
-import { buildReport, renderText } from './message.js';
-import { deliverOnce } from './deliverOnce.js';
-import type { DeliveryLedger } from './ledger.js';
-import { decideOutcome } from './outcome.js';
-import type { NotifyChannels, NotifySettings } from './send.js';
+import type { WebhookOptions } from '../notify/channels/webhook.js';
+import { reportFor } from '../notify/downloadLinks.js';
+import { buildReport, renderText } from '../notify/message.js';
+import { deliverOnce } from '../notify/deliverOnce.js';
+import type { DeliveryLedger } from '../notify/ledger.js';
+import { decideOutcome } from '../notify/outcome.js';
+import type { NotifyChannels, NotifySettings } from '../notify/send.js';
 import { keepHistory } from '../history/keep.js';
 import { countEvidence } from '../history/metrics.js';
 import type { RestoreHistory } from '../history/store.js';
 import { findMissedAlert, recordMissedAlert } from '../push/missed.js';
 import type { AlertWaiters } from '../push/waiters.js';
 
-export type { NotifyChannels } from './send.js';
+export type { NotifyChannels } from '../notify/send.js';
 
 /**
  * The notify step: decide the outcome, build the one report, send it on every channel the restore
@@ -30,8 +30,8 @@ export type { NotifyChannels } from './send.js';
  * when no channel at all took the report (NotificationUndeliverable), so the execution fails loudly
  * instead of ending unreported, and a retry cannot duplicate anything since nothing went out.
  *
- * Retry safety: the report is deterministic for the same input (see ./message.ts), so its
- * reportId is too; a channel that took it is recorded under that id (./ledger.ts) and a re-run
+ * Retry safety: the report is deterministic for the same input (see ../notify/message.ts), so its
+ * reportId is too; a channel that took it is recorded under that id (../notify/ledger.ts) and a re-run
  * sends only to the channels that did not, which makes a report exactly once per channel. The one
  * exception is a channel that took it just before the function died, unrecorded: it gets it again
  * (never the reverse, a report recorded but not sent). The lock release is idempotent, and the

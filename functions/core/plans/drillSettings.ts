@@ -2,7 +2,7 @@ import * as z from 'zod';
 
 /**
  * A drill plan restores on its schedule into a scratch target and runs its verification steps, to
- * prove the backups restore; its records count towards the auditor summary (./summary.ts). The stack
+ * prove the backups restore; its records count towards the auditor summary (../history/summary.ts). The stack
  * alarms when a drill fails and when none passed within `passWithinDays`; 7 at most, the longest a
  * CloudWatch alarm can look back.
  */
