@@ -1,5 +1,6 @@
 import { buildRestoreApp } from '../lib/app.js';
 import { ConfigError } from '../lib/config-error.js';
+import { quietBundling } from '../lib/quiet-bundling.js';
 
 /**
  * The CDK app (cdk.json runs `npx tsx bin/app.ts`). Context values, each optional (`-c key=value`
@@ -15,6 +16,7 @@ import { ConfigError } from '../lib/config-error.js';
  *                    fixed egress IPs for Atlas API access lists (default off); docs/operations.md
  * The stack is environment-agnostic: synth needs no AWS credentials and no Docker (esbuild bundles).
  */
+quietBundling();
 try {
   const { app } = buildRestoreApp();
   app.synth();

@@ -1,9 +1,9 @@
-import { Annotations, App, Validations } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { existsSync } from 'node:fs';
 import { SECRET_NAME, SECRET_NAME_RULE } from '../functions/core/plans/secretName.js';
 import { ConfigError } from './config-error.js';
-import { checkAlarmEmail, unknownContextKeyWarnings } from './context-keys.js';
+import { checkAlarmEmail, unknownContextKeys } from './context-keys.js';
 import { egressOptionsFromContext } from './egress-options.js';
 import { DEFAULT_PLANS_FILE, loadPlansFile, validatePlansConfig } from './plans.js';
 import { DEFAULT_ATLAS_SECRET_NAME, RestoreStack } from './restore-stack.js';
@@ -29,6 +29,9 @@ export interface RestoreAppOptions {
  */
 export function buildRestoreApp(options: RestoreAppOptions = {}): { app: App; stack: RestoreStack } {
   const app = new App({ context: options.context, outdir: options.outdir });
+  // Before anything is read: a misspelt key would otherwise deploy the stack without its setting.
+  const unknown = unknownContextKeys(Object.keys(app.node.getAllContext()));
+  if (unknown.length) throw new ConfigError(unknown.map((u) => u.problem).join('; '));
   const plansFile = givenPlansFile(app) ?? DEFAULT_PLANS_FILE;
   const plans =
     options.plansConfig === undefined ? loadPlansFile(plansFile) : validatePlansConfig(options.plansConfig, '(inline config)');
@@ -42,8 +45,6 @@ export function buildRestoreApp(options: RestoreAppOptions = {}): { app: App; st
     webhookSecretKmsKeyArn: kmsKeyArn(app, 'webhookSecretKmsKeyArn'),
     atlasSecretKmsKeyArn: kmsKeyArn(app, 'atlasSecretKmsKeyArn'),
   });
-  for (const { key, warning } of unknownContextKeyWarnings(Object.keys(app.node.getAllContext())))
-    Annotations.of(stack).addWarningV2(`atlas-restore:unknownContextKey:${key}`, warning);
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
   return { app, stack };
 }

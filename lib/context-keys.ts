@@ -4,7 +4,8 @@ import { EGRESS_CONTEXT_KEYS } from './egress-options.js';
 /**
  * The context keys this app reads (`-c key=value`; bin/app.ts and docs/deploy.md describe them).
  * CDK ignores a key nobody reads, so `-c natGateway=2` would deploy without the second NAT gateway
- * and say nothing: every other key gets a warning naming the closest known one.
+ * and say nothing (a warning scrolls past, and synth still exits 0): every other key stops synth,
+ * naming the closest known one.
  */
 export const CONTEXT_KEYS = [
   'plansFile',
@@ -42,15 +43,15 @@ export function closestContextKey(key: string): string | undefined {
   return best && best.d <= Math.max(2, Math.floor(key.length / 3)) ? best.key : undefined;
 }
 
-/** One warning per context key this app does not read, with the key probably meant. */
-export function unknownContextKeyWarnings(keys: readonly string[]): { key: string; warning: string }[] {
+/** One problem per context key this app does not read, with the key probably meant. */
+export function unknownContextKeys(keys: readonly string[]): { key: string; problem: string }[] {
   const known = new Set<string>(CONTEXT_KEYS);
   return keys
     .filter((key) => !known.has(key) && !isCdkKey(key))
     .map((key) => {
       const guess = closestContextKey(key);
-      const warning = `Context key "${key}" is not one this app reads and is ignored${guess ? `: did you mean "${guess}"?` : ''} (known keys: ${CONTEXT_KEYS.join(', ')})`;
-      return { key, warning };
+      const problem = `Context key "${key}" is not one this app reads${guess ? `: did you mean "${guess}"?` : ''} (known keys: ${CONTEXT_KEYS.join(', ')})`;
+      return { key, problem };
     });
 }
 

@@ -3,7 +3,7 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -216,6 +216,8 @@ export class RestoreFunctions extends Construct {
         bundling: {
           format: OutputFormat.ESM,
           target: 'node24',
+          // esbuild's size table is noise on every synth (`cdk synth -q` included); errors still print.
+          logLevel: LogLevel.ERROR,
           minify: true,
           sourceMap: true,
           // The maps only need line mappings; the sources would double the zip for nothing.

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { synthBundles } from '../../../bench/synthBundles.js';
+import { quietBundling } from '../../../lib/quiet-bundling.js';
 import { fixturePlans } from '../helpers.js';
 
 /**
@@ -12,5 +13,7 @@ import { fixturePlans } from '../helpers.js';
 const outdir = process.argv[2];
 if (!outdir) throw new Error('usage: bundled-synth-child.ts OUTDIR');
 
+// As bin/app.ts does, so what this process prints is what `cdk synth` prints.
+quietBundling();
 const bundles = synthBundles(fixturePlans, outdir);
 writeFileSync(join(outdir, 'bundles.json'), JSON.stringify(bundles));
