@@ -2,6 +2,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { MongoClient } from 'mongodb';
 import * as z from 'zod';
 import { judge, markerTime, readSettings, referenceTime, type CheckSettings, type Observed } from './check.js';
+import { connectionString } from './connection.js';
 
 /**
  * A post-restore verification step, ready to deploy as a Lambda function (Node.js 24): it reads a
@@ -15,7 +16,9 @@ import { judge, markerTime, readSettings, referenceTime, type CheckSettings, typ
  *
  * Environment:
  *   VERIFY_SECRET_ID   the secret: {"username", "password"} and optionally "host"
- *   VERIFY_HOST        the restored cluster's SRV host (e.g. staging.ab1cd.mongodb.net), when the secret has none
+ *   VERIFY_HOST        the restored cluster, when the secret has none: an SRV host name
+ *                      (staging.ab1cd.mongodb.net) or a mongodb:// or mongodb+srv:// connection
+ *                      string without credentials (./connection.ts)
  *   VERIFY_CHECKS      the checks, JSON (./check.ts, README.md)
  */
 
@@ -35,12 +38,10 @@ const DatabaseUser = z.object({
 });
 export type DatabaseUser = z.infer<typeof DatabaseUser>;
 
-/** An Atlas SRV host name: letters, digits, dots and hyphens only (nothing that could smuggle URI options). */
-const SRV_HOST = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
-
 export interface VerifyDeps {
   readSecret(secretId: string): Promise<string | undefined>;
-  readData(target: { host: string; user: DatabaseUser }, settings: CheckSettings): Promise<Observed>;
+  /** `uri` is a connection string without credentials (./connection.ts); the user goes to the driver apart. */
+  readData(target: { uri: string; user: DatabaseUser }, settings: CheckSettings): Promise<Observed>;
   now(): Date;
 }
 
@@ -50,11 +51,12 @@ export async function verifyRestore(event: unknown, env: NodeJS.ProcessEnv, deps
   if (!secretId) throw new VerifySetupError('VERIFY_SECRET_ID is not set: it names the secret holding the database user');
   const user = parseUser(await deps.readSecret(secretId), secretId);
   const host = user.host ?? env.VERIFY_HOST;
-  if (!host || !SRV_HOST.test(host)) throw new VerifySetupError(`the cluster host (the secret's "host" or VERIFY_HOST) must be an SRV host name such as staging.ab1cd.mongodb.net${host ? '' : '; none is set'}`);
-  const observed = await deps.readData({ host, user }, settings).catch((err: unknown) => {
+  if (!host) throw new VerifySetupError(`the cluster host (the secret's "host" or VERIFY_HOST) must be an SRV host name such as staging.ab1cd.mongodb.net or a connection string; none is set`);
+  const uri = connectionString(host);
+  const observed = await deps.readData({ uri, user }, settings).catch((err: unknown) => {
     // Driver errors do not carry the password today; make sure it stays that way in the step's report.
     const message = err instanceof Error ? err.message.split(user.password).join('***') : 'unknown error';
-    throw new Error(`could not read ${settings.database} on ${host}: ${message}`);
+    throw new Error(`could not read ${settings.database} on ${uri}: ${message}`);
   });
   const verdict = judge(settings, observed, referenceTime(event, deps.now()));
   if (!verdict.passed) throw new VerificationFailedError(verdict.failures.join('; '));
@@ -74,10 +76,17 @@ function parseUser(text: string | undefined, secretId: string): DatabaseUser {
   return parsed.data;
 }
 
+/** The part of the driver's MongoClient this function uses, so a test can stand in for the driver. */
+export type MongoClientClass = new (uri: string, options: ConstructorParameters<typeof MongoClient>[1]) => Pick<MongoClient, 'connect' | 'db' | 'close'>;
+
 /** Counts and the newest marker, read with the official driver; the connection is closed every time. */
-export async function readFromMongo(target: { host: string; user: DatabaseUser }, settings: CheckSettings): Promise<Observed> {
+export async function readFromMongo(
+  target: { uri: string; user: DatabaseUser },
+  settings: CheckSettings,
+  Client: MongoClientClass = MongoClient,
+): Promise<Observed> {
   // Credentials through `auth`, not the URI: nothing to escape, nothing to leak in a logged URI.
-  const client = new MongoClient(`mongodb+srv://${target.host}/`, {
+  const client = new Client(target.uri, {
     auth: { username: target.user.username, password: target.user.password },
     appName: 'atlas-restore-verify',
     serverSelectionTimeoutMS: 20_000,

@@ -82,7 +82,7 @@ describe('verifyRestore (the handler, over fake ports)', () => {
   it('answers passed, the counts and the newest marker, read from the host the secret names', async () => {
     const seen: unknown[] = [];
     expect(await verifyRestore(event, env, deps({ seen }))).toEqual({ passed: true, counts: { orders: 5 }, newestMarkerAt: minutesBefore(30).toISOString() });
-    expect(seen).toEqual([{ host: 'staging.ab1cd.mongodb.net', user: { username: 'verifier', password: 's3cret-pw', host: 'staging.ab1cd.mongodb.net' } }]);
+    expect(seen).toEqual([{ uri: 'mongodb+srv://staging.ab1cd.mongodb.net/', user: { username: 'verifier', password: 's3cret-pw', host: 'staging.ab1cd.mongodb.net' } }]);
   });
 
   it('throws VerificationFailed naming each failed check (the orchestrator judges a step by failing)', async () => {
@@ -94,12 +94,14 @@ describe('verifyRestore (the handler, over fake ports)', () => {
   });
 
   it('takes the host from VERIFY_HOST when the secret has none, and refuses a host that is not a host name', async () => {
-    const seen: { host: string }[] = [];
+    const seen: { uri: string }[] = [];
     const noHost = { readSecret: async () => JSON.stringify({ username: 'verifier', password: 'pw' }) };
     await verifyRestore(event, { ...env, VERIFY_HOST: 'recovery.xy9.mongodb.net' }, deps({ ...noHost, seen }));
-    expect(seen[0]!.host).toBe('recovery.xy9.mongodb.net');
+    expect(seen[0]!.uri).toBe('mongodb+srv://recovery.xy9.mongodb.net/');
+    await verifyRestore(event, { ...env, VERIFY_HOST: 'mongodb://db1.internal:27017,db2.internal:27017/?replicaSet=rs0' }, deps({ ...noHost, seen }));
+    expect(seen[1]!.uri).toBe('mongodb://db1.internal:27017,db2.internal:27017/?replicaSet=rs0');
     await expect(verifyRestore(event, env, deps(noHost))).rejects.toThrow(/none is set/);
-    await expect(verifyRestore(event, { ...env, VERIFY_HOST: 'evil.net/?authSource=x' }, deps(noHost))).rejects.toThrow(/must be an SRV host name/);
+    await expect(verifyRestore(event, { ...env, VERIFY_HOST: 'evil.net/?authSource=x' }, deps(noHost))).rejects.toThrow(/must be a host name such as/);
   });
 
   it('names a malformed secret by its fields, never its values, and keeps the password out of a driver error', async () => {
@@ -108,7 +110,7 @@ describe('verifyRestore (the handler, over fake ports)', () => {
     expect((bad as Error).message).toMatch(/"password"/);
     const leaky = deps({ readData: async () => Promise.reject(new Error('auth failed for verifier:s3cret-pw')) });
     const err = await verifyRestore(event, env, leaky).catch((e: Error) => e);
-    expect((err as Error).message).toBe('could not read shop on staging.ab1cd.mongodb.net: auth failed for verifier:***');
+    expect((err as Error).message).toBe('could not read shop on mongodb+srv://staging.ab1cd.mongodb.net/: auth failed for verifier:***');
     await expect(verifyRestore(event, { VERIFY_CHECKS: env.VERIFY_CHECKS }, deps())).rejects.toThrow(/VERIFY_SECRET_ID is not set/);
   });
 });
