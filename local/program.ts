@@ -6,6 +6,7 @@ import { runHoldCommand } from './commands/holds.js';
 import type { Output } from './commands/output.js';
 import { runRemote, type RemoteOptions } from './commands/remote.js';
 import { runPlan } from './commands/run.js';
+import { runServe } from './commands/serve.js';
 import { ApiRestoreHistory } from './operator/apiHistory.js';
 import { createSignedApi } from './operator/signedApi.js';
 import { UsageError } from './commandLine.js';
@@ -109,7 +110,7 @@ export function buildProgram(out: Output, done: (code: number) => void): Command
     .option('--dry-run', 'resolve and check only; create nothing', false)
     .option('--yes', 'do not ask before a restore that overwrites its target', false)
     .option('--snapshot <id>', 'restore this snapshot (the plan must allow the override)', value.objectId('--snapshot'))
-    .option('--pit <utcSeconds>', 'restore to this point in time, in UTC seconds', value.utcSeconds())
+    .option('--pit <time>', 'restore to this point in time: ISO 8601 (2026-12-01T03:00:00Z) or UTC seconds', value.utcSeconds())
     .option('--restore-id <id>', 'the restore id (default local-<plan>-<time>)', value.restoreId('--restore-id'))
     .option('--skip-steps', "restore without the plan's post-restore steps, which cannot run on this machine (the report says they were not run)", false)
     .addOption(holdsFileOption())
@@ -143,6 +144,27 @@ export function buildProgram(out: Output, done: (code: number) => void): Command
           out,
         ),
       ),
+    );
+
+  command(program, 'serve')
+    .description("the HTTP API on this machine (127.0.0.1 only): the deployed API's routes and answers, its restores run here against Atlas or the simulator")
+    .option('--port <port>', 'the port to listen on', value.port(), 8080)
+    .option('--host <host>', 'loopback only: 127.0.0.1, ::1 or localhost', value.loopbackHost(), '127.0.0.1')
+    .option('--plans <file>', 'plans file', 'config/plans.json')
+    .addOption(holdsFileOption())
+    .addOption(historyFileOption())
+    .addHelpText(
+      'after',
+      examples(
+        [
+          `MONGODB_ATLAS_BASE_URL=http://127.0.0.1:8090 MONGODB_ATLAS_PUBLIC_API_KEY=simadmin MONGODB_ATLAS_PRIVATE_API_KEY=5f0c7d2e-0000-4000-8000-00000000a001 ${NPM} serve`,
+          `curl -s -X POST 'http://127.0.0.1:8080/restores?dryRun=true' -H 'Content-Type: application/json' -d '{"plan":"recover-prod-before-alarm"}'`,
+        ],
+        `${ATLAS_ENV}\n  The caller of a request is its X-Restore-Caller header, else local:<your OS user>.`,
+      ),
+    )
+    .action(async (o: { port: number; host: string; plans: string; holdsFile: string; historyFile: string }) =>
+      done(await runServe({ host: o.host, port: o.port, plansFile: o.plans, holdsFile: o.holdsFile, historyFile: o.historyFile }, out)),
     );
 
   const holdExamples = [`${NPM} hold --target 65f1a0000000000000000002/staging-cluster --for 4h --reason "customer demo"`, `${NPM} holds`];

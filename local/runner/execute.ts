@@ -34,6 +34,10 @@ export interface ExecuteOptions {
   retryMs?: number;
   /** Called for every execution event, in order, while the execution runs. */
   onEvent?: (event: EventLog) => void;
+  /** Stops the execution as StopExecution does (the local HTTP API's cancel before anything was created). */
+  signal?: AbortSignal;
+  /** Each Lambda task as Step Functions records it: scheduled, then its raw answer or its error (the local HTTP API's history). */
+  onTask?: TaskObserver;
   /**
    * Real seconds a Task may run before it fails with States.Timeout, for Tasks whose definition
    * sets no TimeoutSeconds (default 60). aws-local-stepfunctions would otherwise apply its own 60 s
@@ -56,7 +60,7 @@ function withTaskTimeouts(definition: { States: States }, seconds: number): void
 }
 
 export interface ExecutionOutcome {
-  status: 'SUCCEEDED' | 'FAILED';
+  status: 'SUCCEEDED' | 'FAILED' | 'ABORTED';
   output?: unknown;
   error?: string;
   cause?: string;
@@ -82,16 +86,23 @@ function asLambdaError(err: unknown): LambdaStyleError {
   return new LambdaStyleError('Error', String(err), []);
 }
 
+export type TaskObserver = (event: { state: string } & ({ type: 'scheduled' } | { type: 'succeeded'; output: unknown } | { type: 'failed'; error: string; cause: string })) => void;
+
 /** Wraps a handler as the optimised `lambda:invoke` integration answers: `{ StatusCode, Payload }`. */
-function lambdaInvokeOverride(handler: TaskHandler) {
+function lambdaInvokeOverride(state: string, handler: TaskHandler, observe?: TaskObserver) {
   return async (input: unknown) => {
     const payload = (input as { Payload?: unknown } | null)?.Payload ?? input;
+    observe?.({ state, type: 'scheduled' });
     try {
       // A JSON round trip, as Lambda does: no class instances or undefined leak between steps.
       const result = JSON.parse(JSON.stringify((await handler(JSON.parse(JSON.stringify(payload ?? null)))) ?? null)) as unknown;
-      return { StatusCode: 200, Payload: result };
+      const output = { StatusCode: 200, Payload: result };
+      observe?.({ state, type: 'succeeded', output });
+      return output;
     } catch (err) {
-      throw asLambdaError(err);
+      const lambdaError = asLambdaError(err);
+      observe?.({ state, type: 'failed', error: lambdaError.name, cause: lambdaError.message });
+      throw lambdaError;
     }
   };
 }
@@ -137,7 +148,7 @@ function machineFor(source: object, timeout: number): Machine {
 export async function executeWorkflow(options: ExecuteOptions): Promise<ExecutionOutcome> {
   const machine = machineFor(options.definition, options.taskTimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS);
   const taskResourceLocalHandlers: Record<string, (input: unknown) => Promise<unknown>> = Object.fromEntries(
-    Object.entries(options.handlers).map(([name, h]) => [name, lambdaInvokeOverride(h)]),
+    Object.entries(options.handlers).map(([name, h]) => [name, lambdaInvokeOverride(name, h, options.onTask)]),
   );
   for (const [name, integration] of Object.entries(options.integrations ?? {})) {
     taskResourceLocalHandlers[name] = async (input: unknown) => {
@@ -175,6 +186,8 @@ export async function executeWorkflow(options: ExecuteOptions): Promise<Executio
     } as never,
   });
   const events: EventLog[] = [];
+  const stop = () => execution.abort();
+  options.signal?.addEventListener('abort', stop, { once: true });
   const collecting = (async () => {
     for await (const event of execution.eventLogs) {
       events.push(event);
@@ -187,6 +200,7 @@ export async function executeWorkflow(options: ExecuteOptions): Promise<Executio
     return { status: 'SUCCEEDED', output, events };
   } catch (err) {
     await collecting.catch(() => undefined);
+    if (options.signal?.aborted) return { status: 'ABORTED', error: 'Aborted', events };
     if (err instanceof ExecutionError) {
       const failed = events.findLast((e) => e.type === 'ExecutionFailed') as { Error?: string; Cause?: unknown } | undefined;
       return {
@@ -197,5 +211,7 @@ export async function executeWorkflow(options: ExecuteOptions): Promise<Executio
       };
     }
     throw err;
+  } finally {
+    options.signal?.removeEventListener('abort', stop);
   }
 }

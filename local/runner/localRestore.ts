@@ -4,7 +4,7 @@ import { handler as notifyRestore } from '../../functions/notifyRestore/index.js
 import { handler as pollRestore } from '../../functions/pollRestore/index.js';
 import { ALERT_WAIT_STATE, TASK_STATES, WAIT_STATE } from '../../lib/workflow.js';
 import { retryOnClock, type RetryClock } from './retryOnClock.js';
-import { executeWorkflow, type EventLog, type ExecutionOutcome, type TaskHandler } from './execute.js';
+import { executeWorkflow, type EventLog, type ExecutionOutcome, type TaskHandler, type TaskObserver } from './execute.js';
 import { StatesTimeoutError, waitForAlert, type LocalWakeBoard, type WaitClock } from './localAlerts.js';
 import { localStepOverrides, type LocalStep } from './localSteps.js';
 
@@ -46,6 +46,10 @@ export interface LocalRestoreOptions {
   /** Real seconds a Task may take (see ExecuteOptions.taskTimeoutSeconds). */
   taskTimeoutSeconds?: number;
   onEvent?: (event: EventLog) => void;
+  /** Stops the run as StopExecution would. */
+  signal?: AbortSignal;
+  /** Each Lambda task's start and raw answer, as Step Functions' history records them. */
+  onTask?: TaskObserver;
 }
 
 export async function runLocalRestore(options: LocalRestoreOptions): Promise<ExecutionOutcome> {
@@ -97,5 +101,7 @@ export async function runLocalRestore(options: LocalRestoreOptions): Promise<Exe
     retryMs: options.retryClock ? 0 : (options.retryMs ?? 0),
     ...(options.taskTimeoutSeconds !== undefined && { taskTimeoutSeconds: options.taskTimeoutSeconds }),
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onTask ? { onTask: options.onTask } : {}),
   });
 }
