@@ -17,6 +17,7 @@ import { skippedLine, skippedSteps, stepsCannotRunHere } from '../runner/stepsHe
 import { OUTCOME_STATES } from '../../lib/workflow.js';
 import { describeAtlasTarget } from './atlasTarget.js';
 import { UsageError } from '../commandLine.js';
+import { overrideProblems } from '../../functions/core/plans/check.js';
 import type { Output } from './output.js';
 
 /**
@@ -50,6 +51,7 @@ export async function runPlan(options: RunOptions, out: Output): Promise<number>
   const plan = plans.plans.find((p) => p.name === options.plan);
   // A name not in the file is a mistake in the command line: one usage line, exit 2 (../program.ts adds the help page).
   if (!plan) throw new UsageError(`--plan ${options.plan}: no such plan in ${options.plansFile} (plans: ${plans.plans.map((p) => p.name).join(', ') || 'none'})`);
+  refuseOverrides(plan, options);
   const connection = connectionFromEnv();
   // Which Atlas, said in the prompt and the heading: the variables may point somewhere unintended.
   const atlas = describeAtlasTarget(baseUrlFromEnv());
@@ -138,4 +140,24 @@ export async function runPlan(options: RunOptions, out: Output): Promise<number>
   } finally {
     useLocalEnvironment(undefined);
   }
+}
+
+/** The flag a person typed for each plan override (the API's field names stay in its answers and the log). */
+const OVERRIDE_FLAGS: Record<string, string> = { 'overrides.snapshotId': '--snapshot', 'overrides.pointInTimeUTCSeconds': '--pit' };
+
+/**
+ * The create step's own override rules (../../functions/core/plans/check.ts), checked as the line
+ * is read: a --pit in the future or a --snapshot the plan does not allow is a mistake in the command
+ * line, one line naming the flag, exit 2, before any Atlas call (not a failed restore and a report).
+ */
+function refuseOverrides(plan: Parameters<typeof overrideProblems>[0], options: RunOptions): void {
+  const overrides = {
+    ...(options.snapshotId ? { snapshotId: options.snapshotId } : {}),
+    ...(options.pointInTimeUTCSeconds !== undefined ? { pointInTimeUTCSeconds: options.pointInTimeUTCSeconds } : {}),
+  };
+  const [first] = overrideProblems(plan, overrides, new Date());
+  if (!first) return;
+  const flag = OVERRIDE_FLAGS[first.path] ?? first.path;
+  const given = flag === '--snapshot' ? options.snapshotId : flag === '--pit' ? new Date(options.pointInTimeUTCSeconds! * 1000).toISOString() : undefined;
+  throw new UsageError(`${flag}${given ? ` ${given}` : ''}: ${first.rule}`);
 }
