@@ -52,14 +52,44 @@ const COLUMNS: [string, (r: RestoreRecord) => string][] = [
 
 const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
+/** Where a local record's restore ran (../runner/fileHistory.ts); a deployed stack's records say nothing. */
+type Origin = { host: string; simulator: boolean; scale?: number | undefined };
+
+/** "the local simulator at 127.0.0.1:8090 (clock ×600: simulated times)", "Atlas at cloud.mongodb.com". */
+export function describeOrigin(origin: Origin | undefined): string {
+  if (!origin) return 'an Atlas not recorded (runs recorded before local history kept it)';
+  if (!origin.simulator) return `Atlas at ${origin.host}`;
+  const clock = origin.scale === undefined ? '' : origin.scale === 0 ? ' (manual clock: simulated times)' : origin.scale === 1 ? ' (clock ×1)' : ` (clock ×${origin.scale}: simulated times)`;
+  return `the local simulator at ${origin.host}${clock}`;
+}
+
+/**
+ * The records grouped by the Atlas they ran against, in order of first appearance: a summary never
+ * mixes a simulator's times with real Atlas's (nor two simulators at different speeds).
+ */
+function byOrigin(records: RestoreRecord[]): { origin: Origin | undefined; records: RestoreRecord[] }[] {
+  const groups = new Map<string, { origin: Origin | undefined; records: RestoreRecord[] }>();
+  for (const r of records) {
+    const origin = (r as { atlas?: Origin }).atlas;
+    const key = JSON.stringify(origin ?? null);
+    const group = groups.get(key) ?? { origin, records: [] };
+    group.records.push(r);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
 export async function runHistoryCommand(options: HistoryOptions, history: RestoreHistory, out: Output, now: () => Date = () => new Date()): Promise<number> {
   const format = (options.format ?? 'table') as HistoryFormat;
   if (!HISTORY_FORMATS.includes(format)) throw new HistoryUsageError(`--format must be one of ${HISTORY_FORMATS.join(', ')}, got "${options.format}"`);
   const since = parseSince(options.since, now());
   const records = await history.list({ ...(options.plan ? { plan: options.plan } : {}), since });
-  const summary = summarize(records);
+  const groups = byOrigin(records);
+  // One Atlas: one summary, as always. Several: one per Atlas, and no summary over all of them.
+  const summary = groups.length > 1 ? null : summarize(records);
   if (format === 'json') {
-    out.line(JSON.stringify({ plan: options.plan ?? null, since: since.toISOString(), summary, records }, null, 2));
+    const perAtlas = groups.length > 1 ? { summaries: groups.map((g) => ({ atlas: g.origin ?? null, summary: summarize(g.records) })) } : {};
+    out.line(JSON.stringify({ plan: options.plan ?? null, since: since.toISOString(), summary, ...perAtlas, records }, null, 2));
     return 0;
   }
   if (format === 'csv') {
@@ -71,6 +101,10 @@ export async function runHistoryCommand(options: HistoryOptions, history: Restor
   const widths = COLUMNS.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   for (const row of rows) out.line(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
   out.line('');
-  out.line(`${options.plan ? `Plan ${options.plan}` : 'All plans'} since ${since.toISOString()}: ${summaryLine(summary)}`);
+  const which = `${options.plan ? `Plan ${options.plan}` : 'All plans'} since ${since.toISOString()}`;
+  if (summary) {
+    const origin = groups[0]?.origin;
+    out.line(`${which}${origin ? ` on ${describeOrigin(origin)}` : ''}: ${summaryLine(summary)}`);
+  } else for (const g of groups) out.line(`${which} on ${describeOrigin(g.origin)}: ${summaryLine(summarize(g.records))}`);
   return 0;
 }

@@ -1,6 +1,5 @@
 import { createInterface } from 'node:readline/promises';
 import { baseUrlFromEnv } from '../../functions/core/atlas/baseUrl.js';
-import { connectionFromEnv } from '../../functions/core/atlas/credentials.js';
 import { MemoryDeliveryLedger } from '../../functions/core/notify/ledger.js';
 import type { NotifyChannels } from '../../functions/core/finish/finishRestore.js';
 import { webhookUrlFromSecret } from '../../functions/core/notify/channels/webhook.js';
@@ -15,7 +14,7 @@ import { runLocalRestore } from '../runner/localRestore.js';
 import { endingLine } from '../runner/ending.js';
 import { skippedLine, skippedSteps, stepsCannotRunHere } from '../runner/stepsHere.js';
 import { OUTCOME_STATES } from '../../lib/workflow.js';
-import { describeAtlasTarget } from './atlasTarget.js';
+import { describeAtlasTarget, localConnection, refuseIfNobodyAnswers, atlasOrigin } from './atlasTarget.js';
 import { UsageError } from '../commandLine.js';
 import { overrideProblems } from '../../functions/core/plans/check.js';
 import type { Output } from './output.js';
@@ -52,9 +51,11 @@ export async function runPlan(options: RunOptions, out: Output): Promise<number>
   // A name not in the file is a mistake in the command line: one usage line, exit 2 (../program.ts adds the help page).
   if (!plan) throw new UsageError(`--plan ${options.plan}: no such plan in ${options.plansFile} (plans: ${plans.plans.map((p) => p.name).join(', ') || 'none'})`);
   refuseOverrides(plan, options);
-  const connection = connectionFromEnv();
   // Which Atlas, said in the prompt and the heading: the variables may point somewhere unintended.
-  const atlas = describeAtlasTarget(baseUrlFromEnv());
+  const baseUrl = baseUrlFromEnv();
+  const connection = localConnection(baseUrl);
+  await refuseIfNobodyAnswers(baseUrl);
+  const atlas = describeAtlasTarget(baseUrl);
   // Before the prompt and before any Atlas call: a restore whose masking cannot run must not start.
   const stepsProblem = stepsCannotRunHere(plan);
   if (stepsProblem && !options.dryRun && !options.skipSteps) {
@@ -98,7 +99,7 @@ export async function runPlan(options: RunOptions, out: Output): Promise<number>
     ledger: new MemoryDeliveryLedger(now),
     holds: new FileTargetHolds(options.holdsFile, now),
     // What `history` lists: the local runs' records.
-    history: new FileRestoreHistory(options.historyFile ?? DEFAULT_HISTORY_FILE),
+    history: new FileRestoreHistory(options.historyFile ?? DEFAULT_HISTORY_FILE, await atlasOrigin(baseUrl)),
     notifyChannels: channels,
   });
   const overrides = {

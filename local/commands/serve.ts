@@ -1,7 +1,6 @@
 import { userInfo } from 'node:os';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { baseUrlFromEnv } from '../../functions/core/atlas/baseUrl.js';
-import { connectionFromEnv } from '../../functions/core/atlas/credentials.js';
 import type { ApiDeps } from '../../functions/core/api/deps.js';
 import type { NotifyChannels } from '../../functions/core/finish/finishRestore.js';
 import { MemoryDeliveryLedger } from '../../functions/core/notify/ledger.js';
@@ -18,7 +17,7 @@ import { createProgressPrinter } from '../runner/progress.js';
 import { stepsCannotRunHere } from '../runner/stepsHere.js';
 import { isLoopback, startHttpApi } from '../serve/httpApi.js';
 import { LocalExecutions } from '../serve/localExecutions.js';
-import { describeAtlasTarget } from './atlasTarget.js';
+import { describeAtlasTarget, localConnection, refuseIfNobodyAnswers, atlasOrigin } from './atlasTarget.js';
 import type { Output } from './output.js';
 
 /**
@@ -51,11 +50,13 @@ export async function startServe(options: ServeOptions, out: Output): Promise<Ru
   if (!isLoopback(options.host)) throw new UsageError(`--host ${options.host}: the local API has no authentication, so it binds to loopback only (127.0.0.1, ::1 or localhost)`);
   // As `run`: no receiver Atlas could reach here, so restores poll instead of waiting for alerts.
   const { alerts: _noReceiverHere, ...plans } = loadPlansFile(options.plansFile);
-  const connection = connectionFromEnv();
-  const atlas = describeAtlasTarget(baseUrlFromEnv());
+  const baseUrl = baseUrlFromEnv();
+  const connection = localConnection(baseUrl);
+  await refuseIfNobodyAnswers(baseUrl);
+  const atlas = describeAtlasTarget(baseUrl);
   const now = () => new Date();
   const holds = new FileTargetHolds(options.holdsFile, now);
-  const history = new FileRestoreHistory(options.historyFile ?? DEFAULT_HISTORY_FILE);
+  const history = new FileRestoreHistory(options.historyFile ?? DEFAULT_HISTORY_FILE, await atlasOrigin(baseUrl));
   const channels: NotifyChannels = {
     sns: async (_report, text) => {
       out.line('\nThe notification that would be sent:');

@@ -72,9 +72,24 @@ export function createProgressPrinter(options: ProgressOptions): (event: EventLo
   const stamp = () => paint(color, 90, `[+${formatDuration((options.now() - startedAt) / 1000).padStart(6)}]`);
   const line = (text: string) => options.write(`${stamp()} ${text}`);
 
+  // Each Task's last failure (StateFailed comes just before its StateRetried): the retry line names it.
+  const lastFailure = new Map<string, string>();
+  const lastSaid = new Map<string, string>();
   return (event) => {
+    if (event.type === 'StateFailed') {
+      const failed = event as unknown as { state: { name: string }; Error?: string; Cause?: unknown };
+      const cause = causeMessage(typeof failed.Cause === 'string' ? failed.Cause : undefined);
+      lastFailure.set(failed.state.name, `${failed.Error ?? 'Error'}${cause ? `: ${cause}` : ''}`);
+      return;
+    }
     if (event.type === 'StateRetried') {
-      line(paint(color, 33, `${event.state.name}: transient Atlas error, retrying (attempt ${event.retry.attempt})`));
+      // The first retry says what failed (a mistyped port: "connect ECONNREFUSED 127.0.0.1:8091");
+      // later ones say whether it is still the same, so a storm of lines does not hide the cause.
+      const failure = lastFailure.get(event.state.name);
+      const repeat = failure !== undefined && event.retry.attempt > 1 && lastSaid.get(event.state.name) === failure;
+      if (failure !== undefined) lastSaid.set(event.state.name, failure);
+      const why = failure === undefined ? '' : repeat ? ' (the same again)' : ` (${failure})`;
+      line(paint(color, 33, `${event.state.name}: transient Atlas error${why}, retrying (attempt ${event.retry.attempt})`));
       return;
     }
     if (event.type === 'StateCaught') {

@@ -26,7 +26,7 @@ export class MemoryRestoreHistory implements RestoreHistory {
   }
 }
 
-export function filterRecords(records: RestoreRecord[], filter: { plan?: string; since?: Date }): RestoreRecord[] {
+export function filterRecords<R extends RestoreRecord>(records: R[], filter: { plan?: string; since?: Date }): R[] {
   const since = filter.since?.getTime() ?? -Infinity;
   return records
     .filter((r) => (filter.plan === undefined || r.plan === filter.plan) && Date.parse(r.startedAt) >= since)

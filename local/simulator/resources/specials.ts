@@ -54,6 +54,8 @@ export function adminRoutes(store: Store, clock: SimClock): SpecialRoute[] {
         sendJson(res, 200, {
           now: iso(now),
           clock: clock.mode,
+          // How fast simulated time runs (realtime clocks): a local run's history keeps it beside its times.
+          scale: clock.scale,
           clusters: store.clusters().map((c) => ({ groupId: c.groupId, name: c.name, kind: c.kind, dataVersion: store.dataVersion(c) })),
           jobs: [...store.jobs.values()].map((j) => ({
             id: j.id,

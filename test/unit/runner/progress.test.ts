@@ -31,6 +31,17 @@ describe('progress lines', () => {
     expect(lines[0]).toMatch(/PollRestore: caught Sandbox.Timedout; still watching the job/);
   });
 
+  it('a retry says what failed on its first line, and whether later tries failed the same way', () => {
+    const failed = (Cause: string) => ({ type: 'StateFailed', state: { name: 'CreateRestore' }, Error: 'AtlasUnavailable', Cause: JSON.stringify({ errorType: 'AtlasUnavailable', errorMessage: Cause, trace: [] }) });
+    const retried = (attempt: number) => ({ type: 'StateRetried', state: { name: 'CreateRestore' }, retry: { attempt } });
+    const refused = 'Atlas GET /api/atlas/v2 failed: connect ECONNREFUSED 127.0.0.1:8091';
+    expect(printed([failed(refused), retried(1), failed(refused), retried(2), failed('Atlas answered 503'), retried(3)])).toEqual([
+      `CreateRestore: transient Atlas error (AtlasUnavailable: ${refused}), retrying (attempt 1)`,
+      'CreateRestore: transient Atlas error (the same again), retrying (attempt 2)',
+      'CreateRestore: transient Atlas error (AtlasUnavailable: Atlas answered 503), retrying (attempt 3)',
+    ]);
+  });
+
   const refusal = { Error: 'RestoreRefused', Cause: JSON.stringify({ errorType: 'RestoreRefused', errorMessage: 'staging is held by alice', trace: ['at x'] }) };
 
   it('a refused create says refused and why, never "created job" with no id', () => {
