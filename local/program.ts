@@ -28,8 +28,11 @@ Environment (the Atlas CLI's variables):
   MONGODB_ATLAS_CLIENT_ID, MONGODB_ATLAS_CLIENT_SECRET          a service account (OAuth)
   MONGODB_ATLAS_OPS_MANAGER_URL or MONGODB_ATLAS_BASE_URL       another Atlas, e.g. the simulator (npm run simulator)
   MONGODB_ATLAS_SERVICE=cloudgov                                Atlas for Government
-  ATLAS_RESTORE_WEBHOOK_URL   post the report to this webhook too
   NO_COLOR                    plain output`;
+
+/** `run` posts its report to a webhook too when asked; no other command reads this. */
+const RUN_ENV = `${ATLAS_ENV}
+  ATLAS_RESTORE_WEBHOOK_URL   post the report to this webhook too`;
 
 const REMOTE_ENV = `
 Environment:
@@ -123,7 +126,7 @@ export function buildProgram(out: Output, done: (code: number) => void): Command
           `MONGODB_ATLAS_BASE_URL=http://127.0.0.1:8090 ${NPM} run --plan nightly-staging --yes`,
           `MONGODB_ATLAS_BASE_URL=http://127.0.0.1:8090 ${NPM} run --plan recover-prod-before-alarm --pit $(($(date +%s) - 3600)) --yes`,
         ],
-        ATLAS_ENV,
+        RUN_ENV,
       ),
     )
     .action(async (o: { plan: string; plans: string; dryRun: boolean; yes: boolean; skipSteps: boolean; snapshot?: string; pit?: number; restoreId?: string; holdsFile: string; historyFile: string }) =>
@@ -302,10 +305,14 @@ function addRemote(remote: Command, command: Make, out: Output, done: (code: num
     ['cancel', 'cancel a restore'],
     ['follow', 'follow a restore to its end'],
   ] as const) {
-    sub(name, description, `${NPM} remote ${name} --api ${URL} --id refresh-2026-03-01`)
-      .option('--id <restoreId>', 'the restore id (the idempotency key) (required)', value.restoreId('--id'))
-      .option('--every <seconds>', 'how often to look when following', value.positiveSeconds(), 30)
-      .action((o: Common & { id: string; every: number }) => call(name, { api: o.api, region: o.region, id: o.id, everySeconds: o.every }));
+    const page = sub(name, description, `${NPM} remote ${name} --api ${URL} --id refresh-2026-03-01`).option(
+      '--id <restoreId>',
+      'the restore id (the idempotency key) (required)',
+      value.restoreId('--id'),
+    );
+    // Only following looks more than once: status and cancel take no --every (commander then refuses it).
+    if (name === 'follow') page.option('--every <seconds>', 'how often to look', value.positiveSeconds(), 30);
+    page.action((o: Common & { id: string; every?: number }) => call(name, { api: o.api, region: o.region, id: o.id, ...(o.every !== undefined ? { everySeconds: o.every } : {}) }));
   }
   sub('hold', 'hold a target on the stack', `${NPM} remote hold --api ${URL} --target 65f1a0000000000000000002/staging-cluster --for 4h --reason "customer demo"`)
     .option('--target <groupId/cluster>', 'the cluster to hold (required)', value.target())

@@ -102,6 +102,21 @@ describe('every example in the help pages parses with the program', () => {
   });
 });
 
+describe('help pages list only what each command reads', () => {
+  it('ATLAS_RESTORE_WEBHOOK_URL is on the run page only: no other command posts to a webhook', () => {
+    for (const path of pages) {
+      const text = helpOf(path);
+      if (path.join(' ') === 'run') expect(text).toContain('ATLAS_RESTORE_WEBHOOK_URL');
+      else expect(text, path.join(' ')).not.toContain('ATLAS_RESTORE_WEBHOOK_URL');
+    }
+  });
+
+  it('--every is on remote start and remote follow only, where something is followed', () => {
+    const withEvery = pages.filter((p) => helpOf(p).includes('--every')).map((p) => p.join(' '));
+    expect(withEvery.sort()).toEqual(['remote follow', 'remote start']);
+  });
+});
+
 describe('every option with a rule refuses a bad value: one line naming the flag and the help page', () => {
   const saved = { ...process.env };
   afterEach(() => {
@@ -121,6 +136,8 @@ describe('every option with a rule refuses a bad value: one line naming the flag
     [['run', '--plan', 'recover-prod-before-alarm', '--pit', '2037-01-01T00:00:00Z', '--yes'], '--pit 2037-01-01T00:00:00.000Z: must not be in the future', 'run'],
     [['run', '--plan', 'download-prod-latest', '--pit', '1767225600', '--yes'], '--pit 2026-01-01T00:00:00.000Z: is not allowed by plan "download-prod-latest" (its allowOverrides: snapshotId)', 'run'],
     [['run', '--plan', 'recover-prod-before-alarm', '--snapshot', '65f1b0000000000000000106', '--dry-run'], '--snapshot 65f1b0000000000000000106: is not allowed by plan "recover-prod-before-alarm"', 'run'],
+    [['remote', 'status', '--api', API, '--id', 'r1', '--every', '5'], "unknown option '--every'", 'remote status'],
+    [['remote', 'cancel', '--api', API, '--id', 'r1', '--every', '5'], "unknown option '--every'", 'remote cancel'],
     [['serve', '--host', '0.0.0.0'], '--host 0.0.0.0: the local API has no authentication, so it binds to loopback only', 'serve'],
     [['serve', '--port', '70000'], '--port 70000: must be a port number from 0 to 65535', 'serve'],
     [['run', '--plan', 'x', '--restore-id', 'bad id!', '--dry-run'], '--restore-id bad id!: must be 1-80 characters of letters, digits, - or _', 'run'],
