@@ -225,7 +225,7 @@ export function buildProgram(out: Output, done: (code: number) => void): Command
     });
 
   const alertsEnv = `${ATLAS_ENV}
-  ATLAS_ALERT_WEBHOOK_SECRET  the webhook secret (setup, instead of --secret-name)`;
+  ATLAS_ALERT_WEBHOOK_SECRET  the webhook secret (instead of --secret-name)`;
   const url = `${EXAMPLE_API_URL}alerts`;
   const alertsExample = (action: 'setup' | 'check') =>
     `${NPM} alerts ${action} --project 65f1a0000000000000000001 --url ${url}${action === 'setup' ? ' --secret-name atlas-restore/alert-webhook' : ''}`;
@@ -241,8 +241,14 @@ export function buildProgram(out: Output, done: (code: number) => void): Command
       )
       .option('--project <groupId>', 'the Atlas project (required)', value.objectId('--project'))
       .option('--url <receiverUrl>', 'the stack output AlertReceiverUrl (required)', value.receiverUrl());
-    if (action === 'setup')
-      sub.option('--secret-name <name>', 'Secrets Manager secret holding the webhook secret (the plans file alerts.webhookSecretName)', value.notBlank('--secret-name')).option('--force', 're-send the secret even when nothing else changed', false);
+    sub.option(
+      '--secret-name <name>',
+      action === 'setup'
+        ? 'Secrets Manager secret holding the webhook secret (the plans file alerts.webhookSecretName)'
+        : 'Secrets Manager secret holding the webhook secret: the test delivery to the receiver is signed with it',
+      value.notBlank('--secret-name'),
+    );
+    if (action === 'setup') sub.option('--force', 're-send the secret even when nothing else changed', false);
     sub
       .addHelpText('after', examples([alertsExample(action)], alertsEnv))
       .action(async (o: { project: string; url: string; secretName?: string; force?: boolean }) =>

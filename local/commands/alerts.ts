@@ -12,6 +12,8 @@ import {
 } from '../../functions/core/atlas/alertConfigs.js';
 import type { AtlasTransport } from '../../functions/core/atlas/transport.js';
 import { ObjectId } from '../../functions/core/restore/fields.js';
+import { createHmac } from 'node:crypto';
+import { request } from 'undici';
 import { UsageError } from '../commandLine.js';
 import { describeAtlasTarget } from './atlasTarget.js';
 import type { Output } from './output.js';
@@ -126,11 +128,57 @@ export async function checkAlerts(options: AlertsTarget): Promise<{ wired: boole
   return { wired: events.every((e) => e.present && e.enabled && e.pointsAtUrl), events };
 }
 
+/** One HTTP POST (the receiver probe's transport; tests hand in their own). */
+export type PostDelivery = (url: string, headers: Record<string, string>, body: Buffer) => Promise<{ status: number; text: string }>;
+
+const postDelivery: PostDelivery = async (url, headers, body) => {
+  const res = await request(url, { method: 'POST', headers, body, headersTimeout: 10_000, bodyTimeout: 10_000, signal: AbortSignal.timeout(15_000) });
+  return { status: res.statusCode, text: await res.body.text() };
+};
+
+/** What the receiver said to a test delivery. */
+export type ReceiverAnswer =
+  | { kind: 'accepted' }
+  | { kind: 'unsigned-refused' }
+  | { kind: 'secret-refused' }
+  | { kind: 'not-the-receiver'; detail: string };
+
+/**
+ * A test delivery to the receiver: an Atlas-shaped alert of an event type that concerns no restore,
+ * so the receiver answers it (200, "does not concern restores") without waking a restore or counting
+ * the project as heard from. Signed with the secret when one is given: a 401 then means the receiver
+ * holds another secret, and Atlas's real alerts would be refused the same way. Unsigned, the
+ * receiver's own 401 still shows that it is there. Anything else (nothing listening, a 404, another
+ * server's answer) is not the receiver.
+ */
+export async function probeReceiver(url: string, project: string, secret: string | undefined, post: PostDelivery = postDelivery): Promise<ReceiverAnswer> {
+  const body = Buffer.from(JSON.stringify({ id: 'alerts-check', groupId: project, eventTypeName: 'ALERTS_CHECK_TEST_DELIVERY', status: 'INFORMATIONAL', updated: new Date().toISOString() }));
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-mms-event': 'alert.check' };
+  if (secret !== undefined) headers['x-mms-signature'] = createHmac('sha1', secret).update(body).digest('base64');
+  let answer: { status: number; text: string };
+  try {
+    answer = await post(url, headers, body);
+  } catch (err) {
+    const code = (err as { code?: string; cause?: { code?: string } }).code ?? (err as { cause?: { code?: string } }).cause?.code;
+    return { kind: 'not-the-receiver', detail: `no answer (${code ?? (err instanceof Error ? err.message : String(err))})` };
+  }
+  let json: { ignored?: unknown; woken?: unknown; error?: unknown } = {};
+  try {
+    json = JSON.parse(answer.text) as typeof json;
+  } catch {
+    // Not JSON: not the receiver, said below.
+  }
+  if (answer.status === 200 && json.woken === 0 && typeof json.ignored === 'string') return { kind: 'accepted' };
+  if (answer.status === 401 && typeof json.error === 'string' && json.error.includes('X-MMS-Signature'))
+    return { kind: secret === undefined ? 'unsigned-refused' : 'secret-refused' };
+  return { kind: 'not-the-receiver', detail: `HTTP ${answer.status}${answer.text ? `: ${answer.text.slice(0, 120)}` : ''}` };
+}
+
 /** The receiver's secret: from Secrets Manager (`--secret-name`) or ATLAS_ALERT_WEBHOOK_SECRET. */
-export async function readWebhookSecret(secretName: string | undefined, env: Record<string, string | undefined>): Promise<string> {
+export async function readWebhookSecret(secretName: string | undefined, env: Record<string, string | undefined>, action: 'setup' | 'check' = 'setup'): Promise<string> {
   if (secretName === undefined) {
     const value = env[WEBHOOK_SECRET_VARIABLE];
-    if (!value) throw new UsageError(`alerts setup needs the receiver's secret: --secret-name NAME (Secrets Manager) or ${WEBHOOK_SECRET_VARIABLE}`);
+    if (!value) throw new UsageError(`alerts ${action} needs the receiver's secret: --secret-name NAME (Secrets Manager) or ${WEBHOOK_SECRET_VARIABLE}`);
     return value;
   }
   const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
@@ -157,12 +205,20 @@ export interface AlertsCommandOptions {
 }
 
 /** `npm run restore -- alerts setup|check ...` against the Atlas the MONGODB_ATLAS_* variables name. */
-export async function runAlertsCommand(options: AlertsCommandOptions, out: Output, env: Record<string, string | undefined> = process.env): Promise<number> {
+export async function runAlertsCommand(
+  options: AlertsCommandOptions,
+  out: Output,
+  env: Record<string, string | undefined> = process.env,
+  post: PostDelivery = postDelivery,
+): Promise<number> {
   if (!options.project) throw new UsageError(`alerts ${options.action} needs --project GROUP_ID`);
   if (!options.url) throw new UsageError(`alerts ${options.action} needs --url RECEIVER_URL (the stack output)`);
   const project = checkProject(options.project);
   const url = checkReceiverUrl(options.url);
   const secret = options.action === 'setup' ? await readWebhookSecret(options.secretName, env) : undefined;
+  // check signs its test delivery when it can; without a secret the receiver's own refusal still shows it is there.
+  const checkSecret =
+    options.action === 'check' && (options.secretName !== undefined || env[WEBHOOK_SECRET_VARIABLE]) ? await readWebhookSecret(options.secretName, env, 'check') : undefined;
   const connection = connectionFromEnv(env);
   const client = createAtlasClient({ baseUrl: connection.baseUrl, credentials: connection.credentials });
   const where = `project ${project} on ${describeAtlasTarget(baseUrlFromEnv(env))}`;
@@ -185,8 +241,21 @@ export async function runAlertsCommand(options: AlertsCommandOptions, out: Outpu
       const state = !e.present ? 'missing' : !e.pointsAtUrl ? 'present but not pointing at the receiver' : !e.enabled ? 'pointing at the receiver but disabled' : 'wired';
       out.line(`${e.eventTypeName}: ${state}${e.id ? ` (alert configuration ${e.id})` : ''}`);
     }
-    out.line(wired ? 'The project is wired: restores are seen ending within seconds.' : 'The project is NOT wired: run `alerts setup` with the same --project and --url (restores fall back to polling).');
-    return wired ? 0 : 1;
+    const receiver = await probeReceiver(url, project, checkSecret, post);
+    const answers = receiver.kind === 'accepted' || receiver.kind === 'unsigned-refused';
+    out.line(
+      receiver.kind === 'accepted'
+        ? `Receiver ${url}: answered a signed test delivery as the alert receiver does, with this secret`
+        : receiver.kind === 'unsigned-refused'
+          ? `Receiver ${url}: answers as the alert receiver does (its secret was not checked: give --secret-name or ${WEBHOOK_SECRET_VARIABLE})`
+          : receiver.kind === 'secret-refused'
+            ? `Receiver ${url}: refused the test delivery signed with this secret: it holds another one, so it would refuse Atlas's alerts too (run alerts setup --force with the receiver's secret)`
+            : `Receiver ${url}: does not answer as the alert receiver (${receiver.detail})`,
+    );
+    if (wired && answers) out.line('The project is wired: restores are seen ending within seconds.');
+    else if (!wired) out.line('The project is NOT wired: run `alerts setup` with the same --project and --url (restores fall back to polling).');
+    else out.line('The project is NOT wired: Atlas sends its alerts there, but the receiver does not take them (restores fall back to polling).');
+    return wired && answers ? 0 : 1;
   } finally {
     await client.close();
   }

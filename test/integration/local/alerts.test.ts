@@ -7,7 +7,9 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAtlasClient, type AtlasClient } from '../../../functions/core/atlas/index.js';
 import { RESTORE_ALERT_EVENT_TYPES } from '../../../functions/core/atlas/alertConfigs.js';
-import { checkAlerts, runAlertsCommand, setupAlerts, shownUrlMatches } from '../../../local/commands/alerts.js';
+import { checkAlerts, probeReceiver, runAlertsCommand, setupAlerts, shownUrlMatches, type PostDelivery } from '../../../local/commands/alerts.js';
+import { receiveAlert } from '../../../functions/core/push/receive.js';
+import { MemoryAlertWaiters } from '../../../functions/core/push/waiters.js';
 import type { Output } from '../../../local/commands/output.js';
 import { startSimulator, type SimulatorHandle } from '../../../local/simulator/index.js';
 import { ADMIN_KEY, PROD, STAGING, defaultWorld, noWait } from '../atlas/helpers.js';
@@ -147,6 +149,37 @@ describe('after setup, a restore that ends reaches the receiver, signed with the
   });
 });
 
+/** The stack's receiver (functions/core/push/receive.ts) holding `secret`, answering over a stand-in transport. */
+const receiverHolding = (secret: string, woken: string[] = []): PostDelivery => async (_url, headers, body) => {
+  const waiters = new MemoryAlertWaiters();
+  const res = await receiveAlert(
+    { headers, body },
+    { webhookSecret: async () => secret, waiters, wake: async (token) => (woken.push(token), 'woken'), now: () => new Date(), logger: { info: () => undefined, warn: () => undefined, error: () => undefined } as never },
+  );
+  return { status: res.statusCode, text: JSON.stringify(res.body) };
+};
+
+describe('alerts check asks the receiver too', () => {
+  it('a signed test delivery the receiver takes (and wakes nothing with) is wired; another secret, an unsigned probe and a stranger are told apart', async () => {
+    const woken: string[] = [];
+    expect(await probeReceiver(URL_, PROD, SECRET, receiverHolding(SECRET, woken))).toEqual({ kind: 'accepted' });
+    expect(woken).toEqual([]);
+    expect(await probeReceiver(URL_, PROD, 'another-secret', receiverHolding(SECRET))).toEqual({ kind: 'secret-refused' });
+    expect(await probeReceiver(URL_, PROD, undefined, receiverHolding(SECRET))).toEqual({ kind: 'unsigned-refused' });
+    const stranger: PostDelivery = async () => ({ status: 200, text: '<html>hello</html>' });
+    expect(await probeReceiver(URL_, PROD, SECRET, stranger)).toMatchObject({ kind: 'not-the-receiver', detail: expect.stringContaining('HTTP 200') });
+    const refused: PostDelivery = async () => {
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
+    };
+    expect(await probeReceiver(URL_, PROD, SECRET, refused)).toEqual({ kind: 'not-the-receiver', detail: 'no answer (ECONNREFUSED)' });
+  });
+
+  it('over real HTTP: nothing listening is not wired', async () => {
+    const answer = await probeReceiver('http://127.0.0.1:9/alerts', PROD, SECRET);
+    expect(answer.kind).toBe('not-the-receiver');
+  });
+});
+
 describe('the command', () => {
   it('setup twice: the second run says nothing changed; check exits 0 when wired, 1 when not', async () => {
     const first = recorder();
@@ -159,15 +192,31 @@ describe('the command', () => {
     expect(second.lines[0]).toContain(`project ${PROD} on the local simulator at ${sim.baseUrl}`);
 
     const wired = recorder();
-    expect(await runAlertsCommand({ action: 'check', project: PROD, url: URL_ }, wired, envFor())).toBe(0);
+    expect(await runAlertsCommand({ action: 'check', project: PROD, url: URL_ }, wired, envFor({ ATLAS_ALERT_WEBHOOK_SECRET: SECRET }), receiverHolding(SECRET))).toBe(0);
     expect(wired.lines.slice(1)).toEqual([
       ...RESTORE_ALERT_EVENT_TYPES.map((e) => expect.stringMatching(new RegExp(`^${e}: wired \\(alert configuration [a-f0-9]{24}\\)$`))),
+      `Receiver ${URL_}: answered a signed test delivery as the alert receiver does, with this secret`,
       'The project is wired: restores are seen ending within seconds.',
     ]);
+    // Atlas sends there, but nothing answers as the receiver: not wired.
+    const nobody = recorder();
+    const refused: PostDelivery = async () => {
+      throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    };
+    expect(await runAlertsCommand({ action: 'check', project: PROD, url: URL_ }, nobody, envFor(), refused)).toBe(1);
+    expect(nobody.lines.at(-1)).toContain('the receiver does not take them');
+    // The receiver holds another secret: Atlas's signed alerts would be refused, so not wired.
+    const otherSecret = recorder();
+    expect(await runAlertsCommand({ action: 'check', project: PROD, url: URL_ }, otherSecret, envFor({ ATLAS_ALERT_WEBHOOK_SECRET: SECRET }), receiverHolding('rotated'))).toBe(1);
+    expect(otherSecret.lines.join('\n')).toContain('it holds another one');
     const notWired = recorder();
-    expect(await runAlertsCommand({ action: 'check', project: STAGING, url: URL_ }, notWired, envFor())).toBe(1);
-    expect(notWired.lines.slice(1)).toEqual([...RESTORE_ALERT_EVENT_TYPES.map((e) => `${e}: missing`), expect.stringContaining('The project is NOT wired')]);
-    for (const out of [first, second, wired, notWired]) expect(out.lines.join('\n')).not.toContain(SECRET);
+    expect(await runAlertsCommand({ action: 'check', project: STAGING, url: URL_ }, notWired, envFor(), receiverHolding(SECRET))).toBe(1);
+    expect(notWired.lines.slice(1)).toEqual([
+      ...RESTORE_ALERT_EVENT_TYPES.map((e) => `${e}: missing`),
+      expect.stringContaining('answers as the alert receiver does (its secret was not checked'),
+      expect.stringContaining('The project is NOT wired'),
+    ]);
+    for (const out of [first, second, wired, notWired, nobody, otherSecret]) expect(out.lines.join('\n')).not.toContain(SECRET);
   });
 
   it('setup without a secret is a usage mistake, and nothing is called', async () => {
