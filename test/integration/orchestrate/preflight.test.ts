@@ -1,4 +1,8 @@
+import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handleApiRequest } from '../../../functions/core/api/routes.js';
 import { createAtlasClient, type AtlasClient } from '../../../functions/core/atlas/client.js';
 import type { AtlasCredentials } from '../../../functions/core/atlas/credentials.js';
 import { clearTokenCache } from '../../../functions/core/atlas/index.js';
@@ -265,5 +269,74 @@ describe('the credentials can do it', () => {
 
   it('a service account (no roles listed) passes on what its calls show', async () => {
     expect((await passes({ request: cloudOnto('staging-cluster') }, SERVICE_ACCOUNT)).join('\n')).toMatch(/Atlas does not list them for this key/);
+  });
+});
+
+describe("the API's dry run runs the same preflight", () => {
+  const sfn = mockClient(SFNClient);
+  sfn.on(ListExecutionsCommand).resolves({ executions: [] });
+
+  const dryRunOverHttp = (request: object, credentials: AtlasCredentials = ADMIN_KEY) =>
+    handleApiRequest(
+      {
+        httpMethod: 'POST',
+        path: '/restores',
+        resource: '/restores',
+        headers: { 'Content-Type': 'application/json' },
+        multiValueHeaders: {},
+        queryStringParameters: { dryRun: 'true' },
+        multiValueQueryStringParameters: null,
+        pathParameters: null,
+        stageVariables: null,
+        body: JSON.stringify({ request }),
+        isBase64Encoded: false,
+        requestContext: { requestId: 'req-preflight', identity: { userArn: 'arn:aws:iam::123456789012:user/alice' } },
+      } as unknown as APIGatewayProxyEvent,
+      {
+        sfn: new SFNClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
+        stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:AtlasRestore',
+        plans: PLANS,
+        actions: {
+          // As functions/submitRestore/orchestration.ts wires it: the create step, told to create nothing.
+          dryRun: async (input, restoreId) => {
+            const { dryRun: _d, restoreId: _r, ...rest } = (await createRestoreStep({ input, restoreId }, deps(credentials))) as { dryRun: true; restoreId: string; checks: string[] } & Record<string, unknown>;
+            return rest as never;
+          },
+          cancel: async () => undefined,
+          createSentAt: async () => undefined,
+        },
+        logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+        holds: async () => new MemoryTargetHolds(() => new Date(sim.clock.now())),
+        history: async () => {
+          throw new Error('no history in this test');
+        },
+        now: () => new Date(sim.clock.now()),
+      },
+    );
+
+  it('answers 409 RestoreRefused naming the reason for each rule, and 200 with the checks for a good restore', async () => {
+    const before = sim.requests().length;
+    const refused = [
+      [pitOnto('recovery-cluster', 72 * 3600), 'OUTSIDE_RESTORE_WINDOW', /restorable from/],
+      [cloudOnto('staging-paused'), 'TARGET_NOT_RESTORABLE', /staging-paused is paused/],
+      [cloudOnto('no-such-cluster'), 'TARGET_NOT_RESTORABLE', /does not exist/],
+      [cloudOnto('staging-old'), 'TARGET_NOT_RESTORABLE', /runs 7\.0, snapshot 8\.0/],
+    ] as const;
+    for (const [request, code, words] of refused) {
+      const res = await dryRunOverHttp(request);
+      const body = JSON.parse(res.body) as { error: string; code: string; message: string };
+      expect([res.statusCode, body.error, body.code]).toEqual([409, 'RestoreRefused', code]);
+      expect(body.message).toMatch(words);
+    }
+    const reader = JSON.parse((await dryRunOverHttp(cloudOnto('staging-cluster'), READER_KEY)).body) as { code: string; message: string };
+    expect(reader.code).toBe('MISSING_ROLE');
+    expect(reader.message).toMatch(/lacks Project Backup Manager on project 65f1a0000000000000000001; needed to list restore jobs/);
+
+    // The restore an earlier test created onto staging-cluster ends (a busy target is refused as well).
+    sim.clock.advance(2 * 3600_000);
+    const good = await dryRunOverHttp(cloudOnto('staging-cluster', { deliveryType: 'automated', snapshotId: SNAP_7 }));
+    expect(good.statusCode).toBe(200);
+    expect((JSON.parse(good.body) as { checks: string[] }).checks).toContain('target staging-cluster runs 8.0, snapshot 7.0: next major, allowed');
+    expect(posts(before)).toEqual([]);
   });
 });
