@@ -299,8 +299,10 @@ describe("the API's dry run runs the same preflight", () => {
         actions: {
           // As functions/submitRestore/orchestration.ts wires it: the create step, told to create nothing.
           dryRun: async (input, restoreId) => {
-            const { dryRun: _d, restoreId: _r, ...rest } = (await createRestoreStep({ input, restoreId }, deps(credentials))) as { dryRun: true; restoreId: string; checks: string[] } & Record<string, unknown>;
-            return rest as never;
+            const result = await createRestoreStep({ input, restoreId }, deps(credentials));
+            if (!('dryRun' in result)) throw new Error('not a dry run answer');
+            const { dryRun: _d, restoreId: _r, ...rest } = result;
+            return rest;
           },
           cancel: async () => undefined,
           createSentAt: async () => undefined,
