@@ -124,6 +124,9 @@ export async function runPlan(options: RunOptions, out: Output): Promise<number>
       ...(options.skipSteps ? { steps: skippedSteps(plan) } : {}),
     });
     if (options.dryRun && result.status === 'SUCCEEDED') {
+      // Each check on its own line, with the Atlas fact it used (the preflight's included).
+      const checks = (result.output as { checks?: unknown } | undefined)?.checks;
+      if (Array.isArray(checks)) out.line(`\nChecks passed:\n${checks.map((c) => `  ✓ ${String(c)}`).join('\n')}`);
       out.line('\nResolved restore (nothing was created):');
       out.box(JSON.stringify(result.output, null, 2));
       return 0;

@@ -138,6 +138,22 @@ export const errors = {
       'Backup restore cannot occur on a paused cluster. Please unpause the target cluster or choose another target cluster.',
       [name],
     ),
+  /** Inferred code: Atlas documents the rule (same or next major, never older), not the code. */
+  restoreVersionIncompatible: (target: string, targetVersion: string, snapshotVersion: string) =>
+    new SimApiError(
+      400,
+      'RESTORE_TARGET_VERSION_INCOMPATIBLE',
+      `Cannot restore a snapshot of MongoDB ${snapshotVersion} onto ${target}, which runs ${targetVersion}: the target must run the same major version or the next higher one.`,
+      [target, targetVersion, snapshotVersion],
+    ),
+  /** Inferred rule and code: the target's disk must hold the snapshot. */
+  insufficientDisk: (target: string, diskGB: number, snapshotGB: number) =>
+    new SimApiError(
+      400,
+      'INSUFFICIENT_DISK_SPACE_FOR_RESTORE',
+      `Cluster ${target} has ${diskGB} GB of disk, less than the ${snapshotGB.toFixed(1)} GB snapshot.`,
+      [target, diskGB, snapshotGB],
+    ),
   sharedTierIntoSharded: (name: string) =>
     new SimApiError(400, 'TENANT_RESTORE_INCOMPATIBLE_TOPOLOGY', 'Tenant backups can not be restored into sharded clusters.', [name]),
   sharedTierVersionMismatch: (name: string) =>

@@ -62,6 +62,8 @@ export const SnapshotInput = z
     namespaces: z.array(NamespaceInput).optional(),
     description: z.string().optional(),
     storageSizeBytes: z.number().int().nonnegative().default(1_073_741_824),
+    /** The MongoDB version the snapshot was taken on; defaults to the cluster's (a snapshot from before an upgrade says its own). */
+    mongodVersion: z.string().regex(/^\d+\.\d+\.\d+$/).optional(),
     /** Defaults to 7 days after `createdAt`. */
     expiresAt: Time.optional(),
   })
@@ -91,6 +93,8 @@ export const ClusterInput = z
     legacyBackup: z.boolean().default(false),
     mongoDBVersion: z.string().regex(/^\d+\.\d+\.\d+$/).default('8.0.4'),
     instanceSize: z.string().optional(),
+    /** Disk of each electable node in GB (dedicated clusters); restores of bigger snapshots are refused (inferred). */
+    diskSizeGB: z.number().positive().default(40),
     paused: z.boolean().default(false),
     /** The data the cluster holds now: an opaque label that restores copy from cluster to cluster. */
     dataVersion: z.string().min(1),

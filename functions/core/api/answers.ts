@@ -47,7 +47,11 @@ export const DryRunDetails = z
     summary: z.string(),
     request: RestoreRequestSchema,
     snapshot: Snapshot.optional(),
-    checks: z.array(z.string()),
+    checks: z
+      .array(z.string())
+      .describe(
+        'Every check that passed, one line each with the fact it used: the plan and guards, then the preflight (the key\'s roles, the target cluster, the restore window), e.g. "target staging-cluster runs 8.0, snapshot 7.0: next major, allowed"',
+      ),
     /** An Atlas job in flight for the same request that a real run would adopt. */
     wouldAdoptJobId: z.string().optional(),
     deadlineMinutes: z.number().int(),

@@ -135,7 +135,8 @@ class HttpAtlasClient implements AtlasClient {
   async request<T = unknown>(req: AtlasRequest): Promise<AtlasResponse<T>> {
     const path = req.path.split('?')[0] ?? '';
     const operation = `${req.method} ${path}`;
-    if (!path.startsWith(`${ATLAS_API_PREFIX}/`)) throw new AtlasInvalidRequestError(`Atlas paths start ${ATLAS_API_PREFIX}/, not ${operation}`, { operation });
+    // The root itself (getSystemStatus) is the one path with nothing after the prefix.
+    if (path !== ATLAS_API_PREFIX && !path.startsWith(`${ATLAS_API_PREFIX}/`)) throw new AtlasInvalidRequestError(`Atlas paths start ${ATLAS_API_PREFIX}/, not ${operation}`, { operation });
     const target = `${this.prefix}${path}${queryString(req.query)}`;
     const headers: Record<string, string> = { accept: mediaType(req.version), 'user-agent': this.userAgent };
     let body: string | undefined;

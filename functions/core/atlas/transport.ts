@@ -4,7 +4,7 @@
  */
 
 /** Versioned media types the restore endpoints declare (`application/vnd.atlas.<v>+json`). */
-export type AtlasApiVersion = '2023-01-01' | '2024-11-13' | '2025-03-12';
+export type AtlasApiVersion = '2023-01-01' | '2024-08-05' | '2024-11-13' | '2025-03-12';
 
 export type QueryValue = string | number | boolean | undefined;
 

@@ -26,7 +26,7 @@ export const ERROR_NAMES = {
   ambiguousCreate: 'AtlasCreateOutcomeUnknown',
   /** A request failed our own checks before any HTTP call: field path + rule in the message. */
   requestInvalid: 'RestoreRequestInvalid',
-  /** A guard refused the restore (protected target, source = target, target busy or held, cooldown, trigger or ad-hoc policy). */
+  /** A guard or the preflight refused the restore (protected target, source = target, target busy or held, cooldown, trigger or ad-hoc policy, restore window, target not restorable, missing role). */
   refused: 'RestoreRefused',
   /** Credentials could not be read or are malformed (never includes the values). */
   credentials: 'AtlasCredentialsInvalid',
@@ -129,7 +129,13 @@ export type RefusalCode =
   /** A person or a recovery plan holds the target (see orchestrate/holds.ts). */
   | 'TARGET_HELD'
   /** The plan ran less than its cooldownMinutes ago. */
-  | 'COOLDOWN';
+  | 'COOLDOWN'
+  /** Preflight (orchestrate/preflight.ts): the point in time is outside the source's restorable window. */
+  | 'OUTSIDE_RESTORE_WINDOW'
+  /** Preflight: the target does not exist, is paused, of the wrong kind, version, topology or disk. */
+  | 'TARGET_NOT_RESTORABLE'
+  /** Preflight: the key lacks a role one of the restore's Atlas calls needs. */
+  | 'MISSING_ROLE';
 
 /** A guard said no. Nothing was created. */
 export class RestoreRefusedError extends Error {

@@ -13,6 +13,7 @@ import { checkRun, resolveRun, type ResolvedRun } from './resolve.js';
 import { runTenantAsFlex } from './tenantRun.js';
 import { decideNext } from './watch.js';
 import { restorePush } from './restorePush.js';
+import { preflight } from './preflight.js';
 import { claimTriggerEvent, refuseIfHeldOrCoolingDown, type DuplicateTriggerResult } from './runGuards.js';
 
 /**
@@ -85,6 +86,8 @@ export async function createRestoreStep(payload: CreatePayload, deps: StepDeps):
         throw new RestoreRefusedError('TARGET_BUSY', `Restore ${holder.restoreId} is already running onto ${describeCluster(target)}`);
       checks.push(`no other restore of ours is running onto ${target.clusterName}`);
     }
+    // The same preflight the real run makes before its create (below): roles, target, window.
+    checks.push(...(await preflight(atlas, kind, resolved, now)));
     const inFlight = await kind.findInFlight(atlas, resolved.request);
     if (!inFlight) await refuseIfAtlasBusy(atlas, resolved, restoreId);
     if (resolved.snapshot) checks.push(`snapshot ${resolved.snapshot.id} (${resolved.snapshot.createdAt}) is completed and fits the plan`);
@@ -105,6 +108,9 @@ export async function createRestoreStep(payload: CreatePayload, deps: StepDeps):
   const sentBefore = await deps.locks.createSentAt(restoreId);
   let created;
   try {
+    // Everything Atlas would refuse the create for, asked before it (./preflight.ts), as the dry run
+    // did. Not after a POST that may have landed: then only the looks for its job decide.
+    if (sentBefore === undefined) await preflight(atlas, kind, resolved, now);
     created = await reconcileCreate(
       atlas,
       kind,

@@ -9,6 +9,8 @@ export const Snapshot = z.object({
   /** Cloud only; undefined elsewhere. */
   snapshotType: z.enum(['scheduled', 'onDemand', 'fallback']).optional(),
   mongodVersion: z.string().optional(),
+  /** Cloud: the snapshot's size on disk (bytes), for the preflight's disk rule. */
+  storageSizeBytes: z.number().nonnegative().optional(),
   sharded: z.boolean().optional(),
   expiresAt: z.string().optional(),
 });

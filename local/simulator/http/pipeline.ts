@@ -182,12 +182,15 @@ async function runOperation(
   if (!version) throw errors.notAcceptable();
 
   checkPathParams(params);
-  const groupId = params.groupId as string;
-  if (!deps.store.projects.has(groupId)) throw errors.groupNotFound(groupId);
-  if (!satisfies(rolesOn(principal.roles, groupId), op.roles)) throw errors.forbidden();
+  // The root (getSystemStatus) names no project: any caller who authenticated may read it.
+  const groupId = params.groupId;
+  if (groupId !== undefined) {
+    if (!deps.store.projects.has(groupId)) throw errors.groupNotFound(groupId);
+    if (!satisfies(rolesOn(principal.roles, groupId), op.roles)) throw errors.forbidden();
+  }
 
   const limiter = deps.faults().rateLimiter;
-  const taken = limiter.take(`group:${groupId}`);
+  const taken = limiter.take(groupId === undefined ? `caller:${principal.id}` : `group:${groupId}`);
   if (!taken.ok) {
     entry.fault = 'rate limited';
     const e = errors.rateLimited(limiter.limit ?? 0, taken.retryAfterSeconds);

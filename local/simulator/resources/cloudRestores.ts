@@ -104,16 +104,27 @@ export function pointInTime(ctx: RequestContext, c: ClusterState, seconds: numbe
   return at;
 }
 
+/** Atlas "Back Up, Restore, and Archive Data": the target runs the snapshot's major or the next one, never older. */
+function ensureRestorableVersion(target: ClusterState, snapshotVersion: string): void {
+  const major = (v: string) => Number(v.split('.')[0]);
+  const diff = major(target.mongoDBVersion) - major(snapshotVersion);
+  if (diff < 0 || diff > 1) throw errors.restoreVersionIncompatible(target.name, target.mongoDBVersion, snapshotVersion);
+}
+
 function create(ctx: RequestContext) {
   const source = clusterFor(ctx, 'cloudBackup');
   const r = readRequest(ctx.body);
   const details: Record<string, unknown> = { deliveryType: r.deliveryType, replicaSetNames: source.replicaSetNames };
   let dataVersion: string;
   let snapshotId: string | undefined;
+  // The data's version and size: the snapshot's, or for a point in time the base snapshot's.
+  let copied: { version: string; bytes: number | undefined } = { version: source.mongoDBVersion, bytes: undefined };
   if (r.deliveryType === 'pointInTime') {
     const field = r.pointInTimeUTCSeconds !== undefined ? 'pointInTimeUTCSeconds' : 'oplogTs';
     const at = pointInTime(ctx, source, (r.pointInTimeUTCSeconds ?? r.oplogTs) as number, field);
     dataVersion = ctx.store.dataVersionAt(source, at);
+    const base = source.snapshots.filter((s) => s.status === 'completed' && s.createdAt <= at).sort((a, b) => b.createdAt - a.createdAt)[0];
+    copied = { version: source.mongoDBVersion, bytes: base?.storageSizeBytes };
     Object.assign(details, { desiredTime: at }, r.pointInTimeUTCSeconds !== undefined ? { pointInTimeUTCSeconds: r.pointInTimeUTCSeconds } : { oplogTs: r.oplogTs, oplogInc: r.oplogInc });
   } else {
     const snapshot = findSnapshot(source, r.snapshotId as string);
@@ -121,6 +132,7 @@ function create(ctx: RequestContext) {
     snapshotId = snapshot.id;
     dataVersion = snapshot.dataVersion;
     details.snapshotTime = snapshot.createdAt;
+    copied = { version: snapshot.mongodVersion ?? source.mongoDBVersion, bytes: snapshot.storageSizeBytes };
   }
   let target: ClusterState | undefined;
   if (r.deliveryType !== 'download') {
@@ -129,6 +141,8 @@ function create(ctx: RequestContext) {
     if (target.kind === 'tenant') throw errors.invalidAttribute('targetClusterName', `${target.name} is a shared-tier cluster; restore it with the tenant endpoints`);
     if (target.sharded !== source.sharded || target.shards !== source.shards)
       throw errors.invalidAttribute('targetClusterName', `${target.name} must have the same topology as ${source.name} (${source.sharded ? `${source.shards} shards` : 'a replica set'})`);
+    ensureRestorableVersion(target, copied.version);
+    if (copied.bytes !== undefined && copied.bytes / 1024 ** 3 > target.diskSizeGB) throw errors.insufficientDisk(target.name, target.diskSizeGB, copied.bytes / 1024 ** 3);
     ensureTargetFree(ctx.store, target);
   } else {
     ensureDownloadAllowed(ctx.store, source.groupId, snapshotId as string);

@@ -23,7 +23,7 @@ function common(c: ClusterState, s: SnapshotState) {
     status: s.status,
     snapshotType: s.snapshotType,
     frequencyType: s.frequencyType,
-    mongodVersion: c.mongoDBVersion,
+    mongodVersion: s.mongodVersion ?? c.mongoDBVersion,
     storageSizeBytes: s.storageSizeBytes,
     policyItems: s.snapshotType === 'scheduled' ? [deriveId(c.id, 'policy', s.frequencyType)] : [],
     ...(s.description !== undefined && { description: s.description }),

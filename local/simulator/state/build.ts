@@ -63,6 +63,7 @@ export function buildSnapshot(
     dataVersion: input.dataVersion ?? dataVersionAt(cluster.history, createdAt),
     ...(input.description !== undefined && { description: input.description }),
     storageSizeBytes: input.storageSizeBytes,
+    ...(input.mongodVersion !== undefined && { mongodVersion: input.mongodVersion }),
     expiresAt: input.expiresAt === undefined ? createdAt + 7 * DAY : resolveTime(input.expiresAt, now),
     // The collections the cluster held when the snapshot was taken: the snapshot's own list, else the cluster's.
     namespaces: (input.namespaces ?? cluster.namespaces).map((n) => ({ name: n.name, documents: n.documents })),
@@ -88,6 +89,7 @@ export function buildProjects(world: WorldConfig, now: number): Map<string, Proj
         legacyBackup: c.legacyBackup,
         mongoDBVersion: c.mongoDBVersion,
         instanceSize: c.instanceSize ?? (c.kind === 'flex' ? 'FLEX' : c.kind === 'tenant' ? 'M2' : 'M10'),
+        diskSizeGB: c.diskSizeGB,
         paused: c.paused,
         pitWindowHours: c.pitWindowHours,
         createdAt: Math.min(history[0]?.at ?? now, now - 30 * DAY),

@@ -16,6 +16,8 @@ export interface SnapshotState {
   dataVersion: string;
   description?: string;
   storageSizeBytes: number;
+  /** Set when the snapshot was taken on another version than the cluster runs now. */
+  mongodVersion?: string;
   expiresAt: number;
   /** Sharded clusters: one member snapshot per shard and the config server. */
   members: { id: string; replicaSetName: string }[];
@@ -40,6 +42,7 @@ export interface ClusterState {
   legacyBackup: boolean;
   mongoDBVersion: string;
   instanceSize: string;
+  diskSizeGB: number;
   paused: boolean;
   pitWindowHours: number;
   createdAt: number;

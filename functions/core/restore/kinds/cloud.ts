@@ -44,6 +44,7 @@ const CloudSnapshot = z.looseObject({
   status: z.string(),
   snapshotType: z.string().optional(),
   mongodVersion: z.string().optional(),
+  storageSizeBytes: z.number().optional(),
   expiresAt: z.string().optional(),
   type: z.string().optional(),
 });
@@ -114,6 +115,7 @@ function normaliseSnapshot(s: z.infer<typeof CloudSnapshot>, sharded: boolean): 
     status: (SNAPSHOT_STATUSES.includes(s.status) ? s.status : 'queued') as Snapshot['status'],
     ...(s.snapshotType && SNAPSHOT_TYPES.includes(s.snapshotType) ? { snapshotType: s.snapshotType as NonNullable<Snapshot['snapshotType']> } : {}),
     ...(s.mongodVersion ? { mongodVersion: s.mongodVersion } : {}),
+    ...(s.storageSizeBytes !== undefined && s.storageSizeBytes >= 0 ? { storageSizeBytes: s.storageSizeBytes } : {}),
     ...(s.expiresAt ? { expiresAt: s.expiresAt } : {}),
     sharded,
   };
