@@ -116,6 +116,7 @@ export function buildProgram(out: Output, done: (code: number) => void): Command
     .option('--pit <time>', 'restore to this point in time: ISO 8601 (2026-12-01T03:00:00Z) or UTC seconds', value.utcSeconds())
     .option('--restore-id <id>', 'the restore id (default local-<plan>-<time>)', value.restoreId('--restore-id'))
     .option('--skip-steps', "restore without the plan's post-restore steps, which cannot run on this machine (the report says they were not run)", false)
+    .option('--quiet', 'no live line between looks (it is shown only on a terminal anyway)', false)
     .addOption(holdsFileOption())
     .addOption(historyFileOption())
     .addHelpText(
@@ -129,7 +130,7 @@ export function buildProgram(out: Output, done: (code: number) => void): Command
         RUN_ENV,
       ),
     )
-    .action(async (o: { plan: string; plans: string; dryRun: boolean; yes: boolean; skipSteps: boolean; snapshot?: string; pit?: number; restoreId?: string; holdsFile: string; historyFile: string }) =>
+    .action(async (o: { plan: string; plans: string; dryRun: boolean; yes: boolean; skipSteps: boolean; quiet: boolean; snapshot?: string; pit?: number; restoreId?: string; holdsFile: string; historyFile: string }) =>
       done(
         await runPlan(
           {
@@ -138,6 +139,7 @@ export function buildProgram(out: Output, done: (code: number) => void): Command
             dryRun: o.dryRun,
             yes: o.yes,
             skipSteps: o.skipSteps,
+            quiet: o.quiet,
             holdsFile: o.holdsFile,
             historyFile: o.historyFile,
             ...(o.restoreId ? { restoreId: o.restoreId } : {}),

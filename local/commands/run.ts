@@ -10,6 +10,7 @@ import { loadPlansFile } from '../../lib/plans.js';
 import { FileTargetHolds } from '../runner/fileHolds.js';
 import { synthesizeWorkflowDefinition } from '../../lib/workflow-definition.js';
 import { createProgressPrinter } from '../runner/progress.js';
+import { NO_LIVE_LINE, terminalLiveLine } from '../runner/liveLine.js';
 import { runLocalRestore } from '../runner/localRestore.js';
 import { endingLine } from '../runner/ending.js';
 import { skippedLine, skippedSteps, stepsCannotRunHere } from '../runner/stepsHere.js';
@@ -41,6 +42,8 @@ export interface RunOptions {
   historyFile?: string;
   snapshotId?: string;
   pointInTimeUTCSeconds?: number;
+  /** No live line between looks, even on a terminal. */
+  quiet?: boolean;
 }
 
 export async function runPlan(options: RunOptions, out: Output): Promise<number> {
@@ -115,12 +118,13 @@ export async function runPlan(options: RunOptions, out: Output): Promise<number>
   out.heading(`${options.dryRun ? 'Dry run of' : 'Running'} plan ${plan.name} on ${atlas}`);
   if (stepsProblem && options.dryRun && !options.skipSteps)
     out.line(`Note: this plan's post-restore steps (${(plan.postRestore ?? []).map((s) => s.name).join(', ')}) cannot run on this machine; a real run needs remote start, or --skip-steps.`);
+  const live = options.quiet ? NO_LIVE_LINE : terminalLiveLine();
   try {
     const result = await runLocalRestore({
       definition: synthesizeWorkflowDefinition({ plansConfig: plans }),
       input,
       restoreId: options.restoreId ?? `local-${plan.name}-${Date.now().toString(36)}`,
-      onEvent: createProgressPrinter({ write: (l) => out.line(l), now: () => Date.now(), color: out.color }),
+      onEvent: createProgressPrinter({ write: (l) => out.line(l), now: () => Date.now(), color: out.color, live: { line: live, realNow: () => Date.now() } }),
       ...(options.skipSteps ? { steps: skippedSteps(plan) } : {}),
     });
     if (options.dryRun && result.status === 'SUCCEEDED') {
@@ -142,6 +146,7 @@ export async function runPlan(options: RunOptions, out: Output): Promise<number>
     }
     return 0;
   } finally {
+    live.clear();
     useLocalEnvironment(undefined);
   }
 }

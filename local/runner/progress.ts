@@ -1,5 +1,6 @@
 import { pollsUntilHeard } from '../../functions/core/workflow/wake.js';
 import type { EventLog } from './execute.js';
+import type { LiveLine } from './liveLine.js';
 
 /** lib/workflow.ts ALERT_WAIT_STATE (not imported: the printer stays free of CDK). */
 const ALERT_WAIT = 'WaitForAlert';
@@ -50,6 +51,19 @@ export interface ProgressOptions {
   /** The workflow's notion of now (ms): the simulator clock in demos, the wall clock against real Atlas. */
   now: () => number;
   color?: boolean;
+  /**
+   * A terminal's line between looks (./liveLine.ts): the countdown to the next look, on the real
+   * clock (`realNow`), since it is only shown where waits really happen (not against a manual clock).
+   */
+  live?: { line: LiveLine; realNow: () => number };
+}
+
+/** "running, 34 % done" where Atlas says how far it got (collection restores), else Atlas's own word. */
+export function progressWords(out: { status?: { state?: string; atlasStatus?: string; progress?: { restoredDocuments: number; totalDocuments: number } } }): string {
+  const p = out.status?.progress;
+  const done = p && p.totalDocuments > 0 ? `, ${Math.floor((100 * p.restoredDocuments) / p.totalDocuments)} % done` : '';
+  const atlas = out.status?.atlasStatus ? ` (Atlas: ${out.status.atlasStatus})` : '';
+  return `${(out.status?.state ?? 'running').toLowerCase()}${done}${atlas}`;
 }
 
 export function formatDuration(seconds: number): string {
@@ -70,12 +84,18 @@ export function createProgressPrinter(options: ProgressOptions): (event: EventLo
   const startedAt = options.now();
   const color = options.color ?? false;
   const stamp = () => paint(color, 90, `[+${formatDuration((options.now() - startedAt) / 1000).padStart(6)}]`);
-  const line = (text: string) => options.write(`${stamp()} ${text}`);
+  const live = options.live;
+  const line = (text: string) => {
+    live?.line.clear();
+    options.write(`${stamp()} ${text}`);
+  };
 
   // Each Task's last failure (StateFailed comes just before its StateRetried): the retry line names it.
   const lastFailure = new Map<string, string>();
   const lastSaid = new Map<string, string>();
   return (event) => {
+    // Anything that happens ends the wait the live line counted down.
+    live?.line.clear();
     if (event.type === 'StateFailed') {
       const failed = event as unknown as { state: { name: string }; Error?: string; Cause?: unknown };
       const cause = causeMessage(typeof failed.Cause === 'string' ? failed.Cause : undefined);
@@ -153,6 +173,11 @@ export function createProgressPrinter(options: ProgressOptions): (event: EventLo
                 ? `  next look on an Atlas alert, or in ${formatDuration(out.poll?.waitSeconds ?? 0)} ${backstopOrPolling(out)}`
                 : `  next look in ${formatDuration(out.poll?.waitSeconds ?? 0)}`),
         );
+        if (live && !ENDED.has(state) && next !== 'report' && next !== 'cancel' && (out.poll?.waitSeconds ?? 0) > 0) {
+          const lookAt = live.realNow() + (out.poll?.waitSeconds ?? 0) * 1000;
+          const words = progressWords(out);
+          live.line.show(() => `         ${words}, next look in ${formatDuration(Math.max(0, (lookAt - live.realNow()) / 1000))}`);
+        }
         return;
       }
       case 'CancelRestore':
