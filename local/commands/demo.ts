@@ -14,6 +14,7 @@ import type { LocalWorld } from '../runner/localWorld.js';
 import { setupAlerts } from './alerts.js';
 import { summarize, summaryLine } from '../../functions/core/history/summary.js';
 import { demoSteps } from './demoSteps.js';
+import { serveRestoreApi } from '../serve/restoreApi.js';
 import type { Output } from './output.js';
 
 /**
@@ -118,7 +119,12 @@ export async function runDemo(options: DemoOptions, out: Output): Promise<number
         out.error(`Story ${i + 1} ended ${result.error ?? result.status}: ${result.cause ?? ''}`);
       }
     }
-    out.heading(failures ? `${failures} of ${STORIES.length} stories failed` : `Both restores succeeded in ${((Date.now() - started) / 1000).toFixed(1)} s of real time`);
+    if (plans.plans.some((p) => p.name === HTTP_STORY_PLAN)) {
+      out.heading(`${STORIES.length + 1}. An HTTP-triggered download through the local API (plan ${HTTP_STORY_PLAN})`);
+      if (!(await httpStory({ plans, definition, simulator, local, options, out }))) failures++;
+    }
+    const total = STORIES.length + (plans.plans.some((p) => p.name === HTTP_STORY_PLAN) ? 1 : 0);
+    out.heading(failures ? `${failures} of ${total} stories failed` : `All ${total} restores succeeded in ${((Date.now() - started) / 1000).toFixed(1)} s of real time`);
     // The evidence the stories left: the history the table keeps in AWS (in memory here).
     out.line(`Restore history: ${summaryLine(summarize(await local.history.list({})))}`);
     out.line('Next: `npm test` runs the test suite; README.md explains deploying to AWS and running against real Atlas.');
@@ -126,6 +132,53 @@ export async function runDemo(options: DemoOptions, out: Output): Promise<number
   } finally {
     await local.close();
     await simulator.stop();
+  }
+}
+
+const HTTP_STORY_PLAN = 'download-prod-latest';
+
+/**
+ * The third way restores start: over HTTP. The API's own routes (`npm run restore -- serve`) on
+ * 127.0.0.1, over this demo's world and clock; the story asks as a pipeline would (curl lines shown),
+ * with an Idempotency-Key, and follows the restore with GET until it ends. True when it succeeded.
+ */
+async function httpStory(o: { plans: PlansConfig; definition: object; simulator: SimulatorHandle; local: LocalWorld; options: DemoOptions; out: Output }): Promise<boolean> {
+  const { simulator, out } = o;
+  const api = await serveRestoreApi({
+    host: '127.0.0.1',
+    port: 0,
+    plans: o.plans,
+    holds: o.local.holds,
+    history: o.local.history,
+    definition: o.definition,
+    defaultCaller: 'local:demo',
+    stepsRunHere: true,
+    now: () => simulator.clock.now(),
+    run: {
+      clock: { now: () => simulator.clock.now(), nextDue: () => simulator.clock.nextDue(), advance: (ms) => simulator.clock.advance(ms) },
+      alerts: { board: o.local.alerts.board, settle: () => simulator.deliveries.settled() },
+    },
+    out: { ...out, line: () => undefined },
+  });
+  try {
+    const key = `demo-http-${Date.now().toString(36)}`;
+    out.line(`$ curl -s -X POST ${api.url}/restores -H 'Content-Type: application/json' -H 'Idempotency-Key: ${key}' -d '{"plan":"${HTTP_STORY_PLAN}"}'`);
+    const started = await fetch(`${api.url}/restores`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': key },
+      body: JSON.stringify({ plan: HTTP_STORY_PLAN }),
+    });
+    out.line(`${started.status} ${JSON.stringify(await started.json())}`);
+    let view: { workflow?: { status?: string }; outcome?: string; status?: { delivery?: { urls?: string[] } }; polls?: number } = {};
+    for (let i = 0; i < 2000 && (view.workflow?.status ?? 'RUNNING') === 'RUNNING'; i++) {
+      await new Promise((r) => setTimeout(r, o.options.pauseMs || 5));
+      view = (await (await fetch(`${api.url}/restores/${key}`)).json()) as typeof view;
+    }
+    out.line(`$ curl -s ${api.url}/restores/${key}`);
+    out.line(`200 workflow ${view.workflow?.status}, outcome ${view.outcome ?? '?'}, ${view.polls ?? '?'} looks, ${view.status?.delivery?.urls?.length ?? 0} download link(s)`);
+    return view.outcome === 'SUCCEEDED';
+  } finally {
+    await api.close();
   }
 }
 

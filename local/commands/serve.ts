@@ -1,22 +1,16 @@
 import { userInfo } from 'node:os';
-import type { SFNClient } from '@aws-sdk/client-sfn';
 import { baseUrlFromEnv } from '../../functions/core/atlas/baseUrl.js';
-import type { ApiDeps } from '../../functions/core/api/deps.js';
 import type { NotifyChannels } from '../../functions/core/finish/finishRestore.js';
 import { MemoryDeliveryLedger } from '../../functions/core/notify/ledger.js';
 import { MemoryTargetLocks } from '../../functions/core/orchestrate/locks.js';
 import { useLocalEnvironment } from '../../functions/runtime/environment.js';
-import { restoreActions } from '../../functions/submitRestore/orchestration.js';
 import { loadPlansFile } from '../../lib/plans.js';
 import { synthesizeWorkflowDefinition } from '../../lib/workflow-definition.js';
 import { UsageError } from '../commandLine.js';
 import { DEFAULT_HISTORY_FILE, FileRestoreHistory } from '../runner/fileHistory.js';
 import { FileTargetHolds } from '../runner/fileHolds.js';
-import { runLocalRestore } from '../runner/localRestore.js';
-import { createProgressPrinter } from '../runner/progress.js';
-import { stepsCannotRunHere } from '../runner/stepsHere.js';
-import { isLoopback, startHttpApi } from '../serve/httpApi.js';
-import { LocalExecutions } from '../serve/localExecutions.js';
+import { isLoopback } from '../serve/httpApi.js';
+import { serveRestoreApi, type RestoreApi } from '../serve/restoreApi.js';
 import { describeAtlasTarget, localConnection, refuseIfNobodyAnswers, atlasOrigin } from './atlasTarget.js';
 import type { Output } from './output.js';
 
@@ -36,9 +30,6 @@ export interface ServeOptions {
   /** Real milliseconds per Wait instead of the workflow's seconds (tests against a scaled simulator). */
   waitMs?: number;
 }
-
-/** The state machine the local API starts: a name of the stack's shape, in no real account. */
-export const LOCAL_STATE_MACHINE_ARN = 'arn:aws:states:local:000000000000:stateMachine:AtlasRestore';
 
 export interface RunningApi {
   url: string;
@@ -68,55 +59,34 @@ export async function startServe(options: ServeOptions, out: Output): Promise<Ru
     },
   };
   useLocalEnvironment({ connection, plans, now, locks: new MemoryTargetLocks(now), ledger: new MemoryDeliveryLedger(now), holds, history, notifyChannels: channels });
-  const definition = synthesizeWorkflowDefinition({ plansConfig: plans });
-  const executions = new LocalExecutions(LOCAL_STATE_MACHINE_ARN, async (restoreId, input, hooks) => {
-    // As `run` does, before anything is created: a plan whose masking cannot run here must not restore.
-    const planName = (input as { planName?: unknown }).planName;
-    const plan = plans.plans.find((p) => p.name === planName);
-    const stepsProblem = plan && !(input as { dryRun?: boolean }).dryRun ? stepsCannotRunHere(plan) : undefined;
-    if (stepsProblem) {
-      out.error(`[${restoreId}] ${stepsProblem.split('\n')[0]}`);
-      return { status: 'FAILED', error: 'PostRestoreStepsCannotRunHere', cause: stepsProblem.split('\n').slice(0, 2).join(' '), events: [] };
-    }
-    const progress = createProgressPrinter({ write: (l) => out.line(`[${restoreId}] ${l}`), now: () => Date.now(), color: out.color });
-    return runLocalRestore({
-      definition,
-      input,
-      restoreId,
-      signal: hooks.signal,
-      onTask: hooks.onTask,
-      ...(options.waitMs !== undefined ? { waitMs: options.waitMs } : {}),
-      onEvent: progress,
-    });
-  });
-  const deps: ApiDeps = {
-    // The API core sends SDK commands to `sfn`; LocalExecutions answers the five it sends.
-    sfn: executions as unknown as SFNClient,
-    stateMachineArn: LOCAL_STATE_MACHINE_ARN,
-    plans,
-    actions: await restoreActions(),
-    logger: { info: () => undefined, warn: (m) => out.line(`warning: ${m}`), error: (m) => out.error(m) },
-    holds: async () => holds,
-    history: async () => history,
-  };
   const defaultCaller = `local:${userInfo().username}`;
-  let started: Awaited<ReturnType<typeof startHttpApi>>;
+  let api: RestoreApi;
   try {
-    started = await startHttpApi({ host: options.host, port: options.port, deps, defaultCaller, log: (l) => out.line(l) });
+    api = await serveRestoreApi({
+      host: options.host,
+      port: options.port,
+      plans,
+      holds,
+      // The API's records are the stack's (its schema has no `atlas`): which Atlas stays in the local file and `history`.
+      history: { record: (r) => history.record(r), list: async (f) => (await history.list(f)).map(({ atlas: _atlas, ...r }) => r) },
+      definition: synthesizeWorkflowDefinition({ plansConfig: plans }),
+      defaultCaller,
+      ...(options.waitMs !== undefined ? { run: { waitMs: options.waitMs } } : {}),
+      out,
+    });
   } catch (err) {
     useLocalEnvironment(undefined);
     const code = (err as { code?: string }).code;
     if (code === 'EADDRINUSE') throw new UsageError(`--port ${options.port}: something already listens on ${options.host}:${options.port}; choose another port`);
     throw err;
   }
-  const { server, url } = started;
+  const { url } = api;
   out.heading(`The restore API on ${url}, restoring on ${atlas}`);
   out.line(`Try: curl -s ${url}/openapi.json   ·   callers without an X-Restore-Caller header are ${defaultCaller}   ·   Ctrl-C stops`);
   return {
     url,
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.all(executions.running());
+      await api.close();
       useLocalEnvironment(undefined);
     },
   };

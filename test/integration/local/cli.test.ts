@@ -113,10 +113,13 @@ describe('usage mistakes: one line in our words, exit 2, no stack trace', () => 
 });
 
 describe('npm start (the demo)', () => {
-  it('runs both stories on the simulator and exits 0', async () => {
+  it('runs the three stories on the simulator (the third over the local HTTP API) and exits 0', async () => {
     const { code, stdout, stderr } = await cli(['demo', '--fast']);
     expect(code, stderr).toBe(0);
-    expect(stdout).toContain('Both restores succeeded');
+    expect(stdout).toContain('All 3 restores succeeded');
+    // Started over HTTP with an Idempotency-Key, followed with GET to its end.
+    expect(stdout).toMatch(/^202 \{"restoreId":"demo-http-[a-z0-9]+","status":"STARTED"/m);
+    expect(stdout).toMatch(/^200 workflow SUCCEEDED, outcome SUCCEEDED, \d+ looks, 1 download link\(s\)$/m);
     expect(stdout).toMatch(/staging-cluster now holds data version prod-v\d/);
     expect(stdout).toMatch(/recovery-cluster now holds data version prod-v\d/);
     expect(stdout.match(/Atlas Restore Succeeded/g)).toHaveLength(2);
