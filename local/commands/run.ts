@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { baseUrlFromEnv } from '../../functions/core/atlas/baseUrl.js';
 import { MemoryDeliveryLedger } from '../../functions/core/notify/ledger.js';
-import type { NotifyChannels } from '../../functions/core/finish/finishRestore.js';
+import { printedChannels } from './printedChannels.js';
 import { webhookUrlFromSecret } from '../../functions/core/notify/channels/webhook.js';
 import { MemoryTargetLocks } from '../../functions/core/orchestrate/locks.js';
 import { useLocalEnvironment } from '../../functions/runtime/environment.js';
@@ -82,18 +82,11 @@ export async function runPlan(options: RunOptions, out: Output): Promise<number>
   }
 
   const now = () => new Date();
-  const channels: NotifyChannels = {
-    sns: async (_report, text) => {
-      out.line('\nThe notification that would be sent:');
-      out.box(text);
-    },
-    eventBridge: async () => undefined,
-    webhookUrl: async () => {
-      const url = process.env.ATLAS_RESTORE_WEBHOOK_URL;
-      if (!url) throw new Error('set ATLAS_RESTORE_WEBHOOK_URL to post to the webhook from a local run');
-      return webhookUrlFromSecret(url);
-    },
-  };
+  const channels = printedChannels(out, async () => {
+    const url = process.env.ATLAS_RESTORE_WEBHOOK_URL;
+    if (!url) throw new Error('set ATLAS_RESTORE_WEBHOOK_URL to post to the webhook from a local run');
+    return webhookUrlFromSecret(url);
+  });
   useLocalEnvironment({
     connection,
     plans,

@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import { baseUrlFromEnv } from '../../functions/core/atlas/baseUrl.js';
-import type { NotifyChannels } from '../../functions/core/finish/finishRestore.js';
+import { printedChannels } from './printedChannels.js';
 import { MemoryDeliveryLedger } from '../../functions/core/notify/ledger.js';
 import { MemoryTargetLocks } from '../../functions/core/orchestrate/locks.js';
 import { useLocalEnvironment } from '../../functions/runtime/environment.js';
@@ -48,16 +48,9 @@ export async function startServe(options: ServeOptions, out: Output): Promise<Ru
   const now = () => new Date();
   const holds = new FileTargetHolds(options.holdsFile, now);
   const history = new FileRestoreHistory(options.historyFile ?? DEFAULT_HISTORY_FILE, await atlasOrigin(baseUrl));
-  const channels: NotifyChannels = {
-    sns: async (_report, text) => {
-      out.line('\nThe notification that would be sent:');
-      out.box(text);
-    },
-    eventBridge: async () => undefined,
-    webhookUrl: async () => {
-      throw new Error('the local API posts no webhooks: the report is printed here');
-    },
-  };
+  const channels = printedChannels(out, async () => {
+    throw new Error('the local API posts no webhooks: the report is printed here');
+  });
   useLocalEnvironment({ connection, plans, now, locks: new MemoryTargetLocks(now), ledger: new MemoryDeliveryLedger(now), holds, history, notifyChannels: channels });
   const defaultCaller = `local:${userInfo().username}`;
   let api: RestoreApi;
