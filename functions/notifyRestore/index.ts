@@ -6,6 +6,7 @@ import { publishReport } from '../core/notify/channels/sns.js';
 import { webhookUrlReader, type SecretReader } from '../core/notify/channels/webhook.js';
 import { MemoryDeliveryLedger } from '../core/notify/ledger.js';
 import { notifyRestoreStep, type NotifyChannels, type NotifyDeps } from '../core/finish/finishRestore.js';
+import { replayUndelivered, type ReplayResult } from '../core/notify/undelivered.js';
 import { ENV } from '../core/domain/observability.js';
 import { MemoryTargetHolds } from '../core/orchestrate/holds.js';
 import { MemoryTargetLocks } from '../core/orchestrate/locks.js';
@@ -42,8 +43,28 @@ export function awsNotifyChannels(env: NodeJS.ProcessEnv = process.env): NotifyC
   };
 }
 
+/**
+ * An operator's replay of a report kept after a channel missed it (`{"replayReport": "<reportId>"}`,
+ * the id the ReportUndelivered log line names): sent to the channels still missing it, once each.
+ */
+async function replay(reportId: string): Promise<ReplayResult | { reportId: string; found: false }> {
+  const env = await notifyEnvironment();
+  const result = await replayUndelivered(reportId, {
+    store: env.undelivered,
+    ledger: env.ledger,
+    now: env.now,
+    channels: localNotifyChannels() ?? (channels ??= awsNotifyChannels()),
+    logger,
+  });
+  for (const channel of result?.failed ?? []) logger.warn('ReportUndelivered: the replay did not reach this channel; the report stays kept', { reportId, channel });
+  return result ?? { reportId, found: false };
+}
+
 export const handler = async (payload: unknown, context?: Context): Promise<NotifyResult> => {
   if (context) logger.addContext(context);
+  const replayReport = (payload as { replayReport?: unknown } | null)?.replayReport;
+  // Not a step's input (those never carry replayReport): answered as the replay, not a NotifyResult.
+  if (typeof replayReport === 'string') return (await replay(replayReport)) as never;
   const restoreId = (payload as { restore?: { restoreId?: unknown } } | null)?.restore?.restoreId;
   if (typeof restoreId === 'string') logger.appendKeys({ restoreId });
   try {
@@ -64,7 +85,7 @@ export const handler = async (payload: unknown, context?: Context): Promise<Noti
  * A broken environment (plans not inlined, lock table unreachable) must not cost the report: it
  * goes out on every channel, even one that took it on an earlier try.
  */
-async function environment(): Promise<Pick<NotifyDeps, 'plans' | 'locks' | 'ledger' | 'holds' | 'history' | 'now'>> {
+async function environment(): Promise<Pick<NotifyDeps, 'plans' | 'locks' | 'ledger' | 'undelivered' | 'holds' | 'history' | 'now'>> {
   try {
     return await notifyEnvironment();
   } catch (err) {

@@ -180,6 +180,8 @@ export const NotifyInput = z.object({
   steps: StepsState.optional(),
   /** Set by the state machine for notify's last try: the history could not be written on the earlier ones. */
   historyError: CaughtError.optional(),
+  /** Set by the state machine for notify's dead-letter try: some channel did not take the report through the retries. */
+  undelivered: CaughtError.optional(),
 });
 export type NotifyInput = z.infer<typeof NotifyInput>;
 
