@@ -170,7 +170,11 @@ export function buildProgram(out: Output, done: (code: number) => void): Command
     .addHelpText('after', examples([`${NPM} holds`, `${NPM} holds --holds-file .atlas-restore/holds.json`], NO_ENV))
     .action(async (o: { holdsFile: string }) => done(await runHoldCommand({ action: 'holds' }, new FileTargetHolds(o.holdsFile), out)));
 
-  const reports = command(program, 'reports').description('reports a channel did not take through every retry of notify (ReportUndelivered)');
+  const replayExample = `${NPM} reports replay --report nightly-staging-20260301T030000Z/SUCCEEDED --function AtlasRestore-NotifyRestore1A2B3C --region eu-west-1`;
+  const replayEnv = '\nEnvironment:\n  AWS_REGION, AWS_PROFILE, AWS_ACCESS_KEY_ID, ...   AWS credentials (lambda:InvokeFunction on the notify function)';
+  const reports = command(program, 'reports')
+    .description('reports a channel did not take through every retry of notify (ReportUndelivered)')
+    .addHelpText('after', examples([replayExample], replayEnv));
   command(reports, 'replay')
     .description('send a kept report to the channels that missed it, once each, through the deployed notify function')
     .option('--report <reportId>', 'the report id the ReportUndelivered log line names (required)')
@@ -178,10 +182,7 @@ export function buildProgram(out: Output, done: (code: number) => void): Command
     .option('--region <region>', 'AWS region (default AWS_REGION, or the ARN\'s)')
     .addHelpText(
       'after',
-      examples(
-        [`${NPM} reports replay --report nightly-staging-20260301T030000Z/SUCCEEDED --function AtlasRestore-NotifyRestore1A2B3C --region eu-west-1`],
-        '\nEnvironment:\n  AWS_REGION, AWS_PROFILE, AWS_ACCESS_KEY_ID, ...   AWS credentials (lambda:InvokeFunction on the notify function)',
-      ),
+      examples([replayExample], replayEnv),
     )
     .action(async (o: { report: string; function: string; region?: string }) =>
       done(await runReportsReplay({ report: o.report, function: o.function, ...(o.region ? { region: o.region } : {}) }, out)),
