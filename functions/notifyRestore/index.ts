@@ -29,12 +29,12 @@ export function awsNotifyChannels(env: NodeJS.ProcessEnv = process.env): NotifyC
   const events = new EventBridgeClient({});
   let secrets: Promise<SecretReader> | undefined;
   return {
-    async sns(report, text) {
+    async sns(report, text, signal) {
       const topicArn = env[ENV.topicArn];
       if (!topicArn) throw new Error(`${ENV.topicArn} is not set on the notify function`);
-      await publishReport(sns, topicArn, report, text);
+      await publishReport(sns, topicArn, report, text, signal);
     },
-    eventBridge: (report) => putReportEvent(events, env[ENV.eventBusName] || 'default', report),
+    eventBridge: (report, signal) => putReportEvent(events, env[ENV.eventBusName] || 'default', report, signal),
     // Built on the first webhook only (most restores have none). The bundle still loads the Secrets
     // Manager client at start: CDK bundles one file, where esbuild hoists external imports.
     webhookUrl: webhookUrlReader(
@@ -70,6 +70,8 @@ export const handler = async (payload: unknown, context?: Context): Promise<Noti
   try {
     return await notifyRestoreStep(payload, {
       ...(await environment()),
+      // Each channel's call ends well before the function's timeout, so the records are written.
+      ...(context ? { remainingMs: () => context.getRemainingTimeInMillis() } : {}),
       channels: localNotifyChannels() ?? (channels ??= awsNotifyChannels()),
       // Read only for a restore with push on, whose stack gives notify the waiters table (lib/push.ts).
       alertWaiters,

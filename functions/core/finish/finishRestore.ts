@@ -60,6 +60,8 @@ export interface NotifyDeps {
   history?: RestoreHistory;
   /** Push completion's alert store, to notice an alert Atlas owed this restore and never sent (../push/missed.ts). */
   alertWaiters?: () => Promise<AlertWaiters>;
+  /** Milliseconds this invocation has left: each channel's call is bounded by it (../notify/send.ts channelBudgetMs). */
+  remainingMs?: () => number;
   /** Where the dead-letter try keeps a report a channel did not take (../notify/undelivered.ts). */
   undelivered?: UndeliveredReports;
 }
@@ -80,7 +82,13 @@ export async function notifyRestoreStep(payload: unknown, deps: NotifyDeps): Pro
   const deadLetter = input.undelivered !== undefined;
   const { delivered, deliveredNow, deliveredEarlier, failed } = deadLetter
     ? await keepUndelivered(report, settings, deps)
-    : await deliverOnce(report, settings, deps.channels, { logger: deps.logger, webhook: deps.webhook, ledger: deps.ledger, now: deps.now });
+    : await deliverOnce(report, settings, deps.channels, {
+        logger: deps.logger,
+        webhook: deps.webhook,
+        ledger: deps.ledger,
+        now: deps.now,
+        ...(deps.remainingMs ? { remainingMs: deps.remainingMs } : {}),
+      });
   // The target is freed only when Atlas can no longer write to it (and after a plan's hold is placed).
   if (!decision.jobMayStillRun) {
     if (await holdAfterSuccess(input, outcome, deps)) await releaseTarget(input, deps);

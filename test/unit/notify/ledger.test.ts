@@ -5,7 +5,8 @@ import type { RestoreReport } from '../../../functions/core/notify/message.js';
 import { notifyRestoreStep, type NotifyChannels, type NotifyDeps } from '../../../functions/core/finish/finishRestore.js';
 import { MemoryTargetLocks } from '../../../functions/core/orchestrate/locks.js';
 import { context, ENDED, ended, status } from './fixtures.js';
-import { startHookServer, type HookServer } from './hookServer.js';
+import { HANG, startHookServer, type HookServer } from './hookServer.js';
+import { channelBudgetMs, MAX_CHANNEL_MS, MIN_CHANNEL_MS, RECORD_RESERVE_MS } from '../../../functions/core/notify/send.js';
 
 /**
  * Notify with a delivery ledger: a re-run sends only to the channels that did not take the report.
@@ -184,5 +185,47 @@ describe('notify with a delivery ledger', () => {
     const w = world('http://127.0.0.1:9', racing);
     await notifyRestoreStep(ended(), w.deps);
     expect(w.warnings.filter((m) => /at the same time/.test(m))).toHaveLength(2);
+  });
+});
+
+describe('bounded channels: each call ends within the time the invocation has left, so the records are written', () => {
+  it('the budget is what is left less the reserve, capped both ways', () => {
+    expect(channelBudgetMs(undefined)).toBe(MAX_CHANNEL_MS);
+    expect(channelBudgetMs(60_000)).toBe(MAX_CHANNEL_MS);
+    expect(channelBudgetMs(RECORD_RESERVE_MS + 3_000)).toBe(3_000);
+    expect(channelBudgetMs(1_000)).toBe(MIN_CHANNEL_MS);
+  });
+
+  it('a webhook that takes the report and never answers: SNS and EventBridge are on record, the retry repeats the webhook with the same Idempotency-Key', async () => {
+    server = await startHookServer([HANG, 200]);
+    const ledger = new MemoryDeliveryLedger(() => ENDED);
+    // The invocation has the reserve and 600 ms: the webhook's call is cut off at 600 ms.
+    const first = world(server.base, ledger);
+    first.deps.remainingMs = () => RECORD_RESERVE_MS + 600;
+    first.deps.webhook = { sleep: async () => undefined, timeoutMs: 60_000 };
+    await expect(notifyRestoreStep(withHook(), first.deps)).rejects.toMatchObject({ name: 'NotificationIncomplete' });
+    expect((await ledger.taken(REPORT_ID, ['sns', 'eventBridge', 'webhook:json'])).map((r) => r.channel)).toEqual(['sns', 'eventBridge']);
+    expect(server.received).toHaveLength(1);
+
+    const retry = world(server.base, ledger);
+    expect(await notifyRestoreStep(withHook(), retry.deps)).toMatchObject({ deliveredNow: ['webhook:json'], deliveredEarlier: ['sns', 'eventBridge'] });
+    expect([...retry.sns, ...retry.events]).toEqual([]);
+    // The documented exception: the receiver got it twice, both times under the report's own key.
+    expect(server.received.map((p) => p.headers['idempotency-key'])).toEqual([REPORT_ID, REPORT_ID]);
+  });
+
+  it('an SNS call that hangs is cut off (its signal aborted) and is a failed channel, not a lost invocation', async () => {
+    let aborted: unknown;
+    const ledger = new MemoryDeliveryLedger(() => ENDED);
+    const w = world('http://127.0.0.1:9', ledger, {
+      sns: (_r, _t, signal) =>
+        new Promise<void>((_, reject) => signal?.addEventListener('abort', () => reject((aborted = signal.reason)))),
+    });
+    w.deps.remainingMs = () => RECORD_RESERVE_MS + 300;
+    const err = await notifyRestoreStep(ended(), w.deps).catch((e: unknown) => e);
+    expect((err as Error).name).toBe('NotificationIncomplete');
+    expect((aborted as Error).name).toBe('ChannelTimedOut');
+    expect(w.warnings.join('\n')).toContain('Notification channel failed');
+    expect((await ledger.taken(REPORT_ID, ['sns', 'eventBridge'])).map((r) => r.channel)).toEqual(['eventBridge']);
   });
 });
