@@ -71,7 +71,7 @@ const DEFAULT_SETTINGS: NotifySettings = { sns: true, eventBridge: true };
 
 export async function notifyRestoreStep(payload: unknown, deps: NotifyDeps): Promise<NotifyResult> {
   const input = readInput(payload, deps.logger);
-  const decision = decideOutcome(input);
+  const decision = decideOutcome(input, deps.now());
   const missedAlert = await findMissedAlert(input, deps);
   const report = { ...buildReport(input, decision, deps.now()), ...(missedAlert ? { alertMissedFrom: missedAlert.groupIds } : {}) };
   const { outcome } = decision;
