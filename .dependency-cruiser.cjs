@@ -25,7 +25,7 @@ const PUBLIC_ENTRIES = [
   'orchestrate/(create|poll|cancel|holds|locks|deps|runRecords|atlasCalls)',
   'push/(awaitAlert|receive|waiters|heard|secretText)',
   'finish/finishRestore',
-  'notify/(ledger|channels/[^/]+)',
+  'notify/(ledger|undelivered|channels/[^/]+)',
   'history/(store|names)',
   'api/(routes|deps|responses)',
   'workflow/(contract|wake)',

@@ -6,7 +6,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { METRIC, METRICS_NAMESPACE, outcomeMetricName, PLAN_DIMENSION } from '../functions/core/domain/observability.js';
+import { CHANNEL_DIMENSION, METRIC, METRICS_NAMESPACE, outcomeMetricName, PLAN_DIMENSION } from '../functions/core/domain/observability.js';
 import type { Plan, PlansConfig } from '../functions/core/plans/schema.js';
 import { SERVICE_NAME } from './functions.js';
 import { scheduledPlans } from './plans.js';
@@ -33,6 +33,21 @@ export function allPlansSum(metricName: string, period: Duration = Duration.minu
     expression: `SELECT SUM(${metricName}) FROM SCHEMA("${METRICS_NAMESPACE}", ${PLAN_DIMENSION}, service) WHERE service = '${SERVICE_NAME}'`,
     label: `${metricName} (all plans)`,
     period,
+  });
+}
+
+/**
+ * ReportUndelivered over every plan and channel (notify adds the Channel dimension): one alarm for
+ * every channel; `groupByChannel` gives the dashboard one line per channel.
+ */
+export function reportUndeliveredQuery(options: { groupByChannel?: boolean; period?: Duration } = {}): cloudwatch.MathExpression {
+  return new cloudwatch.MathExpression({
+    expression:
+      `SELECT SUM(${METRIC.reportUndelivered}) FROM SCHEMA("${METRICS_NAMESPACE}", ${CHANNEL_DIMENSION}, ${PLAN_DIMENSION}, service) WHERE service = '${SERVICE_NAME}'` +
+      (options.groupByChannel ? ` GROUP BY ${CHANNEL_DIMENSION}` : ''),
+    // Grouped, each line is labelled by its channel.
+    ...(options.groupByChannel ? {} : { label: `${METRIC.reportUndelivered} (all plans and channels)` }),
+    period: options.period ?? Duration.minutes(5),
   });
 }
 
@@ -82,6 +97,8 @@ export class RestoreAlarms extends Construct {
   readonly verificationFailed: cloudwatch.Alarm;
   /** A restore ended without its history record: the table could not be written (any plan). */
   readonly historyRecordMissing: cloudwatch.Alarm;
+  /** A channel did not take a report through notify's retries: the report is kept for replay (any plan, any channel). */
+  readonly reportUndelivered: cloudwatch.Alarm;
   /** Push on only: a restore ended without the Atlas alert its projects had been sending (functions/core/push/missed.ts). */
   readonly alertMissed?: cloudwatch.Alarm;
   /** One per scheduled plan whose schedule fits in an alarm (see scheduledRunWindow). */
@@ -141,6 +158,14 @@ export class RestoreAlarms extends Construct {
         'A restore ended and was reported, but its history record (the audit evidence) could not be written after notify\'s retries. The notify log line "HistoryRecordMissing" holds the whole record: backfill it (docs/operations.md).',
       metric: allPlansSum(METRIC.historyRecordMissing),
     });
+    this.reportUndelivered = new cloudwatch.Alarm(this, 'ReportUndelivered', {
+      ...atLeastOnce,
+      alarmDescription:
+        'A restore report was not taken by a channel through every retry of notify; the restore itself ended as reported elsewhere. ' +
+        'The metric\'s Channel dimension (dashboard: "Reports undelivered") and the notify log line "ReportUndelivered" name the channel and the report id; ' +
+        'fix the channel, then replay: npm run restore -- reports replay --report <reportId> --function <NotifyFunctionName> (docs/operations.md).',
+      metric: reportUndeliveredQuery(),
+    });
     if (props.plans.alerts) {
       this.alertMissed = new cloudwatch.Alarm(this, 'AlertMissed', {
         ...atLeastOnce,
@@ -193,6 +218,7 @@ export class RestoreAlarms extends Construct {
       this.atlasAuthFailures,
       this.verificationFailed,
       this.historyRecordMissing,
+      this.reportUndelivered,
       ...(this.alertMissed ? [this.alertMissed] : []),
       ...Object.values(this.scheduledRunNotSucceeded),
       ...this.drills,

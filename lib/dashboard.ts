@@ -6,7 +6,7 @@ import { AD_HOC_PLAN, METRIC, outcomeMetricName } from '../functions/core/domain
 import { EVIDENCE_METRIC } from '../functions/core/history/metrics.js';
 import { scheduleExpressionOf } from '../functions/core/plans/scheduleExpression.js';
 import type { PlansConfig } from '../functions/core/plans/schema.js';
-import { scheduledRunWindow, type RestoreAlarms } from './alarms.js';
+import { reportUndeliveredQuery, scheduledRunWindow, type RestoreAlarms } from './alarms.js';
 import { planMetric } from './plan-metric.js';
 import { scheduledPlans } from './plans.js';
 
@@ -60,6 +60,18 @@ export const HOLD_KINDS = [
  * outcomes went out, what the schedules are, and the state machine's own view. The plans are known
  * at synth, so every line is an explicit metric (no SEARCH): a plan's line exists before its first run.
  */
+/** What to do about a line on the undelivered-reports graph (docs/operations.md says more). */
+export const REPLAY_MARKDOWN = [
+  '### Reports undelivered',
+  'A channel did not take a report through every retry of notify. The restore ended as reported on the other channels; the report is kept 15 days for replay.',
+  '',
+  'The notify log line `ReportUndelivered` names the report id and channel. Fix the channel, then:',
+  '',
+  '`npm run restore -- reports replay --report <reportId> --function <NotifyFunctionName>`',
+  '',
+  'Only the channels that missed it are sent it, once each.',
+].join('\n');
+
 export class RestoreDashboard extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
 
@@ -163,6 +175,16 @@ export class RestoreDashboard extends Construct {
     );
     this.dashboard.addWidgets(
       new cloudwatch.TextWidget({ markdown: scheduleMarkdown(props.plans), width: WIDTH, height: 2 + Math.max(1, scheduledPlans(props.plans).length) }),
+    );
+    // After the schedule text, which the dashboard test reads as the first text widget.
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Reports undelivered after every retry, by channel (kept for replay)',
+        left: [reportUndeliveredQuery({ groupByChannel: true, period: PERIOD })],
+        width: THIRD * 2,
+        height: HEIGHT,
+      }),
+      new cloudwatch.TextWidget({ markdown: REPLAY_MARKDOWN, width: THIRD, height: HEIGHT }),
     );
   }
 }

@@ -32,6 +32,11 @@ export const TASK_STATES = {
   notify: 'NotifyRestore',
   /** Notify once more when the history could not be written: the report stands, the miss is counted (HistoryRecordMissing). */
   notifyLastTry: 'NotifyWithoutHistory',
+  /**
+   * Notify once more after a channel missed the report through every retry: nothing is sent, the
+   * report is kept for replay, ReportUndelivered is counted per channel, and the restore ends as it ended.
+   */
+  notifyDeadLetter: 'KeepUndeliveredReport',
 } as const;
 
 export const WAIT_STATE = 'WaitBeforePoll';
@@ -125,12 +130,15 @@ export const LAMBDA_SERVICE_ERRORS = [
  * channels that did not: one report per channel. The one repeat left is a channel that took the
  * report just as the try died, before its record was written (never the other way round: a
  * record without a send); consumers drop it by reportId. The lock release is idempotent and the
- * outcome is counted only once a report went out. Bounded (four more tries, at most 2.5 minutes of
- * backoff) so a channel that is really down still ends the execution, in a failure the
- * ExecutionsFailed and NotifyErrors alarms catch.
+ * outcome is counted only once, on the try that does not throw. Notify throws while any channel has
+ * not taken the report (NotificationIncomplete, or NotificationUndeliverable when none did), so a
+ * channel that failed gets the report on a retry. Bounded (four more tries, at most 2.5 minutes of
+ * backoff): a channel still down after them is caught into the dead-letter try
+ * (KeepUndeliveredReport), which keeps the report for replay, raises ReportUndelivered naming the
+ * channel, and ends the execution with the restore's own outcome.
  */
 const NOTIFY_RETRY: sfn.RetryProps = {
-  errors: [ERROR_NAMES.notificationUndeliverable, ERROR_NAMES.historyUnavailable, ...LAMBDA_SERVICE_ERRORS, 'Sandbox.Timedout'],
+  errors: [ERROR_NAMES.notificationUndeliverable, ERROR_NAMES.notificationIncomplete, ERROR_NAMES.historyUnavailable, ...LAMBDA_SERVICE_ERRORS, 'Sandbox.Timedout'],
   interval: Duration.seconds(10),
   backoffRate: 2,
   maxAttempts: 4,
@@ -205,8 +213,24 @@ export class RestoreWorkflow extends Construct {
       ...notifyProps,
       comment: 'Notify once more after the history could not be written: no report is sent twice; a missing record is logged and counted',
     });
-    notifyLastTry.addRetry({ ...NOTIFY_RETRY, errors: [ERROR_NAMES.notificationUndeliverable, ...LAMBDA_SERVICE_ERRORS, 'Sandbox.Timedout'] });
+    notifyLastTry.addRetry({
+      ...NOTIFY_RETRY,
+      errors: [ERROR_NAMES.notificationUndeliverable, ERROR_NAMES.notificationIncomplete, ...LAMBDA_SERVICE_ERRORS, 'Sandbox.Timedout'],
+    });
     notify.addCatch(notifyLastTry, { errors: [ERROR_NAMES.historyUnavailable], resultPath: '$.historyError' });
+    // A channel still missing the report after the retries (or a try that kept timing out on one):
+    // keep the report for replay and end as the restore ended. It sends nothing, so it cannot hang.
+    const notifyDeadLetter = new tasks.LambdaInvoke(this, TASK_STATES.notifyDeadLetter, {
+      ...notifyProps,
+      comment: 'A channel did not take the report through the retries: keep it for replay (reports replay), count ReportUndelivered per channel, end as the restore ended',
+    });
+    notifyDeadLetter.addRetry({ ...NOTIFY_RETRY, errors: [...LAMBDA_SERVICE_ERRORS, 'Sandbox.Timedout'] });
+    const undelivered: sfn.CatchProps = {
+      errors: [ERROR_NAMES.notificationUndeliverable, ERROR_NAMES.notificationIncomplete, 'Sandbox.Timedout'],
+      resultPath: '$.undelivered',
+    };
+    notify.addCatch(notifyDeadLetter, undelivered);
+    notifyLastTry.addCatch(notifyDeadLetter, undelivered);
 
     const postRestore = new PostRestoreSteps(this, 'PostRestore', { plans: props.plans ?? [], notify });
 
@@ -299,6 +323,7 @@ export class RestoreWorkflow extends Construct {
     );
     notify.next(stillWatching.otherwise(this.outcomeChoice()));
     notifyLastTry.next(stillWatching);
+    notifyDeadLetter.next(stillWatching);
 
     this.logGroup = props.logging.logGroup(
       this,

@@ -6,6 +6,7 @@ import { runHoldCommand } from './commands/holds.js';
 import type { Output } from './commands/output.js';
 import { runRemote, type RemoteOptions } from './commands/remote.js';
 import { runPlan } from './commands/run.js';
+import { runReportsReplay } from './commands/reports.js';
 import { runServe } from './commands/serve.js';
 import { ApiRestoreHistory } from './operator/apiHistory.js';
 import { createSignedApi } from './operator/signedApi.js';
@@ -195,6 +196,24 @@ export function buildProgram(out: Output, done: (code: number) => void): Command
     .addOption(holdsFileOption())
     .addHelpText('after', examples([`${NPM} holds`, `${NPM} holds --holds-file .atlas-restore/holds.json`], NO_ENV))
     .action(async (o: { holdsFile: string }) => done(await runHoldCommand({ action: 'holds' }, new FileTargetHolds(o.holdsFile), out)));
+
+  const replayExample = `${NPM} reports replay --report nightly-staging-20260301T030000Z/SUCCEEDED --function AtlasRestore-NotifyRestore1A2B3C --region eu-west-1`;
+  const replayEnv = '\nEnvironment:\n  AWS_REGION, AWS_PROFILE, AWS_ACCESS_KEY_ID, ...   AWS credentials (lambda:InvokeFunction on the notify function)';
+  const reports = command(program, 'reports')
+    .description('reports a channel did not take through every retry of notify (ReportUndelivered)')
+    .addHelpText('after', examples([replayExample], replayEnv));
+  command(reports, 'replay')
+    .description('send a kept report to the channels that missed it, once each, through the deployed notify function')
+    .option('--report <reportId>', 'the report id the ReportUndelivered log line names (required)')
+    .option('--function <name>', "the stack's notify function: name or ARN (required)")
+    .option('--region <region>', 'AWS region (default AWS_REGION, or the ARN\'s)')
+    .addHelpText(
+      'after',
+      examples([replayExample], replayEnv),
+    )
+    .action(async (o: { report: string; function: string; region?: string }) =>
+      done(await runReportsReplay({ report: o.report, function: o.function, ...(o.region ? { region: o.region } : {}) }, out)),
+    );
 
   command(program, 'history')
     .description('the restore history of local runs, or of a deployed stack with --api, with the auditor summary (drills passed, RTO p50/p90/max, RPO max)')

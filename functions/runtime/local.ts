@@ -1,6 +1,7 @@
 import type { AtlasClientOptions } from '../core/atlas/client.js';
 import type { AtlasConnection } from '../core/atlas/credentials.js';
 import type { DeliveryLedger } from '../core/notify/ledger.js';
+import type { UndeliveredReports } from '../core/notify/undelivered.js';
 import type { NotifyChannels } from '../core/finish/finishRestore.js';
 import type { TargetHolds } from '../core/orchestrate/holds.js';
 import type { TargetLocks } from '../core/orchestrate/locks.js';
@@ -23,6 +24,8 @@ export interface LocalEnvironment {
   locks?: TargetLocks;
   /** Which channels took which report (notify's delivery records). */
   ledger?: DeliveryLedger;
+  /** Reports a channel missed through notify's retries, kept for replay (the CLI keeps them in a file). */
+  undelivered?: UndeliveredReports;
   /** Holds and run records (the CLI keeps holds in a file); absent: in-process ones for this world. */
   holds?: TargetHolds;
   runs?: RunRecords;

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { LedgerTable } from './ledger.js';
+import type { LedgerTable, UndeliveredTable } from './ledger.js';
 import { now } from './local.js';
 import type { LockTable } from './locks.js';
 
@@ -19,4 +19,9 @@ export const dynamoLockTable: LockTable = async (tableName) => {
 export const dynamoDeliveryLedger: LedgerTable = async (tableName) => {
   const [db, { DynamoDeliveryLedger }] = await Promise.all([dynamoClient(), import('../core/notify/dynamoLedger.js')]);
   return new DynamoDeliveryLedger(db, tableName, now);
+};
+
+export const dynamoUndeliveredReports: UndeliveredTable = async (tableName) => {
+  const [db, { DynamoUndeliveredReports }] = await Promise.all([dynamoClient(), import('../core/notify/dynamoUndelivered.js')]);
+  return new DynamoUndeliveredReports(db, tableName, now);
 };

@@ -5,8 +5,9 @@ import type { PlansConfig } from '../core/plans/schema.js';
 import { now } from './local.js';
 import { dynamoGuardTable } from './guardTable.js';
 import { guardStores } from './guards.js';
-import { deliveryLedger } from './ledger.js';
-import { dynamoDeliveryLedger, dynamoLockTable } from './lockTable.js';
+import { deliveryLedger, undeliveredReports } from './ledger.js';
+import { dynamoDeliveryLedger, dynamoLockTable, dynamoUndeliveredReports } from './lockTable.js';
+import type { UndeliveredReports } from '../core/notify/undelivered.js';
 import { targetLocks } from './locks.js';
 import { loadPlansConfig } from './plans.js';
 import { restoreHistory } from './history.js';
@@ -18,12 +19,21 @@ import type { RestoreHistory } from '../core/history/store.js';
  * recovery plan's holdAfterSuccess), the clock. Apart from ./environment.ts: notify never calls Atlas, and
  * should not bundle the Atlas client, its credentials and the restore kinds.
  */
-export async function notifyEnvironment(): Promise<{ plans: PlansConfig; locks: TargetLocks; ledger: DeliveryLedger; holds: TargetHolds; history: RestoreHistory; now: () => Date }> {
-  const [locks, ledger, { holds }, history] = await Promise.all([
+export async function notifyEnvironment(): Promise<{
+  plans: PlansConfig;
+  locks: TargetLocks;
+  ledger: DeliveryLedger;
+  undelivered: UndeliveredReports;
+  holds: TargetHolds;
+  history: RestoreHistory;
+  now: () => Date;
+}> {
+  const [locks, ledger, undelivered, { holds }, history] = await Promise.all([
     targetLocks(dynamoLockTable),
     deliveryLedger(dynamoDeliveryLedger),
+    undeliveredReports(dynamoUndeliveredReports),
     guardStores(dynamoGuardTable),
     restoreHistory(),
   ]);
-  return { plans: loadPlansConfig(), locks, ledger, holds, history, now };
+  return { plans: loadPlansConfig(), locks, ledger, undelivered, holds, history, now };
 }

@@ -13,10 +13,11 @@ export function powertools(): { logger: Logger; metrics: Metrics; stepMetrics: S
   const logger = new Logger();
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE });
   const stepMetrics: StepMetrics = {
-    add(name, value, plan) {
+    add(name, value, plan, dimensions = {}) {
       // One EMF blob per data point: the plan dimension differs between points of one invocation.
       const single = metrics.singleMetric();
       single.addDimension(PLAN_DIMENSION, plan);
+      for (const [dimension, v] of Object.entries(dimensions)) single.addDimension(dimension, v);
       single.addMetric(name, name.endsWith('Seconds') ? MetricUnit.Seconds : MetricUnit.Count, value);
     },
   };

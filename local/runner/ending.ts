@@ -15,8 +15,8 @@ interface NotifyOutput {
 
 /** The outcome and reason of the last report the run sent, if it sent one. */
 function lastReport(result: ExecutionOutcome): { outcome?: string; why?: string } | undefined {
-  // Notify, or its last try after the history could not be written (lib/workflow.ts).
-  const notifies: string[] = [TASK_STATES.notify, TASK_STATES.notifyLastTry];
+  // Notify, its last try after the history could not be written, or its dead-letter try (lib/workflow.ts).
+  const notifies: string[] = [TASK_STATES.notify, TASK_STATES.notifyLastTry, TASK_STATES.notifyDeadLetter];
   const exits = result.events.filter((e) => e.type === 'StateExited' && notifies.includes((e as { state: { name: string } }).state.name));
   const last = exits.at(-1) as { state: { output?: NotifyOutput } } | undefined;
   const notification = last?.state.output?.notification;

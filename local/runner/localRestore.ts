@@ -69,6 +69,7 @@ export async function runLocalRestore(options: LocalRestoreOptions): Promise<Exe
     [TASK_STATES.cancel]: (p) => cancelRestore(p as never),
     [TASK_STATES.notify]: options.notify ?? ((p) => notifyRestore(p)),
     [TASK_STATES.notifyLastTry]: options.notify ?? ((p) => notifyRestore(p)),
+    [TASK_STATES.notifyDeadLetter]: options.notify ?? ((p) => notifyRestore(p)),
   };
   const waitMs = clock ? 0 : options.waitMs;
   const alerts = options.alerts;

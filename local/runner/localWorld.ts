@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AtlasCredentials } from '../../functions/core/atlas/credentials.js';
 import { MemoryDeliveryLedger } from '../../functions/core/notify/ledger.js';
+import { MemoryUndeliveredReports } from '../../functions/core/notify/undelivered.js';
 import type { NotifyChannels } from '../../functions/core/finish/finishRestore.js';
 import type { RestoreReport } from '../../functions/core/notify/message.js';
 import { MemoryTargetHolds } from '../../functions/core/orchestrate/holds.js';
@@ -43,6 +44,9 @@ export interface LocalWorld {
   alerts: { url: string; webhookSecret: string; board: LocalWakeBoard; waiters: MemoryAlertWaiters };
   /** The restore history of this world's runs (what the history table keeps in AWS). */
   history: MemoryRestoreHistory;
+  /** Delivery records and reports kept after a channel missed them through notify's retries (replay them from here). */
+  ledger: MemoryDeliveryLedger;
+  undelivered: MemoryUndeliveredReports;
   /** Makes the next webhook posts answer these statuses (then 200 again). */
   failWebhook(statuses: number[]): void;
   close(): Promise<void>;
@@ -83,12 +87,15 @@ export async function useSimulatorWorld(options: {
   const webhookSecret = randomBytes(24).toString('base64url');
   const receiver = await startAlertReceiver();
   const history = new MemoryRestoreHistory();
+  const ledger = new MemoryDeliveryLedger(now);
+  const undelivered = new MemoryUndeliveredReports();
   useLocalEnvironment({
     connection: { baseUrl: simulator.baseUrl, credentials: options.credentials },
     plans: options.plans,
     now,
     locks: new MemoryTargetLocks(now),
-    ledger: new MemoryDeliveryLedger(now),
+    ledger,
+    undelivered,
     holds,
     runs,
     history,
@@ -110,6 +117,8 @@ export async function useSimulatorWorld(options: {
     runs,
     alerts: { url: receiver.url, webhookSecret, board, waiters },
     history,
+    ledger,
+    undelivered,
     failWebhook: (statuses) => void failures.push(...statuses),
     async close() {
       useLocalEnvironment(undefined);

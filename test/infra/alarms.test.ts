@@ -70,6 +70,18 @@ describe('orchestrator alarms', () => {
     ]);
   });
 
+  it('fires ReportUndelivered when a channel missed a report through the retries, any plan and any channel (Channel is a dimension)', () => {
+    const props = alarmProps(s.stack.alarms.reportUndelivered);
+    expect(props).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
+    expect(props.Metrics).toEqual([
+      expect.objectContaining({
+        Expression: `SELECT SUM(ReportUndelivered) FROM SCHEMA("AtlasRestore", Channel, Plan, service) WHERE service = 'atlas-restore'`,
+        ReturnData: true,
+      }),
+    ]);
+    expect(props.AlarmDescription).toContain('reports replay');
+  });
+
   it('fires when a daily plan has not succeeded within its interval + deadline, missing data breaching', () => {
     // nightly-staging: every 24 h, default deadline 12 h, + 2 h margin = 38 hourly datapoints.
     const alarm = s.stack.alarms.scheduledRunNotSucceeded['nightly-staging']!;

@@ -79,6 +79,14 @@ describe('dashboard', () => {
     expect(new Set(metricRows(widget).map((r) => r[1]))).toEqual(new Set(['NotificationsSent', 'NotificationsFailed', 'HistoryRecordMissing']));
   });
 
+  it('charts reports undelivered by channel, and says how to replay them', () => {
+    const widget = byTitle('Reports undelivered');
+    const expression = (widget.properties.metrics ?? []).map((row) => (row[0] as { expression?: string }).expression).find(Boolean);
+    expect(expression).toMatch(/SELECT SUM\(ReportUndelivered\) FROM SCHEMA\("AtlasRestore", Channel, Plan, service\).* GROUP BY Channel/);
+    const text = widgets.filter((w) => w.type === 'text').map((w) => w.properties.markdown).join('\n');
+    expect(text).toContain('npm run restore -- reports replay --report <reportId>');
+  });
+
   it("charts the state machine's own executions and execution time", () => {
     const executions = metricRows(byTitle('State machine executions'));
     expect(executions.map((r) => r[1])).toEqual(['ExecutionsStarted', 'ExecutionsSucceeded', 'ExecutionsFailed', 'ExecutionsTimedOut']);

@@ -195,8 +195,8 @@ describe('notifications', () => {
   });
 
   it('alarms on undelivered triggers, notify errors and workflow timeouts, to the topic', () => {
-    // 8 orchestrator alarms + "did not succeed" for the one daily plan (alarms.test.ts has the details).
-    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
+    // 9 orchestrator alarms (ReportUndelivered among them) + "did not succeed" for the one daily plan (alarms.test.ts has the details).
+    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
     s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       AlarmActions: [{ Ref: s.logicalId(s.stack.notifications.topic) }],

@@ -171,7 +171,7 @@ describe('definition', () => {
     // One retrier: CDK's default one for Lambda service errors would come first and shadow this backoff.
     expect(retries).toEqual([
       {
-        ErrorEquals: [ERROR_NAMES.notificationUndeliverable, ERROR_NAMES.historyUnavailable, ...LAMBDA_SERVICE_ERRORS, 'Sandbox.Timedout'],
+        ErrorEquals: [ERROR_NAMES.notificationUndeliverable, ERROR_NAMES.notificationIncomplete, ERROR_NAMES.historyUnavailable, ...LAMBDA_SERVICE_ERRORS, 'Sandbox.Timedout'],
         IntervalSeconds: 10,
         BackoffRate: 2,
         MaxAttempts: 4,
@@ -182,9 +182,27 @@ describe('definition', () => {
     const { IntervalSeconds = 0, BackoffRate = 1, MaxAttempts = 0 } = retries[0]!;
     const longestBackoff = Array.from({ length: MaxAttempts }, (_, i) => IntervalSeconds * BackoffRate ** i).reduce((a, b) => a + b, 0);
     expect(longestBackoff).toBeLessThanOrEqual(5 * 60);
-    // Only the history is caught: an undeliverable report still fails the execution with the notify error itself.
-    expect(state(TASK_STATES.notify).Catch).toEqual([{ ErrorEquals: [ERROR_NAMES.historyUnavailable], ResultPath: '$.historyError', Next: TASK_STATES.notifyLastTry }]);
+    // The history first, then a channel still missing the report: the dead-letter try, never a failed execution.
+    const undelivered = {
+      ErrorEquals: [ERROR_NAMES.notificationUndeliverable, ERROR_NAMES.notificationIncomplete, 'Sandbox.Timedout'],
+      ResultPath: '$.undelivered',
+      Next: TASK_STATES.notifyDeadLetter,
+    };
+    expect(state(TASK_STATES.notify).Catch).toEqual([{ ErrorEquals: [ERROR_NAMES.historyUnavailable], ResultPath: '$.historyError', Next: TASK_STATES.notifyLastTry }, undelivered]);
+    expect(state(TASK_STATES.notifyLastTry).Catch).toEqual([undelivered]);
     expect(state(TASK_STATES.notify).Next).toBe('StillWatching?');
+  });
+
+  it('after a channel missed the report through the retries, keeps it for replay with $.undelivered and ends as the restore ended', () => {
+    const dead = state(TASK_STATES.notifyDeadLetter);
+    expect(dead.Parameters?.FunctionName).toBe(state(TASK_STATES.notify).Parameters?.FunctionName);
+    expect(dead.Parameters?.['Payload.$']).toBe('$');
+    expect(dead.ResultPath).toBe(state(TASK_STATES.notify).ResultPath);
+    expect(dead.ResultSelector).toEqual(state(TASK_STATES.notify).ResultSelector);
+    expect(dead.Next).toBe('StillWatching?');
+    // It sends nothing, so it never throws over a channel: retried only when Lambda could not run it.
+    expect(dead.Retry!.flatMap((r) => r.ErrorEquals)).toEqual([...LAMBDA_SERVICE_ERRORS, 'Sandbox.Timedout']);
+    expect(dead.Catch).toBeUndefined();
   });
 
   it('after the history stayed unwritable, notifies once more with $.historyError and ends as the restore ended', () => {
@@ -197,7 +215,7 @@ describe('definition', () => {
     // It never throws over the history, so it is not retried on it; nor is it caught.
     expect(last.Retry!.flatMap((r) => r.ErrorEquals)).not.toContain(ERROR_NAMES.historyUnavailable);
     expect(last.Retry!.flatMap((r) => r.ErrorEquals)).toContain(ERROR_NAMES.notificationUndeliverable);
-    expect(last.Catch).toBeUndefined();
+    expect(last.Retry!.flatMap((r) => r.ErrorEquals)).toContain(ERROR_NAMES.notificationIncomplete);
   });
 
   it('deploys that Retry: the template\'s DefinitionString has it on NotifyRestore', () => {

@@ -36,6 +36,12 @@ export const ERROR_NAMES = {
   snapshotUnavailable: 'RestoreSnapshotUnavailable',
   /** Notify reached none of the restore's channels (each failure is in the message, never a URL). */
   notificationUndeliverable: 'NotificationUndeliverable',
+  /**
+   * Notify: some channels took the report and at least one did not. Retried by the state machine,
+   * which sends only to the missing channels (the delivery ledger); after the retries the report is
+   * kept for replay (notify/undelivered.ts) and the restore ends as it ended.
+   */
+  notificationIncomplete: 'NotificationIncomplete',
   /** The restore history table could not be written (unreachable, throttled, refused): notify is tried again. */
   historyUnavailable: 'HistoryUnavailable',
 } as const;
@@ -161,6 +167,10 @@ export class RestoreSnapshotUnavailableError extends Error {
 
 export class NotificationUndeliverableError extends Error {
   override name = ERROR_NAMES.notificationUndeliverable;
+}
+
+export class NotificationIncompleteError extends Error {
+  override name = ERROR_NAMES.notificationIncomplete;
 }
 
 export class HistoryUnavailableError extends Error {

@@ -7,6 +7,8 @@ export const METRICS_NAMESPACE = 'AtlasRestore';
 /** Every metric carries the plan as a dimension ("ad-hoc" for requests without a plan). */
 export const PLAN_DIMENSION = 'Plan';
 export const AD_HOC_PLAN = 'ad-hoc';
+/** ReportUndelivered's second dimension: the channel ("sns", "eventBridge", "webhook:slack", …). */
+export const CHANNEL_DIMENSION = 'Channel';
 
 export const METRIC = {
   /** create: a restore job was created or adopted. */
@@ -24,6 +26,11 @@ export const METRIC = {
   /** notify: per channel delivery. */
   notificationsSent: 'NotificationsSent',
   notificationsFailed: 'NotificationsFailed',
+  /**
+   * notify's dead-letter step: a channel did not take a report through every retry; the report is
+   * kept for replay. Carries CHANNEL_DIMENSION besides the plan.
+   */
+  reportUndelivered: 'ReportUndelivered',
   /** notify (a recovery plan's holdAfterSuccess) and the API (a person): a target was held. */
   holdsPlaced: 'HoldsPlaced',
   /** create: a restore refused because its target is held. */

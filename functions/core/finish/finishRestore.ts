@@ -1,6 +1,6 @@
-import { NotificationUndeliverableError } from '../domain/errors.js';
+import { NotificationIncompleteError, NotificationUndeliverableError } from '../domain/errors.js';
 import { ruleOf } from '../domain/issueRule.js';
-import { AD_HOC_PLAN, METRIC, outcomeMetricName } from '../domain/observability.js';
+import { AD_HOC_PLAN, CHANNEL_DIMENSION, METRIC, outcomeMetricName } from '../domain/observability.js';
 import type { StepLogger, StepMetrics } from '../orchestrate/deps.js';
 import type { TargetHolds } from '../orchestrate/holds.js';
 import type { TargetLocks } from '../orchestrate/locks.js';
@@ -10,11 +10,12 @@ import { restoreTarget } from '../restore/request.js';
 import { NotifyInput, Trigger, type NotifyResult } from '../workflow/contract.js';
 import type { WebhookOptions } from '../notify/channels/webhook.js';
 import { reportFor } from '../notify/downloadLinks.js';
-import { buildReport, renderText } from '../notify/message.js';
+import { buildReport, renderText, type RestoreReport } from '../notify/message.js';
 import { deliverOnce } from '../notify/deliverOnce.js';
 import type { DeliveryLedger } from '../notify/ledger.js';
 import { decideOutcome } from '../notify/outcome.js';
-import type { NotifyChannels, NotifySettings } from '../notify/send.js';
+import { enabledChannels, type NotifyChannels, type NotifySettings } from '../notify/send.js';
+import type { UndeliveredReports } from '../notify/undelivered.js';
 import { keepHistory } from '../history/keep.js';
 import { countEvidence } from '../history/metrics.js';
 import type { RestoreHistory } from '../history/store.js';
@@ -26,9 +27,13 @@ export type { NotifyChannels } from '../notify/send.js';
 /**
  * The notify step: decide the outcome, build the one report, send it on every channel the restore
  * enabled, free the target, count the outcome. Every end state goes through here exactly once per
- * run, so it never throws over its input (an unreadable one is reported as FAILED) and throws only
- * when no channel at all took the report (NotificationUndeliverable), so the execution fails loudly
- * instead of ending unreported, and a retry cannot duplicate anything since nothing went out.
+ * run, so it never throws over its input (an unreadable one is reported as FAILED). It throws while
+ * any channel has not taken the report: NotificationUndeliverable when none took it,
+ * NotificationIncomplete when some did; the state machine retries it with backoff and each retry
+ * sends only to the channels still missing it. The outcome is counted only on the try that does not
+ * throw. After the retries the state machine runs the dead-letter try (`$.undelivered` set): it
+ * sends nothing, keeps the report for replay (../notify/undelivered.ts), counts ReportUndelivered
+ * per missing channel, and ends the step normally, so the execution ends with the restore's outcome.
  *
  * Retry safety: the report is deterministic for the same input (see ../notify/message.ts), so its
  * reportId is too; a channel that took it is recorded under that id (../notify/ledger.ts) and a re-run
@@ -55,6 +60,10 @@ export interface NotifyDeps {
   history?: RestoreHistory;
   /** Push completion's alert store, to notice an alert Atlas owed this restore and never sent (../push/missed.ts). */
   alertWaiters?: () => Promise<AlertWaiters>;
+  /** Milliseconds this invocation has left: each channel's call is bounded by it (../notify/send.ts channelBudgetMs). */
+  remainingMs?: () => number;
+  /** Where the dead-letter try keeps a report a channel did not take (../notify/undelivered.ts). */
+  undelivered?: UndeliveredReports;
 }
 
 /** A restore without a plan: the plan defaults (create uses the same for ad-hoc runs). */
@@ -62,19 +71,24 @@ const DEFAULT_SETTINGS: NotifySettings = { sns: true, eventBridge: true };
 
 export async function notifyRestoreStep(payload: unknown, deps: NotifyDeps): Promise<NotifyResult> {
   const input = readInput(payload, deps.logger);
-  const decision = decideOutcome(input);
+  const decision = decideOutcome(input, deps.now());
   const missedAlert = await findMissedAlert(input, deps);
   const report = { ...buildReport(input, decision, deps.now()), ...(missedAlert ? { alertMissedFrom: missedAlert.groupIds } : {}) };
   const { outcome } = decision;
   const planName = report.planName;
   const settings = input.restore?.notify ?? deps.plans.plans.find((p) => p.name === planName)?.notify ?? DEFAULT_SETTINGS;
 
-  const { delivered, deliveredNow, deliveredEarlier, failed } = await deliverOnce(report, settings, deps.channels, {
-    logger: deps.logger,
-    webhook: deps.webhook,
-    ledger: deps.ledger,
-    now: deps.now,
-  });
+  // The dead-letter try: the retries are spent; keep the report for the channels still missing it.
+  const deadLetter = input.undelivered !== undefined;
+  const { delivered, deliveredNow, deliveredEarlier, failed } = deadLetter
+    ? await keepUndelivered(report, settings, deps)
+    : await deliverOnce(report, settings, deps.channels, {
+        logger: deps.logger,
+        webhook: deps.webhook,
+        ledger: deps.ledger,
+        now: deps.now,
+        ...(deps.remainingMs ? { remainingMs: deps.remainingMs } : {}),
+      });
   // The target is freed only when Atlas can no longer write to it (and after a plan's hold is placed).
   if (!decision.jobMayStillRun) {
     if (await holdAfterSuccess(input, outcome, deps)) await releaseTarget(input, deps);
@@ -88,16 +102,23 @@ export async function notifyRestoreStep(payload: unknown, deps: NotifyDeps): Pro
 
   // The evidence, once per restore, before the outcome is counted: a failed write is retried with notify.
   // Its last try (the state machine caught HistoryUnavailable): a failed write is logged and counted, not thrown.
-  const lastTry = input.historyError !== undefined;
+  const lastTry = input.historyError !== undefined || deadLetter;
   // A dry run that create refused or could not check created nothing: no record, no outcome counted.
   const restoreEnded = report.phase !== 'interim' && input.dryRun !== true;
   const record = deps.history && restoreEnded ? await keepHistory(input, report, { history: deps.history, plans: deps.plans, logger: deps.logger, metrics: deps.metrics, lastTry }) : undefined;
   const plan = planName ?? AD_HOC_PLAN;
-  // An interim report that reached nobody must not end the watch: count it (the alarm fires) and go on.
-  if (failed.length && !delivered.length && report.phase !== 'interim') {
+  // A channel that has not taken the report fails the step, interim reports included: the state
+  // machine retries it (only the missing channels are sent to), then runs the dead-letter try.
+  if (failed.length && !deadLetter) {
+    // What went out on this try is counted though the step fails for a channel that did not take it.
+    if (deliveredNow.length) deps.metrics.add(METRIC.notificationsSent, deliveredNow.length, plan);
     deps.metrics.add(METRIC.notificationsFailed, failed.length, plan);
-    deps.logger.warn('Restore report undeliverable', { outcome, reportId: report.reportId, failed });
-    throw new NotificationUndeliverableError(`The ${outcome} report reached none of its channels (${failed.join(', ')}); see the notify logs`);
+    if (!delivered.length) {
+      deps.logger.warn('Restore report undeliverable', { outcome, reportId: report.reportId, failed });
+      throw new NotificationUndeliverableError(`The ${outcome} report reached none of its channels (${failed.join(', ')}); see the notify logs`);
+    }
+    deps.logger.warn('Restore report not taken by every channel: the step is retried for those', { outcome, reportId: report.reportId, delivered, failed });
+    throw new NotificationIncompleteError(`The ${outcome} report ${report.reportId} was not taken by ${failed.join(', ')} (taken by ${delivered.join(', ')}); see the notify logs`);
   }
   if (!delivered.length && !failed.length) deps.logger.warn('The restore enables no notification channel: nothing was sent', { outcome, reportId: report.reportId });
 
@@ -110,7 +131,7 @@ export async function notifyRestoreStep(payload: unknown, deps: NotifyDeps): Pro
     if (missedAlert) await recordMissedAlert(missedAlert, plan, deps);
   }
   if (deliveredNow.length) deps.metrics.add(METRIC.notificationsSent, deliveredNow.length, plan);
-  if (failed.length) deps.metrics.add(METRIC.notificationsFailed, failed.length, plan);
+  for (const channel of deadLetter ? failed : []) deps.metrics.add(METRIC.reportUndelivered, 1, plan, { [CHANNEL_DIMENSION]: channel });
   deps.logger.info('Restore reported', { outcome, reportId: report.reportId, deliveredNow, deliveredEarlier, failed });
   return {
     outcome,
@@ -147,6 +168,34 @@ function readInput(payload: unknown, logger: StepLogger): NotifyInput {
     ...(trigger.success ? { trigger: trigger.data } : {}),
     error: { Error: UNREADABLE_INPUT, Cause: `notify got an input it could not read${restoreId} (${problems.join('; ')}); see the execution history` },
   };
+}
+
+/**
+ * The dead-letter try: no send. The channels not on record as having taken the report are the ones
+ * that missed it; the report is kept for them (a store that cannot be written leaves the log line,
+ * which names the report and the channels, and the ReportUndelivered alarm).
+ */
+async function keepUndelivered(report: RestoreReport, settings: NotifySettings, deps: NotifyDeps) {
+  const enabled = enabledChannels(settings);
+  let taken: string[] = [];
+  try {
+    taken = (await deps.ledger.taken(report.reportId, enabled)).map((r) => r.channel);
+  } catch (err) {
+    deps.logger.warn('Could not read which channels took this report: keeping it for every channel', { reportId: report.reportId, errorName: (err as Error)?.name });
+  }
+  const delivered = enabled.filter((c) => taken.includes(c));
+  const failed = enabled.filter((c) => !taken.includes(c));
+  if (failed.length) {
+    const entry = { reportId: report.reportId, channels: failed, report, settings, at: deps.now().toISOString() };
+    try {
+      if (!deps.undelivered) throw new Error('no store for undelivered reports in this environment');
+      await deps.undelivered.put(entry);
+      deps.logger.warn('ReportUndelivered: kept for replay', { reportId: report.reportId, channels: failed, replay: `npm run restore -- reports replay --report ${report.reportId}` });
+    } catch (err) {
+      deps.logger.warn('ReportUndelivered: could not keep it for replay', { reportId: report.reportId, channels: failed, errorName: (err as Error)?.name, errorMessage: (err as Error)?.message });
+    }
+  }
+  return { delivered, deliveredNow: [] as string[], deliveredEarlier: delivered, failed };
 }
 
 /** The restore is over whatever its outcome: the target is free for the next one. */

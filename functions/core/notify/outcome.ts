@@ -36,7 +36,21 @@ export interface OutcomeDecision {
 /** Errors after which a create's POST may have reached Atlas though no job was seen. */
 const AMBIGUOUS_CREATE = new Set<string>([ERROR_NAMES.ambiguousCreate, 'Sandbox.Timedout', 'States.Timeout']);
 
-export function decideOutcome(input: NotifyInput): OutcomeDecision {
+/**
+ * What we know of a job whose last looks failed: "last seen RUNNING at T (N h M min ago); not seen
+ * since", never "is still running" from a stale look. Undefined when the last look read the job.
+ */
+export function lastSeen(input: NotifyInput, now?: Date): string | undefined {
+  const { poll, status } = input;
+  if (!(poll?.failures ?? 0) || !status) return undefined;
+  const seen = status.atlasStatus ?? status.state;
+  if (!poll?.seenAt) return `was last seen ${seen} when the restore started; not seen since`;
+  const ago = now ? Math.max(0, Math.round((now.getTime() - Date.parse(poll.seenAt)) / 60_000)) : undefined;
+  const agoText = ago === undefined ? '' : ` (${ago >= 60 ? `${Math.floor(ago / 60)} h ${ago % 60} min` : `${ago} min`} ago)`;
+  return `was last seen ${seen} at ${poll.seenAt}${agoText}; not seen since`;
+}
+
+export function decideOutcome(input: NotifyInput, now?: Date): OutcomeDecision {
   const decision = decideEnd(input);
   const { status, poll, restore } = input;
   const ended = status !== undefined && TERMINAL_STATES.includes(status.state);
@@ -47,14 +61,20 @@ export function decideOutcome(input: NotifyInput): OutcomeDecision {
   if (restore && status && !ended && !input.error) {
     const target = restoreTarget(restore.request);
     // A download overwrites no cluster and holds no lock: only the job itself is still going.
-    const running = target ? `still running onto ${target.clusterName}` : 'still preparing the download';
+    const stale = lastSeen(input, now);
+    // From a stale look, only what was seen and when: the job may have ended since.
+    const running = stale
+      ? `${stale}, so it may still be ${target ? `running onto ${target.clusterName}` : 'preparing the download'}`
+      : target
+        ? `still running onto ${target.clusterName}`
+        : 'still preparing the download';
     const maybe = target ? `may still be running onto ${target.clusterName}` : 'may still be preparing the download';
     const lockUntil = restore.lockUntil ? ` (its lock lapses on its own at ${restore.lockUntil})` : '';
     if (poll?.next === 'report' && poll.notice && !poll.watchOver) {
       const why =
         poll.notice === 'STILL_RUNNING_AFTER_DEADLINE'
           ? `the plan's deadline (${restore.deadlineAt}) passed and Atlas job ${job} is ${running}`
-          : `Atlas job ${job} cannot be read right now, so it ${maybe}`;
+          : `Atlas job ${job} cannot be read right now${stale ? ` (it ${stale})` : ''}, so it ${maybe}`;
       const until = `at most until ${restore.watchUntil ?? 'the watch limit'}`;
       const watch = target
         ? `we keep watching it until it ends (${until}); the target stays locked until then and a closing report follows`
@@ -62,7 +82,7 @@ export function decideOutcome(input: NotifyInput): OutcomeDecision {
       return { outcome: 'RUNNING', notice: poll.notice, jobMayStillRun: true, reason: join([why, ...notes, watch]) };
     }
     const stopped = target
-      ? `we stopped watching at the watch limit (${restore.watchUntil ?? 'unknown'}) while Atlas job ${job} had not been seen to end: it ${maybe}; the target stays locked${lockUntil}; check the job in Atlas before using ${target.clusterName}`
+      ? `we stopped watching at the watch limit (${restore.watchUntil ?? 'unknown'}) while Atlas job ${job} had not been seen to end${stale ? ` (it ${stale})` : ''}: it ${maybe}; the target stays locked${lockUntil}; check the job in Atlas before using ${target.clusterName}`
       : `we stopped watching at the watch limit (${restore.watchUntil ?? 'unknown'}) while Atlas job ${job} had not been seen to end: it ${maybe}; check the job in Atlas`;
     return { ...decision, closing: (poll?.noticesSent?.length ?? 0) > 0, jobMayStillRun: true, reason: join([decision.reason, ...notes, stopped]) };
   }

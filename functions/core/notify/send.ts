@@ -12,8 +12,9 @@ import { renderText, renderWebhook, type RestoreReport } from './message.js';
 
 /** Where reports go: the Lambda wires SNS, EventBridge and Secrets Manager; local runs record them. */
 export interface NotifyChannels {
-  sns(report: RestoreReport, text: string): Promise<void>;
-  eventBridge(report: RestoreReport): Promise<void>;
+  /** `signal` aborts the call when the channel's time is up (see channelBudgetMs). */
+  sns(report: RestoreReport, text: string, signal?: AbortSignal): Promise<void>;
+  eventBridge(report: RestoreReport, signal?: AbortSignal): Promise<void>;
   /** The webhook URL kept in this secret (a credential: never logged). */
   webhookUrl(secretName: string): Promise<string>;
 }
@@ -35,6 +36,43 @@ export interface SendOptions {
    * a webhook hangs has then recorded what SNS and EventBridge took. Must not throw.
    */
   onDelivered?: (channel: string) => Promise<void>;
+  /**
+   * Milliseconds this invocation has left (the Lambda context's getRemainingTimeInMillis): each
+   * channel's call is cut off well before, so the delivery records of the channels that took the
+   * report are written before the function's timeout. Absent: MAX_CHANNEL_MS each.
+   */
+  remainingMs?: () => number;
+}
+
+/** Kept back from the invocation's remaining time: the records, the lock release, the history, the answer. */
+export const RECORD_RESERVE_MS = 10_000;
+/** No channel gets longer than this, however long the invocation has. */
+export const MAX_CHANNEL_MS = 20_000;
+/** Nor shorter: a channel given less would fail for sure; the retry comes with a fresh invocation. */
+export const MIN_CHANNEL_MS = 500;
+
+/** The time each channel's call may take, all of them at once: what is left, less the reserve, capped. */
+export function channelBudgetMs(remainingMs?: number): number {
+  if (remainingMs === undefined || !Number.isFinite(remainingMs)) return MAX_CHANNEL_MS;
+  return Math.max(MIN_CHANNEL_MS, Math.min(MAX_CHANNEL_MS, remainingMs - RECORD_RESERVE_MS));
+}
+
+export class ChannelTimeoutError extends Error {
+  override name = 'ChannelTimedOut';
+}
+
+/** The channel's call, or a ChannelTimeoutError when the signal fires first (the call is aborted too). */
+function withinBudget(call: (signal: AbortSignal) => Promise<void>, channel: string, ms: number): Promise<void> {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new ChannelTimeoutError(`The ${channel} channel did not answer within ${ms} ms`);
+      controller.abort(error);
+      reject(error);
+    }, ms);
+  });
+  return Promise.race([call(controller.signal), expired]).finally(() => clearTimeout(timer));
 }
 
 const CHANNEL = { sns: 'sns', eventBridge: 'eventBridge', webhook: (format: string) => `webhook:${format}` } as const;
@@ -50,6 +88,11 @@ export function enabledChannels(settings: NotifySettings): string[] {
 
 /** Lets a JSON webhook receiver drop a repeat the way EventBridge rules do. */
 export const REPORT_ID_HEADER = 'x-atlas-restore-report-id';
+/**
+ * The same report id under the header receivers that de-duplicate already read (Stripe-style
+ * `Idempotency-Key`): the one repeat a lost answer can cause carries the same key as the first.
+ */
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 
 export async function sendReport(
   report: RestoreReport,
@@ -57,26 +100,32 @@ export async function sendReport(
   channels: NotifyChannels,
   options: SendOptions,
 ): Promise<Delivery> {
-  const sends: [string, () => Promise<void>][] = [];
+  const sends: [string, (signal: AbortSignal, budgetMs: number) => Promise<void>][] = [];
   // Each channel gets the links only if the plan chose it (./downloadLinks.ts).
   const sns = reportFor(report, 'sns', settings);
-  if (settings.sns) sends.push([CHANNEL.sns, () => channels.sns(sns, renderText(sns))]);
-  if (settings.eventBridge) sends.push([CHANNEL.eventBridge, () => channels.eventBridge(reportFor(report, 'eventBridge', settings))]);
+  if (settings.sns) sends.push([CHANNEL.sns, (signal) => channels.sns(sns, renderText(sns), signal)]);
+  if (settings.eventBridge) sends.push([CHANNEL.eventBridge, (signal) => channels.eventBridge(reportFor(report, 'eventBridge', settings), signal)]);
   const hook = settings.webhook;
   if (hook) {
     sends.push([
       CHANNEL.webhook(hook.format),
-      async () =>
-        postWebhook(await channels.webhookUrl(hook.secretName), renderWebhook(hook.format, reportFor(report, 'webhook', settings)), options.webhook, {
-          [REPORT_ID_HEADER]: report.reportId,
-        }),
+      async (signal, budgetMs) =>
+        postWebhook(
+          await channels.webhookUrl(hook.secretName),
+          renderWebhook(hook.format, reportFor(report, 'webhook', settings)),
+          // Its own retry fits inside the channel's time; the signal stops a try the budget cut off.
+          { ...options.webhook, totalMs: budgetMs, signal },
+          { [REPORT_ID_HEADER]: report.reportId, [IDEMPOTENCY_KEY_HEADER]: report.reportId },
+        ),
     ]);
   }
   const pending = sends.filter(([channel]) => !options.skip?.has(channel));
+  // Every channel's call is bounded by the same budget, taken once: they run at the same time.
+  const budgetMs = channelBudgetMs(options.remainingMs?.());
   // Each send is wrapped so a synchronous throw is a failed channel too, not a lost report.
   const results = await Promise.allSettled(
     pending.map(async ([channel, send]) => {
-      await send();
+      await withinBudget((signal) => send(signal, budgetMs), channel, budgetMs);
       await options.onDelivered?.(channel);
     }),
   );

@@ -18,7 +18,7 @@ export interface StepLogger {
 
 export interface StepMetrics {
   /** One data point of a metric of ../observability.ts, with the plan as its dimension. */
-  add(name: string, value: number, plan: string): void;
+  add(name: string, value: number, plan: string, dimensions?: Record<string, string>): void;
 }
 
 export interface StepDeps {

@@ -62,7 +62,10 @@ export function afterLook(state: WorkflowState, look: LookOutcome, now: Date): W
     ...(look.failure ? { lastFailure: look.failure } : {}),
     lookedAt: now.toISOString(),
   };
-  if (!look.failure) delete poll.lastFailure;
+  if (!look.failure) {
+    delete poll.lastFailure;
+    poll.seenAt = now.toISOString();
+  }
   if (woken) poll.alertWakes = (previous.alertWakes ?? 0) + 1;
   // Notify tells a look an alert asked for from one the backstop made (functions/core/push/missed.ts).
   if (woken) poll.wokenByAlert = true;

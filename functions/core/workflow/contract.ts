@@ -124,6 +124,8 @@ export const PollProgress = z.object({
   watchOver: z.boolean().optional(),
   /** This wait may be ended early by an Atlas alert (the WaitForAlert task, not the plain Wait). */
   untilAlert: z.boolean().optional(),
+  /** When a look last read the job (the status is what was seen then): a report from failed looks says how old it is. */
+  seenAt: z.iso.datetime().optional(),
   /** When the last look at Atlas was made: an alert after it may be news. */
   lookedAt: z.iso.datetime().optional(),
   /** Looks made because an alert woke the restore. */
@@ -180,6 +182,8 @@ export const NotifyInput = z.object({
   steps: StepsState.optional(),
   /** Set by the state machine for notify's last try: the history could not be written on the earlier ones. */
   historyError: CaughtError.optional(),
+  /** Set by the state machine for notify's dead-letter try: some channel did not take the report through the retries. */
+  undelivered: CaughtError.optional(),
 });
 export type NotifyInput = z.infer<typeof NotifyInput>;
 

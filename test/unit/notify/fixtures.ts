@@ -52,7 +52,7 @@ export function ended(fields: Partial<NotifyInput> = {}): NotifyInput {
 
 /** The notify step's deps at ENDED: in-memory locks, ledger and holds, with recorded metrics and warnings. */
 export function notifyDeps(channels: NotifyChannels, plans: PlansConfig, extra: Partial<NotifyDeps> = {}) {
-  const metrics: [string, number, string][] = [];
+  const metrics: ([string, number, string] | [string, number, string, Record<string, string>])[] = [];
   const warnings: unknown[][] = [];
   const d: NotifyDeps = {
     channels,
@@ -62,7 +62,7 @@ export function notifyDeps(channels: NotifyChannels, plans: PlansConfig, extra: 
     holds: new MemoryTargetHolds(() => ENDED),
     now: () => ENDED,
     logger: { info: () => undefined, warn: (...args: unknown[]) => void warnings.push(args) },
-    metrics: { add: (name, value, plan) => void metrics.push([name, value, plan]) },
+    metrics: { add: (name, value, plan, dimensions) => void metrics.push(dimensions ? [name, value, plan, dimensions] : [name, value, plan]) },
     ...extra,
   };
   return { d, metrics, warnings };

@@ -100,8 +100,7 @@ describe('notifyRestore handler (AWS wiring)', () => {
     vi.stubEnv('NOTIFY_TOPIC_ARN', '');
     events.on(PutEventsCommand).resolves({ FailedEntryCount: 0 });
     const { handler } = await load();
-    const result = await handler(withWebhook());
-    expect(result).toMatchObject({ delivered: ['eventBridge', 'webhook:slack'], failed: ['sns'] });
+    await expect(handler(withWebhook())).rejects.toMatchObject({ name: 'NotificationIncomplete', message: expect.stringContaining('not taken by sns (taken by eventBridge, webhook:slack)') });
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
   });
 

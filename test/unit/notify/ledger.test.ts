@@ -5,7 +5,8 @@ import type { RestoreReport } from '../../../functions/core/notify/message.js';
 import { notifyRestoreStep, type NotifyChannels, type NotifyDeps } from '../../../functions/core/finish/finishRestore.js';
 import { MemoryTargetLocks } from '../../../functions/core/orchestrate/locks.js';
 import { context, ENDED, ended, status } from './fixtures.js';
-import { startHookServer, type HookServer } from './hookServer.js';
+import { HANG, startHookServer, type HookServer } from './hookServer.js';
+import { channelBudgetMs, MAX_CHANNEL_MS, MIN_CHANNEL_MS, RECORD_RESERVE_MS } from '../../../functions/core/notify/send.js';
 
 /**
  * Notify with a delivery ledger: a re-run sends only to the channels that did not take the report.
@@ -59,8 +60,9 @@ describe('notify with a delivery ledger', () => {
     // The webhook refuses both attempts of the first run (postWebhook retries a 5xx once), then takes it.
     server = await startHookServer([500, 500, 200]);
     const w = world(server.base);
-    const first = await notifyRestoreStep(withHook(), w.deps);
-    expect(first).toMatchObject({ delivered: ['sns', 'eventBridge'], deliveredNow: ['sns', 'eventBridge'], deliveredEarlier: [], failed: ['webhook:json'] });
+    // The first run fails the step (NotificationIncomplete) after SNS and EventBridge took the report.
+    const first = await notifyRestoreStep(withHook(), w.deps).catch((e: unknown) => e);
+    expect((first as Error).name).toBe('NotificationIncomplete');
 
     const again = await notifyRestoreStep(withHook(), w.deps);
     expect(again).toMatchObject({
@@ -79,14 +81,14 @@ describe('notify with a delivery ledger', () => {
   it('keeps the records: they hold for the next run, each with when the channel took the report', async () => {
     server = await startHookServer([500]);
     const ledger = new MemoryDeliveryLedger(() => ENDED);
-    await notifyRestoreStep(withHook(), world(server.base, ledger).deps);
+    await expect(notifyRestoreStep(withHook(), world(server.base, ledger).deps)).rejects.toMatchObject({ name: 'NotificationIncomplete' });
     expect(await ledger.taken(REPORT_ID, ['sns', 'eventBridge', 'webhook:json'])).toEqual([
       { channel: 'sns', at: ENDED.toISOString() },
       { channel: 'eventBridge', at: ENDED.toISOString() },
     ]);
     // A later notify (another container, same records) does not send SNS or EventBridge again.
     const later = world(server.base, ledger);
-    await notifyRestoreStep(withHook(), later.deps);
+    await notifyRestoreStep(withHook(), later.deps).catch(() => undefined);
     expect(later.sns).toEqual([]);
     expect(later.events).toEqual([]);
   });
@@ -183,5 +185,47 @@ describe('notify with a delivery ledger', () => {
     const w = world('http://127.0.0.1:9', racing);
     await notifyRestoreStep(ended(), w.deps);
     expect(w.warnings.filter((m) => /at the same time/.test(m))).toHaveLength(2);
+  });
+});
+
+describe('bounded channels: each call ends within the time the invocation has left, so the records are written', () => {
+  it('the budget is what is left less the reserve, capped both ways', () => {
+    expect(channelBudgetMs(undefined)).toBe(MAX_CHANNEL_MS);
+    expect(channelBudgetMs(60_000)).toBe(MAX_CHANNEL_MS);
+    expect(channelBudgetMs(RECORD_RESERVE_MS + 3_000)).toBe(3_000);
+    expect(channelBudgetMs(1_000)).toBe(MIN_CHANNEL_MS);
+  });
+
+  it('a webhook that takes the report and never answers: SNS and EventBridge are on record, the retry repeats the webhook with the same Idempotency-Key', async () => {
+    server = await startHookServer([HANG, 200]);
+    const ledger = new MemoryDeliveryLedger(() => ENDED);
+    // The invocation has the reserve and 600 ms: the webhook's call is cut off at 600 ms.
+    const first = world(server.base, ledger);
+    first.deps.remainingMs = () => RECORD_RESERVE_MS + 600;
+    first.deps.webhook = { sleep: async () => undefined, timeoutMs: 60_000 };
+    await expect(notifyRestoreStep(withHook(), first.deps)).rejects.toMatchObject({ name: 'NotificationIncomplete' });
+    expect((await ledger.taken(REPORT_ID, ['sns', 'eventBridge', 'webhook:json'])).map((r) => r.channel)).toEqual(['sns', 'eventBridge']);
+    expect(server.received).toHaveLength(1);
+
+    const retry = world(server.base, ledger);
+    expect(await notifyRestoreStep(withHook(), retry.deps)).toMatchObject({ deliveredNow: ['webhook:json'], deliveredEarlier: ['sns', 'eventBridge'] });
+    expect([...retry.sns, ...retry.events]).toEqual([]);
+    // The documented exception: the receiver got it twice, both times under the report's own key.
+    expect(server.received.map((p) => p.headers['idempotency-key'])).toEqual([REPORT_ID, REPORT_ID]);
+  });
+
+  it('an SNS call that hangs is cut off (its signal aborted) and is a failed channel, not a lost invocation', async () => {
+    let aborted: unknown;
+    const ledger = new MemoryDeliveryLedger(() => ENDED);
+    const w = world('http://127.0.0.1:9', ledger, {
+      sns: (_r, _t, signal) =>
+        new Promise<void>((_, reject) => signal?.addEventListener('abort', () => reject((aborted = signal.reason)))),
+    });
+    w.deps.remainingMs = () => RECORD_RESERVE_MS + 300;
+    const err = await notifyRestoreStep(ended(), w.deps).catch((e: unknown) => e);
+    expect((err as Error).name).toBe('NotificationIncomplete');
+    expect((aborted as Error).name).toBe('ChannelTimedOut');
+    expect(w.warnings.join('\n')).toContain('Notification channel failed');
+    expect((await ledger.taken(REPORT_ID, ['sns', 'eventBridge'])).map((r) => r.channel)).toEqual(['eventBridge']);
   });
 });

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { NotificationUndeliverableError } from '../../../functions/core/domain/errors.js';
+import { NotificationIncompleteError, NotificationUndeliverableError } from '../../../functions/core/domain/errors.js';
 import { notifyRestoreStep, type NotifyChannels, type NotifyDeps } from '../../../functions/core/finish/finishRestore.js';
 import { MemoryRestoreHistory } from '../../../functions/core/history/store.js';
 import type { RestoreReport } from '../../../functions/core/notify/message.js';
 import { MemoryTargetLocks } from '../../../functions/core/orchestrate/locks.js';
+import { MemoryUndeliveredReports } from '../../../functions/core/notify/undelivered.js';
 import { PlansConfig } from '../../../functions/core/plans/schema.js';
 import { context, download, ENDED, ended, notifyDeps, PROD, STAGING } from './fixtures.js';
 import { startHookServer, type HookServer } from './hookServer.js';
@@ -73,14 +74,31 @@ describe('notifyRestoreStep', () => {
     expect(rec.events[0]?.outcome).toBe('SUCCEEDED');
   });
 
-  it('one failing channel does not stop the others', async () => {
+  it('one failing channel does not stop the others, and fails the step (NotificationIncomplete) so a retry sends it there', async () => {
     const rec = recorder({ sns: true });
-    const { d, warnings } = deps(rec.channels);
-    const result = await notifyRestoreStep(ended(), d);
-    expect(result.delivered).toEqual(['eventBridge']);
-    expect(result.failed).toEqual(['sns']);
+    const { d, warnings, metrics } = deps(rec.channels);
+    const err = await notifyRestoreStep(ended(), d).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NotificationIncompleteError);
+    expect((err as Error).message).toContain('not taken by sns (taken by eventBridge)');
     expect(rec.events).toHaveLength(1);
     expect(JSON.stringify(warnings)).toContain('ThrottlingException');
+    // The outcome is counted by the try that does not throw, once.
+    expect(metrics.map(([name]) => name)).not.toContain('RestoreSucceeded');
+    expect(metrics).toContainEqual(['NotificationsFailed', 1, 'nightly-staging']);
+  });
+
+  it("the dead-letter try sends nothing, keeps the report for the channels that missed it, counts ReportUndelivered per channel and the outcome", async () => {
+    const rec = recorder({ sns: true });
+    const undelivered = new MemoryUndeliveredReports();
+    const { d, metrics } = deps(rec.channels, { undelivered });
+    await notifyRestoreStep(ended(), d).catch(() => undefined);
+    const result = await notifyRestoreStep(ended({ undelivered: { Error: 'NotificationIncomplete', Cause: 'sns' } }), d);
+    expect(result).toMatchObject({ outcome: 'SUCCEEDED', delivered: ['eventBridge'], deliveredNow: [], failed: ['sns'] });
+    expect(rec.events).toHaveLength(1);
+    const kept = await undelivered.list();
+    expect(kept.map((k) => [k.reportId, k.channels, k.report.outcome])).toEqual([[result.reportId, ['sns'], 'SUCCEEDED']]);
+    expect(metrics).toContainEqual(['ReportUndelivered', 1, 'nightly-staging', { Channel: 'sns' }]);
+    expect(metrics).toContainEqual(['RestoreSucceeded', 1, 'nightly-staging']);
   });
 
   it('all channels failing is NotificationUndeliverableError, after the lock is released and metrics counted', async () => {
@@ -134,15 +152,14 @@ describe('notifyRestoreStep', () => {
   });
 
   it('counts the outcome, duration, polls and deliveries under the plan name', async () => {
-    const rec = recorder({ sns: true });
+    const rec = recorder();
     const { d, metrics } = deps(rec.channels);
     await notifyRestoreStep(ended({ status: undefined, poll: { count: 12, waitSeconds: 60, deadlinePassed: false }, error: { Error: 'AtlasUnavailable' } }), d);
     expect(metrics).toEqual([
       ['RestoreFailed', 1, 'nightly-staging'],
       ['RestoreDurationSeconds', 3725, 'nightly-staging'],
       ['PollsPerRestore', 12, 'nightly-staging'],
-      ['NotificationsSent', 1, 'nightly-staging'],
-      ['NotificationsFailed', 1, 'nightly-staging'],
+      ['NotificationsSent', 2, 'nightly-staging'],
     ]);
   });
 
@@ -216,10 +233,11 @@ describe('notifyRestoreStep', () => {
       const { d, warnings } = deps(rec.channels);
       const infos: unknown[][] = [];
       d.logger = { info: (...a: unknown[]) => void infos.push(a), warn: d.logger.warn };
+      // A webhook that failed fails the step: its message must not carry the URL either.
       const result = await notifyRestoreStep(
         ended({ restore: context({ notify: { sns: true, eventBridge: false, webhook: { format: 'json', secretName: 'restore/hook' } } }) }),
         d,
-      );
+      ).catch((e: unknown) => ({ name: (e as Error).name, message: (e as Error).message }));
       for (const text of [JSON.stringify(result), JSON.stringify(warnings), JSON.stringify(infos), JSON.stringify(rec.sns)]) {
         expect(text).not.toContain('SECRET');
         expect(text).not.toContain('/services');
@@ -248,12 +266,13 @@ describe('notifyRestoreStep', () => {
     server = await startHookServer([400]);
     const rec = recorder({ webhookUrl: `${server.base}/hook` });
     const { d } = deps(rec.channels);
-    const result = await notifyRestoreStep(
+    const err = await notifyRestoreStep(
       ended({ restore: context({ notify: { sns: true, eventBridge: false, webhook: { format: 'teams', secretName: 'restore/teams-hook' } } }) }),
       d,
-    );
-    expect(result.delivered).toEqual(['sns']);
-    expect(result.failed).toEqual(['webhook:teams']);
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NotificationIncompleteError);
+    expect((err as Error).message).toContain('not taken by webhook:teams (taken by sns)');
+    expect(rec.sns).toHaveLength(1);
     expect(server.received).toHaveLength(1);
   });
 });

@@ -101,6 +101,25 @@ describe('reports while the job may still run', () => {
     expect(r.reason).toContain('Atlas does not allow cancelling flex restore jobs');
   });
 
+  it('from a stale look, says when the job was last seen and that it was not seen since, never "is still running"', () => {
+    // The key was revoked after a look at 11:00 read the job running; the deadline report comes four hours later.
+    const r = decideOutcome(
+      ended({
+        status: status({ state: 'RUNNING', atlasStatus: 'in progress' }),
+        poll: watching({
+          next: 'report',
+          notice: 'STILL_RUNNING_AFTER_DEADLINE',
+          failures: 24,
+          seenAt: '2026-03-01T11:00:00.000Z',
+          lastFailure: { name: 'AtlasAuthFailed', message: 'Atlas answered 401', at: '2026-03-01T15:00:00.000Z' },
+        }),
+      }),
+      new Date('2026-03-01T15:00:00.000Z'),
+    );
+    expect(r.reason).toContain('was last seen in progress at 2026-03-01T11:00:00.000Z (4 h 0 min ago); not seen since, so it may still be running onto staging-cluster');
+    expect(r.reason).not.toMatch(/is still running/);
+  });
+
   it('an interim notice when Atlas cannot be read names the last failure, redacted', () => {
     const r = decideOutcome(
       ended({

@@ -26,8 +26,8 @@ export function reportEventEntry(eventBusName: string, report: RestoreReport): P
   };
 }
 
-export async function putReportEvent(client: Pick<EventBridgeClient, 'send'>, eventBusName: string, report: RestoreReport): Promise<void> {
-  const res = await client.send(new PutEventsCommand({ Entries: [reportEventEntry(eventBusName, report)] }));
+export async function putReportEvent(client: Pick<EventBridgeClient, 'send'>, eventBusName: string, report: RestoreReport, abortSignal?: AbortSignal): Promise<void> {
+  const res = await client.send(new PutEventsCommand({ Entries: [reportEventEntry(eventBusName, report)] }), abortSignal ? { abortSignal } : {});
   // PutEvents answers 200 even when it refused the entry: the count says so.
   if (res.FailedEntryCount) {
     const entry = res.Entries?.[0];

@@ -45,6 +45,6 @@ export function snsPublishInput(topicArn: string, report: RestoreReport, text: s
   };
 }
 
-export async function publishReport(client: Pick<SNSClient, 'send'>, topicArn: string, report: RestoreReport, text: string): Promise<void> {
-  await client.send(new PublishCommand(snsPublishInput(topicArn, report, text)));
+export async function publishReport(client: Pick<SNSClient, 'send'>, topicArn: string, report: RestoreReport, text: string, abortSignal?: AbortSignal): Promise<void> {
+  await client.send(new PublishCommand(snsPublishInput(topicArn, report, text)), abortSignal ? { abortSignal } : {});
 }

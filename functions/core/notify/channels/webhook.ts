@@ -4,8 +4,9 @@ import { getGlobalDispatcher, request } from '../../domain/undici.js';
 /**
  * Posts a report to a Slack, Teams or plain JSON webhook. The URL is a credential (whoever has it
  * can post to the channel): it is never logged or put in an error; errors name the host only.
- * One retry on a 5xx, a 429 or a network error, and a short timeout per attempt: a slow chat
- * service must not hold the workflow, and the other channels still carry the report.
+ * One retry on a 5xx, a 429 or a network error, and a short timeout per attempt, both inside the
+ * channel's budget (../send.ts): a slow chat service must not hold the workflow, nor keep notify
+ * from recording what the other channels took.
  */
 
 export interface WebhookOptions {
@@ -13,6 +14,13 @@ export interface WebhookOptions {
   timeoutMs?: number;
   /** Pause before the one retry. Default 500 ms. */
   retryDelayMs?: number;
+  /**
+   * The whole post, both attempts and the pause, must end within this (the channel's budget,
+   * ../send.ts): each attempt gets what is left of it, and no second attempt starts without time for it.
+   */
+  totalMs?: number;
+  /** Aborts the post (the channel's budget ran out). */
+  signal?: AbortSignal;
   /** Tests and the local runner: a dispatcher of their own (undici's global one otherwise). */
   dispatcher?: Dispatcher;
   sleep?: (ms: number) => Promise<void>;
@@ -78,12 +86,17 @@ export async function postWebhook(
   headers: Record<string, string> = {},
 ): Promise<void> {
   const url = checkWebhookUrl(rawUrl);
-  const timeout = options.timeoutMs ?? 5_000;
+  const perAttempt = options.timeoutMs ?? 5_000;
   const sleep = options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
   const payload = JSON.stringify(body);
+  const endsAt = options.totalMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + options.totalMs;
   let last = '';
+  let timeout = perAttempt;
   for (let attempt = 1; attempt <= 2; attempt++) {
     let retryable = true;
+    timeout = Math.min(perAttempt, Math.max(0, endsAt - Date.now()));
+    // A second attempt with less than a second (or a whole attempt) left would only be cut off: the step's retry comes instead.
+    if (attempt > 1 && timeout < Math.min(1_000, perAttempt)) break;
     try {
       const res = await request(options.dispatcher ?? getGlobalDispatcher(), {
         origin: url.origin,
@@ -91,7 +104,7 @@ export async function postWebhook(
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': 'atlas-restore-orchestrator', ...headers },
         body: payload,
-        signal: AbortSignal.timeout(timeout),
+        signal: options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(timeout)]) : AbortSignal.timeout(timeout),
         headersTimeout: timeout,
         bodyTimeout: timeout,
       });
@@ -106,7 +119,7 @@ export async function postWebhook(
       const name = (err as Error)?.name ?? 'Error';
       last = TIMEOUT_ERRORS.has(name) ? `did not answer within ${timeout} ms` : `could not be reached (${name})`;
     }
-    if (!retryable) break;
+    if (!retryable || options.signal?.aborted) break;
     if (attempt === 1) await sleep(options.retryDelayMs ?? 500);
   }
   throw new WebhookError(`The webhook at ${url.hostname} ${last}`);
