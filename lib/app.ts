@@ -5,7 +5,7 @@ import { SECRET_NAME, SECRET_NAME_RULE } from '../functions/core/plans/secretNam
 import { ConfigError } from './config-error.js';
 import { checkAlarmEmail, unknownContextKeyWarnings } from './context-keys.js';
 import { egressOptionsFromContext } from './egress-options.js';
-import { DEFAULT_PLANS_FILE, loadPlansFile, validatePlansConfig } from './plans.js';
+import { closedTriggerWarnings, DEFAULT_PLANS_FILE, readPlansFile, validatePlansConfig } from './plans.js';
 import { DEFAULT_ATLAS_SECRET_NAME, RestoreStack } from './restore-stack.js';
 
 export const STACK_NAME = 'AtlasRestore';
@@ -30,8 +30,8 @@ export interface RestoreAppOptions {
 export function buildRestoreApp(options: RestoreAppOptions = {}): { app: App; stack: RestoreStack } {
   const app = new App({ context: options.context, outdir: options.outdir });
   const plansFile = givenPlansFile(app) ?? DEFAULT_PLANS_FILE;
-  const plans =
-    options.plansConfig === undefined ? loadPlansFile(plansFile) : validatePlansConfig(options.plansConfig, '(inline config)');
+  const raw = options.plansConfig === undefined ? readPlansFile(plansFile) : options.plansConfig;
+  const plans = validatePlansConfig(raw, options.plansConfig === undefined ? plansFile : '(inline config)');
   const stack = new RestoreStack(app, STACK_NAME, {
     description: 'Atlas Restore Orchestrator: scheduled, HTTP and alarm-driven MongoDB Atlas backup restores',
     plans,
@@ -44,6 +44,8 @@ export function buildRestoreApp(options: RestoreAppOptions = {}): { app: App; st
   });
   for (const { key, warning } of unknownContextKeyWarnings(Object.keys(app.node.getAllContext())))
     Annotations.of(stack).addWarningV2(`atlas-restore:unknownContextKey:${key}`, warning);
+  for (const { plan, trigger, warning } of closedTriggerWarnings(raw))
+    Annotations.of(stack).addWarningV2(`atlas-restore:closedTrigger:${trigger}:${plan}`, warning);
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
   return { app, stack };
 }

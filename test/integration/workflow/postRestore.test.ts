@@ -20,6 +20,7 @@ const plans = PlansConfig.parse({
     ...TEST_PLANS.plans,
     {
       name: 'verified-refresh',
+      triggers: { http: true, manual: true },
       source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' },
       restore: { type: 'snapshot', target: TARGET },
       postRestore: [
@@ -29,6 +30,7 @@ const plans = PlansConfig.parse({
     },
     {
       name: 'slow-check-refresh',
+      triggers: { http: true, manual: true },
       source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' },
       restore: { type: 'snapshot', target: TARGET },
       postRestore: [{ type: 'lambda', name: 'slow-check', functionArn: SLOW, timeoutSeconds: 1 }],

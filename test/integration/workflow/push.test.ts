@@ -20,6 +20,7 @@ const PLANS = PlansConfig.parse({
     ...TEST_PLANS.plans,
     {
       name: 'orders-back',
+      triggers: { http: true, manual: true },
       source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' },
       restore: {
         type: 'collections',
@@ -30,6 +31,7 @@ const PLANS = PlansConfig.parse({
     },
     {
       name: 'day-long',
+      triggers: { http: true, manual: true },
       source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' },
       restore: { type: 'snapshot', target: { groupId: STAGING, clusterName: 'staging-cluster' } },
       deadlineMinutes: 1500,

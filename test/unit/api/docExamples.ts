@@ -22,6 +22,7 @@ export const docPlans = PlansConfig.parse({
       name: 'nightly-staging',
       source: { kind: 'cloud', groupId: '5e4d3c2b1a0f9e8d7c6b5a49', clusterName: 'prod' },
       restore: { type: 'snapshot', target: { groupId: '6a5b4c3d2e1f0a9b8c7d6e5f', clusterName: 'staging' } },
+      triggers: { http: true },
       allowOverrides: ['snapshotId', 'target'],
     },
   ],
