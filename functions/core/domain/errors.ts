@@ -129,7 +129,11 @@ export type RefusalCode =
   /** A person or a recovery plan holds the target (see orchestrate/holds.ts). */
   | 'TARGET_HELD'
   /** The plan ran less than its cooldownMinutes ago. */
-  | 'COOLDOWN';
+  | 'COOLDOWN'
+  /** A hold may be released, shortened or replaced only by its owner or a hold administrator. */
+  | 'HOLD_NOT_YOURS'
+  /** The hold changed between reading and writing it: read it again. */
+  | 'HOLD_CHANGED';
 
 /** A guard said no. Nothing was created. */
 export class RestoreRefusedError extends Error {

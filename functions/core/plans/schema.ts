@@ -166,6 +166,13 @@ export const PlansConfig = z
     adHoc: AdHocPolicy.optional(),
     /** Push completion: Atlas restore alerts wake waiting restores (./alertsSettings.ts); absent: polling only. */
     alerts: AlertsSettings.optional(),
+    /**
+     * Who may release, shorten or replace a hold they did not place, and a plan's hold
+     * (holdAfterSuccess): IAM principal ARNs, or local login names for the CLI's holds; `*` matches
+     * any run of characters (e.g. `arn:aws:sts::123456789012:assumed-role/RestoreAdmins/*`). Absent:
+     * nobody, so a plan's until-released hold stays until an administrator is named.
+     */
+    holdAdministrators: z.array(z.string().min(1).max(512)).max(50).default([]),
   })
   .strict()
   .superRefine((cfg, ctx) => {

@@ -9,7 +9,7 @@ import type { AwsStub } from 'aws-sdk-client-mock';
 import { EXAMPLE_IDS } from '../../../functions/core/api/openapi.js';
 import { PlansConfig } from '../../../functions/core/plans/schema.js';
 import { historyRecord } from '../../support/historyRecords.js';
-import { NOW, executionArnOf, history, makeDeps, type TestDeps } from './fixtures.js';
+import { CALLER_ARN, NOW, executionArnOf, history, makeDeps, type TestDeps } from './fixtures.js';
 
 /**
  * A deployment in which the documented examples (docs/openapi.json, docs/api.md) are meant to
@@ -56,7 +56,7 @@ export async function docDeps(held: boolean): Promise<TestDeps> {
   if (held)
     await (await deps.holds()).place({
       target: { groupId: EXAMPLE_IDS.target, clusterName: 'staging' },
-      heldBy: 'alice',
+      heldBy: CALLER_ARN, // the caller of the examples: its own hold, which it may replace and release
       reason: 'test',
       since: NOW.toISOString(),
       until: '2026-03-01T12:00:00.000Z',
