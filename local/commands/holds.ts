@@ -29,7 +29,7 @@ export interface HoldOptions {
 
 /** The plans file's holdAdministrators, or none when there is no plans file. */
 export function holdAdministratorsOf(plansFile: string): string[] {
-  return existsSync(plansFile) ? loadPlansFile(plansFile).holdAdministrators : [];
+  return existsSync(plansFile) ? (loadPlansFile(plansFile).holdAdministrators ?? []) : [];
 }
 
 /** Who runs this command: the login name owns the holds it places. */

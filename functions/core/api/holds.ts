@@ -109,7 +109,7 @@ function callerOf(event: APIGatewayProxyEvent): string | undefined {
   return identity?.userArn ?? identity?.caller ?? undefined;
 }
 
-const callerAsHolder = (event: APIGatewayProxyEvent, deps: ApiDeps): HoldCaller => holdCaller(callerOf(event), deps.plans.holdAdministrators);
+const callerAsHolder = (event: APIGatewayProxyEvent, deps: ApiDeps): HoldCaller => holdCaller(callerOf(event), deps.plans.holdAdministrators ?? []);
 
 function readJson(event: APIGatewayProxyEvent): unknown {
   const raw = event.body ?? '';

@@ -47,7 +47,7 @@ export class DynamoTargetHolds implements TargetHolds {
    * The write happens only if the hold in force is still the one the caller checked: none (no item,
    * or one whose end has passed), or the same owner, start and end.
    */
-  private condition(condition: HoldCondition | undefined) {
+  private condition(condition: HoldCondition | undefined): { ConditionExpression?: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Item } {
     if (!condition) return {};
     const expected = condition.expected;
     if (expected === null)

@@ -172,7 +172,7 @@ export const PlansConfig = z
      * any run of characters (e.g. `arn:aws:sts::123456789012:assumed-role/RestoreAdmins/*`). Absent:
      * nobody, so a plan's until-released hold stays until an administrator is named.
      */
-    holdAdministrators: z.array(z.string().min(1).max(512)).max(50).default([]),
+    holdAdministrators: z.array(z.string().min(1).max(512)).max(50).optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {
