@@ -131,7 +131,7 @@ function buildDocument() {
       '400': BAD_REQUEST,
       '403': error('The plan is not offered over HTTP, or ad-hoc restores are not allowed', { error: 'TriggerNotAllowed', code: 'TRIGGER_NOT_ALLOWED', message: '...' }),
       '404': error('No plan of that name', { error: 'PlanNotFound', message: 'No plan named "nightly-stagin"' }),
-      '409': error('Refused by a guard, the target is held or busy, or the Idempotency-Key was used for another request', {
+      '409': error('Refused by a guard, the target is held or busy, the plan or target is inside a cooldown (COOLDOWN), or the Idempotency-Key was used for another request', {
         error: 'IdempotencyConflict',
         message: `Idempotency-Key "${EXAMPLE_IDS.restore}" was already used for a different restore request`,
       }),
