@@ -53,6 +53,7 @@ function plans(push: boolean, backstopPercent?: number): PlansConfig {
     plans: [
       {
         name: 'day-long',
+        triggers: { http: true, manual: true },
         source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' },
         restore: { type: 'snapshot', target: { groupId: STAGING, clusterName: 'staging-cluster' } },
         deadlineMinutes: 1500,

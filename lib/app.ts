@@ -1,11 +1,11 @@
-import { App, Validations } from 'aws-cdk-lib';
+import { Annotations, App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { existsSync } from 'node:fs';
 import { SECRET_NAME, SECRET_NAME_RULE } from '../functions/core/plans/secretName.js';
 import { ConfigError } from './config-error.js';
 import { checkAlarmEmail, unknownContextKeys } from './context-keys.js';
 import { egressOptionsFromContext } from './egress-options.js';
-import { DEFAULT_PLANS_FILE, loadPlansFile, validatePlansConfig } from './plans.js';
+import { closedTriggerWarnings, DEFAULT_PLANS_FILE, readPlansFile, validatePlansConfig } from './plans.js';
 import { DEFAULT_ATLAS_SECRET_NAME, RestoreStack } from './restore-stack.js';
 
 export const STACK_NAME = 'AtlasRestore';
@@ -33,8 +33,8 @@ export function buildRestoreApp(options: RestoreAppOptions = {}): { app: App; st
   const unknown = unknownContextKeys(Object.keys(app.node.getAllContext()));
   if (unknown.length) throw new ConfigError(unknown.map((u) => u.problem).join('; '));
   const plansFile = givenPlansFile(app) ?? DEFAULT_PLANS_FILE;
-  const plans =
-    options.plansConfig === undefined ? loadPlansFile(plansFile) : validatePlansConfig(options.plansConfig, '(inline config)');
+  const raw = options.plansConfig === undefined ? readPlansFile(plansFile) : options.plansConfig;
+  const plans = validatePlansConfig(raw, options.plansConfig === undefined ? plansFile : '(inline config)');
   const stack = new RestoreStack(app, STACK_NAME, {
     description: 'Atlas Restore Orchestrator: scheduled, HTTP and alarm-driven MongoDB Atlas backup restores',
     plans,
@@ -45,6 +45,8 @@ export function buildRestoreApp(options: RestoreAppOptions = {}): { app: App; st
     webhookSecretKmsKeyArn: kmsKeyArn(app, 'webhookSecretKmsKeyArn'),
     atlasSecretKmsKeyArn: kmsKeyArn(app, 'atlasSecretKmsKeyArn'),
   });
+  for (const { plan, trigger, warning } of closedTriggerWarnings(raw))
+    Annotations.of(stack).addWarningV2(`atlas-restore:closedTrigger:${trigger}:${plan}`, warning);
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
   return { app, stack };
 }

@@ -19,6 +19,11 @@ export const DEFAULT_PLANS_FILE = 'config/plans.json';
 
 /** Reads `file` (relative to the working directory, as `cdk synth` runs from the project root). */
 export function loadPlansFile(file: string = DEFAULT_PLANS_FILE): PlansConfig {
+  return validatePlansConfig(readPlansFile(file), file);
+}
+
+/** The plans file's JSON as written (no defaults applied), or a ConfigError naming the file. */
+export function readPlansFile(file: string = DEFAULT_PLANS_FILE): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -31,7 +36,7 @@ export function loadPlansFile(file: string = DEFAULT_PLANS_FILE): PlansConfig {
   } catch (err) {
     throw new ConfigError(`Invalid plans config (${file}): not valid JSON: ${(err as Error).message}`);
   }
-  return validatePlansConfig(raw, file);
+  return raw;
 }
 
 /**
@@ -102,6 +107,31 @@ function adHocProblems(cfg: PlansConfig): string[] {
       }),
     ),
   );
+}
+
+/**
+ * Closed unless listed: `triggers.http` and `triggers.manual` are false unless a plan says true.
+ * A plan that leaves either unsaid changed behaviour when that default closed (both were open
+ * before): synth names each such plan and what to add, so nobody learns it from a refused start.
+ * Saying the value (true or false) silences it.
+ */
+export function closedTriggerWarnings(raw: unknown): { plan: string; trigger: 'http' | 'manual'; warning: string }[] {
+  const plans = (raw as { plans?: unknown } | null)?.plans;
+  if (!Array.isArray(plans)) return [];
+  const who = { http: 'an HTTP caller (POST /restores)', manual: 'an operator (npm run restore -- run, states:StartExecution)' } as const;
+  return plans.flatMap((plan: unknown, index) => {
+    const triggers = (plan as { triggers?: unknown } | null)?.triggers;
+    const said = triggers && typeof triggers === 'object' ? (triggers as Record<string, unknown>) : {};
+    return (['http', 'manual'] as const)
+      .filter((trigger) => said[trigger] === undefined)
+      .map((trigger) => ({
+        plan: planLabel(raw, index).replace(/^plan "(.*)"$/, '$1'),
+        trigger,
+        warning:
+          `${planLabel(raw, index)} does not list triggers.${trigger}, so ${who[trigger]} can no longer start it (triggers are closed unless listed). ` +
+          `Add "${trigger}": true to its triggers to keep that, or "${trigger}": false to say it is meant.`,
+      }));
+  });
 }
 
 /** Plans that a schedule starts, and plans that alarms start: what lib/triggers.ts builds on. */

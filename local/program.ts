@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { runAlertsCommand } from './commands/alerts.js';
 import { runDemo } from './commands/demo.js';
 import { runHistoryCommand } from './commands/history.js';
-import { runHoldCommand } from './commands/holds.js';
+import { holdAdministratorsOf, runHoldCommand } from './commands/holds.js';
 import type { Output } from './commands/output.js';
 import { runRemote, type RemoteOptions } from './commands/remote.js';
 import { runPlan } from './commands/run.js';
@@ -179,18 +179,21 @@ export function buildProgram(out: Output, done: (code: number) => void): Command
     .option('--target <groupId/cluster>', 'the cluster to hold (required)', value.target())
     .option('--for <duration>', 'how long: 90m, 4h, 2d (at most 30 days) (required)', value.holdFor())
     .option('--reason <why>', 'shown to whoever is refused (required)', value.notBlank('--reason'))
-    .option('--by <name>', "who holds it (default: this machine's login name)", value.notBlank('--by'))
+    .option('--plans <file>', "plans file (its holdAdministrators may replace another's hold)", 'config/plans.json')
     .addOption(holdsFileOption())
-    .addHelpText('after', examples(holdExamples, NO_ENV))
-    .action(async (o: { target: string; for: string; reason: string; by?: string; holdsFile: string }) =>
-      done(await runHoldCommand({ action: 'hold', target: o.target, for: o.for, reason: o.reason, ...(o.by ? { by: o.by } : {}) }, new FileTargetHolds(o.holdsFile), out)),
+    .addHelpText('after', examples(holdExamples, `\nHeld by: this machine's login name, who alone (or a hold administrator) may release, shorten or replace it${NO_ENV}`))
+    .action(async (o: { target: string; for: string; reason: string; plans: string; holdsFile: string }) =>
+      done(await runHoldCommand({ action: 'hold', target: o.target, for: o.for, reason: o.reason, administrators: holdAdministratorsOf(o.plans) }, new FileTargetHolds(o.holdsFile), out)),
     );
   command(program, 'release')
-    .description('lift a local hold')
+    .description('lift a local hold (yours, or any as a hold administrator)')
     .option('--target <groupId/cluster>', 'the held cluster (required)', value.target())
+    .option('--plans <file>', "plans file (its holdAdministrators may release another's hold)", 'config/plans.json')
     .addOption(holdsFileOption())
     .addHelpText('after', examples([`${NPM} release --target 65f1a0000000000000000002/staging-cluster`], NO_ENV))
-    .action(async (o: { target: string; holdsFile: string }) => done(await runHoldCommand({ action: 'release', target: o.target }, new FileTargetHolds(o.holdsFile), out)));
+    .action(async (o: { target: string; plans: string; holdsFile: string }) =>
+      done(await runHoldCommand({ action: 'release', target: o.target, administrators: holdAdministratorsOf(o.plans) }, new FileTargetHolds(o.holdsFile), out)),
+    );
   command(program, 'holds')
     .description('list the local holds')
     .addOption(holdsFileOption())

@@ -43,7 +43,8 @@ function buildDeps(): ApiDeps {
   const holds = async () => (await guardStores(dynamoGuardTable)).holds;
   // The history table through its byPlan index only (lib/history-table.ts grantListing).
   const history = () => restoreHistory();
-  return { sfn, stateMachineArn, plans: loadPlansConfig(), actions, logger, holds, history, metrics: stepMetrics };
+  const runs = async () => (await guardStores(dynamoGuardTable)).runs;
+  return { sfn, stateMachineArn, plans: loadPlansConfig(), actions, logger, holds, runs, history, metrics: stepMetrics };
 }
 
 export const handler = async (event: APIGatewayProxyEvent, context: Context): Promise<ApiResponse> => {

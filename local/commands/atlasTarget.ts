@@ -2,6 +2,7 @@ import { BASE_URL_VARIABLES, type BaseUrlChoice } from '../../functions/core/atl
 import { connectionFromEnv, type AtlasConnection } from '../../functions/core/atlas/credentials.js';
 import { connect } from 'node:net';
 import { UsageError } from '../commandLine.js';
+import { redact } from '../../functions/core/domain/redact.js';
 
 /**
  * Says which Atlas a local run talks to, in the words shown in every `run` heading and in the
@@ -25,7 +26,8 @@ export function describeAtlasTarget(choice: BaseUrlChoice): string {
     choice.from === 'default'
       ? `the default: neither ${BASE_URL_VARIABLES.join(' nor ')} is set`
       : `from ${choice.from}${choice.ignored.length ? `; ${choice.ignored.join(' and ')} ignored` : ''}`;
-  return `${atlasKind(choice.baseUrl)} at ${choice.baseUrl} (${why})`;
+  // Through the one redactor: a secret in the URL's userinfo, path or query must not reach a terminal or a CI log.
+  return `${atlasKind(choice.baseUrl)} at ${redact(choice.baseUrl)} (${why})`;
 }
 
 /**

@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { HoldMinutes, parseHoldDuration } from '../../functions/core/orchestrate/holdDuration.js';
-import { HoldTarget, type TargetHold, type TargetHolds } from '../../functions/core/orchestrate/holds.js';
+import { holdCaller, HoldTarget, placeHoldAs, releaseHoldAs, type TargetHold, type TargetHolds } from '../../functions/core/orchestrate/holds.js';
+import { RestoreRefusedError } from '../../functions/core/domain/errors.js';
+import { loadPlansFile } from '../../lib/plans.js';
 import { describeCluster, type ClusterRef } from '../../functions/core/plans/guards.js';
 import { toFieldProblems } from '../../functions/core/restore/request.js';
 import { UsageError } from '../commandLine.js';
@@ -18,9 +21,19 @@ export interface HoldOptions {
   /** `90m`, `4h`, `2d`. */
   for?: string;
   reason?: string;
-  /** Who holds it; default the OS user. */
+  /** Who holds it: the OS login name (only the API's own check uses another). */
   by?: string;
+  /** The plans file's holdAdministrators: they may release, shorten or replace another's hold. */
+  administrators?: readonly string[];
 }
+
+/** The plans file's holdAdministrators, or none when there is no plans file. */
+export function holdAdministratorsOf(plansFile: string): string[] {
+  return existsSync(plansFile) ? (loadPlansFile(plansFile).holdAdministrators ?? []) : [];
+}
+
+/** Who runs this command: the login name owns the holds it places. */
+const localHolder = (): string => userInfo().username;
 
 /** Thrown for a mistake in the command line: the CLI prints it with the usage (exit 2). */
 export class HoldUsageError extends UsageError {
@@ -37,14 +50,16 @@ export async function runHoldCommand(options: HoldOptions, holds: TargetHolds, o
     }
     case 'hold': {
       const hold = holdFromOptions(options, now());
-      const replaced = await holds.place(hold);
+      const replaced = await refusedSays(out, () => placeHoldAs(holds, hold, holdCaller(localHolder(), options.administrators ?? [])));
+      if (replaced === REFUSED) return 1;
       out.line(`Held: ${describeHold(hold)}`);
       if (replaced) out.line(`(replaces the hold of ${replaced.heldBy})`);
       return 0;
     }
     case 'release': {
       const target = parseTarget(options.target);
-      const released = await holds.release(target);
+      const released = await refusedSays(out, () => releaseHoldAs(holds, target, holdCaller(localHolder(), options.administrators ?? [])));
+      if (released === REFUSED) return 1;
       if (!released) {
         out.error(`No hold is in force on ${describeCluster(target)}.`);
         return 1;
@@ -55,13 +70,26 @@ export async function runHoldCommand(options: HoldOptions, holds: TargetHolds, o
   }
 }
 
+const REFUSED = Symbol('refused');
+
+/** A hold that is not the caller's: said on stderr (who holds it), exit 1. */
+async function refusedSays<T>(out: Output, change: () => Promise<T>): Promise<T | typeof REFUSED> {
+  try {
+    return await change();
+  } catch (err) {
+    if (!(err instanceof RestoreRefusedError)) throw err;
+    out.error(err.message);
+    return REFUSED;
+  }
+}
+
 export function holdFromOptions(options: HoldOptions, now: Date): TargetHold {
   const target = parseTarget(options.target);
   const minutes = holdMinutes(options.for);
   if (!options.reason?.trim()) throw new HoldUsageError('hold needs --reason "why" (it is shown to whoever is refused)');
   return {
     target,
-    heldBy: options.by ?? userInfo().username,
+    heldBy: options.by ?? localHolder(),
     reason: options.reason.trim(),
     since: now.toISOString(),
     until: new Date(now.getTime() + minutes * 60_000).toISOString(),

@@ -8,6 +8,7 @@ import { useLocalEnvironment } from '../../functions/runtime/environment.js';
 import { DEFAULT_HISTORY_FILE, FileRestoreHistory } from '../runner/fileHistory.js';
 import { loadPlansFile } from '../../lib/plans.js';
 import { FileTargetHolds } from '../runner/fileHolds.js';
+import { FileRunRecords, runsFileBeside } from '../runner/fileRunRecords.js';
 import { synthesizeWorkflowDefinition } from '../../lib/workflow-definition.js';
 import { createProgressPrinter } from '../runner/progress.js';
 import { NO_LIVE_LINE, terminalLiveLine } from '../runner/liveLine.js';
@@ -94,6 +95,8 @@ export async function runPlan(options: RunOptions, out: Output): Promise<number>
     locks: new MemoryTargetLocks(now),
     ledger: new MemoryDeliveryLedger(now),
     holds: new FileTargetHolds(options.holdsFile, now),
+    // Cooldowns between runs: each CLI command is its own process, so they live beside the holds.
+    runs: new FileRunRecords(runsFileBeside(options.holdsFile), now),
     // What `history` lists: the local runs' records.
     history: new FileRestoreHistory(options.historyFile ?? DEFAULT_HISTORY_FILE, await atlasOrigin(baseUrl)),
     notifyChannels: channels,

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as z from 'zod';
-import { holdKey, MemoryTargetHolds, TargetHold } from '../../functions/core/orchestrate/holds.js';
+import { holdKey, MemoryTargetHolds, TargetHold, type HoldCondition } from '../../functions/core/orchestrate/holds.js';
 import type { ClusterRef } from '../../functions/core/plans/guards.js';
 import { readJsonFile } from './localFile.js';
 
@@ -21,16 +21,16 @@ export class FileTargetHolds extends MemoryTargetHolds {
     super(now);
   }
 
-  override async place(hold: TargetHold): Promise<TargetHold | undefined> {
+  override async place(hold: TargetHold, condition?: HoldCondition): Promise<TargetHold | undefined> {
     this.load();
-    const replaced = await super.place(hold);
+    const replaced = await super.place(hold, condition);
     await this.save();
     return replaced;
   }
 
-  override async release(target: ClusterRef): Promise<TargetHold | undefined> {
+  override async release(target: ClusterRef, condition?: HoldCondition): Promise<TargetHold | undefined> {
     this.load();
-    const released = await super.release(target);
+    const released = await super.release(target, condition);
     await this.save();
     return released;
   }

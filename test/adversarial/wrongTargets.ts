@@ -23,6 +23,7 @@ export const ATTACK_PLANS: PlansConfig = PlansConfig.parse({
       name: 'refresh',
       source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' },
       restore: { type: 'snapshot', target: { groupId: STAGING, clusterName: 'staging-cluster' } },
+      triggers: { http: true, manual: true },
       allowOverrides: ['snapshotId', 'target'],
     },
     {
@@ -35,6 +36,7 @@ export const ATTACK_PLANS: PlansConfig = PlansConfig.parse({
       name: 'pit',
       source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' },
       restore: { type: 'pointInTime', pointInTime: { minutesBeforeTrigger: 30 }, target: { groupId: PROD, clusterName: 'recovery-cluster' } },
+      triggers: { http: true, manual: true },
       allowOverrides: ['target', 'pointInTime'],
     },
     {
@@ -47,6 +49,7 @@ export const ATTACK_PLANS: PlansConfig = PlansConfig.parse({
       name: 'flex-refresh',
       source: { kind: 'flex', groupId: STAGING, clusterName: 'flex-dev' },
       restore: { type: 'snapshot', target: { groupId: STAGING, clusterName: 'flex-target' } },
+      triggers: { http: true, manual: true },
       allowOverrides: ['target'],
     },
   ],
@@ -151,6 +154,8 @@ export const ATTEMPTS: Attempt[] = [
   forged('schedule trigger for a plan without a schedule', { planName: 'alarm-only', trigger: { type: 'schedule' } }, 'TRIGGER_NOT_ALLOWED'),
   forged('alarm trigger naming an alarm the plan does not list', { planName: 'alarm-only', trigger: { type: 'alarm', alarmName: 'cpu-high' } }, 'TRIGGER_NOT_ALLOWED'),
   forged('alarm trigger naming no alarm', { planName: 'alarm-only', trigger: { type: 'alarm' } }, 'TRIGGER_NOT_ALLOWED'),
+  // Closed unless listed: an alarm-only plan does not list manual, so an operator cannot start it.
+  forged('manual trigger for an alarm-only plan (manual not listed)', { planName: 'alarm-only', trigger: { type: 'manual' } }, 'TRIGGER_NOT_ALLOWED'),
   forged('manual trigger for a plan that refuses operators', { planName: 'no-operator', trigger: { type: 'manual' } }, 'TRIGGER_NOT_ALLOWED'),
   forged('ad-hoc request from a schedule', { request: cloud(onto(STAGING, 'scratch-1')), trigger: { type: 'schedule' } }, 'AD_HOC_NOT_ALLOWED'),
   forged('ad-hoc request from an operator (rule is HTTP only)', { request: cloud(onto(STAGING, 'scratch-1')), trigger: { type: 'manual' } }, 'AD_HOC_NOT_ALLOWED'),

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildRestoreApp, SKIP_BUNDLING_CONTEXT } from '../../lib/app.js';
-import { clusterPatternMatches, loadPlansFile, validatePlansConfig, webhookSecretNames } from '../../lib/plans.js';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { closedTriggerWarnings, clusterPatternMatches, loadPlansFile, validatePlansConfig, webhookSecretNames } from '../../lib/plans.js';
 import { fixturePlans, PROD, STAGING } from './helpers.js';
 
 /** The fixture with one plan changed by `edit` (a deep copy: the fixture stays intact). */
@@ -200,5 +201,28 @@ describe('config/plans.json (the shipped example)', () => {
         expect(exists(plan.restore.target.groupId, plan.restore.target.clusterName), `${plan.name} target`).toBe(true);
       }
     }
+  });
+});
+
+describe('closed unless listed: synth names each plan whose triggers closed', () => {
+  it('warns per plan and trigger left unsaid, with what to add; saying it (true or false) silences it', () => {
+    const { stack } = synthWith(fixturePlans)();
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('triggers are closed unless listed'));
+    const texts = warnings.map((w) => String(w.entry.data));
+    // Every fixture plan leaves both unsaid.
+    expect(texts).toHaveLength(fixturePlans.plans.length * 2);
+    expect(texts).toContainEqual(expect.stringContaining('plan "recover-prod" does not list triggers.manual, so an operator'));
+    expect(texts).toContainEqual(expect.stringContaining('Add "manual": true to its triggers to keep that'));
+    expect(texts).toContainEqual(expect.stringContaining('plan "download-latest" does not list triggers.http, so an HTTP caller (POST /restores) can no longer start it'));
+
+    const said = withPlan(2, (p) => (p.triggers = { ...p.triggers, http: false, manual: true }));
+    const saidTexts = closedTriggerWarnings(said).map((w) => w.warning);
+    expect(saidTexts.filter((t) => t.includes('"recover-prod"'))).toEqual([]);
+    expect(closedTriggerWarnings(JSON.parse(readFileSync('config/plans.json', 'utf8')))).toEqual([]);
+  });
+
+  it('a plan that does not list manual refuses an operator start (the runtime rule behind the warning)', () => {
+    const cfg = validatePlansConfig(fixturePlans);
+    expect(cfg.plans.every((p) => p.triggers.manual === false && p.triggers.http === false)).toBe(true);
   });
 });

@@ -2,6 +2,7 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { RestoreHistory } from '../history/store.js';
 import type { StepMetrics } from '../orchestrate/deps.js';
 import type { TargetHolds } from '../orchestrate/holds.js';
+import type { RunRecords } from '../orchestrate/runRecords.js';
 import type { PlansConfig } from '../plans/schema.js';
 import type { ExecutionInput, WorkflowState } from '../workflow/contract.js';
 import type { DryRunDetails } from './answers.js';
@@ -32,6 +33,8 @@ export interface ApiDeps {
   logger: ApiLogger;
   /** The holds store, opened on first use (only the holds routes and GET /restores/{id} read it). */
   holds(): Promise<TargetHolds>;
+  /** Plans' and targets' last starts (cooldowns), opened on first use (POST /restores reads it). */
+  runs?(): Promise<RunRecords>;
   /** The restore history, opened on first use (only GET /restores reads it). */
   history(): Promise<RestoreHistory>;
   metrics?: StepMetrics;

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { AD_HOC_PLAN, METRIC } from '../domain/observability.js';
 import { HoldDuration, HoldMinutes } from '../orchestrate/holdDuration.js';
-import { HoldTarget, targetHeldError, type TargetHold } from '../orchestrate/holds.js';
+import { holdCaller, HoldTarget, placeHoldAs, releaseHoldAs, targetHeldError, type HoldCaller, type TargetHold } from '../orchestrate/holds.js';
 import { describeCluster } from '../plans/guards.js';
 import { targetOfInput } from './busy.js';
 import type { ApiDeps } from './deps.js';
@@ -17,8 +17,10 @@ import { notFound, validationError, zodValidationError, type ApiResponse } from 
  *   DELETE /restores/holds/{groupId}/{clusterName}           release it (also POST …/release)
  *
  * The routes and the envelope each takes (query parameters, body) are in ./routes.ts's one table.
- * The caller's IAM principal is recorded as who holds it. A hold does not stop a restore already
- * running onto the target (cancel that one); it refuses every restore that starts while it lasts.
+ * The caller's IAM principal is recorded as who holds it, and owns it: only they, or a principal the
+ * plans file's holdAdministrators name, may release, shorten or replace it (403 HoldNotYours naming
+ * the owner); a plan's hold only an administrator. A hold does not stop a restore already running
+ * onto the target (cancel that one); it refuses every restore that starts while it lasts.
  */
 
 export const HoldRequestBody = z
@@ -49,12 +51,12 @@ export async function placeHold(event: APIGatewayProxyEvent, deps: ApiDeps): Pro
   const minutes = body.forMinutes ?? body.for!;
   const hold: TargetHold = {
     target: body.target,
-    heldBy: callerOf(event),
+    heldBy: callerOf(event) ?? 'an HTTP caller',
     reason: body.reason,
     since: now.toISOString(),
     until: new Date(now.getTime() + minutes * 60_000).toISOString(),
   };
-  const replaced = await (await deps.holds()).place(hold);
+  const replaced = await placeHoldAs(await deps.holds(), hold, callerAsHolder(event, deps));
   deps.metrics?.add(METRIC.holdsPlaced, 1, AD_HOC_PLAN);
   deps.logger.info('Target held', { target: body.target, heldBy: hold.heldBy, until: hold.until });
   return answer(
@@ -72,9 +74,9 @@ export async function placeHold(event: APIGatewayProxyEvent, deps: ApiDeps): Pro
 export async function releaseHold(raw: { groupId?: string | undefined; clusterName?: string | undefined }, event: APIGatewayProxyEvent, deps: ApiDeps): Promise<ApiResponse> {
   const target = HoldTarget.safeParse(raw);
   if (!target.success) throw zodValidationError(target.error, 'path');
-  const released = await (await deps.holds()).release(target.data);
+  const released = await releaseHoldAs(await deps.holds(), target.data, callerAsHolder(event, deps));
   if (!released) throw notFound(`No hold is in force on ${describeCluster(target.data)}`);
-  const by = callerOf(event);
+  const by = callerOf(event) ?? 'an HTTP caller';
   deps.logger.info('Target hold released', { target: target.data, heldBy: released.heldBy, releasedBy: by });
   return answer(HoldReleased, 200, { released: holdView(released), releasedBy: by, message: `${describeCluster(target.data)} is no longer held.` });
 }
@@ -101,10 +103,13 @@ function holdLinks(hold: TargetHold): { release: string } {
   return { release: `/restores/holds/${encodeURIComponent(hold.target.groupId)}/${encodeURIComponent(hold.target.clusterName)}` };
 }
 
-function callerOf(event: APIGatewayProxyEvent): string {
+/** The caller's IAM principal, or undefined when the request context names none (it then owns nothing). */
+function callerOf(event: APIGatewayProxyEvent): string | undefined {
   const identity = event.requestContext?.identity;
-  return identity?.userArn ?? identity?.caller ?? 'an HTTP caller';
+  return identity?.userArn ?? identity?.caller ?? undefined;
 }
+
+const callerAsHolder = (event: APIGatewayProxyEvent, deps: ApiDeps): HoldCaller => holdCaller(callerOf(event), deps.plans.holdAdministrators ?? []);
 
 function readJson(event: APIGatewayProxyEvent): unknown {
   const raw = event.body ?? '';

@@ -131,7 +131,7 @@ function buildDocument() {
       '400': BAD_REQUEST,
       '403': error('The plan is not offered over HTTP, or ad-hoc restores are not allowed', { error: 'TriggerNotAllowed', code: 'TRIGGER_NOT_ALLOWED', message: '...' }),
       '404': error('No plan of that name', { error: 'PlanNotFound', message: 'No plan named "nightly-stagin"' }),
-      '409': error('Refused by a guard, the target is held or busy, or the Idempotency-Key was used for another request', {
+      '409': error('Refused by a guard, the target is held or busy, the plan or target is inside a cooldown (COOLDOWN), or the Idempotency-Key was used for another request', {
         error: 'IdempotencyConflict',
         message: `Idempotency-Key "${EXAMPLE_IDS.restore}" was already used for a different restore request`,
       }),
@@ -172,6 +172,13 @@ function buildDocument() {
     responses: { '200': { description: 'The records (oldest first) and the auditor summary over the whole window', content: json(ref('HistoryAnswer')) }, '400': BAD_REQUEST },
   };
 
+  const HOLD_NOT_YOURS = error('Another principal holds the target (the message names them), or a plan does: only the owner or a hold administrator may release, shorten or replace it', {
+    error: 'HoldNotYours',
+    code: 'HOLD_NOT_YOURS',
+    message: '...',
+  });
+  const HOLD_CHANGED = error('The hold changed while the request was answered: read it again', { error: 'RestoreRefused', code: 'HOLD_CHANGED', message: '...' });
+
   const holdsList = { operationId: 'listHolds', summary: 'Every hold in force', responses: { '200': { description: 'Every hold in force', content: json(ref('HoldsList')) } } };
 
   const holdPlace = {
@@ -185,14 +192,19 @@ function buildDocument() {
         forMinutes: { summary: 'For 90 minutes', value: { target: TARGET, forMinutes: 90, reason: 'load test' } },
       }),
     },
-    responses: { '201': { description: 'Held (`replaced` shows a hold this one replaced)', headers: { Location: { schema: { type: 'string' } } }, content: json(ref('HoldPlaced')) }, '400': BAD_REQUEST },
+    responses: {
+      '201': { description: 'Held (`replaced` shows a hold this one replaced)', headers: { Location: { schema: { type: 'string' } } }, content: json(ref('HoldPlaced')) },
+      '400': BAD_REQUEST,
+      '403': HOLD_NOT_YOURS,
+      '409': HOLD_CHANGED,
+    },
   };
 
   const holdRelease = (operationId: string) => ({
     operationId,
     summary: 'Release the hold on a target',
     parameters: targetParams,
-    responses: { '200': { description: 'Released', content: json(ref('HoldReleased')) }, '400': BAD_REQUEST, '404': NOT_FOUND('hold') },
+    responses: { '200': { description: 'Released', content: json(ref('HoldReleased')) }, '400': BAD_REQUEST, '403': HOLD_NOT_YOURS, '404': NOT_FOUND('hold'), '409': HOLD_CHANGED },
   });
 
   const document = {

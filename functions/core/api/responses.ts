@@ -107,6 +107,7 @@ export function errorResponse(err: unknown, requestId: string, logger: ErrorLogg
   if (err instanceof RestoreRefusedError) {
     // A plan that is not offered over HTTP is a permission matter (403), not a state that may change.
     if (err.code === 'TRIGGER_NOT_ALLOWED') return fail(403, { error: 'TriggerNotAllowed', code: err.code, message: clip(err.message, ERROR_BOUNDS.message) });
+    if (err.code === 'HOLD_NOT_YOURS') return fail(403, { error: 'HoldNotYours', code: err.code, message: clip(err.message, ERROR_BOUNDS.message) });
     if (err.code === 'AD_HOC_NOT_ALLOWED') return fail(403, { error: 'AdHocNotAllowed', code: err.code, message: clip(err.message, ERROR_BOUNDS.message) });
     return fail(409, { error: 'RestoreRefused', code: err.code, message: clip(err.message, ERROR_BOUNDS.message) });
   }

@@ -8,6 +8,7 @@ import type { ExecutionInput, Trigger } from '../workflow/contract.js';
 import type { ApiDeps } from './deps.js';
 import { refuseIfTargetBusy } from './busy.js';
 import { refuseIfTargetHeld } from './holds.js';
+import { cooldownRefusal } from '../orchestrate/runRecords.js';
 import { startExecution, type Execution } from './executions.js';
 import { precheckPlan, precheckRequest } from './precheck.js';
 import { answer, DryRunAnswer, RestoreAlreadyRan, RestoreStarted } from './answers.js';
@@ -54,6 +55,9 @@ export async function submitRestore(event: APIGatewayProxyEvent, deps: ApiDeps):
   const checked = body.plan !== undefined ? precheckPlan(deps.plans, body.plan, body.overrides, now) : precheckRequest(deps.plans, request);
   await refuseIfTargetBusy(deps, checked.target, restoreId);
   await refuseIfTargetHeld(deps, checked.target, restoreId);
+  // The one cooldown rule, before anything starts (the create step checks again and records the start).
+  const cooling = deps.runs && (await cooldownRefusal(await deps.runs(), checked.plan?.name, checked.target, restoreId));
+  if (cooling) throw cooling;
 
   if (dryRun.data) {
     const result = await deps.actions.dryRun({ ...input, dryRun: true }, restoreId);

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { AtlasCredentialsInvalidError } from '../domain/errors.js';
 import { baseUrlFromEnv, checkBaseUrl, DEFAULT_BASE_URL, GOV_BASE_URL } from './baseUrl.js';
+import { redact as redactText } from '../domain/redact.js';
 import { createRedactor } from './redaction.js';
 
 /**
@@ -207,5 +208,6 @@ function secretValues(credentials: AtlasCredentials, extra: readonly string[]): 
  * log line or a workflow payload. `extra` adds live values such as a token.
  */
 export function redact(text: string, connection: Pick<AtlasConnection, 'credentials'>, extra: readonly string[] = []): string {
-  return createRedactor(secretValues(connection.credentials, extra))(text);
+  // One redactor: the known values first (in every encoding), then the rules every text passes.
+  return redactText(createRedactor(secretValues(connection.credentials, extra))(text));
 }

@@ -141,7 +141,11 @@ export type RefusalCode =
   /** Preflight: the target does not exist, is paused, of the wrong kind, version, topology or disk. */
   | 'TARGET_NOT_RESTORABLE'
   /** Preflight: the key lacks a role one of the restore's Atlas calls needs. */
-  | 'MISSING_ROLE';
+  | 'MISSING_ROLE'
+  /** A hold may be released, shortened or replaced only by its owner or a hold administrator. */
+  | 'HOLD_NOT_YOURS'
+  /** The hold changed between reading and writing it: read it again. */
+  | 'HOLD_CHANGED';
 
 /** A guard said no. Nothing was created. */
 export class RestoreRefusedError extends Error {

@@ -7,7 +7,7 @@ import type { Notice, NotifyInput, Outcome, ReportOutcome } from '../workflow/co
 import { describeLinkChannels, type DownloadLinkChannel } from '../plans/downloadLinkChannels.js';
 import { progressFacts } from './collectionProgress.js';
 import type { RestoreStatus } from '../restore/status.js';
-import { causeMessage, redact } from '../domain/redact.js';
+import { causeMessage, redact, redactDeep } from '../domain/redact.js';
 import type { OutcomeDecision } from './outcome.js';
 import { outputText, stepOutcomes, type StepOutcome } from '../postRestore/results.js';
 import { describeStepError } from '../postRestore/verdict.js';
@@ -128,7 +128,9 @@ export function buildReport(input: NotifyInput, decision: OutcomeDecision, now: 
   const when = request ? pointInTimeOf(request) : undefined;
   const snapshotId = status?.snapshotId ?? (request && 'snapshotId' in request ? request.snapshotId : undefined);
   const delivery = status?.delivery;
-  return {
+  // Every field passes the one redactor (a step's output, an Atlas detail, a reason); only the
+  // download links are kept whole: they are what a download's report exists to carry.
+  return redactDeep({
     // One id per report: the end, each interim notice, the closing report (channels' exactly-once key).
     reportId: `${restore?.restoreId ?? input.run?.restoreId ?? `run-${inputHash(input)}`}/${notice ?? outcome}${phase === 'closing' ? '/closing' : ''}`,
     outcome,
@@ -159,7 +161,7 @@ export function buildReport(input: NotifyInput, decision: OutcomeDecision, now: 
     ...(reason ? { reason: redact(reason) } : {}),
     ...(input.steps ? { steps: stepOutcomes(input.steps, (e) => describeStepError(e, causeMessage)) } : {}),
     ...(restore?.push && pollsUntilHeard(restore.push, poll) ? { alertsNotHeardFrom: restore.push.groupIds } : {}),
-  };
+  }, ['downloads', 'reportId', 'restoreId']);
 }
 
 const describe = (c: { groupId: string; clusterName: string }): string => `${c.clusterName} (project ${c.groupId})`;

@@ -7,7 +7,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { ClusterRef } from '../plans/guards.js';
-import { HOLD_KEY_PREFIX, holdInForce, holdKey, TargetHold, type TargetHolds } from './holds.js';
+import { HOLD_KEY_PREFIX, holdChangedError, holdInForce, holdKey, TargetHold, type HoldCondition, type TargetHolds } from './holds.js';
 
 /** Attribute names shared with lib/lock-table.ts (partition key `target`, TTL `expiresAt`). */
 const KEY = 'target';
@@ -27,18 +27,53 @@ export class DynamoTargetHolds implements TargetHolds {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async place(hold: TargetHold): Promise<TargetHold | undefined> {
-    const { Attributes } = await this.client.send(
-      new PutItemCommand({ TableName: this.tableName, Item: toItem(hold), ReturnValues: 'ALL_OLD' }),
+  async place(hold: TargetHold, condition?: HoldCondition): Promise<TargetHold | undefined> {
+    const { Attributes } = await this.conditional(hold.target, () =>
+      this.client.send(new PutItemCommand({ TableName: this.tableName, Item: toItem(hold), ReturnValues: 'ALL_OLD', ...this.condition(condition) })),
     );
     return this.inForce(Attributes);
   }
 
-  async release(target: ClusterRef): Promise<TargetHold | undefined> {
-    const { Attributes } = await this.client.send(
-      new DeleteItemCommand({ TableName: this.tableName, Key: { [KEY]: { S: holdKey(target) } }, ReturnValues: 'ALL_OLD' }),
+  async release(target: ClusterRef, condition?: HoldCondition): Promise<TargetHold | undefined> {
+    const { Attributes } = await this.conditional(target, () =>
+      this.client.send(
+        new DeleteItemCommand({ TableName: this.tableName, Key: { [KEY]: { S: holdKey(target) } }, ReturnValues: 'ALL_OLD', ...this.condition(condition) }),
+      ),
     );
     return this.inForce(Attributes);
+  }
+
+  /**
+   * The write happens only if the hold in force is still the one the caller checked: none (no item,
+   * or one whose end has passed), or the same owner, start and end.
+   */
+  private condition(condition: HoldCondition | undefined): { ConditionExpression?: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Item } {
+    if (!condition) return {};
+    const expected = condition.expected;
+    if (expected === null)
+      return {
+        ConditionExpression: 'attribute_not_exists(#k) OR (attribute_exists(#until) AND #until <= :now)',
+        ExpressionAttributeNames: { '#k': KEY, '#until': 'until' },
+        ExpressionAttributeValues: { ':now': { S: this.now().toISOString() } },
+      };
+    return {
+      ConditionExpression: `#heldBy = :heldBy AND #since = :since AND ${expected.until ? '#until = :until' : 'attribute_not_exists(#until)'}`,
+      ExpressionAttributeNames: { '#heldBy': 'heldBy', '#since': 'since', '#until': 'until' },
+      ExpressionAttributeValues: {
+        ':heldBy': { S: expected.heldBy },
+        ':since': { S: expected.since },
+        ...(expected.until ? { ':until': { S: expected.until } } : {}),
+      },
+    };
+  }
+
+  private async conditional<T>(target: ClusterRef, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (err) {
+      if ((err as Error)?.name === 'ConditionalCheckFailedException') throw holdChangedError(target);
+      throw err;
+    }
   }
 
   async current(target: ClusterRef): Promise<TargetHold | undefined> {

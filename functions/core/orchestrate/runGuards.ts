@@ -4,7 +4,7 @@ import type { ExecutionInput, Trigger } from '../workflow/contract.js';
 import type { StepDeps } from './deps.js';
 import { targetHeldError } from './holds.js';
 import type { CheckedRun } from './resolve.js';
-import { cooldownError } from './runRecords.js';
+import { cooldownRefusal, startCooldown } from './runRecords.js';
 
 /**
  * The create step's guards over time, in the order it runs them:
@@ -70,18 +70,15 @@ export async function refuseIfHeldOrCoolingDown(run: CheckedRun, input: Executio
     }
     run.checks.push(`target ${run.target.clusterName} is not held`);
   }
+  // The plan's cooldown and the target's (a plan run's cooldown covers its target, for ad-hoc requests too).
   const cooldown = run.plan?.cooldownMinutes;
-  if (!run.plan || !cooldown) return;
   try {
-    if (input.dryRun) {
-      const last = await deps.runs.lastPlanRun(run.plan.name);
-      if (last && last.restoreId !== restoreId) throw cooldownError(run.plan.name, last);
-    } else {
-      await deps.runs.startPlanRun(run.plan.name, restoreId, cooldown);
-    }
+    const refusal = await cooldownRefusal(deps.runs, run.plan?.name, run.target, restoreId);
+    if (refusal) throw refusal;
+    if (run.plan && cooldown && !input.dryRun) await startCooldown(deps.runs, run.plan.name, run.target, restoreId, cooldown);
   } catch (err) {
     if (err instanceof RestoreRefusedError && err.code === 'COOLDOWN') count(METRIC.refusedByCooldown);
     throw err;
   }
-  run.checks.push(`plan "${run.plan.name}" has not started in the last ${cooldown} minutes`);
+  if (run.plan && cooldown) run.checks.push(`plan "${run.plan.name}" has not started in the last ${cooldown} minutes`);
 }

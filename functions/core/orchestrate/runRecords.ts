@@ -1,3 +1,4 @@
+import { clusterKey, type ClusterRef } from '../domain/cluster.js';
 import { RestoreRefusedError } from '../domain/errors.js';
 
 /**
@@ -42,6 +43,58 @@ export function cooldownError(planName: string, last: PlanRun): RestoreRefusedEr
     'COOLDOWN',
     `Plan "${planName}" started restore ${last.restoreId} at ${last.startedAt}; its cooldown lets the next run start at ${last.cooldownUntil}. Nothing was restored.`,
   );
+}
+
+/**
+ * The cooldown belongs to the target as well as the plan: a plan run with `cooldownMinutes` also
+ * records its target (under this name, which no plan name can take: plan names have no space), so
+ * an ad-hoc request or another plan onto the same cluster inside the cooldown is refused too.
+ */
+export const targetRunName = (target: ClusterRef): string => `target ${clusterKey(target)}`;
+
+export function targetCooldownError(target: ClusterRef, last: PlanRun): RestoreRefusedError {
+  return new RestoreRefusedError(
+    'COOLDOWN',
+    `Cluster "${target.clusterName}" in project ${target.groupId} was the target of restore ${last.restoreId} at ${last.startedAt}; its plan's cooldown lets the next restore onto it start at ${last.cooldownUntil}. Nothing was restored.`,
+  );
+}
+
+/**
+ * The one cooldown rule, for every entry (the API before it starts anything, the create step for
+ * schedules, alarms, HTTP, operators and the local CLI): refused while the plan, or the target, is
+ * inside a cooldown started by another restore. Reads only.
+ */
+export async function cooldownRefusal(
+  runs: RunRecords,
+  planName: string | undefined,
+  target: ClusterRef | undefined,
+  restoreId: string,
+): Promise<RestoreRefusedError | undefined> {
+  const [planLast, targetLast] = await Promise.all([
+    planName ? runs.lastPlanRun(planName) : undefined,
+    target ? runs.lastPlanRun(targetRunName(target)) : undefined,
+  ]);
+  if (planLast && planLast.restoreId !== restoreId) return cooldownError(planName!, planLast);
+  if (targetLast && targetLast.restoreId !== restoreId) return targetCooldownError(target!, targetLast);
+  return undefined;
+}
+
+/**
+ * Records this start (after cooldownRefusal said yes): the plan's, and its target's, each with one
+ * conditional write, so a start racing another still meets COOLDOWN.
+ */
+export async function startCooldown(runs: RunRecords, planName: string, target: ClusterRef | undefined, restoreId: string, minutes: number): Promise<void> {
+  await runs.startPlanRun(planName, restoreId, minutes);
+  if (!target) return;
+  try {
+    await runs.startPlanRun(targetRunName(target), restoreId, minutes);
+  } catch (err) {
+    if (err instanceof RestoreRefusedError && err.code === 'COOLDOWN') {
+      const last = await runs.lastPlanRun(targetRunName(target));
+      throw last ? targetCooldownError(target, last) : err;
+    }
+    throw err;
+  }
 }
 
 /** In-process records: the local runner and tests. */

@@ -36,9 +36,9 @@ const truncate = (text: string, max: number) => (text.length > max ? `${text.sli
 
 /** Why this trigger may not start this plan, or undefined when it may. */
 function triggerRefusal(plan: Plan, trigger: Trigger): string | undefined {
-  if (trigger.type === 'http' && !plan.triggers.http) return 'cannot be started over HTTP (its triggers.http is false)';
+  if (trigger.type === 'http' && !plan.triggers.http) return 'cannot be started over HTTP (it does not list triggers.http: true)';
   if (trigger.type === 'schedule' && !plan.triggers.schedule) return 'has no schedule, so a scheduled start is refused';
-  if (trigger.type === 'manual' && !plan.triggers.manual) return 'cannot be started by an operator directly (its triggers.manual is false)';
+  if (trigger.type === 'manual' && !plan.triggers.manual) return 'cannot be started by an operator directly (it does not list triggers.manual: true)';
   if (trigger.type === 'alarm') {
     if (!trigger.alarmName) return 'was started by an alarm that did not say its name';
     if (!plan.triggers.alarms.includes(trigger.alarmName))
@@ -48,8 +48,9 @@ function triggerRefusal(plan: Plan, trigger: Trigger): string | undefined {
 }
 
 /**
- * A plan only runs from the triggers it lists. `manual` is an operator starting the workflow
- * directly (states:StartExecution, the local CLI): allowed unless the plan says triggers.manual false.
+ * A plan only runs from the triggers it lists (closed unless listed). `manual` is an operator
+ * starting the workflow directly (states:StartExecution, the local CLI): allowed only when the plan
+ * says triggers.manual true; `http` only when it says triggers.http true.
  */
 export function checkTriggerAllowed(plan: Plan, trigger: Trigger): void {
   const why = triggerRefusal(plan, trigger);

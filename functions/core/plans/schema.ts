@@ -98,9 +98,14 @@ export const Plan = z
       })
       .strict()
       .default({ sns: true, eventBridge: true, downloadLinks: [...DEFAULT_DOWNLOAD_LINK_CHANNELS] }),
+    /**
+     * Closed unless listed: a plan runs only from the triggers it names. `http` and `manual` are
+     * false unless the plan says true; a schedule and alarms only when given (lib/plans.ts warns at
+     * synth about each plan that leaves `http` or `manual` unsaid).
+     */
     triggers: z
       .object({
-        http: z.boolean().default(true),
+        http: z.boolean().default(false),
         schedule: z
           .object({ cron: Expression(cronProblems).optional(), rate: Expression(rateProblems).optional(), timeZone: TimeZone.default('UTC') })
           .strict()
@@ -112,10 +117,10 @@ export const Plan = z
          * `run`). Nothing else can say `manual`: the API always says `http`, schedules and alarm
          * rules say their own type with inputs fixed at synth.
          */
-        manual: z.boolean().default(true),
+        manual: z.boolean().default(false),
       })
       .strict()
-      .default({ http: true, alarms: [], manual: true }),
+      .default({ http: false, alarms: [], manual: false }),
     /** What an HTTP caller may change when starting this plan. */
     allowOverrides: z.array(z.enum(OVERRIDABLE)).default([]),
     /** Keep the target held after a successful restore (see ./runRules.ts). */
@@ -161,6 +166,13 @@ export const PlansConfig = z
     adHoc: AdHocPolicy.optional(),
     /** Push completion: Atlas restore alerts wake waiting restores (./alertsSettings.ts); absent: polling only. */
     alerts: AlertsSettings.optional(),
+    /**
+     * Who may release, shorten or replace a hold they did not place, and a plan's hold
+     * (holdAfterSuccess): IAM principal ARNs, or local login names for the CLI's holds; `*` matches
+     * any run of characters (e.g. `arn:aws:sts::123456789012:assumed-role/RestoreAdmins/*`). Absent:
+     * nobody, so a plan's until-released hold stays until an administrator is named.
+     */
+    holdAdministrators: z.array(z.string().min(1).max(512)).max(50).optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {

@@ -69,6 +69,15 @@ export async function receiveAlert(request: AlertRequest, deps: ReceiveDeps): Pr
     return answer(200, { woken: 0, ignored: `event type ${alert.eventTypeName} does not concern restores` });
   }
   const now = deps.now();
+  // A delivery older than the memory of deliveries could be a replay the memory has forgotten: refused,
+  // so no replay outlives the memory (Atlas stamps every alert with `updated`).
+  if (alert.updated !== undefined) {
+    const updated = Date.parse(alert.updated);
+    if (Number.isNaN(updated) || updated < now.getTime() - ALERT_MEMORY_MS) {
+      deps.logger.warn('Refused a stale alert delivery (older than the delivery memory)', { groupId: alert.groupId, alertId: alert.id, updated: alert.updated });
+      return answer(400, { error: `The alert's updated time (${alert.updated.slice(0, 64)}) is older than this receiver's ${ALERT_MEMORY_MS / 86_400_000}-day memory of deliveries: refused as a possible replay` });
+    }
+  }
   // The same signed bytes are the same delivery (a duplicate or a replay), whatever the headers
   // around them say: X-MMS-Event is not signed, so it cannot tell one delivery from another.
   const deliveryKey = createHash('sha256').update(request.body).digest('base64url');

@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type SimulatorHandle } from '../../../local/simulator/index.js';
@@ -193,9 +193,11 @@ describe('run --plan against an Atlas given by MONGODB_ATLAS_* (here the simulat
   it('hold stops the next run (a dry run says who, until when and why), release lifts it', async () => {
     const holdsFile = join(mkdtempSync(join(tmpdir(), 'holds-')), 'holds.json');
     const target = `${STAGING}/staging-cluster`;
-    const held = await cli(['hold', '--target', target, '--for', '4h', '--reason', 'customer demo', '--by', 'alice', '--holds-file', holdsFile]);
+    // Held by this machine's login name, who owns it.
+    const me = userInfo().username;
+    const held = await cli(['hold', '--target', target, '--for', '4h', '--reason', 'customer demo', '--holds-file', holdsFile]);
     expect(held.code, held.stderr).toBe(0);
-    expect(held.stdout).toMatch(/held by alice until \S+: customer demo/);
+    expect(held.stdout).toContain(`held by ${me} until `);
 
     const refused = await cli(['run', '--plan', 'nightly-staging', '--dry-run', '--holds-file', holdsFile], env);
     expect(refused.code).toBe(1);
@@ -206,8 +208,17 @@ describe('run --plan against an Atlas given by MONGODB_ATLAS_* (here the simulat
     expect(refused.stderr).toMatch(/^The dry run was refused; nothing was created: RestoreRefused: cluster "staging-cluster"/);
     expect(refused.stderr).not.toContain('Atlas reported');
     // The report (printed as the notification that would be sent) says who, until when and why.
-    expect(refused.stdout).toMatch(/cluster "staging-cluster" in project \w+ is held by alice until \S+ \(reason: customer demo\)/);
+    expect(refused.stdout).toContain(`is held by ${me} until `);
+    expect(refused.stdout).toContain('(reason: customer demo)');
     expect(sim.jobs()).toEqual([]);
+
+    // Another person's hold (bob's, in the same file) is not this login's to release: exit 1 naming bob.
+    const mine = JSON.parse(readFileSync(holdsFile, 'utf8')) as { heldBy: string }[];
+    writeFileSync(holdsFile, JSON.stringify(mine.map((h) => ({ ...h, heldBy: 'bob' }))));
+    const notMine = await cli(['release', '--target', target, '--holds-file', holdsFile]);
+    expect(notMine.code).toBe(1);
+    expect(notMine.stderr).toContain('only bob or a hold administrator');
+    writeFileSync(holdsFile, JSON.stringify(mine));
 
     const released = await cli(['release', '--target', target, '--holds-file', holdsFile]);
     expect(released.code, released.stderr).toBe(0);

@@ -67,7 +67,7 @@ describe('help pages', () => {
     for (const url of urls) expect(url).toMatch(new RegExp(`\\.amazonaws\\.com/${API_STAGE}/`));
   });
 
-  it('hold says what decides the default --by and reads no environment', () => {
+  it('hold says who holds it (the login name) and reads no environment', () => {
     const hold = helpOf(['hold']);
     expect(hold).not.toContain('$USER');
     expect(hold).toContain('Environment: none');

@@ -35,7 +35,7 @@ describe('run --dry-run and the local restore history', () => {
     expect(failed.code, failed.stdout + failed.stderr).toBe(1);
     expect(records(historyFile)).toEqual([]);
 
-    const held = await cli(['hold', '--target', `${STAGING}/staging-cluster`, '--for', '4h', '--reason', 'schema migration', '--by', 'alice', '--holds-file', holdsFile]);
+    const held = await cli(['hold', '--target', `${STAGING}/staging-cluster`, '--for', '4h', '--reason', 'schema migration', '--holds-file', holdsFile]);
     expect(held.code, held.stderr).toBe(0);
     const refused = await cli(['run', '--plan', 'nightly-staging', '--dry-run', '--restore-id', 'dry-held', ...files], env);
     expect(refused.stderr).toContain('RestoreRefused');

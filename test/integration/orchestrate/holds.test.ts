@@ -46,6 +46,22 @@ describe.each(holdsVariants)('target holds: %s', (_name, make) => {
     expect((await holds.list()).filter((h) => h.target.clusterName === hold.target.clusterName)).toEqual([hold]);
   });
 
+  it('a conditional change is made only if the hold in force is still the one read (two callers racing cannot slip past)', async () => {
+    const mallory = { ...hold, heldBy: 'arn:aws:iam::123456789012:user/mallory', until: inHours(1).toISOString() };
+    // Read: no hold. Meanwhile alice places one. The write that expected none is refused.
+    await holds.place(hold);
+    const changed = await holds.place(mallory, { expected: null }).catch((e: unknown) => e);
+    expect(changed).toBeInstanceOf(RestoreRefusedError);
+    expect((changed as RestoreRefusedError).code).toBe('HOLD_CHANGED');
+    expect(await holds.release(hold.target, { expected: mallory }).catch((e: RestoreRefusedError) => e.code)).toBe('HOLD_CHANGED');
+    expect(await holds.current(hold.target)).toEqual(hold);
+    // The hold read is the one in force: the change is made; an expired one counts as none.
+    expect(await holds.place({ ...hold, reason: 'longer', until: inHours(8).toISOString() }, { expected: hold })).toEqual(hold);
+    clock = inHours(9);
+    expect(await holds.place({ ...mallory, since: clock.toISOString(), until: inHours(1).toISOString() }, { expected: null })).toBeUndefined();
+    expect(await holds.release(hold.target, { expected: await holds.current(hold.target) ?? null })).toMatchObject({ heldBy: mallory.heldBy });
+  });
+
   it('ends on its own at its end, and is then neither current nor listed', async () => {
     await holds.place(hold);
     clock = new Date(inHours(4).getTime() - 1000);

@@ -14,7 +14,7 @@ const collections = (name: string, restore: Record<string, unknown>, target = { 
   name,
   source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' },
   restore: { type: 'collections', target, ...restore },
-  triggers: { http: true },
+  triggers: { http: true, manual: true },
 });
 
 const plans = PlansConfig.parse({

@@ -19,6 +19,7 @@ const pit = (name: string, minutesBeforeTrigger: number, collections: string[]) 
     writeStrategy: 'OVERWRITE_EXISTING',
     collections: collections.map((sourceNamespace) => ({ sourceNamespace })),
   },
+  triggers: { http: true, manual: true },
 });
 
 const plans = PlansConfig.parse({

@@ -19,17 +19,19 @@ const onto = (clusterName: string) => ({ groupId: STAGING, clusterName });
 const PLANS = PlansConfig.parse({
   protectedTargets: [{ groupId: PROD, clusters: ['prod-*'] }],
   plans: [
-    plan({ name: 'refresh', source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' }, restore: { type: 'snapshot', target: onto('staging-cluster') } }),
+    plan({ name: 'refresh', triggers: { http: true, manual: true }, source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' }, restore: { type: 'snapshot', target: onto('staging-cluster') } }),
     // Another plan onto the same target: its dry run says whether the target is locked.
-    plan({ name: 'probe', source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' }, restore: { type: 'snapshot', target: onto('staging-cluster') } }),
+    plan({ name: 'probe', triggers: { http: true, manual: true }, source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' }, restore: { type: 'snapshot', target: onto('staging-cluster') } }),
     plan({
       name: 'self-recovery',
+      triggers: { http: true, manual: true },
       source: { kind: 'cloud', groupId: STAGING, clusterName: 'staging-cluster' },
       restore: { type: 'snapshot', target: onto('staging-cluster') },
       allowRestoreOntoSource: true,
     }),
     plan({
       name: 'staging-copy',
+      triggers: { http: true, manual: true },
       source: { kind: 'cloud', groupId: STAGING, clusterName: 'staging-cluster' },
       restore: { type: 'snapshot', target: onto('staging-sharded') },
       allowOverrides: ['target'],

@@ -15,6 +15,7 @@ const plans = PlansConfig.parse({
     ...TEST_PLANS.plans,
     {
       name: 'pick-snapshot',
+      triggers: { http: true, manual: true },
       source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' },
       restore: { type: 'snapshot', target: { groupId: STAGING, clusterName: 'staging-cluster' } },
       allowOverrides: ['snapshotId'],

@@ -16,6 +16,7 @@ const plans = PlansConfig.parse({
     ...TEST_PLANS.plans,
     {
       name: 'weekly-drill',
+      triggers: { http: true, manual: true },
       source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' },
       restore: { type: 'snapshot', target: { groupId: STAGING, clusterName: 'staging-cluster' } },
       drill: { passWithinDays: 7 },

@@ -20,6 +20,7 @@ const plans = PlansConfig.parse({
     ...TEST_PLANS.plans,
     {
       name: 'verified-refresh',
+      triggers: { http: true, manual: true },
       source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' },
       restore: { type: 'snapshot', target: TARGET },
       postRestore: [
@@ -28,7 +29,19 @@ const plans = PlansConfig.parse({
       ],
     },
     {
+      name: 'echo-refresh',
+      triggers: { manual: true },
+      source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' },
+      restore: { type: 'snapshot', target: TARGET },
+      notify: { sns: true, eventBridge: true, webhook: { format: 'slack', secretName: 'hook' } },
+      postRestore: [
+        { type: 'lambda', name: 'mask', functionArn: MASK, timeoutSeconds: 60 },
+        { type: 'stateMachine', name: 'verify', stateMachineArn: VERIFY, timeoutSeconds: 60 },
+      ],
+    },
+    {
       name: 'slow-check-refresh',
+      triggers: { http: true, manual: true },
       source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' },
       restore: { type: 'snapshot', target: TARGET },
       postRestore: [{ type: 'lambda', name: 'slow-check', functionArn: SLOW, timeoutSeconds: 1 }],
@@ -139,5 +152,47 @@ describe('post-restore steps', () => {
     const result = await h.run(scheduled('cloud-refresh'), 'no-steps');
     expect(result.status, result.cause).toBe('SUCCEEDED');
     expect(snsReport()?.steps).toBeUndefined();
+  });
+
+  describe('secrets a step echoes never reach a channel (issue 24)', () => {
+    const PASSWORD = 'Pa55wordFromStep';
+    const API_KEY = 'apiKeyValue-9f8e7d6c';
+    const TOKEN = 'tok-abcdef0123456789';
+    const BEARER = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJzdGVwIn0.c2lnbmF0dXJl';
+    const SECRETS = [PASSWORD, API_KEY, TOKEN, BEARER];
+    // Every form the issue names: connection strings, JSON fields, key=value text, bearer tokens.
+    const echo = {
+      uri: `mongodb+srv://restore-user:${PASSWORD}@staging.abcd.mongodb.net/app?retryWrites=true`,
+      plainUri: `mongodb://restore-user:${PASSWORD}@10.0.0.1:27017/app`,
+      apiKey: API_KEY,
+      config: JSON.stringify({ token: TOKEN, password: PASSWORD }),
+      log: `connected with password=${PASSWORD} secret: ${TOKEN} Authorization: Bearer ${BEARER}`,
+    };
+    const leaks = () => {
+      const everything = JSON.stringify(h.world.sent);
+      return SECRETS.filter((s) => everything.includes(s));
+    };
+
+    it("a passing step's output: no channel (SNS, EventBridge, webhook) carries a secret; the report still says what it returned", async () => {
+      const result = await h.run(manual('echo-refresh'), 'echo-output', { steps: { [MASK]: async () => echo, [VERIFY]: async () => ({ passed: true, note: `apiKey=${API_KEY}` }) } });
+      expect(result.status, result.cause).toBe('SUCCEEDED');
+      expect(h.world.sent.map((s) => s.channel).sort()).toEqual(['eventBridge', 'sns', 'webhook']);
+      expect(leaks()).toEqual([]);
+      expect(JSON.stringify(h.world.sent)).toContain('mongodb+srv://[redacted]@staging.abcd.mongodb.net');
+      expect(snsReport()?.steps?.[0]).toMatchObject({ name: 'mask', passed: true, output: { apiKey: '[redacted]' } });
+    });
+
+    it("a failing step's error text: the reason and the step's failure carry no secret", async () => {
+      const result = await h.run(manual('echo-refresh'), 'echo-error', {
+        steps: {
+          [MASK]: async () => {
+            throw Object.assign(new Error(`could not connect to ${echo.uri} (${echo.config}; ${echo.log})`), { name: 'ConnectFailed' });
+          },
+        },
+      });
+      expect(result.error).toBe(OUTCOME_STATES.VERIFICATION_FAILED.state);
+      expect(snsReport()?.reason).toContain('ConnectFailed: could not connect to mongodb+srv://[redacted]@');
+      expect(leaks()).toEqual([]);
+    });
   });
 });

@@ -20,6 +20,7 @@ const PLANS = PlansConfig.parse({
     ...TEST_PLANS.plans,
     {
       name: 'orders-back',
+      triggers: { http: true, manual: true },
       source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' },
       restore: {
         type: 'collections',
@@ -30,6 +31,7 @@ const PLANS = PlansConfig.parse({
     },
     {
       name: 'day-long',
+      triggers: { http: true, manual: true },
       source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' },
       restore: { type: 'snapshot', target: { groupId: STAGING, clusterName: 'staging-cluster' } },
       deadlineMinutes: 1500,
@@ -258,6 +260,20 @@ describe('the alert receiver', () => {
     expect(await deliver(project, { body })).toEqual({ status: 200, body: { woken: 0, duplicate: true } });
     // A replay does not renew the project's evidence that alerts arrive.
     expect((await h.world.alerts.waiters.lastAlert(project))!.at.getTime()).toBe(heard);
+  });
+
+  it('refuses (400) a valid, signed delivery replayed after the delivery memory (its updated time is older), and wakes no waiter', async () => {
+    const project = '65f1a00000000000000000ad';
+    const sent = new Date(h.sim.clock.now()).toISOString();
+    const body = JSON.stringify({ id: 'alert-stale', groupId: project, eventTypeName: 'CPS_RESTORE_SUCCESSFUL', created: sent, updated: sent });
+    expect(await deliver(project, { body })).toEqual({ status: 200, body: { woken: 0 } });
+    const heard = (await h.world.alerts.waiters.lastAlert(project))!.at.getTime();
+    // 36 days on, the memory of that delivery is gone: the same signed bytes must not wake anything.
+    h.sim.clock.advance(36 * 24 * 3600_000);
+    const replayed = await deliver(project, { body });
+    expect(replayed.status).toBe(400);
+    expect(replayed.body).toEqual({ error: expect.stringContaining('older than this receiver') });
+    expect((await h.world.alerts.waiters.lastAlert(project))?.at.getTime() ?? heard).toBe(heard);
   });
 
   it('refuses an alert body over 64 KiB (413) and one that is not an Atlas alert (400), noting nothing', async () => {

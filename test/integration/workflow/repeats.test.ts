@@ -16,25 +16,27 @@ import { PROD, STAGING, TEST_PLANS, useWorkflowHarness } from './helpers.js';
 const plan = (p: PlanInput): PlanInput => p;
 const PLANS = PlansConfig.parse({
   protectedTargets: TEST_PLANS.protectedTargets,
+  // A plan's hold is released only by an administrator (issue 24).
+  holdAdministrators: ['arn:aws:iam::123456789012:user/admin-*'],
   plans: [
     plan({
       name: 'recovery',
       source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' },
       restore: { type: 'pointInTime', pointInTime: { minutesBeforeTrigger: 90 }, target: { groupId: PROD, clusterName: 'recovery-cluster' } },
-      triggers: { http: false, alarms: ['corruption', 'corruption-2'] },
+      triggers: { manual: true, http: false, alarms: ['corruption', 'corruption-2'] },
       holdAfterSuccess: { untilReleased: true },
     }),
     plan({
       name: 'refresh',
       source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' },
       restore: { type: 'snapshot', target: { groupId: STAGING, clusterName: 'staging-cluster' } },
-      triggers: { http: true, schedule: { cron: 'cron(0 3 * * ? *)', timeZone: 'UTC' } },
+      triggers: { manual: true, http: true, schedule: { cron: 'cron(0 3 * * ? *)', timeZone: 'UTC' } },
     }),
     plan({
       name: 'refresh-cooldown',
       source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' },
       restore: { type: 'snapshot', target: { groupId: STAGING, clusterName: 'staging-cluster' } },
-      triggers: { http: true, schedule: { cron: 'cron(0 3 * * ? *)', timeZone: 'UTC' } },
+      triggers: { manual: true, http: true, schedule: { cron: 'cron(0 3 * * ? *)', timeZone: 'UTC' } },
       cooldownMinutes: 120,
     }),
   ],
@@ -61,7 +63,7 @@ const statesEntered = (result: Awaited<ReturnType<typeof h.run>>) =>
   result.events.filter((e) => e.type === 'StateEntered').map((e) => (e as { state: { name: string } }).state.name);
 
 /** The HTTP API's core on the world's holds, as a person would call it (the caller's ARN is who). */
-function api(method: string, path: string, body?: unknown) {
+function api(method: string, path: string, body?: unknown, as = 'arn:aws:iam::123456789012:user/alice') {
   const deps: ApiDeps = {
     sfn: new SFNClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
     stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:AtlasRestore',
@@ -81,7 +83,7 @@ function api(method: string, path: string, body?: unknown) {
       headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
       body: body === undefined ? null : JSON.stringify(body),
       isBase64Encoded: false,
-      requestContext: { requestId: 'r1', identity: { userArn: 'arn:aws:iam::123456789012:user/alice' } },
+      requestContext: { requestId: 'r1', identity: { userArn: as } },
     } as never,
     deps,
   );
@@ -137,8 +139,12 @@ describe('holds', () => {
     expect(refusals).toHaveLength(2);
     expect(refusals[0]!.reason).toContain('held by plan recovery (restore recovery-1) until someone releases it');
 
-    // A person releases it over the API; the next alarm restores.
-    const released = await api('DELETE', `/restores/holds/${PROD}/recovery-cluster`);
+    // Not anyone: a person who is not a hold administrator is refused (403, naming the plan).
+    const refused = await api('DELETE', `/restores/holds/${PROD}/recovery-cluster`);
+    expect(refused.statusCode, refused.body).toBe(403);
+    expect(refused.body).toContain('held by plan recovery (restore recovery-1)');
+    // A hold administrator releases it over the API; the next alarm restores.
+    const released = await api('DELETE', `/restores/holds/${PROD}/recovery-cluster`, undefined, 'arn:aws:iam::123456789012:user/admin-carol');
     expect(released.statusCode, released.body).toBe(200);
     h.sim.clock.advance(MINUTE);
     const again = await h.run(alarm(now()), 'recovery-4');

@@ -9,7 +9,7 @@ import type { AwsStub } from 'aws-sdk-client-mock';
 import { EXAMPLE_IDS } from '../../../functions/core/api/openapi.js';
 import { PlansConfig } from '../../../functions/core/plans/schema.js';
 import { historyRecord } from '../../support/historyRecords.js';
-import { NOW, executionArnOf, history, makeDeps, type TestDeps } from './fixtures.js';
+import { CALLER_ARN, NOW, executionArnOf, history, makeDeps, type TestDeps } from './fixtures.js';
 
 /**
  * A deployment in which the documented examples (docs/openapi.json, docs/api.md) are meant to
@@ -22,6 +22,7 @@ export const docPlans = PlansConfig.parse({
       name: 'nightly-staging',
       source: { kind: 'cloud', groupId: '5e4d3c2b1a0f9e8d7c6b5a49', clusterName: 'prod' },
       restore: { type: 'snapshot', target: { groupId: '6a5b4c3d2e1f0a9b8c7d6e5f', clusterName: 'staging' } },
+      triggers: { http: true },
       allowOverrides: ['snapshotId', 'target'],
     },
   ],
@@ -55,7 +56,7 @@ export async function docDeps(held: boolean): Promise<TestDeps> {
   if (held)
     await (await deps.holds()).place({
       target: { groupId: EXAMPLE_IDS.target, clusterName: 'staging' },
-      heldBy: 'alice',
+      heldBy: CALLER_ARN, // the caller of the examples: its own hold, which it may replace and release
       reason: 'test',
       since: NOW.toISOString(),
       until: '2026-03-01T12:00:00.000Z',

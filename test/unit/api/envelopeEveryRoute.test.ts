@@ -5,7 +5,7 @@ import { MAX_BODY_BYTES } from '../../../functions/core/api/envelope.js';
 import { EXAMPLE_IDS } from '../../../functions/core/api/openapi.js';
 import { envelopeOf, handleApiRequest, servedRoutes } from '../../../functions/core/api/routes.js';
 import { docDeps, runningRestore } from './docExamples.js';
-import { apiEvent, type TestDeps } from './fixtures.js';
+import { apiEvent, CALLER_ARN, type TestDeps } from './fixtures.js';
 
 /**
  * Every route the handler serves checks the same envelope before it reads anything: an unknown
@@ -71,7 +71,7 @@ async function snapshot(deps: TestDeps) {
 
 async function depsWithHold(): Promise<TestDeps> {
   const deps = await docDeps(false);
-  await (await deps.holds()).place({ target: HELD, heldBy: 'alice', reason: 'test', since: '2026-03-01T10:00:00.000Z', until: '2026-03-01T12:00:00.000Z' });
+  await (await deps.holds()).place({ target: HELD, heldBy: CALLER_ARN, reason: 'test', since: '2026-03-01T10:00:00.000Z', until: '2026-03-01T12:00:00.000Z' });
   return deps;
 }
 

@@ -25,6 +25,7 @@ export const plans = PlansConfig.parse({
       name: 'nightly-staging',
       source: { kind: 'cloud', groupId: PROD_GROUP, clusterName: 'prod' },
       restore: { type: 'snapshot', target: { groupId: STAGING_GROUP, clusterName: 'staging' } },
+      triggers: { http: true, manual: true },
       allowOverrides: ['snapshotId', 'target'],
     },
     {
@@ -32,6 +33,7 @@ export const plans = PlansConfig.parse({
       source: { kind: 'cloud', groupId: PROD_GROUP, clusterName: 'prod' },
       restore: { type: 'pointInTime', pointInTime: { minutesBeforeTrigger: 15 }, target: { groupId: PROD_GROUP, clusterName: 'prod' } },
       allowRestoreOntoSource: true,
+      triggers: { http: true, manual: true },
       allowOverrides: ['pointInTime'],
     },
     {
@@ -44,6 +46,7 @@ export const plans = PlansConfig.parse({
       name: 'prod-download',
       source: { kind: 'cloud', groupId: PROD_GROUP, clusterName: 'prod' },
       restore: { type: 'download' },
+      triggers: { http: true, manual: true },
       allowOverrides: ['snapshotId', 'target'],
     },
   ],

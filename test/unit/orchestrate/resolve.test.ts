@@ -21,13 +21,13 @@ const staging = { groupId: STAGING_GROUP, clusterName: 'staging-cluster' };
 const config = PlansConfig.parse({
   protectedTargets: [{ groupId: PROD_GROUP, clusters: ['prod-*'] }],
   plans: [
-    { name: 'nightly-staging', source: { kind: 'cloud', ...prod }, restore: { type: 'snapshot', target: staging }, allowOverrides: ['snapshotId', 'target'] },
-    { name: 'no-http', source: { kind: 'cloud', ...prod }, restore: { type: 'download' }, triggers: { http: false } },
+    { name: 'nightly-staging', source: { kind: 'cloud', ...prod }, restore: { type: 'snapshot', target: staging }, triggers: { http: true, manual: true }, allowOverrides: ['snapshotId', 'target'] },
+    { name: 'no-http', source: { kind: 'cloud', ...prod }, restore: { type: 'download' }, triggers: { http: false, manual: true } },
     { name: 'on-alarm', source: { kind: 'cloud', ...prod }, restore: { type: 'pointInTime', pointInTime: { minutesBeforeTrigger: 10 }, target: staging }, triggers: { alarms: ['orders-dropped'] } },
     // Names differ in case only: synth refuses it (below); here it is let through to prove run time refuses it too.
-    { name: 'sneaky-self', source: { kind: 'cloud', ...prod }, restore: { type: 'snapshot', target: { groupId: PROD_GROUP, clusterName: 'PROD-CLUSTER' } }, allowRestoreOntoSource: true },
+    { name: 'sneaky-self', source: { kind: 'cloud', ...prod }, restore: { type: 'snapshot', target: { groupId: PROD_GROUP, clusterName: 'PROD-CLUSTER' } }, triggers: { http: true }, allowRestoreOntoSource: true },
     // A protected target written into a plan: refused at run time too.
-    { name: 'onto-protected', source: { kind: 'cloud', groupId: STAGING_GROUP, clusterName: 'staging-cluster' }, restore: { type: 'snapshot', target: { groupId: PROD_GROUP, clusterName: 'prod-eu' } }, allowOverrides: [] },
+    { name: 'onto-protected', source: { kind: 'cloud', groupId: STAGING_GROUP, clusterName: 'staging-cluster' }, restore: { type: 'snapshot', target: { groupId: PROD_GROUP, clusterName: 'prod-eu' } }, triggers: { http: true }, allowOverrides: [] },
   ],
 });
 
@@ -54,7 +54,7 @@ describe('checkRun', () => {
     expect(err.message).toContain('nightly-staging');
   });
 
-  it('triggers: http false, no schedule, alarm not listed or unnamed are refused; manual always runs', () => {
+  it('triggers: http false, no schedule, alarm not listed or unnamed are refused; manual only when listed', () => {
     const noHttp = thrown(run({ planName: 'no-http' }));
     expect(noHttp).toBeInstanceOf(RestoreRefusedError);
     expect((noHttp as RestoreRefusedError).code).toBe('TRIGGER_NOT_ALLOWED');
@@ -66,6 +66,9 @@ describe('checkRun', () => {
     expect(thrown(run({ planName: 'on-alarm', trigger: { type: 'alarm' } }))).toBeInstanceOf(RestoreRefusedError);
     expect(checkRun({ planName: 'on-alarm', trigger: { type: 'alarm', alarmName: 'orders-dropped' } }, config, NOW).kind).toBe('cloud');
     expect(checkRun({ planName: 'no-http', trigger: { type: 'manual' } }, config, NOW).target).toBeUndefined();
+    // Closed unless listed: on-alarm lists neither http nor manual, so neither may start it.
+    expect((thrown(run({ planName: 'on-alarm', trigger: { type: 'manual' } })) as RestoreRefusedError).code).toBe('TRIGGER_NOT_ALLOWED');
+    expect((thrown(run({ planName: 'on-alarm' })) as RestoreRefusedError).message).toContain('triggers.http: true');
   });
 
   it('overrides the plan does not allow are RestoreRequestInvalidError with overrides.<field>', () => {

@@ -24,6 +24,7 @@ const plans = PlansConfig.parse({
       cooldownMinutes: 60,
     },
   ],
+  adHoc: { restores: [{ kinds: ['cloud'], sources: [{ groupId: PROD, clusters: ['prod-cluster'] }], targets: [{ groupId: STAGING.groupId, clusters: ['*'] }] }] },
 });
 
 function deps() {
@@ -108,5 +109,21 @@ describe('refuseIfHeldOrCoolingDown', () => {
     await expect(refuseIfHeldOrCoolingDown(checkRun({ ...input, dryRun: true }, plans, NOW), { ...input, dryRun: true }, 'r-3', d)).rejects.toMatchObject({ code: 'COOLDOWN' });
     expect(metrics).toEqual([['RestoresRefusedByCooldown', 1, 'nightly']]);
     expect((await d.runs.lastPlanRun('nightly'))?.restoreId).toBe('r-1');
+  });
+
+  it('the cooldown belongs to the target too: an ad-hoc restore onto the plan\'s target (any case) is refused inside it', async () => {
+    const { d, metrics } = deps();
+    await refuseIfHeldOrCoolingDown(checkRun(input, plans, NOW), input, 'r-1', d);
+    const adHoc: ExecutionInput = {
+      request: { kind: 'cloud', source: { groupId: PROD, clusterName: 'prod-cluster' }, deliveryType: 'automated', snapshotId: '65f1c0ffee00000000000c03', target: { ...STAGING, clusterName: 'STAGING-cluster' } },
+      trigger: { type: 'http' },
+    };
+    const refusal = await refuseIfHeldOrCoolingDown(checkRun(adHoc, plans, NOW), adHoc, 'ad-hoc-1', d).catch((e: unknown) => e);
+    expect(refusal).toMatchObject({ code: 'COOLDOWN' });
+    expect((refusal as Error).message).toContain('was the target of restore r-1');
+    expect(metrics).toEqual([['RestoresRefusedByCooldown', 1, 'ad-hoc']]);
+    // Onto another cluster it runs.
+    const elsewhere: ExecutionInput = { ...adHoc, request: { ...adHoc.request!, target: { ...STAGING, clusterName: 'scratch-1' } } as ExecutionInput['request'] };
+    await refuseIfHeldOrCoolingDown(checkRun(elsewhere, plans, NOW), elsewhere, 'ad-hoc-2', d);
   });
 });

@@ -26,6 +26,12 @@ const policy = (adHoc?: object) =>
         triggers: { http: false, alarms: ['corruption'] },
       },
       {
+        name: 'operator-too',
+        source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' },
+        restore: { type: 'snapshot', target: { groupId: STAGING, clusterName: 'staging-cluster' } },
+        triggers: { alarms: ['corruption'], manual: true },
+      },
+      {
         name: 'no-operator',
         source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' },
         restore: { type: 'download' },
@@ -113,9 +119,13 @@ describe('the ad-hoc policy', () => {
 });
 
 describe('the manual trigger', () => {
-  it('starts a plan unless the plan says triggers.manual false', () => {
+  it('starts a plan only when the plan lists triggers.manual: true (closed unless listed)', () => {
     const config = policy();
-    expect(refusal(config, { planName: 'alarm-only', trigger: { type: 'manual' } })).toBeUndefined();
+    expect(refusal(config, { planName: 'operator-too', trigger: { type: 'manual' } })).toBeUndefined();
+    // The case: an alarm-only recovery plan started by hand.
+    const alarmOnly = refusal(config, { planName: 'alarm-only', trigger: { type: 'manual' } });
+    expect(alarmOnly?.code).toBe('TRIGGER_NOT_ALLOWED');
+    expect(alarmOnly?.message).toContain('triggers.manual: true');
     const refused = refusal(config, { planName: 'no-operator', trigger: { type: 'manual' } });
     expect(refused?.code).toBe('TRIGGER_NOT_ALLOWED');
     expect(refused?.message).toContain('triggers.manual');
@@ -133,7 +143,7 @@ describe('the manual trigger', () => {
     expect(err).toBeInstanceOf(RestorePlanNotFoundError);
     expect(err?.message).toContain('an HTTP caller may start: none');
     expect(err?.message).not.toContain('alarm-only');
-    expect(() => checkRun({ planName: 'nope', trigger: { type: 'manual' } }, config, NOW)).toThrow(/an operator may start: alarm-only\)/);
+    expect(() => checkRun({ planName: 'nope', trigger: { type: 'manual' } }, config, NOW)).toThrow(/an operator may start: operator-too\)/);
   });
 });
 

@@ -19,7 +19,7 @@ const OVERWRITES = 'overwrites the collections it names on the target';
 
 const config = (restore: object, extra: object = {}) => ({
   protectedTargets: [{ groupId: STAGING, clusters: ['billing'] }],
-  plans: [{ name: 'p', source: { kind: 'cloud', groupId: PROD, clusterName: 'prod' }, restore, ...extra }],
+  plans: [{ name: 'p', source: { kind: 'cloud', groupId: PROD, clusterName: 'prod' }, restore, triggers: { http: true }, ...extra }],
   adHoc: { restores: [{ kinds: ['collection'], sources: [{ groupId: PROD, clusters: ['prod'] }], targets: [{ groupId: STAGING, clusters: ['scratch-*'] }] }] },
 });
 
