@@ -4,6 +4,7 @@ import { readSince, SINCE_RULE } from '../functions/core/history/since.js';
 import { PlanName } from '../functions/core/plans/schema.js';
 import { EpochSeconds, ObjectId } from '../functions/core/restore/fields.js';
 import { ruleOf } from '../functions/core/domain/issueRule.js';
+import { readIsoTime } from '../functions/core/domain/isoTime.js';
 import { UsageError } from './commandLine.js';
 import { checkReceiverUrl } from './commands/alerts.js';
 import { HISTORY_FORMATS } from './commands/history.js';
@@ -41,29 +42,12 @@ export const restoreId = (flag: string) => bySchema(flag, RestoreId);
 export const idempotencyKey = (flag = '--key') => bySchema(flag, IdempotencyKey);
 export const objectId = (flag: string) => bySchema(flag, ObjectId);
 
-/** An ISO 8601 date and time with its offset (`2026-12-01T03:00:00Z`, `2026-12-01T04:00+01:00`). */
-const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
-
-/** Seconds since the epoch of an ISO 8601 time, or undefined when it names no real moment (Feb 30, 25:00). */
-function isoSeconds(text: string): number | undefined {
-  const m = ISO_TIME.exec(text);
-  if (!m) return undefined;
-  const [, y, mo, d, h, mi, sec = '00'] = m;
-  const ms = Date.parse(text);
-  // Date.parse rolls Feb 30 over into March: the fields must survive the round trip in UTC at their own offset.
-  const offset = m[7] === 'Z' ? 0 : (m[7]!.startsWith('-') ? -1 : 1) * (Number(m[7]!.slice(1, 3)) * 60 + Number(m[7]!.slice(4, 6)));
-  const local = new Date(ms + offset * 60_000);
-  const same =
-    local.getUTCFullYear() === Number(y) && local.getUTCMonth() + 1 === Number(mo) && local.getUTCDate() === Number(d) &&
-    local.getUTCHours() === Number(h) && local.getUTCMinutes() === Number(mi) && local.getUTCSeconds() === Number(sec);
-  return Number.isFinite(ms) && same ? Math.floor(ms / 1000) : undefined;
-}
-
 /** `--pit`: a point in time as ISO 8601 or whole UTC seconds, within what Atlas accepts (the request schema's bounds). */
 export const utcSeconds =
   (flag = '--pit'): Parser<number> =>
   (text) => {
-    const seconds = /^\d+$/.test(text) ? Number(text) : isoSeconds(text);
+    const ms = /^\d+$/.test(text) ? Number(text) * 1000 : readIsoTime(text);
+    const seconds = ms === undefined ? undefined : Math.floor(ms / 1000);
     if (seconds === undefined) throw mistake(flag, text, 'must be a point in time: ISO 8601 such as 2026-12-01T03:00:00Z, or UTC seconds such as 1767225600');
     const parsed = EpochSeconds.safeParse(seconds);
     if (!parsed.success) throw mistake(flag, text, firstRule(parsed.error.issues));

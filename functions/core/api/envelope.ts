@@ -28,7 +28,7 @@ export function checkEnvelope(event: APIGatewayProxyEvent, envelope: Envelope): 
       throw new ApiError(
         415,
         'UnsupportedMediaType',
-        `The body must be sent as Content-Type: application/json (got ${type === undefined ? 'no Content-Type' : `"${clip(type, 60)}"`}).`,
+        `The body must be sent as Content-Type: application/json (optionally with charset=utf-8; got ${type === undefined ? 'no Content-Type' : `"${clip(type, 60)}"`}).`,
       );
     if (envelope.body === 'none' && text.trim() !== '{}')
       throw validationError([{ path: '(body)', rule: 'this request takes no body' }]);
@@ -69,9 +69,12 @@ function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-/** `application/json`, with or without parameters (`; charset=utf-8`), any case. */
+/**
+ * `application/json`, any case, with at most a `charset=utf-8` parameter: JSON is UTF-8 (RFC 8259),
+ * and a body announced in another charset would be read as something it is not.
+ */
 function isJsonType(type: string | undefined): boolean {
-  return type !== undefined && /^application\/json\s*(;.*)?$/i.test(type.trim());
+  return type !== undefined && /^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i.test(type.trim());
 }
 
 export function rawBody(event: APIGatewayProxyEvent): string {

@@ -83,6 +83,15 @@ describe('Content-Type', () => {
     expect(status).toBe(202);
   });
 
+  it('JSON in another charset is refused with 415: JSON is UTF-8', async () => {
+    for (const type of ['application/json; charset=utf-16', 'application/json; charset=iso-8859-1', 'application/json; boundary=x']) {
+      const { status, body } = await answer(post({ plan: 'nightly-staging' }, { headers: { 'content-type': type } }));
+      expect(status, type).toBe(415);
+      expect(body.message).toContain('charset=utf-8');
+    }
+    expect((await answer(post({ plan: 'nightly-staging' }, { headers: { 'content-type': 'application/json;charset="utf-8"' } }))).status).toBe(202);
+  });
+
   it('cancel takes no body: {} is tolerated (clients send it), anything else is a 400', async () => {
     const cancel = (body: unknown) =>
       apiEvent({ method: 'POST', path: '/restores/r-1/cancel', resource: '/restores/{id}/cancel', pathParameters: { id: 'r-1' }, body });

@@ -64,6 +64,10 @@ describe('GET /restores (the restore history)', () => {
     [{}, 'query.plan', /is required/],
     [{ plan: 'no spaces' }, 'query.plan', /letters, digits/],
     [{ plan: 'nightly-staging', since: 'last week' }, 'query.since', /number of days or hours/],
+    // A day that does not exist is not read as the next one (Date.parse makes it March 2), nor trailing junk as a date.
+    [{ plan: 'nightly-staging', since: '2026-02-30T00:00:00Z' }, 'query.since', /ISO-8601 date that exists/],
+    [{ plan: 'nightly-staging', since: '2026-01-01junk' }, 'query.since', /ISO-8601 date that exists/],
+    [{ plan: 'nightly-staging', since: '2026-13-01' }, 'query.since', /ISO-8601 date that exists/],
     [{ plan: 'nightly-staging', limit: '0' }, 'query.limit', /from 1 to 1000/],
     [{ plan: 'nightly-staging', limit: '5000' }, 'query.limit', /from 1 to 1000/],
     [{ plan: 'nightly-staging', limit: 'ten' }, 'query.limit', /from 1 to 1000/],
