@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { planGuardsTarget } from '../functions/core/plans/collectionPlan.js';
 import { protectingPattern } from '../functions/core/plans/guards.js';
+import { clusterPatternsOverlap } from '../functions/core/domain/cluster.js';
 import { harmOfPlan, harmWords } from '../functions/core/plans/targetHarm.js';
 import { ruleOf } from '../functions/core/domain/issueRule.js';
 import { ConfigError } from './config-error.js';
@@ -93,17 +94,24 @@ function protectedTargetProblems(plan: Plan, protectedTargets: readonly Protecte
 }
 
 /**
- * An ad-hoc target pattern that a protected pattern of the same project covers would only ever be
- * refused at run time: say so at synth, where the person who wrote it is reading.
+ * An ad-hoc target pattern that shares any name with a protected pattern of the same project (`*`,
+ * `p*` or `*-cluster` beside `prod-*`) opens a door the runtime then shuts on every such name: say
+ * so at synth, where the person who wrote it is reading, and let them narrow it.
  */
 function adHocProblems(cfg: PlansConfig): string[] {
   return (cfg.adHoc?.restores ?? []).flatMap((rule, i) =>
     rule.targets.flatMap((entry, j) =>
       entry.clusters.flatMap((pattern, k) => {
-        const cover = protectingPattern({ groupId: entry.groupId, clusterName: pattern }, cfg.protectedTargets);
+        const cover = cfg.protectedTargets
+          .filter((p) => p.groupId === entry.groupId)
+          .flatMap((p) => p.clusters)
+          .find((protectedPattern) => clusterPatternsOverlap(pattern, protectedPattern));
         return cover === undefined
           ? []
-          : [`adHoc.restores.${i}.targets.${j}.clusters.${k}: "${pattern}" in project ${entry.groupId} is protected (protectedTargets pattern "${cover}"); an ad-hoc restore may never target it`];
+          : [
+              `adHoc.restores.${i}.targets.${j}.clusters.${k}: "${pattern}" in project ${entry.groupId} covers protected names (protectedTargets pattern "${cover}"); ` +
+                'an ad-hoc restore may never target them: narrow the pattern so that it matches no protected cluster',
+            ];
       }),
     ),
   );

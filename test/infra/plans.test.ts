@@ -52,11 +52,27 @@ describe('plans validation at synth', () => {
     expect(validatePlansConfig({ ...fixturePlans, adHoc: { restores: [rule] } }).adHoc?.restores[0]?.triggers).toEqual(['http', 'manual']);
     const onProtected = { ...rule, targets: [{ groupId: PROD, clusters: ['prod-eu'] }] };
     expect(() => validatePlansConfig({ ...fixturePlans, adHoc: { restores: [onProtected] } })).toThrow(
-      /adHoc.restores.0.targets.0.clusters.0: "prod-eu" in project 65f1a0000000000000000001 is protected \(protectedTargets pattern "prod-\*"\)/,
+      /adHoc.restores.0.targets.0.clusters.0: "prod-eu" in project 65f1a0000000000000000001 covers protected names \(protectedTargets pattern "prod-\*"\)/,
     );
+    // Patterns that share names with a protected one, not only names inside it.
+    for (const wide of ['*', 'p*', '*-eu', 'PROD-*', '*o*']) {
+      const open = { ...rule, targets: [{ groupId: PROD, clusters: [wide] }] };
+      expect(() => validatePlansConfig({ ...fixturePlans, adHoc: { restores: [open] } }), wide).toThrow(/covers protected names \(protectedTargets pattern "prod-\*"\)/);
+    }
+    // A pattern in the same project that no protected pattern shares a name with is fine.
+    expect(() => validatePlansConfig({ ...fixturePlans, adHoc: { restores: [{ ...rule, targets: [{ groupId: PROD, clusters: ['scratch-*'] }] }] } })).not.toThrow();
     expect(() => validatePlansConfig({ ...fixturePlans, adHoc: { restores: [{ ...rule, kinds: ['serverless'] }] } })).toThrow(/adHoc.restores.0.kinds.0/);
     expect(() => validatePlansConfig({ ...fixturePlans, adHoc: { restores: [{ ...rule, targets: [] }] } })).toThrow(/adHoc.restores.0.targets/);
     expect(() => validatePlansConfig({ ...fixturePlans, adHoc: { downloads: [{ ...rule, triggers: ['schedule'] }] } })).toThrow(/adHoc.downloads.0/);
+  });
+
+  it('refuses post-restore steps on a download plan: there is no restored cluster to mask or verify', () => {
+    const steps = [{ type: 'lambda', name: 'verify', functionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:verify' }];
+    const download = fixturePlans.plans.findIndex((p) => (p as { restore: { type: string } }).restore.type === 'download');
+    expect(download).toBeGreaterThanOrEqual(0);
+    expect(() => validatePlansConfig(withPlan(download, (p) => ((p as unknown as { postRestore: unknown }).postRestore = steps)))).toThrow(
+      /postRestore: a download restores onto no cluster: there is nothing for post-restore steps to mask or verify/,
+    );
   });
 
   it('makes synth itself fail on a bad plan', () => {

@@ -34,3 +34,27 @@ export function clusterPatternMatches(pattern: string, clusterName: string): boo
     .join('.*');
   return new RegExp(`^${source}$`, 's').test(foldAsciiCase(clusterName));
 }
+
+/**
+ * Whether some cluster name matches both `*` patterns (case-insensitive, as names are compared):
+ * `*`, `p*` and `*-cluster` all share names with `prod-*`. Decided over both patterns at once, a `*`
+ * on either side taking none or more of the other's characters, so it needs no example name.
+ */
+export function clusterPatternsOverlap(a: string, b: string): boolean {
+  const x = foldAsciiCase(a);
+  const y = foldAsciiCase(b);
+  const seen = new Map<number, boolean>();
+  const from = (i: number, j: number): boolean => {
+    const key = i * (y.length + 1) + j;
+    const known = seen.get(key);
+    if (known !== undefined) return known;
+    let result: boolean;
+    if (i === x.length && j === y.length) result = true;
+    else if (x[i] === '*') result = from(i + 1, j) || (j < y.length && from(i, j + 1));
+    else if (y[j] === '*') result = from(i, j + 1) || (i < x.length && from(i + 1, j));
+    else result = i < x.length && j < y.length && x[i] === y[j] && from(i + 1, j + 1);
+    seen.set(key, result);
+    return result;
+  };
+  return from(0, 0);
+}

@@ -141,6 +141,9 @@ export const Plan = z
       problem(['restore', 'type'], `pointInTime is not available for ${plan.source.kind} clusters (cloud and legacy only)`);
     if (plan.restore.type === 'download' && plan.holdAfterSuccess)
       problem(['holdAfterSuccess'], 'a download overwrites no cluster: there is no target to hold');
+    // Steps run against the restored cluster (masking, verification): a download restores onto none.
+    if (plan.restore.type === 'download' && plan.postRestore?.length)
+      problem(['postRestore'], 'a download restores onto no cluster: there is nothing for post-restore steps to mask or verify');
     // The same comparison the API and the create step make (case-insensitive, ASCII): synth and run time agree.
     for (const p of collectionPlanProblems(plan)) problem(p.path, p.message);
     if (plan.restore.type === 'collections' && !plan.restore.databases.length && !plan.restore.collections.length)
