@@ -73,7 +73,15 @@ export async function notifyRestoreStep(payload: unknown, deps: NotifyDeps): Pro
   const input = readInput(payload, deps.logger);
   const decision = decideOutcome(input, deps.now());
   const missedAlert = await findMissedAlert(input, deps);
-  const report = { ...buildReport(input, decision, deps.now()), ...(missedAlert ? { alertMissedFrom: missedAlert.groupIds } : {}) };
+  // The plan's hold goes on before the report goes out, so the report can say it stands (placing it
+  // again on a retried notify leaves it as it is), and before the lock is released below, so the
+  // target is never neither locked nor held.
+  const planHold = decision.jobMayStillRun ? { placed: true } : await holdAfterSuccess(input, decision.outcome, deps);
+  const report = {
+    ...buildReport(input, decision, deps.now()),
+    ...(missedAlert ? { alertMissedFrom: missedAlert.groupIds } : {}),
+    ...(planHold.held ? { heldAfter: { clusterName: planHold.held.target.clusterName, until: planHold.held.until ?? 'released' } } : {}),
+  };
   const { outcome } = decision;
   const planName = report.planName;
   const settings = input.restore?.notify ?? deps.plans.plans.find((p) => p.name === planName)?.notify ?? DEFAULT_SETTINGS;
@@ -91,7 +99,7 @@ export async function notifyRestoreStep(payload: unknown, deps: NotifyDeps): Pro
       });
   // The target is freed only when Atlas can no longer write to it (and after a plan's hold is placed).
   if (!decision.jobMayStillRun) {
-    if (await holdAfterSuccess(input, outcome, deps)) await releaseTarget(input, deps);
+    if (planHold.placed) await releaseTarget(input, deps);
   }
   else if (report.phase !== 'interim')
     deps.logger.warn('The restore ends while its Atlas job may still run: the target lock is left to lapse on its own', {

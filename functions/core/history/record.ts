@@ -43,6 +43,8 @@ export const RestoreRecord = z.object({
   rpo: z.object({ seconds: z.number().optional(), dataSeconds: z.number().optional() }),
   /** Push on: no Atlas alert came for this restore's end, the backstop saw it (functions/core/push/missed.ts). */
   alertMissed: z.boolean().optional(),
+  /** The plan held the target after this restore: until when ("released": until someone releases it). */
+  heldUntil: z.string().optional(),
   /** Epoch seconds: the table's TTL. */
   expiresAt: z.number().int(),
 });
@@ -99,6 +101,7 @@ export function buildRestoreRecord(input: NotifyInput, report: RestoreReport, op
       ...(marker ? { dataSeconds: seconds(marker, triggerAt) } : {}),
     },
     ...(report.alertMissedFrom ? { alertMissed: true } : {}),
+    ...(report.heldAfter ? { heldUntil: report.heldAfter.until } : {}),
     expiresAt: Math.ceil(Date.parse(report.endedAt) / 1000) + options.retentionDays * 86_400,
   };
 }

@@ -92,6 +92,11 @@ export interface RestoreReport {
   alertMissedFrom?: string[];
   /** A dry run: only the checks ran (refused or failed ones are reported); nothing was created and no history written. */
   dryRun?: boolean;
+  /**
+   * The plan's holdAfterSuccess placed a hold on the target (set by the finish step, which places
+   * it before the report goes out): the cluster and until when, or "released" for until released.
+   */
+  heldAfter?: { clusterName: string; until: string };
 }
 
 const NOTICE_TITLES: Record<Notice, string> = {
@@ -249,6 +254,7 @@ export function reportFacts(r: RestoreReport): [string, string][] {
     ['Why', r.reason],
     ['Download links sent to', r.downloadLinksTo && describeLinkChannels(r.downloadLinksTo as DownloadLinkChannel[])],
     ['Atlas alerts', r.alertsNotHeardFrom ? notHeard(r.alertsNotHeardFrom) : r.alertMissedFrom && missedAlert(r.alertMissedFrom)],
+    ['Held', r.heldAfter && `${r.heldAfter.clusterName} is now held ${r.heldAfter.until === 'released' ? 'until released' : `until ${r.heldAfter.until}`} (the plan's holdAfterSuccess): no restore may overwrite it until then`],
   ];
   return facts.filter((f): f is [string, string] => f[1] !== undefined && f[1] !== '');
 }

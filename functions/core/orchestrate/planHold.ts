@@ -20,13 +20,17 @@ export interface PlanHoldDeps {
   metrics: StepMetrics;
 }
 
-/** Places the plan's hold when it has one; false when it could not, so the caller keeps the lock instead. */
-export async function holdAfterSuccess(input: NotifyInput, outcome: ReportOutcome, deps: PlanHoldDeps): Promise<boolean> {
+/**
+ * Places the plan's hold when it has one. `placed` is false when it could not, so the caller keeps
+ * the lock instead; `held` says which hold now stands on the target (the plan's, or a longer one
+ * already there), for the report and the history.
+ */
+export async function holdAfterSuccess(input: NotifyInput, outcome: ReportOutcome, deps: PlanHoldDeps): Promise<{ placed: boolean; held?: TargetHold }> {
   const restore = input.restore;
-  if (outcome !== 'SUCCEEDED' || !restore?.planName) return true;
+  if (outcome !== 'SUCCEEDED' || !restore?.planName) return { placed: true };
   const rule = deps.plans.plans.find((p) => p.name === restore.planName)?.holdAfterSuccess;
   const target = restoreTarget(restore.request);
-  if (!rule || !target) return true;
+  if (!rule || !target) return { placed: true };
   const now = deps.now();
   const hold: TargetHold = {
     target: { groupId: target.groupId, clusterName: target.clusterName },
@@ -39,16 +43,16 @@ export async function holdAfterSuccess(input: NotifyInput, outcome: ReportOutcom
   };
   try {
     const existing = await deps.holds.current(target);
-    if (existing && outlasts(existing, hold)) return true;
+    if (existing && outlasts(existing, hold)) return { placed: true, held: existing };
     await deps.holds.place(hold);
   } catch (err) {
     // The lock still protects the target until it expires (the plan's deadline + 1 h).
     deps.logger.warn('Could not hold the target after the restore: it stays locked until the lock expires', { errorName: (err as Error)?.name });
-    return false;
+    return { placed: false };
   }
   deps.metrics.add(METRIC.holdsPlaced, 1, restore.planName);
   deps.logger.info('Target held after a successful restore', { restoreId: restore.restoreId, until: hold.until ?? 'released' });
-  return true;
+  return { placed: true, held: hold };
 }
 
 const outlasts = (a: TargetHold, b: TargetHold) => a.until === undefined || (b.until !== undefined && a.until >= b.until);

@@ -58,6 +58,30 @@ describe('holdAfterSuccess', () => {
     expect(hold?.until).toBeUndefined();
   });
 
+  it('says so in the report and the history record: the cluster is now held, until when', async () => {
+    const texts: string[] = [];
+    const records: { heldUntil?: string }[] = [];
+    const { d } = deps(planWith({ untilReleased: true }));
+    d.channels = { ...d.channels, sns: async (_r, text) => void texts.push(text) };
+    d.history = { record: async (r) => (records.push(r), true), list: async () => [] };
+    await notifyRestoreStep(ended(), d);
+    expect(texts.join('\n')).toContain(`Held: ${STAGING.clusterName} is now held until released (the plan's holdAfterSuccess)`);
+    expect(records).toEqual([expect.objectContaining({ heldUntil: 'released' })]);
+
+    const timed = deps(planWith({ hours: 6 }));
+    const timedTexts: string[] = [];
+    timed.d.channels = { ...timed.d.channels, sns: async (_r, text) => void timedTexts.push(text) };
+    await notifyRestoreStep(ended(), timed.d);
+    expect(timedTexts.join('\n')).toContain(`is now held until ${new Date(ENDED.getTime() + 6 * 3_600_000).toISOString()}`);
+
+    // Not after a failure: nothing was held, nothing is said.
+    const failed = deps(planWith({ untilReleased: true }));
+    const failedTexts: string[] = [];
+    failed.d.channels = { ...failed.d.channels, sns: async (_r, text) => void failedTexts.push(text) };
+    await notifyRestoreStep(ended({ status: status({ state: 'FAILED' }) }), failed.d);
+    expect(failedTexts.join('\n')).not.toContain('is now held');
+  });
+
   it('only after a success', async () => {
     for (const state of ['FAILED', 'CANCELLED'] as const) {
       const { d } = deps(planWith({ untilReleased: true }));
