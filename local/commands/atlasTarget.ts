@@ -42,10 +42,15 @@ export function localConnection(choice: BaseUrlChoice): AtlasConnection {
     return connectionFromEnv();
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    const simulator = atlasKind(choice.baseUrl) === 'the local simulator' ? ' (the simulator' : ' (for the simulator, with MONGODB_ATLAS_BASE_URL=http://127.0.0.1:8090, npm run simulator';
-    throw new UsageError(`${message}. Set them in the environment${simulator} takes ${SIMULATOR_KEYS})`);
+    // A first try with no credentials at all gets the simulator's keys (public, in its default world);
+    // a half-set pair is named and nothing else is shown, not even a key the person set.
+    const noneSet = !CREDENTIAL_VARIABLES.some((name) => process.env[name]);
+    const simulator = atlasKind(choice.baseUrl) === 'the local simulator' ? '; the simulator' : '; for the simulator (MONGODB_ATLAS_BASE_URL=http://127.0.0.1:8090, npm run simulator)';
+    throw new UsageError(`${message}${noneSet ? `${simulator} takes ${SIMULATOR_KEYS}` : ''}`);
   }
 }
+
+const CREDENTIAL_VARIABLES = ['MONGODB_ATLAS_PUBLIC_API_KEY', 'MONGODB_ATLAS_PRIVATE_API_KEY', 'MONGODB_ATLAS_CLIENT_ID', 'MONGODB_ATLAS_CLIENT_SECRET'];
 
 /** Errors that mean nobody is there at all: a wrong port or host, not a passing hiccup worth retrying. */
 const NOBODY_THERE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
