@@ -123,6 +123,30 @@ describe('a create whose answer is lost', () => {
     expect(await lockHolder()).toBeUndefined();
   });
 
+  it('every create try dies after its POST (tries two and three adopt the job): the job is found, watched to its end and named', async () => {
+    const start = h.sim.clock.now();
+    h.sim.clearRequests();
+    let tries = 0;
+    // Each try does its work (the first POSTs, the next two adopt), then its Lambda times out.
+    const dies = async (payload: unknown, real: (p: unknown) => Promise<unknown>) => {
+      tries += 1;
+      await real(payload);
+      throw Object.assign(new Error('Task timed out after 60.00 seconds'), { name: 'Sandbox.Timedout' });
+    };
+    const result = await h.run({ planName: 'refresh', trigger: manual }, 'dies-1', { create: dies });
+    expect(tries).toBe(3);
+    expect(result.status, result.cause).toBe('SUCCEEDED');
+    expect(posts()).toHaveLength(1);
+    const jobs = cloudJobsSince(start);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]).toMatchObject({ target: onto('staging-cluster'), phase: 'succeeded' });
+    const [report, ...more] = reports();
+    expect(more).toEqual([]);
+    expect(report).toMatchObject({ outcome: 'SUCCEEDED', adopted: true, jobIds: [jobs[0]!.id] });
+    expect(report!.summary).toMatch(new RegExp(`create step failed \\(Sandbox.Timedout\\) .*Atlas job ${jobs[0]!.id} of this request was found and is watched`));
+    expect(await lockHolder(), 'freed only once the job ended').toBeUndefined();
+  });
+
   // Last in the file: the target's lock is kept (it lapses only hours later).
   it('every try ambiguous and no job ever lands: FAILED, the target stays locked, one POST per try, a window apart', async () => {
     const start = h.sim.clock.now();

@@ -85,7 +85,7 @@ export interface WorkflowHarness {
   run(
     input: object,
     restoreId: string,
-    options?: { notify?: TaskHandler; poll?: (payload: unknown, real: TaskHandler) => Promise<unknown>; steps?: Record<string, LocalStep> },
+    options?: { notify?: TaskHandler; create?: (payload: unknown, real: TaskHandler) => Promise<unknown>; poll?: (payload: unknown, real: TaskHandler) => Promise<unknown>; steps?: Record<string, LocalStep> },
   ): ReturnType<typeof runLocalRestore>;
 }
 
@@ -109,6 +109,7 @@ export function useWorkflowHarness(plans: PlansConfig = TEST_PLANS): WorkflowHar
         alerts: { board: harness.world.alerts.board, settle: () => harness.settle() },
         ...(options?.notify ? { notify: options.notify } : {}),
         ...(options?.poll ? { poll: options.poll } : {}),
+        ...(options?.create ? { create: options.create } : {}),
         ...(options?.steps ? { steps: options.steps } : {}),
       });
   });
