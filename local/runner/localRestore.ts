@@ -37,6 +37,8 @@ export interface LocalRestoreOptions {
   alerts?: { board: LocalWakeBoard; settle?: () => Promise<void> };
   /** Wraps the create step (e.g. to make a try die after its work): given the payload and the real handler. */
   create?: (payload: unknown, real: TaskHandler) => Promise<unknown>;
+  /** Wraps the cancel step (e.g. to fault the reads it makes): given the payload and the real handler. */
+  cancel?: (payload: unknown, real: TaskHandler) => Promise<unknown>;
   /** Local functions standing in for post-restore steps, keyed by the ARN the plan names (./localSteps.ts). */
   steps?: Record<string, LocalStep>;
   /** Real milliseconds per Wait when there is no manual clock (default: as the workflow asks). */
@@ -69,7 +71,7 @@ export async function runLocalRestore(options: LocalRestoreOptions): Promise<Exe
       const real: TaskHandler = (q) => pollRestore(q as never);
       return options.poll ? options.poll(p, real) : real(p);
     },
-    [TASK_STATES.cancel]: (p) => cancelRestore(p as never),
+    [TASK_STATES.cancel]: options.cancel ? (p) => options.cancel!(p, (q) => cancelRestore(q as never)) : (p) => cancelRestore(p as never),
     [TASK_STATES.notify]: options.notify ?? ((p) => notifyRestore(p)),
     [TASK_STATES.notifyLastTry]: options.notify ?? ((p) => notifyRestore(p)),
     [TASK_STATES.notifyDeadLetter]: options.notify ?? ((p) => notifyRestore(p)),

@@ -85,7 +85,7 @@ export interface WorkflowHarness {
   run(
     input: object,
     restoreId: string,
-    options?: { notify?: TaskHandler; create?: (payload: unknown, real: TaskHandler) => Promise<unknown>; poll?: (payload: unknown, real: TaskHandler) => Promise<unknown>; steps?: Record<string, LocalStep> },
+    options?: { notify?: TaskHandler; create?: (payload: unknown, real: TaskHandler) => Promise<unknown>; cancel?: (payload: unknown, real: TaskHandler) => Promise<unknown>; poll?: (payload: unknown, real: TaskHandler) => Promise<unknown>; steps?: Record<string, LocalStep> },
   ): ReturnType<typeof runLocalRestore>;
 }
 
@@ -110,6 +110,7 @@ export function useWorkflowHarness(plans: PlansConfig = TEST_PLANS): WorkflowHar
         ...(options?.notify ? { notify: options.notify } : {}),
         ...(options?.poll ? { poll: options.poll } : {}),
         ...(options?.create ? { create: options.create } : {}),
+        ...(options?.cancel ? { cancel: options.cancel } : {}),
         ...(options?.steps ? { steps: options.steps } : {}),
       });
   });
