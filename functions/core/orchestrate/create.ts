@@ -151,6 +151,7 @@ export async function createRestoreStep(payload: CreatePayload, deps: StepDeps):
           sentBefore,
           settleMs: limits.createSettleSeconds * 1000,
           noteSent: (at) => deps.locks.noteCreateSent(restoreId, at, lockUntil),
+          forgetSent: () => deps.locks.forgetCreateSent(restoreId, lockUntil),
           now: deps.now,
           sleep: deps.sleep,
           fresh,

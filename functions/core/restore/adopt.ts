@@ -46,6 +46,8 @@ export interface CreateSettle {
   settleMs: number;
   /** Records that a POST is about to go out (kept where a retried step finds it). */
   noteSent(at: Date): Promise<void>;
+  /** Atlas answered that POST with a refusal (or it was never sent): nothing can land, a later try may POST. */
+  forgetSent?(): Promise<void>;
   now(): Date;
   sleep(ms: number): Promise<void>;
   /** The looks must be fresh reads, never a remembered answer. */
@@ -58,8 +60,9 @@ const SETTLE_LOOKS = [0.1, 0.25, 0.5, 1] as const;
 /**
  * Creates the restore, or adopts the job of the same request already in flight. A POST whose
  * answer is lost (AtlasCreateOutcomeUnknownError) may still land in Atlas a while later, so the job
- * is looked for several times spread over the settle window; only when none of those looks finds
- * it is the ambiguity rethrown, and only a later try (after the whole window) may POST again.
+ * is looked for several times spread over the settle window; when none of those looks finds it the
+ * ambiguity is rethrown, and a later try only looks again (over a window of its own): a POST that
+ * may still land is never sent a second time. Only a POST Atlas answered with a refusal is forgotten.
  */
 export async function reconcileCreate(
   atlas: AtlasTransport,
@@ -71,16 +74,27 @@ export async function reconcileCreate(
   const inFlight = await kind.findInFlight(atlas, request);
   if (inFlight) return { ref: inFlight, adopted: true };
   if (settle.sentBefore) {
-    // An earlier try sent a POST and lost its answer: wait out the rest of its window before sending another.
-    const made = await lookOverWindow(kind, request, settle, settle.sentBefore);
+    // An earlier try sent a POST and lost its answer. Atlas may show its job at any time, so it is
+    // never sent again: look over the rest of that POST's window, or, once it passed, over a window
+    // of this try; not found, the ambiguity stands (the state machine retries, then FindCreatedJob).
+    const windowEnd = settle.sentBefore.getTime() + settle.settleMs;
+    const from = settle.now().getTime() < windowEnd ? settle.sentBefore : settle.now();
+    const made = await lookOverWindow(kind, request, settle, from);
     if (made) return { ref: made, adopted: true };
+    throw new AtlasCreateOutcomeUnknownError(
+      `No Atlas job of this request has appeared since its POST at ${settle.sentBefore.toISOString()} (looked again until ${settle.now().toISOString()}); it may still land, so the POST is not sent again`,
+    );
   }
   const sentAt = settle.now();
   await settle.noteSent(sentAt);
   try {
     return { ref: await create(), adopted: false };
   } catch (err) {
-    if (!(err instanceof AtlasCreateOutcomeUnknownError)) throw err;
+    // A definite answer (a refusal, throttling, a busy target before the POST): nothing was made.
+    if (!(err instanceof AtlasCreateOutcomeUnknownError)) {
+      await settle.forgetSent?.();
+      throw err;
+    }
     const made = await lookOverWindow(kind, request, settle, sentAt);
     if (made) return { ref: made, adopted: true };
     throw err;
