@@ -58,7 +58,7 @@ export function decideOutcome(input: NotifyInput, now?: Date): OutcomeDecision {
   const { status, poll, restore } = input;
   const ended = status !== undefined && TERMINAL_STATES.includes(status.state);
   const job = restore?.job.jobIds?.join(', ') ?? restore?.job.jobId;
-  const notes = [poll?.cancelNote, poll?.lastFailure && `last look at Atlas: ${poll.lastFailure.name}: ${redact(poll.lastFailure.message)}`];
+  const notes = [...(restore?.quietNotes ?? []), poll?.cancelNote, poll?.lastFailure && `last look at Atlas: ${poll.lastFailure.name}: ${redact(poll.lastFailure.message)}`];
 
   // A job we know of that has not ended: say so plainly, every time.
   if (restore && status && !ended && !input.error) {
@@ -104,7 +104,7 @@ export function decideOutcome(input: NotifyInput, now?: Date): OutcomeDecision {
   // What became of a cancel is part of every end it led to.
   const reason = closing
     ? join([`Atlas job ${job} has ended (${status?.atlasStatus ?? status?.state}); this closes the earlier reports`, decision.reason, ...notes])
-    : join([decision.reason, poll?.cancelNote]) || undefined;
+    : join([decision.reason, ...(restore?.quietNotes ?? []), poll?.cancelNote]) || undefined;
   return { ...decision, closing, jobMayStillRun: false, ...(reason ? { reason } : {}) };
 }
 

@@ -4,7 +4,7 @@ import { sameCluster, type ClusterRef } from '../domain/cluster.js';
 import type { RestoreKind } from './kind.js';
 import { kindFor } from './kinds/index.js';
 import { restoreTarget, type RestoreRequest } from './request.js';
-import { isTerminal, type RestoreJobRef } from './status.js';
+import { isTerminal, type RestoreJobRef, type RestoreStatus } from './status.js';
 
 /**
  * Never two restores where one was asked for. A create attaches to a job already in flight for the
@@ -36,6 +36,30 @@ export async function findTargetBusy(atlas: AtlasTransport, request: RestoreRequ
     const seen = listedTarget(j.request);
     return seen !== undefined && sameCluster(seen, target);
   })?.ref;
+}
+
+/**
+ * The target's other restore jobs still running (not ended), other than ours (`ours`: the job ids,
+ * and for a legacy restore its batch): the look before a target is freed. A job here means the
+ * target is not quiet: Atlas made a second job (a POST that landed late), or someone started one.
+ * Same limit as findTargetBusy: only jobs from the request's own source are seen.
+ */
+export async function findOtherJobsOntoTarget(
+  atlas: AtlasTransport,
+  request: RestoreRequest,
+  ours: { jobIds: readonly string[]; batchId?: string | undefined },
+): Promise<{ ref: RestoreJobRef; status: RestoreStatus }[]> {
+  const target = restoreTarget(request);
+  if (!target) return [];
+  const jobs = await kindFor(request).list(atlas, request.source);
+  return jobs
+    .filter((j) => {
+      if (isTerminal(j.status.state)) return false;
+      if (ours.jobIds.includes(j.ref.jobId) || (ours.batchId !== undefined && j.ref.batchId === ours.batchId)) return false;
+      const seen = listedTarget(j.request);
+      return seen !== undefined && sameCluster(seen, target);
+    })
+    .map((j) => ({ ref: j.ref, status: j.status }));
 }
 
 /** How a create step looks for a job whose POST may have reached Atlas (see `reconcileCreate`). */

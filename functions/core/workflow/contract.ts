@@ -48,6 +48,11 @@ export const RestoreContext = z.object({
   snapshotTakenAt: z.string().optional(),
   /** True when the create step attached to a job already in flight instead of creating one. */
   adopted: z.boolean(),
+  /**
+   * What the look before freeing the target found: each job Atlas still ran onto it when the watched
+   * one ended ("Atlas made a second job …"), which the workflow then watched in its place.
+   */
+  quietNotes: z.array(z.string()).optional(),
   cancellable: z.boolean(),
   startedAt: z.iso.datetime(),
   deadlineAt: z.iso.datetime(),

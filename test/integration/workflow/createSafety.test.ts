@@ -3,6 +3,8 @@ import { handler as createRestore } from '../../../functions/createRestore/index
 import type { RestoreReport } from '../../../functions/core/notify/message.js';
 import { PlansConfig, type PlanInput } from '../../../functions/core/plans/schema.js';
 import { OUTCOME_STATES } from '../../../lib/workflow.js';
+import { createAtlasClient } from '../../../functions/core/atlas/client.js';
+import { ADMIN_KEY } from '../atlas/helpers.js';
 import { PROD, STAGING, useWorkflowHarness } from './helpers.js';
 
 /**
@@ -161,6 +163,50 @@ describe('a create whose answer is lost', () => {
     expect(more).toEqual([]);
     expect(report).toMatchObject({ outcome: 'SUCCEEDED', adopted: true, jobIds: [jobs[0]!.id] });
     expect(await lockHolder()).toBeUndefined();
+  });
+
+  it('a second job onto the target still running when ours ends: the lock is kept, it is watched to its end and reported', async () => {
+    const start = h.sim.clock.now();
+    h.sim.clearRequests();
+    const client = createAtlasClient({ baseUrl: h.sim.baseUrl, credentials: ADMIN_KEY });
+    let second: string | undefined;
+    const lockedAtReport: (string | undefined)[] = [];
+    const { handler: notifyRestore } = await import('../../../functions/notifyRestore/index.js');
+    try {
+      const result = await h.run({ planName: 'refresh', trigger: manual }, 'quiet-1', {
+        // Once our job has ended, Atlas shows a second one onto the same target (a POST that landed late, someone else's).
+        poll: async (payload, real) => {
+          const [ours] = cloudJobsSince(start);
+          if (!second && ours?.phase === 'succeeded') {
+            const body = { deliveryType: 'automated', snapshotId: ours.snapshotId, targetGroupId: STAGING, targetClusterName: 'staging-cluster' };
+            const res = await client.request<{ id: string }>({ method: 'POST', path: `/api/atlas/v2/groups/${PROD}/clusters/prod-cluster/backup/restoreJobs`, version: '2023-01-01', body });
+            second = res.body.id;
+          }
+          return real(payload);
+        },
+        notify: async (payload) => {
+          const out = await notifyRestore(payload);
+          lockedAtReport.push(await lockHolder());
+          return out;
+        },
+      });
+      expect(result.status, result.cause).toBe('SUCCEEDED');
+    } finally {
+      await client.close();
+    }
+    expect(second).toBeDefined();
+    const jobs = cloudJobsSince(start);
+    expect(jobs.map((j) => j.phase)).toEqual(['succeeded', 'succeeded']);
+    const [report, ...more] = reports();
+    expect(more).toEqual([]);
+    expect(report!.jobIds).toEqual([second]);
+    expect(report!.reason).toMatch(new RegExp(`Atlas made a second job ${second} onto staging-cluster, still running when job ${jobs[0]!.id} ended .*the target stays locked and job ${second} is watched to its end`));
+    // Freed only after the second job ended, and nothing wrote onto the target after that.
+    expect(lockedAtReport).toEqual([undefined]);
+    const atEnd = h.sim.cluster(STAGING, 'staging-cluster').dataVersion;
+    expect(atEnd).toBe(jobs[1]!.dataVersion);
+    h.sim.clock.advance(6 * 3_600_000);
+    expect(h.sim.cluster(STAGING, 'staging-cluster').dataVersion).toBe(atEnd);
   });
 
   // Last in the file: the target's lock is kept (it lapses only hours later).
