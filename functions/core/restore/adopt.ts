@@ -116,7 +116,8 @@ export async function reconcileCreate(
   } catch (err) {
     // A definite answer (a refusal, throttling, a busy target before the POST): nothing was made.
     if (!(err instanceof AtlasCreateOutcomeUnknownError)) {
-      await settle.forgetSent?.();
+      // Not forgotten (the store failing), a later try only looks and never POSTs: the safe side.
+      await settle.forgetSent?.().catch(() => undefined);
       throw err;
     }
     const made = await lookOverWindow(kind, request, settle, sentAt);
