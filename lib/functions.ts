@@ -45,7 +45,7 @@ interface FunctionSpec {
 export const ATLAS_CALLS_PER_STEP = {
   submitRestore: 0,
   createRestore: 4,
-  pollRestore: 2,
+  pollRestore: 3, // a token, the read, and the look at the target before it is freed (orchestrate/quiet.ts)
   cancelRestore: 3,
   notifyRestore: 0,
   awaitAlert: 0,

@@ -27,6 +27,11 @@ import { PostRestoreSteps } from './post-restore.js';
 /** Task state names: the local runner keys its handler overrides on them. */
 export const TASK_STATES = {
   create: 'CreateRestore',
+  /**
+   * Create failed through its retries: the create function once more, in its look-only mode. If a
+   * POST of this restore may have landed and its job is in flight, that job is watched to its end.
+   */
+  findCreatedJob: 'FindCreatedJob',
   poll: 'PollRestore',
   cancel: 'CancelRestore',
   notify: 'NotifyRestore',
@@ -287,14 +292,28 @@ export class RestoreWorkflow extends Construct {
       outputPath: '$.Payload',
     })
       .addRetry(TRANSIENT_RETRY)
-      .addRetry(AMBIGUOUS_CREATE_RETRY)
-      .addCatch(
-        // A run that failed at create has no restore context: give notify the restore id (the
-        // execution name), so its report id is this run's own and the delivery ledger never takes
-        // another run's report for it.
-        new sfn.Pass(this, 'NoteRestoreId', { parameters: { 'restoreId.$': '$$.Execution.Name' }, resultPath: '$.run' }).next(notify),
-        CATCH_INTO_ERROR,
-      );
+      .addRetry(AMBIGUOUS_CREATE_RETRY);
+    // A run that failed at create has no restore context: give notify the restore id (the
+    // execution name), so its report id is this run's own and the delivery ledger never takes
+    // another run's report for it.
+    const noteRestoreId = new sfn.Pass(this, 'NoteRestoreId', { parameters: { 'restoreId.$': '$$.Execution.Name' }, resultPath: '$.run' }).next(notify);
+    // Every try of create may have died after its POST (a retry adopting the job, then dying too):
+    // the job must not run unwatched. One look for the job of this request; found, it is watched
+    // like any other (its report names it); not found, or the look fails, the failure is reported.
+    const findCreatedJob = new tasks.LambdaInvoke(this, TASK_STATES.findCreatedJob, {
+      lambdaFunction: fns.createRestore,
+      comment: 'Create failed: if a POST of this restore may have landed, look for its job (never POST) and watch it',
+      payload: sfn.TaskInput.fromObject({
+        input: sfn.JsonPath.stringAt('$$.Execution.Input'),
+        restoreId: sfn.JsonPath.stringAt('$$.Execution.Name'),
+        afterFailure: sfn.JsonPath.stringAt('$.error'),
+      }),
+      resultSelector: { 'answer.$': '$.Payload' },
+      resultPath: '$.found',
+    })
+      .addRetry(TRANSIENT_RETRY)
+      .addCatch(noteRestoreId, { errors: [sfn.Errors.ALL], resultPath: '$.findError' });
+    create.addCatch(findCreatedJob, CATCH_INTO_ERROR);
 
     const dryRun = new sfn.Choice(this, 'IsDryRun', {
       comment: 'A dry run resolves and checks only, a repeated trigger event does nothing: stop before any wait or poll',
@@ -310,6 +329,15 @@ export class RestoreWorkflow extends Construct {
         new sfn.Succeed(this, 'DryRunDone', { comment: 'Nothing was created; the output says what would have been done' }),
       );
     waitOn(dryRun);
+    // The job of this request was found after create failed: its state (an adopted job's) goes on as create's would have.
+    findCreatedJob.next(
+      new sfn.Choice(this, 'CreatedJobFound?', { comment: 'A job of this request in flight after create failed: watch it; otherwise report the failure' })
+        .when(
+          sfn.Condition.isPresent('$.found.answer.restore'),
+          new sfn.Pass(this, 'WatchCreatedJob', { comment: "The found job's state replaces the failed create's", inputPath: '$.found.answer' }).next(dryRun),
+        )
+        .otherwise(noteRestoreId),
+    );
 
     create.next(dryRun);
     wait.next(poll);

@@ -35,6 +35,10 @@ export interface LocalRestoreOptions {
   clock?: WaitClock;
   /** Push completion: the world's task-token board (./localAlerts.ts) and how to let alert deliveries finish. */
   alerts?: { board: LocalWakeBoard; settle?: () => Promise<void> };
+  /** Wraps the create step (e.g. to make a try die after its work): given the payload and the real handler. */
+  create?: (payload: unknown, real: TaskHandler) => Promise<unknown>;
+  /** Wraps the cancel step (e.g. to fault the reads it makes): given the payload and the real handler. */
+  cancel?: (payload: unknown, real: TaskHandler) => Promise<unknown>;
   /** Local functions standing in for post-restore steps, keyed by the ARN the plan names (./localSteps.ts). */
   steps?: Record<string, LocalStep>;
   /** Real milliseconds per Wait when there is no manual clock (default: as the workflow asks). */
@@ -57,7 +61,8 @@ export async function runLocalRestore(options: LocalRestoreOptions): Promise<Exe
   // Set when WaitForAlert did the waiting on the clock (so the poll after it must not wait again).
   let waitedForAlert = false;
   const handlers: Record<string, TaskHandler> = {
-    [TASK_STATES.create]: (p) => createRestore(p as never),
+    [TASK_STATES.create]: options.create ? (p) => options.create!(p, (q) => createRestore(q as never)) : (p) => createRestore(p as never),
+    [TASK_STATES.findCreatedJob]: (p) => createRestore(p as never),
     [TASK_STATES.poll]: async (p) => {
       // The Wait before this poll slept 0 ms: let simulated time pass instead.
       const waitSeconds = (p as { poll?: { waitSeconds?: number } }).poll?.waitSeconds ?? 0;
@@ -66,7 +71,7 @@ export async function runLocalRestore(options: LocalRestoreOptions): Promise<Exe
       const real: TaskHandler = (q) => pollRestore(q as never);
       return options.poll ? options.poll(p, real) : real(p);
     },
-    [TASK_STATES.cancel]: (p) => cancelRestore(p as never),
+    [TASK_STATES.cancel]: options.cancel ? (p) => options.cancel!(p, (q) => cancelRestore(q as never)) : (p) => cancelRestore(p as never),
     [TASK_STATES.notify]: options.notify ?? ((p) => notifyRestore(p)),
     [TASK_STATES.notifyLastTry]: options.notify ?? ((p) => notifyRestore(p)),
     [TASK_STATES.notifyDeadLetter]: options.notify ?? ((p) => notifyRestore(p)),

@@ -111,7 +111,18 @@ describe('definition', () => {
   });
 
   it('catches every error of create into $.error and reports it through notify, with the run\'s restore id', () => {
-    expect(state(TASK_STATES.create).Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'NoteRestoreId' }]);
+    expect(state(TASK_STATES.create).Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: TASK_STATES.findCreatedJob }]);
+    // First one look for a job a POST of this restore may have made (the create function, never a POST)…
+    expect(state(TASK_STATES.findCreatedJob)).toMatchObject({
+      Type: 'Task',
+      Parameters: { Payload: { 'input.$': '$$.Execution.Input', 'restoreId.$': '$$.Execution.Name', 'afterFailure.$': '$.error' } },
+      ResultPath: '$.found',
+      Next: 'CreatedJobFound?',
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.findError', Next: 'NoteRestoreId' }],
+    });
+    // …found, it is watched; not found, the failure is reported.
+    expect(state('CreatedJobFound?')).toMatchObject({ Type: 'Choice', Default: 'NoteRestoreId', Choices: [{ Variable: '$.found.answer.restore', IsPresent: true, Next: 'WatchCreatedJob' }] });
+    expect(state('WatchCreatedJob')).toMatchObject({ Type: 'Pass', InputPath: '$.found.answer', Next: 'IsDryRun' });
     expect(state('NoteRestoreId')).toMatchObject({ Type: 'Pass', Parameters: { 'restoreId.$': '$$.Execution.Name' }, ResultPath: '$.run', Next: TASK_STATES.notify });
   });
 

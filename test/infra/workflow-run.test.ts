@@ -154,12 +154,14 @@ describe('workflow run (aws-local-stepfunctions)', () => {
       [TASK_STATES.create]: () => {
         throw errorNamed('RestoreRefused', 'staging-cluster is busy');
       },
+      // No POST was sent: the look for a created job answers at once that there is none.
+      [TASK_STATES.findCreatedJob]: () => ({ noJobFound: true }),
       [TASK_STATES.notify]: notifyWith('REFUSED'),
     });
     expect(r.calls[TASK_STATES.create]).toHaveLength(1); // a refusal is never retried
-    expect(r.calls[TASK_STATES.notify]).toEqual([
-      { ...INPUT, error: { Error: 'RestoreRefused', Cause: expect.stringContaining('busy') }, run: { restoreId: EXECUTION } },
-    ]);
+    const error = { Error: 'RestoreRefused', Cause: expect.stringContaining('busy') };
+    expect(r.calls[TASK_STATES.findCreatedJob]).toEqual([{ input: INPUT, restoreId: EXECUTION, afterFailure: error }]);
+    expect(r.calls[TASK_STATES.notify]).toEqual([{ ...INPUT, error, found: { answer: { noJobFound: true } }, run: { restoreId: EXECUTION } }]);
     expect(r.error?.name).toBe('RestoreRefused');
   });
 

@@ -3,6 +3,7 @@ import { causeMessage, redact } from '../domain/redact.js';
 import { restoreTarget } from '../restore/request.js';
 import { TERMINAL_STATES } from '../restore/status.js';
 import { failedStepReason } from '../postRestore/verdict.js';
+import { unseenSinceCancel } from '../orchestrate/watch.js';
 import type { Notice, NotifyInput, Outcome, ReportOutcome } from '../workflow/contract.js';
 
 /**
@@ -42,6 +43,8 @@ const AMBIGUOUS_CREATE = new Set<string>([ERROR_NAMES.ambiguousCreate, 'Sandbox.
  */
 export function lastSeen(input: NotifyInput, now?: Date): string | undefined {
   const { poll, status } = input;
+  // After a cancel Atlas accepted, a failed look knows only that: never "running" from the look before it.
+  if (poll && unseenSinceCancel(poll)) return `had its cancel accepted by Atlas at ${poll.cancelAcceptedAt}; not seen since`;
   if (!(poll?.failures ?? 0) || !status) return undefined;
   const seen = status.atlasStatus ?? status.state;
   if (!poll?.seenAt) return `was last seen ${seen} when the restore started; not seen since`;
@@ -55,7 +58,7 @@ export function decideOutcome(input: NotifyInput, now?: Date): OutcomeDecision {
   const { status, poll, restore } = input;
   const ended = status !== undefined && TERMINAL_STATES.includes(status.state);
   const job = restore?.job.jobIds?.join(', ') ?? restore?.job.jobId;
-  const notes = [poll?.cancelNote, poll?.lastFailure && `last look at Atlas: ${poll.lastFailure.name}: ${redact(poll.lastFailure.message)}`];
+  const notes = [...(restore?.quietNotes ?? []), poll?.cancelNote, poll?.lastFailure && `last look at Atlas: ${poll.lastFailure.name}: ${redact(poll.lastFailure.message)}`];
 
   // A job we know of that has not ended: say so plainly, every time.
   if (restore && status && !ended && !input.error) {
@@ -63,12 +66,19 @@ export function decideOutcome(input: NotifyInput, now?: Date): OutcomeDecision {
     // A download overwrites no cluster and holds no lock: only the job itself is still going.
     const stale = lastSeen(input, now);
     // From a stale look, only what was seen and when: the job may have ended since.
-    const running = stale
-      ? `${stale}, so it may still be ${target ? `running onto ${target.clusterName}` : 'preparing the download'}`
+    const cancelled = poll !== undefined && unseenSinceCancel(poll);
+    const running = cancelled
+      ? `${stale}, so it may not have stopped yet`
+      : stale
+        ? `${stale}, so it may still be ${target ? `running onto ${target.clusterName}` : 'preparing the download'}`
+        : target
+          ? `still running onto ${target.clusterName}`
+          : 'still preparing the download';
+    const maybe = cancelled
+      ? 'may not have stopped yet'
       : target
-        ? `still running onto ${target.clusterName}`
-        : 'still preparing the download';
-    const maybe = target ? `may still be running onto ${target.clusterName}` : 'may still be preparing the download';
+        ? `may still be running onto ${target.clusterName}`
+        : 'may still be preparing the download';
     const lockUntil = restore.lockUntil ? ` (its lock lapses on its own at ${restore.lockUntil})` : '';
     if (poll?.next === 'report' && poll.notice && !poll.watchOver) {
       const why =
@@ -91,7 +101,10 @@ export function decideOutcome(input: NotifyInput, now?: Date): OutcomeDecision {
     return { ...decision, jobMayStillRun: true, reason: join([decision.reason, unknown]) };
   }
   const closing = (poll?.noticesSent?.length ?? 0) > 0;
-  const reason = closing ? join([`Atlas job ${job} has ended (${status?.atlasStatus ?? status?.state}); this closes the earlier reports`, decision.reason, ...notes]) : decision.reason;
+  // What became of a cancel is part of every end it led to.
+  const reason = closing
+    ? join([`Atlas job ${job} has ended (${status?.atlasStatus ?? status?.state}); this closes the earlier reports`, decision.reason, ...notes])
+    : join([decision.reason, ...(restore?.quietNotes ?? []), poll?.cancelNote]) || undefined;
   return { ...decision, closing, jobMayStillRun: false, ...(reason ? { reason } : {}) };
 }
 
@@ -106,7 +119,9 @@ function decideEnd(input: NotifyInput): { outcome: Outcome; reason?: string } {
 
   if (poll?.deadlinePassed && status?.state !== 'SUCCEEDED') {
     const parts = [
-      `the plan's deadline (${restore?.deadlineAt ?? 'unknown'}) passed while Atlas said ${status?.atlasStatus ?? status?.state ?? 'nothing'}`,
+      poll && unseenSinceCancel(poll)
+        ? `the plan's deadline (${restore?.deadlineAt ?? 'unknown'}) passed; Atlas accepted the cancel at ${poll.cancelAcceptedAt} and the job was not seen since`
+        : `the plan's deadline (${restore?.deadlineAt ?? 'unknown'}) passed while Atlas said ${status?.atlasStatus ?? status?.state ?? 'nothing'}`,
       status?.detail,
       caught && `the cancel step could not finish (${caught})`,
     ];

@@ -22,12 +22,14 @@ export async function cancelRestoreStep(payload: unknown, deps: StepDeps): Promi
   const kind = deps.kinds[restore.job.kind];
   const atlas = await deps.atlas();
   let note: string;
+  let acceptedAt: string | undefined;
   if (!kind.cancellable) {
     note = `Atlas does not allow cancelling ${restore.job.kind} restore jobs: job ${restore.job.jobId} keeps running in Atlas`;
   } else {
     try {
       await kind.cancel(atlas, restore.job);
-      note = `cancel requested for Atlas job ${restore.job.jobId}`;
+      acceptedAt = deps.now().toISOString();
+      note = `cancel of Atlas job ${restore.job.jobId} accepted by Atlas at ${acceptedAt}`;
     } catch (err) {
       if (err instanceof AtlasConflictError) note = `Atlas refused to cancel job ${restore.job.jobId}: ${err.message}`;
       else if (err instanceof AtlasNotFoundError) note = `Atlas no longer shows job ${restore.job.jobId} to us, so it could not be cancelled`;
@@ -36,12 +38,19 @@ export async function cancelRestoreStep(payload: unknown, deps: StepDeps): Promi
     }
   }
   deps.logger.info('Cancel at deadline', { restoreId: restore.restoreId, jobId: restore.job.jobId, note });
-  let status = state.status;
+  const poll = { ...state.poll, cancelNote: note };
   try {
-    status = await kind.get(atlas, restore.job);
+    const status = await kind.get(atlas, restore.job);
+    const now = deps.now().toISOString();
+    return decideNext({ ...state, status, poll: { ...poll, failures: 0, seenAt: now, lookedAt: now } }, deps.now());
   } catch (err) {
-    // The cancel itself is done or refused; a failed re-read must not hide that from the report.
-    deps.logger.warn('Could not read the job after cancelling', { restoreId: restore.restoreId, error: (err as Error).name });
+    // The cancel itself is done or refused; a failed re-read must not hide that from the report. It
+    // counts as a failed look: the status is the one seen before the cancel, and after an accepted
+    // cancel no report calls the job "still running" from it (./watch.ts, ../notify/outcome.ts).
+    const error = err instanceof Error ? err : new Error(String(err));
+    deps.logger.warn('Could not read the job after cancelling', { restoreId: restore.restoreId, error: error.name });
+    const lastFailure = { name: error.name, message: error.message.slice(0, 500), at: deps.now().toISOString() };
+    const unseen = { ...poll, failures: (poll.failures ?? 0) + 1, lastFailure, ...(acceptedAt ? { cancelAcceptedAt: acceptedAt } : {}) };
+    return decideNext({ ...state, poll: unseen }, deps.now());
   }
-  return decideNext({ ...state, status, poll: { ...state.poll, cancelNote: note } }, deps.now());
 }

@@ -27,6 +27,17 @@ export interface CreatePayload {
   input: unknown;
   /** The execution name: the restore's id, and the idempotency key of an HTTP start. */
   restoreId: string;
+  /**
+   * Set when the state machine runs this step once more after create failed through its retries
+   * (FindCreatedJob in lib/workflow.ts): nothing is POSTed; if a POST of this restore may have
+   * landed, one fresh look for its job, which is then watched like an adopted one.
+   */
+  afterFailure?: { Error?: string; Cause?: string };
+}
+
+/** What FindCreatedJob answers when no POST of this restore may have landed, or none of its jobs is in flight. */
+export interface NoJobFound {
+  noJobFound: true;
 }
 
 /** What a dry run answers: what would be done and what was checked; nothing is created or locked. */
@@ -53,8 +64,11 @@ const AD_HOC_DEFAULTS = {
 /** A lock outlives the watch a little: the last report and the release still run after it ends. */
 const LOCK_MARGIN_MS = 60 * 60 * 1000;
 
-export async function createRestoreStep(payload: CreatePayload, deps: StepDeps): Promise<WorkflowState | DryRunResult | DuplicateTriggerResult> {
+export async function createRestoreStep(payload: CreatePayload, deps: StepDeps): Promise<WorkflowState | DryRunResult | DuplicateTriggerResult | NoJobFound> {
   const restoreId = payload.restoreId;
+  const afterFailure = payload.afterFailure;
+  // No POST of this restore was ever sent: nothing can have landed, nothing to look for (no Atlas call).
+  if (afterFailure && (await deps.locks.createSentAt(restoreId)) === undefined) return { noJobFound: true };
   const input = parseStepInput(ExecutionInput, payload.input, 'execution input');
   // A schedule or alarm event delivered twice: the second copy ends quietly (see runGuards.ts).
   const duplicate = await claimTriggerEvent(input, restoreId, deps);
@@ -107,34 +121,49 @@ export async function createRestoreStep(payload: CreatePayload, deps: StepDeps):
   if (target) await deps.locks.acquire(target, restoreId, lockUntil);
   const sentBefore = await deps.locks.createSentAt(restoreId);
   let created;
-  try {
-    // Everything Atlas would refuse the create for, asked before it (./preflight.ts), as the dry run
-    // did. Not after a POST that may have landed: then only the looks for its job decide.
-    if (sentBefore === undefined) await preflight(atlas, kind, resolved, now);
-    created = await reconcileCreate(
-      atlas,
-      kind,
-      resolved.request,
-      async () => {
-        // Only reached when no job of this request is in flight: anything else onto the target is busy.
-        await refuseIfAtlasBusy(atlas, resolved, restoreId);
-        return kind.create(atlas, resolved.request);
-      },
-      {
-        sentBefore,
-        settleMs: limits.createSettleSeconds * 1000,
-        noteSent: (at) => deps.locks.noteCreateSent(restoreId, at, lockUntil),
-        now: deps.now,
-        sleep: deps.sleep,
-        fresh,
-      },
-    );
-  } catch (err) {
-    // Nothing was created, so the target is free again, unless a POST may have gone through (now
-    // or in an earlier try): then the lock stays until a retry adopts the job, or until it lapses.
-    const mayHaveLanded = err instanceof AtlasCreateOutcomeUnknownError || sentBefore !== undefined;
-    if (target && !mayHaveLanded) await deps.locks.release(target, restoreId);
-    throw err;
+  if (afterFailure) {
+    // The create step died after a POST (every try): the job it made, or a retry adopted, may be
+    // running onto the target. Never another POST here; one fresh look, by the same adopt rule.
+    const found = await kind.findInFlight(fresh, resolved.request);
+    if (!found) return { noJobFound: true };
+    deps.logger.warn('The create step failed after a POST, but the job of this request is in flight: watching it', {
+      restoreId,
+      jobId: found.jobId,
+      createError: afterFailure.Error,
+    });
+    resolved.summary = `The create step failed (${afterFailure.Error ?? 'unknown error'}) after its POST at ${sentBefore!.toISOString()}; Atlas job ${found.jobId} of this request was found and is watched to its end. ${resolved.summary}`;
+    created = { ref: found, adopted: true };
+  } else {
+    try {
+      // Everything Atlas would refuse the create for, asked before it (./preflight.ts), as the dry run
+      // did. Not after a POST that may have landed: then only the looks for its job decide.
+      if (sentBefore === undefined) await preflight(atlas, kind, resolved, now);
+      created = await reconcileCreate(
+        atlas,
+        kind,
+        resolved.request,
+        async () => {
+          // Only reached when no job of this request is in flight: anything else onto the target is busy.
+          await refuseIfAtlasBusy(atlas, resolved, restoreId);
+          return kind.create(atlas, resolved.request);
+        },
+        {
+          sentBefore,
+          settleMs: limits.createSettleSeconds * 1000,
+          noteSent: (at) => deps.locks.noteCreateSent(restoreId, at, lockUntil),
+          forgetSent: () => deps.locks.forgetCreateSent(restoreId, lockUntil),
+          now: deps.now,
+          sleep: deps.sleep,
+          fresh,
+        },
+      );
+    } catch (err) {
+      // Nothing was created, so the target is free again, unless a POST may have gone through (now
+      // or in an earlier try): then the lock stays until a retry adopts the job, or until it lapses.
+      const mayHaveLanded = err instanceof AtlasCreateOutcomeUnknownError || sentBefore !== undefined;
+      if (target && !mayHaveLanded) await deps.locks.release(target, restoreId);
+      throw err;
+    }
   }
 
   const { ref, adopted } = created;

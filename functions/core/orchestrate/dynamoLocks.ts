@@ -86,6 +86,16 @@ export class DynamoTargetLocks implements TargetLocks {
     );
   }
 
+  /** The record stays (a PutItem, as noteCreateSent: no other permission) without its sentAt. */
+  async forgetCreateSent(restoreId: string, until: Date): Promise<void> {
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: { [KEY]: { S: createRecordKey(restoreId) }, [TTL]: { N: String(Math.ceil(until.getTime() / 1000)) } },
+      }),
+    );
+  }
+
   async createSentAt(restoreId: string): Promise<Date | undefined> {
     const { Item } = await this.client.send(
       new GetItemCommand({ TableName: this.tableName, Key: { [KEY]: { S: createRecordKey(restoreId) } }, ConsistentRead: true }),

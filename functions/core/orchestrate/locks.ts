@@ -29,6 +29,8 @@ export interface TargetLocks {
   noteCreateSent(restoreId: string, at: Date, until: Date): Promise<void>;
   /** When restore `restoreId` last sent a create, if it did. */
   createSentAt(restoreId: string): Promise<Date | undefined>;
+  /** Atlas refused that create (nothing can land): forgets it, so a retried create may send one. */
+  forgetCreateSent(restoreId: string, until: Date): Promise<void>;
 }
 
 /** The key of a restore's create record (a separate item from any target's lock). */
@@ -72,6 +74,10 @@ export class MemoryTargetLocks implements TargetLocks {
 
   async createSentAt(restoreId: string): Promise<Date | undefined> {
     return this.creates.get(createRecordKey(restoreId));
+  }
+
+  async forgetCreateSent(restoreId: string): Promise<void> {
+    this.creates.delete(createRecordKey(restoreId));
   }
 
   private current(target: ClusterRef): TargetLockHolder | undefined {

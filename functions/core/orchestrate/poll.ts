@@ -4,6 +4,8 @@ import { causeMessage } from '../domain/redact.js';
 import { WorkflowState } from '../workflow/contract.js';
 import type { StepDeps } from './deps.js';
 import { parseStepInput } from './input.js';
+import { isTerminal } from '../restore/status.js';
+import { lookForQuiet } from './quiet.js';
 import { afterLook, settleReportedNotice, type LookOutcome } from './watch.js';
 
 /**
@@ -42,6 +44,12 @@ export async function pollRestoreStep(payload: unknown, deps: StepDeps): Promise
     // Counted here because it is not thrown: the AtlasAuthFailures alarm must still fire.
     if (error.name === ERROR_NAMES.authFailed) deps.metrics.add(METRIC.atlasAuthFailures, 1, restore.planName ?? AD_HOC_PLAN);
     look = { status: state.status, failure: failure(error.name, error.message, deps.now()) };
+  }
+  // The watched job ended: before the target can be freed, one look at its other jobs (./quiet.ts).
+  if (!look.failure && isTerminal(look.status.state)) {
+    const quiet = await lookForQuiet(counted, look, deps);
+    counted = quiet.state;
+    look = quiet.look;
   }
   return afterLook(counted, look, deps.now());
 }

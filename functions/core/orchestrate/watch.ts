@@ -86,6 +86,15 @@ export function settleReportedNotice(poll: PollProgress): PollProgress {
   return { ...rest, next: 'wait', noticesSent: [...new Set([...(poll.noticesSent ?? []), notice])] };
 }
 
+/**
+ * Atlas accepted our cancel (204), the read after it failed, and no later look read the job: all we
+ * know is that the cancel was taken (a look at the cancel's own instant was before it).
+ */
+export function unseenSinceCancel(poll: PollProgress): boolean {
+  if (!poll.cancelAcceptedAt) return false;
+  return !poll.seenAt || Date.parse(poll.seenAt) <= Date.parse(poll.cancelAcceptedAt);
+}
+
 /** What the workflow does after this state, and how long it waits if it waits. */
 export function decideNext(state: WorkflowState, now: Date): WorkflowState {
   const decided = decideWithoutAlerts(state, now);
@@ -129,7 +138,9 @@ function decideWithoutAlerts(state: WorkflowState, now: Date): WorkflowState {
   const slowWait = Math.max(1, Math.floor(Math.min(restore.poll.capSeconds, WATCH_CADENCE_MAX_SECONDS, (watchUntilMs - nowMs) / 1000)));
   if (deadlinePassed) {
     if (!poll.cancelTried && !(poll.failures ?? 0)) return { ...base, poll: { ...poll, deadlinePassed, next: 'cancel', waitSeconds: slowWait } };
-    const notice = pendingNotice(poll, 'STILL_RUNNING_AFTER_DEADLINE');
+    // Atlas accepted our cancel and no look has read the job since: it is not known to be running.
+    // Look again (the failed-look cadence below) rather than report it as still running.
+    const notice = unseenSinceCancel(poll) ? undefined : pendingNotice(poll, 'STILL_RUNNING_AFTER_DEADLINE');
     if (notice) return { ...base, poll: { ...poll, deadlinePassed, next: 'report', notice, waitSeconds: slowWait } };
   }
   if ((poll.failures ?? 0) > 0) {

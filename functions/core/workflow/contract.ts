@@ -48,6 +48,11 @@ export const RestoreContext = z.object({
   snapshotTakenAt: z.string().optional(),
   /** True when the create step attached to a job already in flight instead of creating one. */
   adopted: z.boolean(),
+  /**
+   * What the look before freeing the target found: each job Atlas still ran onto it when the watched
+   * one ended ("Atlas made a second job …"), which the workflow then watched in its place.
+   */
+  quietNotes: z.array(z.string()).optional(),
   cancellable: z.boolean(),
   startedAt: z.iso.datetime(),
   deadlineAt: z.iso.datetime(),
@@ -120,6 +125,11 @@ export const PollProgress = z.object({
   cancelTried: z.boolean().optional(),
   /** What became of the cancel, for every later report. */
   cancelNote: z.string().optional(),
+  /**
+   * When Atlas accepted our cancel (204), set when the read right after it failed. Until a later look
+   * reads the job, no report says the job is still running: only "cancel accepted by Atlas at T; not seen since".
+   */
+  cancelAcceptedAt: z.iso.datetime().optional(),
   /** The watch limit passed with the job still not ended (or not visible): report and stop watching. */
   watchOver: z.boolean().optional(),
   /** This wait may be ended early by an Atlas alert (the WaitForAlert task, not the plain Wait). */

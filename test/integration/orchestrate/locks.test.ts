@@ -69,6 +69,15 @@ describe.each(variants)('target locks: %s', (_name, make) => {
     expect((await locks.holder(target))?.restoreId).toBe('restore-b');
   });
 
+  it('remembers a create sent, and forgets it once Atlas refused it', async () => {
+    const id = `restore-create-${n}`;
+    expect(await locks.createSentAt(id)).toBeUndefined();
+    await locks.noteCreateSent(id, clock, inHours(2));
+    expect(await locks.createSentAt(id)).toEqual(clock);
+    await locks.forgetCreateSent(id, inHours(2));
+    expect(await locks.createSentAt(id)).toBeUndefined();
+  });
+
   it('lets only one of two simultaneous restores take a free target', async () => {
     const results = await Promise.allSettled([
       locks.acquire(target, 'restore-a', inHours(2)),

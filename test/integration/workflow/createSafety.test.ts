@@ -3,6 +3,8 @@ import { handler as createRestore } from '../../../functions/createRestore/index
 import type { RestoreReport } from '../../../functions/core/notify/message.js';
 import { PlansConfig, type PlanInput } from '../../../functions/core/plans/schema.js';
 import { OUTCOME_STATES } from '../../../lib/workflow.js';
+import { createAtlasClient } from '../../../functions/core/atlas/client.js';
+import { ADMIN_KEY } from '../atlas/helpers.js';
 import { PROD, STAGING, useWorkflowHarness } from './helpers.js';
 
 /**
@@ -125,11 +127,95 @@ describe('a create whose answer is lost', () => {
     expect(await lockHolder()).toBeUndefined();
   });
 
-  // Last in the file: the target's lock is kept (it lapses only hours later).
-  it('every try ambiguous and no job ever lands: FAILED, the target stays locked, one POST per try, a window apart', async () => {
+  it('every create try dies after its POST (tries two and three adopt the job): the job is found, watched to its end and named', async () => {
     const start = h.sim.clock.now();
     h.sim.clearRequests();
-    // The first POST's connection is dropped, every later one answers 503: neither says whether Atlas acted.
+    let tries = 0;
+    // Each try does its work (the first POSTs, the next two adopt), then its Lambda times out.
+    const dies = async (payload: unknown, real: (p: unknown) => Promise<unknown>) => {
+      tries += 1;
+      await real(payload);
+      throw Object.assign(new Error('Task timed out after 60.00 seconds'), { name: 'Sandbox.Timedout' });
+    };
+    const result = await h.run({ planName: 'refresh', trigger: manual }, 'dies-1', { create: dies });
+    expect(tries).toBe(3);
+    expect(result.status, result.cause).toBe('SUCCEEDED');
+    expect(posts()).toHaveLength(1);
+    const jobs = cloudJobsSince(start);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]).toMatchObject({ target: onto('staging-cluster'), phase: 'succeeded' });
+    const [report, ...more] = reports();
+    expect(more).toEqual([]);
+    expect(report).toMatchObject({ outcome: 'SUCCEEDED', adopted: true, jobIds: [jobs[0]!.id] });
+    expect(report!.summary).toMatch(new RegExp(`create step failed \\(Sandbox.Timedout\\) .*Atlas job ${jobs[0]!.id} of this request was found and is watched`));
+    expect(await lockHolder(), 'freed only once the job ended').toBeUndefined();
+  });
+
+  it('lands 100 s late, after the first try’s whole window: a retry looks over a window of its own and adopts it; never a second POST', async () => {
+    const start = h.sim.clock.now();
+    h.sim.clearRequests();
+    h.sim.setFaults({ rules: [{ match: 'createBackupRestoreJob', script: [{ landsLate: 100 }] }] });
+    const result = await h.run({ planName: 'refresh', trigger: manual }, 'late-2');
+    expect(result.status, result.cause).toBe('SUCCEEDED');
+    expect(posts(), 'one POST: the first may still land, so it is never sent again').toHaveLength(1);
+    const jobs = cloudJobsSince(start);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]).toMatchObject({ target: onto('staging-cluster'), phase: 'succeeded', landed: true });
+    const [report, ...more] = reports();
+    expect(more).toEqual([]);
+    expect(report).toMatchObject({ outcome: 'SUCCEEDED', adopted: true, jobIds: [jobs[0]!.id] });
+    expect(await lockHolder()).toBeUndefined();
+  });
+
+  it('a second job onto the target still running when ours ends: the lock is kept, it is watched to its end and reported', async () => {
+    const start = h.sim.clock.now();
+    h.sim.clearRequests();
+    const client = createAtlasClient({ baseUrl: h.sim.baseUrl, credentials: ADMIN_KEY });
+    let second: string | undefined;
+    const lockedAtReport: (string | undefined)[] = [];
+    const { handler: notifyRestore } = await import('../../../functions/notifyRestore/index.js');
+    try {
+      const result = await h.run({ planName: 'refresh', trigger: manual }, 'quiet-1', {
+        // Once our job has ended, Atlas shows a second one onto the same target (a POST that landed late, someone else's).
+        poll: async (payload, real) => {
+          const [ours] = cloudJobsSince(start);
+          if (!second && ours?.phase === 'succeeded') {
+            const body = { deliveryType: 'automated', snapshotId: ours.snapshotId, targetGroupId: STAGING, targetClusterName: 'staging-cluster' };
+            const res = await client.request<{ id: string }>({ method: 'POST', path: `/api/atlas/v2/groups/${PROD}/clusters/prod-cluster/backup/restoreJobs`, version: '2023-01-01', body });
+            second = res.body.id;
+          }
+          return real(payload);
+        },
+        notify: async (payload) => {
+          const out = await notifyRestore(payload);
+          lockedAtReport.push(await lockHolder());
+          return out;
+        },
+      });
+      expect(result.status, result.cause).toBe('SUCCEEDED');
+    } finally {
+      await client.close();
+    }
+    expect(second).toBeDefined();
+    const jobs = cloudJobsSince(start);
+    expect(jobs.map((j) => j.phase)).toEqual(['succeeded', 'succeeded']);
+    const [report, ...more] = reports();
+    expect(more).toEqual([]);
+    expect(report!.jobIds).toEqual([second]);
+    expect(report!.reason).toMatch(new RegExp(`Atlas made a second job ${second} onto staging-cluster, still running when job ${jobs[0]!.id} ended .*the target stays locked and job ${second} is watched to its end`));
+    // Freed only after the second job ended, and nothing wrote onto the target after that.
+    expect(lockedAtReport).toEqual([undefined]);
+    const atEnd = h.sim.cluster(STAGING, 'staging-cluster').dataVersion;
+    expect(atEnd).toBe(jobs[1]!.dataVersion);
+    h.sim.clock.advance(6 * 3_600_000);
+    expect(h.sim.cluster(STAGING, 'staging-cluster').dataVersion).toBe(atEnd);
+  });
+
+  // Last in the file: the target's lock is kept (it lapses only hours later).
+  it('every try ambiguous and no job ever lands: FAILED, the target stays locked, one POST only, each try looking over a window', async () => {
+    const start = h.sim.clock.now();
+    h.sim.clearRequests();
+    // The POST's connection is dropped (any later one would answer 503): nothing says whether Atlas acted.
     h.sim.setFaults({ rules: [{ match: 'createBackupRestoreJob', script: ['drop'], errorRate: 1, errorStatuses: [503] }] });
     const result = await h.run({ planName: 'refresh', trigger: manual }, 'unknown-1');
 
@@ -138,24 +224,20 @@ describe('a create whose answer is lost', () => {
     const [report, ...more] = reports();
     expect(more).toEqual([]);
     expect(report!.outcome).toBe('FAILED');
-    expect(report!.reason).toMatch(/^AtlasCreateOutcomeUnknown: /);
+    expect(report!.reason).toMatch(/^AtlasCreateOutcomeUnknown: No Atlas job of this request has appeared since its POST at .* the POST is not sent again/);
     expect(report!.reason).toMatch(/the create may have reached Atlas .* the target stays locked until its lock lapses/);
     expect(report!.jobMayStillRun).toBe(true);
     expect(await lockHolder(), 'the lock was kept').toBe('unknown-1');
     expect(cloudJobsSince(start)).toEqual([]);
 
-    // The first try and the state machine's two retries (AMBIGUOUS_CREATE_RETRY) POST once each:
-    // the client never repeats a POST itself, and each try waits out the window of the one before.
-    expect(posts().map((p) => p.status)).toEqual([undefined, 503, 503]);
-    const gaps = posts()
-      .slice(1)
-      .map((p, i) => p.time - posts()[i]!.time);
-    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(SETTLE_MS);
-    // After each POST, the looks for its job, spread over the window (10 %, 25 %, 50 %, 100 %).
-    const lists = looksForJobs();
-    for (const post of posts()) {
-      const after = lists.filter((r) => r.time > post.time).map((r) => (r.time - post.time) / 1000);
-      expect(after.slice(0, 4)).toEqual([6, 15, 30, 60]);
-    }
+    // The first try POSTs once; the state machine's two retries (AMBIGUOUS_CREATE_RETRY) only look,
+    // each over a window of its own (10 %, 25 %, 50 %, 100 %), and FindCreatedJob once more.
+    expect(posts().map((p) => p.status)).toEqual([undefined]);
+    const post = posts()[0]!;
+    const after = looksForJobs()
+      .filter((r) => r.time > post.time)
+      .map((r) => (r.time - post.time) / 1000);
+    // Each retry's first look is its adopt check, then the looks over its window; FindCreatedJob's look last.
+    expect(after).toEqual([6, 15, 30, 60, 60, 66, 75, 90, 120, 120, 126, 135, 150, 180, 180]);
   });
 });

@@ -71,6 +71,24 @@ describe('restores that end badly', () => {
     expect(h.sim.requests().filter((r) => r.operation === 'getBackupRestoreJob' && r.status === 503)).toHaveLength(10);
     oneReport('SUCCEEDED');
   });
+  it('a cancel Atlas accepted (204), then a re-read that fails (503): never "still running"; cancel accepted, then the end as Atlas shows it', async () => {
+    h.sim.scriptOutcome({ cluster: 'prod-cluster', kind: 'cloud', outcome: 'hang', times: 1 });
+    h.sim.clearRequests();
+    const result = await h.run({ planName: 'short-deadline', trigger: { type: 'manual' } }, 'deadline-reread', {
+      // The DELETE goes through; the read after it meets five 503s in a row (more than the client's attempts).
+      cancel: async (payload, real) => {
+        h.sim.setFaults({ rules: [{ match: 'getBackupRestoreJob', script: Array.from({ length: 5 }, () => ({ status: 503 })) }] });
+        return real(payload);
+      },
+    });
+    expect(result.error, JSON.stringify(h.world.sent.map((s) => s.report?.reason))).toBe(OUTCOME_STATES.TIMED_OUT.state);
+    const cancels = h.sim.requests().filter((r) => r.operation === 'cancelBackupRestoreJob');
+    expect(cancels.map((c) => c.status)).toEqual([204]);
+    expect(h.sim.requests().filter((r) => r.operation === 'getBackupRestoreJob' && r.status === 503)).toHaveLength(5);
+    for (const sent of h.world.sent) expect(sent.report?.reason ?? '').not.toMatch(/still running/);
+    const report = oneReport('TIMED_OUT');
+    expect(report.reason).toMatch(/cancel of Atlas job \S+ accepted by Atlas at /);
+  });
 });
 
 describe('a report that does not go out the first time', () => {

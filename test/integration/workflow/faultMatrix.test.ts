@@ -80,6 +80,8 @@ interface Fault {
   atCreate?: (k: Kind) => FaultRuleInput[];
   /** Called before each poll runs, with its number (1-based). */
   beforePoll?: (k: Kind, poll: number) => void;
+  /** Every create try does its work (POST, or adopt), then its Lambda times out. */
+  createDies?: boolean;
   /** The interim notices this fault must cause (in order). */
   notices: string[];
   adopted?: boolean;
@@ -111,6 +113,9 @@ const FAULTS: Fault[] = [
   },
   { name: 'the create answer lost', atCreate: (k) => [{ match: k.createOp, script: ['lostAnswer'] }], notices: [], adopted: true },
   { name: 'the create lands 20 s late, its answer lost', atCreate: (k) => [{ match: k.createOp, script: [{ landsLate: 20 }] }], notices: [], adopted: true },
+  // After the first try's whole settle window (60 s): the retry only looks, never POSTs again.
+  { name: 'the create lands 100 s late, after the settle window', atCreate: (k) => [{ match: k.createOp, script: [{ landsLate: 100 }] }], notices: [], adopted: true },
+  { name: 'every create try dies after its POST (or its adopt)', createDies: true, notices: [], adopted: true },
   {
     name: 'the key revoked mid-run, then restored',
     beforePoll: (_k, n) => {
@@ -136,6 +141,14 @@ describe.each(KINDS)('$name', (kind) => {
     let polls = 0;
     const { handler: notifyRestore } = await import('../../../functions/notifyRestore/index.js');
     const result = await h.run(kind.input(), `matrix-${kind.plan}-${fault.name.replace(/\W+/g, '-')}`, {
+      ...(fault.createDies
+        ? {
+            create: async (payload: unknown, real: (p: unknown) => Promise<unknown>) => {
+              await real(payload);
+              throw Object.assign(new Error('Task timed out after 60.00 seconds'), { name: 'Sandbox.Timedout' });
+            },
+          }
+        : {}),
       poll: async (payload, real) => {
         fault.beforePoll?.(kind, ++polls);
         return real(payload);

@@ -91,7 +91,7 @@ export interface WorkflowHarness {
   run(
     input: object,
     restoreId: string,
-    options?: { notify?: TaskHandler; poll?: (payload: unknown, real: TaskHandler) => Promise<unknown>; steps?: Record<string, LocalStep> },
+    options?: { notify?: TaskHandler; create?: (payload: unknown, real: TaskHandler) => Promise<unknown>; cancel?: (payload: unknown, real: TaskHandler) => Promise<unknown>; poll?: (payload: unknown, real: TaskHandler) => Promise<unknown>; steps?: Record<string, LocalStep> },
   ): ReturnType<typeof runLocalRestore>;
 }
 
@@ -115,6 +115,8 @@ export function useWorkflowHarness(plans: PlansConfig = TEST_PLANS): WorkflowHar
         alerts: { board: harness.world.alerts.board, settle: () => harness.settle() },
         ...(options?.notify ? { notify: options.notify } : {}),
         ...(options?.poll ? { poll: options.poll } : {}),
+        ...(options?.create ? { create: options.create } : {}),
+        ...(options?.cancel ? { cancel: options.cancel } : {}),
         ...(options?.steps ? { steps: options.steps } : {}),
       });
   });

@@ -115,7 +115,7 @@ describe('the cancel step on a job Atlas can cancel', () => {
     expect(next.poll).toMatchObject({
       cancelTried: true,
       deadlinePassed: true,
-      cancelNote: `cancel requested for Atlas job ${JOB}`,
+      cancelNote: expect.stringMatching(new RegExp(`^cancel of Atlas job ${JOB} accepted by Atlas at \\d{4}-`)),
       next: 'report',
       notice: 'STILL_RUNNING_AFTER_DEADLINE',
       waitSeconds: 300,
@@ -128,16 +128,25 @@ describe('the cancel step on a job Atlas can cancel', () => {
     atlas.reads = ['CANCELLED'];
     const next = await cancelRestoreStep(pastDeadline('cloud'), deps(atlas).d);
     expect(next.status.state).toBe('CANCELLED');
-    expect(next.poll).toMatchObject({ cancelTried: true, next: 'report', cancelNote: `cancel requested for Atlas job ${JOB}` });
+    expect(next.poll).toMatchObject({ cancelTried: true, next: 'report', cancelNote: expect.stringMatching(new RegExp(`^cancel of Atlas job ${JOB} accepted by Atlas at \\d{4}-`)) });
     expect(next.poll.notice).toBeUndefined();
   });
 
-  it('the re-read fails: the cancel is still noted, the last status kept, and it is logged', async () => {
+  it('the re-read fails: the cancel is noted as accepted, no "still running" notice, the next poll looks again, and it is logged', async () => {
     const atlas = new RecordingAtlas();
     atlas.reads = [new AtlasUnavailableError('503 on the re-read')];
     const { d, logged } = deps(atlas);
     const next = await cancelRestoreStep(pastDeadline('cloud'), d);
-    expect(next.poll).toMatchObject({ cancelTried: true, cancelNote: `cancel requested for Atlas job ${JOB}`, next: 'report' });
+    // Never "still running" from the look before the cancel: a failed look, and the next poll reads the job.
+    expect(next.poll).toMatchObject({
+      cancelTried: true,
+      cancelNote: expect.stringMatching(new RegExp(`^cancel of Atlas job ${JOB} accepted by Atlas at \\d{4}-`)),
+      cancelAcceptedAt: expect.any(String),
+      failures: 1,
+      lastFailure: { name: 'AtlasUnavailable' },
+      next: 'wait',
+    });
+    expect(next.poll.notice).toBeUndefined();
     expect(next.status.state).toBe('RUNNING');
     expect(logged.some(([m]) => m === 'Could not read the job after cancelling')).toBe(true);
   });

@@ -115,24 +115,41 @@ describe('an earlier try sent a POST and lost its answer (sentBefore)', () => {
     expect(w.sleeps).toEqual([10_000, 30_000]);
   });
 
-  it('inside the window and nothing shows: POSTs again only once the window has passed', async () => {
+  it('inside the window and nothing shows: looks to the end of its window, never POSTs again, the ambiguity stands', async () => {
     const w = world({ sentBefore: T0 - 20_000 });
-    const result = await reconcileCreate(w.stale, cloudKind, request, w.createOk, w.settle);
-    expect(result.adopted).toBe(false);
+    const err = await reconcileCreate(w.stale, cloudKind, request, w.createOk, w.settle).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AtlasCreateOutcomeUnknownError);
+    expect((err as Error).message).toMatch(/it may still land, so the POST is not sent again/);
     expect(w.looks).toEqual([0, 10, 40]);
-    expect(w.creates, 'the POST goes out at the end of the first one\'s window').toEqual([40]);
-    expect(w.notes).toEqual([40]);
+    expect(w.creates, 'a POST that may still land is never sent again').toEqual([]);
+    expect(w.notes).toEqual([]);
   });
 
-  it('long past: one last fresh look at once, then it creates again (and notes the new POST)', async () => {
+  it('long past: looks over a window of its own, never POSTs again', async () => {
     const w = world({ sentBefore: T0 - 10 * 60_000 });
+    const err = await reconcileCreate(w.stale, cloudKind, request, w.createOk, w.settle).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AtlasCreateOutcomeUnknownError);
+    expect(w.looks).toEqual([0, 6, 15, 30, 60]);
+    expect(w.creates).toEqual([]);
+    expect(w.notes).toEqual([]);
+  });
+
+  it('long past, and the job lands during this try\'s window: adopted, no POST', async () => {
+    const w = world({ sentBefore: T0 - 10 * 60_000, landsAt: T0 + 20_000 });
     const result = await reconcileCreate(w.stale, cloudKind, request, w.createOk, w.settle);
-    expect(result).toEqual({ ref: expect.objectContaining({ jobId: IDS.job2 }), adopted: false });
-    expect(w.sleeps).toEqual([]);
-    expect(w.looks).toEqual([0, 0]);
-    expect(w.fresh.calls).toHaveLength(1);
-    expect(w.creates).toEqual([0]);
+    expect(result).toEqual(adoptedJob1);
+    expect(w.creates).toEqual([]);
+    expect(w.looks).toEqual([0, 6, 15, 30]);
+  });
+
+  it('a POST Atlas refused (nothing can land) is forgotten, so a retried try may send one', async () => {
+    const w = world();
+    let forgotten = 0;
+    const refused = Object.assign(new Error('429'), { name: 'AtlasThrottled' });
+    const err = await reconcileCreate(w.stale, cloudKind, request, async () => { w.creates.push(0); throw refused; }, { ...w.settle, forgetSent: async () => void (forgotten += 1) }).catch((e: unknown) => e);
+    expect(err).toBe(refused);
     expect(w.notes).toEqual([0]);
+    expect(forgotten).toBe(1);
   });
 
   it('long past, and the job has shown up meanwhile: adopted, no POST', async () => {
