@@ -1,11 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import { runAlertsCommand } from './commands/alerts.js';
-import { runDemo } from './commands/demo.js';
 import { runHistoryCommand } from './commands/history.js';
 import { holdAdministratorsOf, runHoldCommand } from './commands/holds.js';
 import type { Output } from './commands/output.js';
 import { runRemote, type RemoteOptions } from './commands/remote.js';
-import { runPlan } from './commands/run.js';
 import { runReportsReplay } from './commands/reports.js';
 import { runServe } from './commands/serve.js';
 import { ApiRestoreHistory } from './operator/apiHistory.js';
@@ -19,6 +17,10 @@ import { DEFAULT_HOLDS_FILE, FileTargetHolds } from './runner/fileHolds.js';
  * The local runner's command line, on commander: every command with its own --help (options,
  * examples, the environment variables it reads). The wiring to the library is here and only here;
  * each command's work is in ./commands/*.ts. `main` returns the exit code; the caller prints errors.
+ *
+ * `demo` and `run` build the state machine with CDK and run it with aws-local-stepfunctions, seconds
+ * of loading: they are imported inside their actions, so help pages, usage mistakes and the other
+ * commands load neither (test/integration/local/cliLoads.test.ts).
  */
 
 const NPM = 'npm run restore --';
@@ -100,12 +102,15 @@ export function buildProgram(out: Output, done: (code: number) => void): Command
       // its suggestion) rather than a missing --plan.
       .hook('preAction', (_, action) => requireOptions(action));
 
+  const demo = () => import('./commands/demo.js');
+  const run = () => import('./commands/run.js');
+
   command(program, 'demo')
     .description('two restore stories on the local simulator: no AWS, no Atlas account (what npm start runs)')
     .option('--fast', 'no pauses between polls (also when CI is set)', false)
     .option('--plans <file>', 'plans file', 'config/plans.json')
     .addHelpText('after', examples(['npm start', `${NPM} demo --fast`], '\nEnvironment:\n  CI        no pauses (like --fast)\n  NO_COLOR  plain output'))
-    .action(async (o: { fast: boolean; plans: string }) => done(await runDemo({ plansFile: o.plans, pauseMs: o.fast || process.env.CI ? 0 : 120 }, out)));
+    .action(async (o: { fast: boolean; plans: string }) => done(await (await demo()).runDemo({ plansFile: o.plans, pauseMs: o.fast || process.env.CI ? 0 : 120 }, out)));
 
   command(program, 'run')
     .description('run one plan against Atlas (or the simulator) from this machine, through the same state machine and handlers')
@@ -133,7 +138,7 @@ export function buildProgram(out: Output, done: (code: number) => void): Command
     )
     .action(async (o: { plan: string; plans: string; dryRun: boolean; yes: boolean; skipSteps: boolean; quiet: boolean; snapshot?: string; pit?: number; restoreId?: string; holdsFile: string; historyFile: string }) =>
       done(
-        await runPlan(
+        await (await run()).runPlan(
           {
             plan: o.plan,
             plansFile: o.plans,
