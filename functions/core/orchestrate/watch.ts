@@ -1,5 +1,5 @@
 import { ERROR_NAMES } from '../domain/errors.js';
-import { DEFAULT_RUN_LIMITS } from '../plans/schema.js';
+import { DEFAULT_RUN_LIMITS } from '../plans/runLimits.js';
 import { pollsUntilHeard } from '../workflow/wake.js';
 import { isAlertWake } from '../workflow/wake.js';
 import { backstopDelaySeconds, nextPollDelaySeconds } from '../restore/pollPolicy.js';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { PlanName } from '../plans/schema.js';
+import { PlanName } from '../plans/planName.js';
 import { PlanOverrides } from '../plans/overrides.js';
 import { Trigger } from '../plans/trigger.js';
 import { StepsState } from '../postRestore/results.js';
