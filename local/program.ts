@@ -1,14 +1,15 @@
 import { Command, CommanderError, Option } from 'commander';
 import { runAlertsCommand } from './commands/alerts.js';
 import { runHistoryCommand } from './commands/history.js';
-import { holdAdministratorsOf, runHoldCommand } from './commands/holds.js';
+import { HoldUsageError, holdAdministratorsOf, runHoldCommand } from './commands/holds.js';
 import type { Output } from './commands/output.js';
 import { runRemote, type RemoteOptions } from './commands/remote.js';
 import { runReportsReplay } from './commands/reports.js';
 import { runServe } from './commands/serve.js';
 import { ApiRestoreHistory } from './operator/apiHistory.js';
 import { createSignedApi } from './operator/signedApi.js';
-import { UsageError } from './commandLine.js';
+import { ConfigError } from '../lib/config-error.js';
+import { failureOf, UsageError } from './commandLine.js';
 import * as value from './optionValues.js';
 import { DEFAULT_HISTORY_FILE, FileRestoreHistory } from './runner/fileHistory.js';
 import { DEFAULT_HOLDS_FILE, FileTargetHolds } from './runner/fileHolds.js';
@@ -383,4 +384,19 @@ export async function main(argv: string[], out: Output): Promise<number> {
     throw new CommandLineError(`${oneLine(error)} ${page}`);
   }
   return code;
+}
+
+/**
+ * The command line from arguments to exit code, as local/cli.ts runs it (and the tests, in process):
+ * one line for any mistake, exit 2 for usage (with where to read it), 1 for failures. A broken plans
+ * file is the caller's input too: exit 2, like a bad option.
+ */
+export async function runCommandLine(argv: string[], out: Output, stderr: (line: string) => void): Promise<number> {
+  try {
+    return await main(argv, out);
+  } catch (error) {
+    const { code, line } = failureOf(error, `see ${NPM} --help`, (e) => e instanceof HoldUsageError || e instanceof ConfigError);
+    stderr(line);
+    return code;
+  }
 }

@@ -19,28 +19,34 @@ const API = 'http://127.0.0.1:9/v1/'; // nothing listens: the command runs, then
 const AWS = { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'example', AWS_REGION: 'eu-west-1' };
 const NO_ATLAS_KEYS = { MONGODB_ATLAS_PUBLIC_API_KEY: '', MONGODB_ATLAS_PRIVATE_API_KEY: '', MONGODB_ATLAS_CLIENT_ID: '', MONGODB_ATLAS_CLIENT_SECRET: '' };
 
-async function heavyLoaded(args: string[], env: Record<string, string> = {}) {
-  const { code, stderr, imports } = await runTool('local/cli.ts', args, { env: { CI: 'true', NO_COLOR: '1', ATLAS_RESTORE_API_URL: '', ...env }, recordImports: true });
+async function heavyLoaded(args: string[], env: Record<string, string> = {}, script = 'local/cli.ts') {
+  const { code, stdout, stderr, imports } = await runTool(script, args, { env: { CI: 'true', NO_COLOR: '1', ATLAS_RESTORE_API_URL: '', ...env }, recordImports: true });
   const loaded = HEAVY.filter((name) => imports!.some((url) => url.includes(`/node_modules/${name}/`)));
-  return { code, stderr, loaded, ours: imports!.filter((url) => url.includes('/local/')).length };
+  return { code, stdout, stderr, loaded, ours: imports!.filter((url) => url.includes('/local/')).length };
 }
 
 describe('commands that do not synth load no CDK and no local Step Functions', () => {
+  // Each also a child-process smoke of its command (the exit code and the first thing it prints);
+  // cli.test.ts checks the same commands in depth, in process.
+  const held = '65f1a0000000000000000002/staging-cluster';
   it.each([
-    [['--help'], 0, {}],
-    [['run', '--help'], 0, {}],
-    [['history', '--history-file', files.history], 0, {}],
-    [['history', '--api', API, '--plan', 'nightly-staging'], 1, AWS],
-    [['hold', '--target', '65f1a0000000000000000002/staging-cluster', '--for', '1h', '--reason', 'x', '--holds-file', files.holds], 0, {}],
-    [['holds', '--holds-file', files.holds], 0, {}],
-    [['alerts', 'check', '--project', '65f1a0000000000000000001', '--url', 'https://abc123.execute-api.eu-west-1.amazonaws.com/v1/alerts'], 1, NO_ATLAS_KEYS],
-    [['remote', 'holds', '--api', API], 1, AWS],
-    [['run'], 2, {}],
-    [['run', '--plan', 'nightly-staging', '--snapshot', 'xyz'], 2, {}],
-    [['frobnicate'], 2, {}],
-  ] as const)('%j exits %i without them', async (args, exitCode, env) => {
-    const { code, stderr, loaded, ours } = await heavyLoaded([...args], env);
+    [['--help'], 0, {}, /^Usage: restore <command> \[options\]/],
+    [['run', '--help'], 0, {}, /^Usage: restore run \[options\]/],
+    [['history', '--history-file', files.history], 0, {}, /^started +plan +drill +outcome/],
+    [['history', '--api', API, '--plan', 'nightly-staging'], 1, AWS, /^error: connect ECONNREFUSED 127\.0\.0\.1:9\n$/],
+    [['hold', '--target', held, '--for', '1h', '--reason', 'x', '--holds-file', files.holds], 0, {}, /^Held: cluster "staging-cluster"/],
+    [['holds', '--holds-file', files.holds], 0, {}, /cluster "staging-cluster" in project 65f1a0000000000000000002 held by /],
+    [['release', '--target', held, '--holds-file', files.holds], 0, {}, /^Released: cluster "staging-cluster"/],
+    [['alerts', 'check', '--project', '65f1a0000000000000000001', '--url', 'https://abc123.execute-api.eu-west-1.amazonaws.com/v1/alerts'], 1, NO_ATLAS_KEYS, /^error: Atlas credentials in the environment \(MONGODB_ATLAS_\*\) are not usable: /],
+    [['remote', 'holds', '--api', API], 1, AWS, /^error: connect ECONNREFUSED 127\.0\.0\.1:9\n$/],
+    [['run'], 2, {}, /^error: run needs --plan <name> \(see npm run restore -- run --help\)\n$/],
+    [['run', '--plan', 'nightly-staging', '--snapshot', 'xyz'], 2, {}, /^error: --snapshot xyz: must be a 24-character lowercase hex id \(see npm run restore -- run --help\)\n$/],
+    [['frobnicate'], 2, {}, /^error: unknown command 'frobnicate' \(see npm run restore -- --help\)\n$/],
+  ] as const)('%j exits %i without them', async (args, exitCode, env, says) => {
+    const { code, stdout, stderr, loaded, ours } = await heavyLoaded([...args], env);
     expect(code, stderr).toBe(exitCode);
+    expect(exitCode === 0 ? stdout : stderr).toMatch(says);
+    if (exitCode !== 0) expect(stderr.trimEnd().split('\n'), stderr).toHaveLength(1); // one line, never a stack
     expect(ours).toBeGreaterThan(0); // the recorder saw the CLI's own modules
     expect(loaded).toEqual([]);
   }, 60_000);
