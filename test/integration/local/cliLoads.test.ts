@@ -51,6 +51,18 @@ describe('commands that do not synth load no CDK and no local Step Functions', (
     expect(loaded).toEqual([]);
   }, 60_000);
 
+  it('nor does the bench to print its usage or refuse an option', async () => {
+    for (const [args, exitCode] of [
+      [['--help'], 0],
+      [['--skip', 'everything'], 2],
+    ] as const) {
+      const { code, stderr, loaded, ours } = await heavyLoaded([...args], {}, 'bench/run.ts');
+      expect(code, stderr).toBe(exitCode);
+      expect(ours).toBeGreaterThan(0);
+      expect(loaded).toEqual([]);
+    }
+  }, 60_000);
+
   it('run loads both (the recorder sees them when they are loaded)', async () => {
     const { code, stderr, loaded } = await heavyLoaded(['run', '--plan', 'nope']);
     expect(code).toBe(2);
