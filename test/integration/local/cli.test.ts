@@ -277,7 +277,15 @@ describe('run --plan against an Atlas given by MONGODB_ATLAS_* (here the simulat
     const pit = String(Math.floor(Date.now() / 1000) - Number(shown![2]));
     // Its own holds and history: the plan holds its target after a success.
     const dir = mkdtempSync(join(tmpdir(), 'pit-example-'));
-    const args = [...shown![1]!.split(' '), pit, '--yes', '--holds-file', join(dir, 'holds.json'), '--history-file', join(dir, 'history.json')];
+    // The shipped plans with the example's plan polling every 5 s instead of 30 s at first: this test
+    // is about the example's plan and time, not about the wait.
+    const [, , plan] = shown![1]!.split(' '); // run --plan NAME --pit
+    const plans = JSON.parse(readFileSync(join(ROOT, 'config/plans.json'), 'utf8'));
+    const shipped = plans.plans.find((p: { name: string }) => p.name === plan);
+    expect(shipped, `${plan} in config/plans.json`).toBeDefined();
+    shipped.poll = { floorSeconds: 5, capSeconds: 30 };
+    writeFileSync(join(dir, 'plans.json'), JSON.stringify(plans));
+    const args = [...shown![1]!.split(' '), pit, '--yes', '--plans', join(dir, 'plans.json'), '--holds-file', join(dir, 'holds.json'), '--history-file', join(dir, 'history.json')];
     const { code, stdout, stderr } = await runCli(args, env);
     expect(code, stderr).toBe(0);
     expect(stdout).toContain('Atlas Restore Succeeded');
