@@ -5,7 +5,6 @@ import { HoldUsageError, holdAdministratorsOf, runHoldCommand } from './commands
 import type { Output } from './commands/output.js';
 import { runRemote, type RemoteOptions } from './commands/remote.js';
 import { runReportsReplay } from './commands/reports.js';
-import { runServe } from './commands/serve.js';
 import { ApiRestoreHistory } from './operator/apiHistory.js';
 import { createSignedApi } from './operator/signedApi.js';
 import { ConfigError } from '../lib/config-error.js';
@@ -19,9 +18,9 @@ import { DEFAULT_HOLDS_FILE, FileTargetHolds } from './runner/fileHolds.js';
  * examples, the environment variables it reads). The wiring to the library is here and only here;
  * each command's work is in ./commands/*.ts. `main` returns the exit code; the caller prints errors.
  *
- * `demo` and `run` build the state machine with CDK and run it with aws-local-stepfunctions, seconds
- * of loading: they are imported inside their actions, so help pages, usage mistakes and the other
- * commands load neither (test/integration/local/cliLoads.test.ts).
+ * `demo`, `run` and `serve` build the state machine with CDK and run it with aws-local-stepfunctions,
+ * seconds of loading: they are imported inside their actions, so help pages, usage mistakes and the
+ * other commands load neither (test/integration/local/cliLoads.test.ts).
  */
 
 const NPM = 'npm run restore --';
@@ -105,6 +104,7 @@ export function buildProgram(out: Output, done: (code: number) => void): Command
 
   const demo = () => import('./commands/demo.js');
   const run = () => import('./commands/run.js');
+  const serve = () => import('./commands/serve.js');
 
   command(program, 'demo')
     .description('two restore stories on the local simulator: no AWS, no Atlas account (what npm start runs)')
@@ -176,7 +176,7 @@ export function buildProgram(out: Output, done: (code: number) => void): Command
       ),
     )
     .action(async (o: { port: number; host: string; plans: string; holdsFile: string; historyFile: string }) =>
-      done(await runServe({ host: o.host, port: o.port, plansFile: o.plans, holdsFile: o.holdsFile, historyFile: o.historyFile }, out)),
+      done(await (await serve()).runServe({ host: o.host, port: o.port, plansFile: o.plans, holdsFile: o.holdsFile, historyFile: o.historyFile }, out)),
     );
 
   const holdExamples = [`${NPM} hold --target 65f1a0000000000000000002/staging-cluster --for 4h --reason "customer demo"`, `${NPM} holds`];

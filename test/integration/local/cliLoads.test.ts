@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { runTool } from './childProcess.js';
 
 /**
- * Commands that do not synth load no CDK: `demo` and `run` build the state machine (aws-cdk-lib) and
- * run it (aws-local-stepfunctions); every other command, every help page and every usage mistake
- * must answer without loading either, which takes seconds (local/program.ts imports those two
- * commands inside their actions). The CLI runs as a child process with a hook that records every
- * module it resolves (./recordImports.ts).
+ * Commands that do not synth load no CDK: `demo`, `run` and `serve` build the state machine
+ * (aws-cdk-lib) and run it (aws-local-stepfunctions); every other command, every help page and every
+ * usage mistake must answer without loading either, which takes seconds (local/program.ts imports
+ * those three commands inside their actions). The CLI runs as a child process with a hook that
+ * records every module it resolves (./recordImports.ts).
  */
 
 const HEAVY = ['aws-cdk-lib', 'aws-local-stepfunctions'];
@@ -32,6 +32,7 @@ describe('commands that do not synth load no CDK and no local Step Functions', (
   it.each([
     [['--help'], 0, {}, /^Usage: restore <command> \[options\]/],
     [['run', '--help'], 0, {}, /^Usage: restore run \[options\]/],
+    [['serve', '--help'], 0, {}, /^Usage: restore serve \[options\]/],
     [['history', '--history-file', files.history], 0, {}, /^started +plan +drill +outcome/],
     [['history', '--api', API, '--plan', 'nightly-staging'], 1, AWS, /^error: connect ECONNREFUSED 127\.0\.0\.1:9\n$/],
     [['hold', '--target', held, '--for', '1h', '--reason', 'x', '--holds-file', files.holds], 0, {}, /^Held: cluster "staging-cluster"/],
@@ -42,6 +43,7 @@ describe('commands that do not synth load no CDK and no local Step Functions', (
     [['run'], 2, {}, /^error: run needs --plan <name> \(see npm run restore -- run --help\)\n$/],
     [['run', '--plan', 'nightly-staging', '--snapshot', 'xyz'], 2, {}, /^error: --snapshot xyz: must be a 24-character lowercase hex id \(see npm run restore -- run --help\)\n$/],
     [['frobnicate'], 2, {}, /^error: unknown command 'frobnicate' \(see npm run restore -- --help\)\n$/],
+    [['reports'], 2, {}, /^error: reports needs a command: replay \(see npm run restore -- reports --help\)\n$/],
   ] as const)('%j exits %i without them', async (args, exitCode, env, says) => {
     const { code, stdout, stderr, loaded, ours } = await heavyLoaded([...args], env);
     expect(code, stderr).toBe(exitCode);
