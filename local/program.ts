@@ -46,10 +46,10 @@ Environment:
 const NO_ENV = '\nEnvironment: none';
 
 /** The stack output ApiUrl as the examples show it (the stage is lib/api.ts API_STAGE; a test holds them together). */
-export const EXAMPLE_API_URL = 'https://abc123.execute-api.eu-west-1.amazonaws.com/v1/';
+const EXAMPLE_API_URL = 'https://abc123.execute-api.eu-west-1.amazonaws.com/v1/';
 
 /** A usage mistake caught by commander (unknown option, missing value): one line, exit 2. */
-export class CommandLineError extends UsageError {
+class CommandLineError extends UsageError {
   override name = 'CommandLineError';
 }
 

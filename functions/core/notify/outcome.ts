@@ -40,7 +40,7 @@ const AMBIGUOUS_CREATE = new Set<string>([ERROR_NAMES.ambiguousCreate, 'Sandbox.
  * What we know of a job whose last looks failed: "last seen RUNNING at T (N h M min ago); not seen
  * since", never "is still running" from a stale look. Undefined when the last look read the job.
  */
-export function lastSeen(input: NotifyInput, now?: Date): string | undefined {
+function lastSeen(input: NotifyInput, now?: Date): string | undefined {
   const { poll, status } = input;
   if (!(poll?.failures ?? 0) || !status) return undefined;
   const seen = status.atlasStatus ?? status.state;

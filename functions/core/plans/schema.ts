@@ -23,7 +23,7 @@ import { DEFAULT_POLL, DEFAULT_RUN_LIMITS, MAX_CREATE_SETTLE_SECONDS, MAX_DEADLI
 
 export { PlanName };
 
-export { PointInTimeRule, PlanRestore } from './planRestore.js';
+export { PointInTimeRule } from './planRestore.js';
 
 export const WebhookChannel = z
   .object({

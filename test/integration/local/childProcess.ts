@@ -27,7 +27,7 @@ export async function runTool(
   options: { env?: Record<string, string | undefined>; timeoutMs?: number; recordImports?: boolean } = {},
 ): Promise<ToolResult> {
   const record = options.recordImports ? join(mkdtempSync(join(tmpdir(), 'imports-')), 'imports.txt') : undefined;
-  const recorder = record ? ['--import', './test/integration/local/recordImports.ts'] : [];
+  const recorder = record ? ['--import', fileURLToPath(new URL('./recordImports.ts', import.meta.url))] : [];
   const result = await exec(process.execPath, ['--import', 'tsx', ...recorder, script, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...options.env, ...(record ? { RECORD_IMPORTS_TO: record } : {}) },
