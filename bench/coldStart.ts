@@ -16,7 +16,7 @@ import { synthBundles } from './synthBundles.js';
  * node_modules, as the Lambda runtime provides them.
  */
 
-export interface ColdStartRow {
+interface ColdStartRow {
   bundle: string;
   kB: number;
   medianMs: number;

@@ -1,16 +1,14 @@
 import '../local/quiet.js';
-import { writeFileSync } from 'node:fs';
+import { accessSync, constants, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { exitWith, parseCommandLine, UsageError } from '../local/commandLine.js';
-import { measureColdStarts } from './coldStart.js';
-import { measurePolling } from './polling.js';
-import { measureBackstopTrade, measurePush } from './push.js';
-import { atlasRun } from './scale.js';
-import { measureScaleRuns, scaleRuns, scaleTable } from './scaleRuns.js';
 import { table } from './table.js';
 
 /**
  * `npm run bench`: polling cost, cold starts, scale. Prints tables and writes bench/results.json.
- * Numbers, never assertions: the tests check behaviour, this shows speed and cost.
+ * Numbers, never assertions: the tests check behaviour, this shows speed and cost. The measurements
+ * (CDK, the local Step Functions engine, the simulator) are loaded once the options are read, so
+ * --help and a usage mistake answer at once.
  */
 
 const USAGE = `usage: npm run bench -- [--skip polling|cold|scale]... [--large] [--workflows N] [--runs N] [--out FILE]
@@ -51,9 +49,12 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  // Minutes of measuring are not spent on results that could not be written (ENOTDIR, EACCES: exit 1).
+  accessSync(dirname(values.out), constants.W_OK);
   const results: Record<string, unknown> = { measuredAt: new Date().toISOString(), node: process.version, platform: `${process.platform}-${process.arch}` };
 
   if (!values.skip.includes('polling')) {
+    const [{ measurePolling }, { measureBackstopTrade, measurePush }] = await Promise.all([import('./polling.js'), import('./push.js')]);
     const polling = measurePolling();
     results.polling = polling;
     console.log('\nPolling: cost of waiting for one restore\n');
@@ -69,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   if (!values.skip.includes('cold')) {
+    const { measureColdStarts } = await import('./coldStart.js');
     const rounds = Number(values.runs);
     console.log(`\nCold start: bundles as CDK builds them and each one's floor, started by a small launcher interleaved with bare node;\nmedians of ${rounds} rounds (times: median of per-round ratios)\n`);
     const cold = measureColdStarts(rounds);
@@ -77,6 +79,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   if (!values.skip.includes('scale')) {
+    const [{ atlasRun }, { measureScaleRuns, scaleRuns, scaleTable }] = await Promise.all([import('./scale.js'), import('./scaleRuns.js')]);
     const runs = values.workflows !== undefined ? [atlasRun(Number(values.workflows))] : scaleRuns(values.large);
     console.log(`\nScale: restores started at once over several projects, on a virtual clock (the same numbers every run)\n`);
     const scale = await measureScaleRuns(runs, (line) => process.stderr.write(`${line}\n`));

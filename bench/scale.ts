@@ -23,7 +23,7 @@ export interface TokenBucket {
 }
 
 /** Atlas's documented per-project limit for Cloud Backups and Flex: 1,200 tokens, 500 more a minute. */
-export const ATLAS_BUCKET: TokenBucket = { capacity: 1200, refillPerSecond: 500 / 60 };
+const ATLAS_BUCKET: TokenBucket = { capacity: 1200, refillPerSecond: 500 / 60 };
 /** Far tighter than Atlas's, so the run meets 429s and shows what absorbs them. */
 export const TIGHT_BUCKET: TokenBucket = { capacity: 10, refillPerSecond: 0.2 };
 
@@ -47,11 +47,11 @@ export const tightRun = (restores = 100): ScaleRun => ({ name: `${restores}, tig
  * How long the k-th job created in a project lasts: 10 to 15 minutes, spread so that jobs end at
  * every point between two polls.
  */
-export const jobSeconds = (k: number): number => 600 + ((k * 37) % 300);
+const jobSeconds = (k: number): number => 600 + ((k * 37) % 300);
 /** A fixed start, so every ISO time in the run is the same each time. */
 const START = Date.UTC(2026, 0, 5, 9, 0, 0);
 
-export interface ScaleRow {
+interface ScaleRow {
   run: string;
   projects: number;
   bucket: string;
@@ -124,7 +124,7 @@ function quantile(sorted: number[], q: number): number {
 }
 
 /** 1 create + the polls the default policy makes, averaged over the run's job lengths. */
-export function idealCallsPerRestore(run: ScaleRun): number {
+function idealCallsPerRestore(run: ScaleRun): number {
   const perProject = Math.ceil(run.restores / run.projects);
   let total = 0;
   for (let i = 0; i < run.restores; i++) {

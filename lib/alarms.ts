@@ -28,7 +28,7 @@ export interface RestoreAlarmsProps {
  * The sum of a handler metric over every plan, ad-hoc included, as a Metrics Insights query: one
  * alarm covers plans added later, and there is no 10-metric limit as with metric math.
  */
-export function allPlansSum(metricName: string, period: Duration = Duration.minutes(5)): cloudwatch.MathExpression {
+function allPlansSum(metricName: string, period: Duration = Duration.minutes(5)): cloudwatch.MathExpression {
   return new cloudwatch.MathExpression({
     expression: `SELECT SUM(${metricName}) FROM SCHEMA("${METRICS_NAMESPACE}", ${PLAN_DIMENSION}, service) WHERE service = '${SERVICE_NAME}'`,
     label: `${metricName} (all plans)`,

@@ -7,14 +7,14 @@ import { START_RESTORE_BODY } from './api-model.js';
 import type { RestoreLogging } from './logging.js';
 
 export const API_STAGE = 'v1';
-export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 
 /** Requests per second across the stage: restores are rare, a runaway script should not be. */
 export const API_THROTTLE = { rateLimit: 5, burstLimit: 10 } as const;
 
 /** Atlas's alert deliveries: a few a minute at most, so a flood of forged ones is stopped early. */
 export const ALERTS_THROTTLE = { rateLimit: 5, burstLimit: 20 } as const;
-export const ALERTS_PATH = 'alerts';
+const ALERTS_PATH = 'alerts';
 
 export interface RestoreApiProps {
   /** The submit Lambda: every restore route proxies to it. */

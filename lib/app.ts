@@ -8,7 +8,7 @@ import { egressOptionsFromContext } from './egress-options.js';
 import { closedTriggerWarnings, DEFAULT_PLANS_FILE, readPlansFile, validatePlansConfig } from './plans.js';
 import { DEFAULT_ATLAS_SECRET_NAME, RestoreStack } from './restore-stack.js';
 
-export const STACK_NAME = 'AtlasRestore';
+const STACK_NAME = 'AtlasRestore';
 
 /** Context key that makes CDK skip esbuild for every stack (tests; the definition for local runs). */
 export const SKIP_BUNDLING_CONTEXT = { 'aws:cdk:bundling-stacks': [] as string[] };

@@ -23,7 +23,7 @@ const HEIGHT = 6;
 const PERIOD = Duration.hours(1);
 
 /** The outcomes charted one widget each, with a line per plan. */
-export const OUTCOME_WIDGETS = [
+const OUTCOME_WIDGETS = [
   { title: 'Restores started', metric: METRIC.restoreStarted },
   { title: 'Restores succeeded', metric: outcomeMetricName('SUCCEEDED') },
   { title: 'Restores failed', metric: outcomeMetricName('FAILED') },
@@ -35,20 +35,20 @@ export const OUTCOME_WIDGETS = [
 ] as const;
 
 /** RTO and RPO per plan, one widget each (seconds, max per hour). */
-export const EVIDENCE_WIDGETS = [
+const EVIDENCE_WIDGETS = [
   { title: 'RTO: trigger to restored (s, per plan)', metric: EVIDENCE_METRIC.rto },
   { title: 'RTO: trigger to verified (s, per plan)', metric: EVIDENCE_METRIC.rtoVerified },
   { title: 'RPO: data lost, by snapshot or point in time (s, per plan)', metric: EVIDENCE_METRIC.rpo },
 ] as const;
 
-export const ATLAS_ERROR_KINDS = [
+const ATLAS_ERROR_KINDS = [
   { label: 'Throttled (429)', metric: METRIC.atlasThrottled },
   { label: 'Server errors (5xx)', metric: METRIC.atlasServerErrors },
   { label: 'Auth failures (401/403)', metric: METRIC.atlasAuthFailures },
 ] as const;
 
 /** What holds, cooldowns and repeated trigger events did (docs/operations.md, "Holds"). */
-export const HOLD_KINDS = [
+const HOLD_KINDS = [
   { label: 'Holds placed', metric: METRIC.holdsPlaced },
   { label: 'Refused: target held', metric: METRIC.refusedByHold },
   { label: 'Refused: plan cooling down', metric: METRIC.refusedByCooldown },
@@ -61,7 +61,7 @@ export const HOLD_KINDS = [
  * at synth, so every line is an explicit metric (no SEARCH): a plan's line exists before its first run.
  */
 /** What to do about a line on the undelivered-reports graph (docs/operations.md says more). */
-export const REPLAY_MARKDOWN = [
+const REPLAY_MARKDOWN = [
   '### Reports undelivered',
   'A channel did not take a report through every retry of notify. The restore ended as reported on the other channels; the report is kept 15 days for replay.',
   '',
@@ -190,7 +190,7 @@ export class RestoreDashboard extends Construct {
 }
 
 /** The schedules as the stack deployed them, so nobody has to open the plans file to read the graphs. */
-export function scheduleMarkdown(plans: PlansConfig): string {
+function scheduleMarkdown(plans: PlansConfig): string {
   const scheduled = scheduledPlans(plans);
   if (!scheduled.length) return '### Scheduled plans\n\nNo plan has a schedule.';
   const rows = scheduled.map((p) => {

@@ -13,7 +13,7 @@ import { parseAccessListEntry, type AccessListEntry } from './access-list.js';
 import { ConfigError } from './config-error.js';
 
 /** The stack is environment-agnostic, so CDK gives a new VPC two Availability Zones. */
-export const EGRESS_AZS = 2;
+const EGRESS_AZS = 2;
 
 export type EgressOptions =
   | { mode: 'off' }
@@ -96,7 +96,7 @@ function accessListEntries(value: unknown): AccessListEntry[] {
   return entries;
 }
 
-export class EgressContextError extends ConfigError {
+class EgressContextError extends ConfigError {
   override name = 'EgressContextError';
   constructor(key: EgressContextKey, problem: string) {
     super(`Context value "${key}" ${problem} (cdk synth -c ${key}=...; see docs/operations.md, "Atlas API access lists")`);

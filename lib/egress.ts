@@ -11,7 +11,7 @@ export interface AtlasEgressProps {
 }
 
 /** What a function needs to run inside the VPC (lib/functions.ts `network`). */
-export interface FunctionNetwork {
+interface FunctionNetwork {
   vpc: ec2.IVpc;
   subnets: ec2.SubnetSelection;
   securityGroup: ec2.ISecurityGroup;

@@ -20,7 +20,7 @@ export const HANDLER_NAMES = ['submitRestore', 'createRestore', 'pollRestore', '
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 
 /** Push completion's two functions, deployed only when the plans file has `alerts` (lib/push.ts). */
-export const PUSH_HANDLER_NAMES = ['awaitAlert', 'receiveAlert'] as const;
+const PUSH_HANDLER_NAMES = ['awaitAlert', 'receiveAlert'] as const;
 export type PushHandlerName = (typeof PUSH_HANDLER_NAMES)[number];
 export type FunctionName = HandlerName | PushHandlerName;
 
@@ -53,7 +53,7 @@ export const ATLAS_CALLS_PER_STEP = {
 } as const;
 
 /** The longest a create step waits for a job whose POST answer was lost (plans' createSettleSeconds max). */
-export const MAX_CREATE_SETTLE = Duration.seconds(MAX_CREATE_SETTLE_SECONDS);
+const MAX_CREATE_SETTLE = Duration.seconds(MAX_CREATE_SETTLE_SECONDS);
 
 const outlast = (calls: number, extra = Duration.seconds(0)): Duration =>
   Duration.seconds(Math.ceil((calls * ATLAS_CALL_CEILING_MS) / 1000) + 30 + extra.toSeconds());
@@ -133,14 +133,11 @@ export interface RestoreFunctionsProps {
 }
 
 /** Where the Atlas-calling functions run when the organisation has an API access list (lib/egress.ts). */
-export interface AtlasNetwork {
+interface AtlasNetwork {
   vpc: ec2.IVpc;
   subnets: ec2.SubnetSelection;
   securityGroup: ec2.ISecurityGroup;
 }
-
-/** The functions that call the Atlas Admin API (and so need a listed source IP when Atlas has an access list). */
-export const ATLAS_CALLERS: readonly HandlerName[] = HANDLER_NAMES.filter((name) => SPECS[name].callsAtlas);
 
 /**
  * The five Lambda handlers. Each has its own role (so a grant to one is never a grant to all) and

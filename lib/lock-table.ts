@@ -18,7 +18,7 @@ export const LOCK_TTL_ATTRIBUTE = 'expiresAt';
  * and Scan to list holds) and writes only hold# items (grantHolding). No UpdateItem: nothing
  * updates an item in place. Mirrored in test/infra/least-privilege.test.ts.
  */
-export const LOCK_TABLE_ACCESS = {
+const LOCK_TABLE_ACCESS = {
   createRestore: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
   notifyRestore: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
   submitRestore: ['dynamodb:GetItem', 'dynamodb:Scan'],
@@ -26,7 +26,7 @@ export const LOCK_TABLE_ACCESS = {
 export type LockTableUser = keyof typeof LOCK_TABLE_ACCESS;
 
 /** What the HTTP API may write: holds only (grantHolding). */
-export const HOLD_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:DeleteItem'] as const;
+const HOLD_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:DeleteItem'] as const;
 
 /**
  * One item per restore target while a restore runs on it: the "one restore per target at a time"

@@ -8,7 +8,7 @@ import { ruleOf } from '../functions/core/domain/issueRule.js';
 import { ConfigError } from './config-error.js';
 import { PlanName, PlansConfig, type Plan, type ProtectedTarget } from '../functions/core/plans/schema.js';
 
-export { clusterPatternMatches, protectingPattern } from '../functions/core/plans/guards.js';
+export { clusterPatternMatches } from '../functions/core/plans/guards.js';
 
 /**
  * Loads and checks the plans file at synth time, so a bad plan stops `cdk synth` (and the tests)
@@ -78,7 +78,7 @@ function planLabel(raw: unknown, index: number): string {
 }
 
 /** The cluster a plan would overwrite, or undefined for downloads (nothing is overwritten). */
-export function destructiveTarget(plan: Plan): { groupId: string; clusterName: string } | undefined {
+function destructiveTarget(plan: Plan): { groupId: string; clusterName: string } | undefined {
   return planGuardsTarget(plan, undefined);
 }
 

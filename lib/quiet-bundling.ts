@@ -4,7 +4,7 @@
  * silenced (bundling `logLevel: error`, ./functions.ts) this line is all that is left of the
  * bundler's chatter. Synth's output is kept to what needs reading: errors, warnings, nag findings.
  */
-export const BUNDLING_PROGRESS = /^Bundling asset [^\n]*\.\.\.\r?\n?$/;
+const BUNDLING_PROGRESS = /^Bundling asset [^\n]*\.\.\.\r?\n?$/;
 
 /** Drops CDK's bundling progress lines from a stream; everything else passes unchanged. */
 export function quietBundling(stream: NodeJS.WriteStream = process.stderr): void {

@@ -30,7 +30,7 @@ export function grantSecretKeyDecrypt(fn: lambda.IFunction, keyArn: string, secr
 }
 
 /** `arn:…:secret:<name>-??????`: a secret known by name, whatever random suffix Secrets Manager gave it. */
-export function secretArnForPolicies(scope: IConstruct, secretName: string): string {
+function secretArnForPolicies(scope: IConstruct, secretName: string): string {
   return Stack.of(scope).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${secretName}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
 }
 

@@ -9,8 +9,8 @@ import { HANDLER_NAMES, type FunctionName } from './functions.js';
  * Task states. CloudFormation tokens are replaced by fixed fake values.
  */
 
-export const FAKE_REGION = 'us-east-1';
-export const FAKE_ACCOUNT = '123456789012';
+const FAKE_REGION = 'us-east-1';
+const FAKE_ACCOUNT = '123456789012';
 
 /** The fake ARN a Task's FunctionName resolves to, e.g. `arn:aws:lambda:us-east-1:123456789012:function:createRestore`. */
 export function fakeFunctionArn(name: FunctionName): string {

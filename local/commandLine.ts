@@ -73,6 +73,15 @@ export function parseCommandLine<O extends Options>(args: string[], spec: Comman
   }
 }
 
+/** How a tool's error ends it: exit 2 with one line for a usage mistake, 1 with one line for any other error. */
+export function failureOf(error: unknown, help: string, isUsage: (e: unknown) => boolean = () => false): { code: 1 | 2; line: string } {
+  const message = error instanceof Error ? error.message : String(error);
+  const usage = error instanceof UsageError || isUsage(error);
+  // A message that already names its help page (the CLI's, per command) keeps it.
+  const hint = usage && !/--help\)$/.test(message) ? ` (${help})` : '';
+  return { code: usage ? 2 : 1, line: `error: ${message}${hint}\n` };
+}
+
 /**
  * Runs a tool's main and turns its end into an exit code: 0/1 as it returns, 2 with one line for
  * a usage mistake, 1 with one line for any other error. People get the message, never a stack.
@@ -81,12 +90,9 @@ export function exitWith(main: Promise<number>, help: string, isUsage: (e: unkno
   main.then(
     (code) => process.exit(code),
     (error: unknown) => {
-      const message = error instanceof Error ? error.message : String(error);
-      const usage = error instanceof UsageError || isUsage(error);
-      // A message that already names its help page (the CLI's, per command) keeps it.
-      const hint = usage && !/--help\)$/.test(message) ? ` (${help})` : '';
-      process.stderr.write(`error: ${message}${hint}\n`);
-      process.exit(usage ? 2 : 1);
+      const { code, line } = failureOf(error, help, isUsage);
+      process.stderr.write(line);
+      process.exit(code);
     },
   );
 }

@@ -1,16 +1,14 @@
 import { Command, CommanderError, Option } from 'commander';
 import { runAlertsCommand } from './commands/alerts.js';
-import { runDemo } from './commands/demo.js';
 import { runHistoryCommand } from './commands/history.js';
-import { holdAdministratorsOf, runHoldCommand } from './commands/holds.js';
+import { HoldUsageError, holdAdministratorsOf, runHoldCommand } from './commands/holds.js';
 import type { Output } from './commands/output.js';
 import { runRemote, type RemoteOptions } from './commands/remote.js';
-import { runPlan } from './commands/run.js';
 import { runReportsReplay } from './commands/reports.js';
-import { runServe } from './commands/serve.js';
 import { ApiRestoreHistory } from './operator/apiHistory.js';
 import { createSignedApi } from './operator/signedApi.js';
-import { UsageError } from './commandLine.js';
+import { ConfigError } from '../lib/config-error.js';
+import { failureOf, UsageError } from './commandLine.js';
 import * as value from './optionValues.js';
 import { DEFAULT_HISTORY_FILE, FileRestoreHistory } from './runner/fileHistory.js';
 import { DEFAULT_HOLDS_FILE, FileTargetHolds } from './runner/fileHolds.js';
@@ -19,6 +17,10 @@ import { DEFAULT_HOLDS_FILE, FileTargetHolds } from './runner/fileHolds.js';
  * The local runner's command line, on commander: every command with its own --help (options,
  * examples, the environment variables it reads). The wiring to the library is here and only here;
  * each command's work is in ./commands/*.ts. `main` returns the exit code; the caller prints errors.
+ *
+ * `demo`, `run` and `serve` build the state machine with CDK and run it with aws-local-stepfunctions,
+ * seconds of loading: they are imported inside their actions, so help pages, usage mistakes and the
+ * other commands load neither (test/integration/local/cliLoads.test.ts).
  */
 
 const NPM = 'npm run restore --';
@@ -44,10 +46,10 @@ Environment:
 const NO_ENV = '\nEnvironment: none';
 
 /** The stack output ApiUrl as the examples show it (the stage is lib/api.ts API_STAGE; a test holds them together). */
-export const EXAMPLE_API_URL = 'https://abc123.execute-api.eu-west-1.amazonaws.com/v1/';
+const EXAMPLE_API_URL = 'https://abc123.execute-api.eu-west-1.amazonaws.com/v1/';
 
 /** A usage mistake caught by commander (unknown option, missing value): one line, exit 2. */
-export class CommandLineError extends UsageError {
+class CommandLineError extends UsageError {
   override name = 'CommandLineError';
 }
 
@@ -100,12 +102,16 @@ export function buildProgram(out: Output, done: (code: number) => void): Command
       // its suggestion) rather than a missing --plan.
       .hook('preAction', (_, action) => requireOptions(action));
 
+  const demo = () => import('./commands/demo.js');
+  const run = () => import('./commands/run.js');
+  const serve = () => import('./commands/serve.js');
+
   command(program, 'demo')
     .description('two restore stories on the local simulator: no AWS, no Atlas account (what npm start runs)')
     .option('--fast', 'no pauses between polls (also when CI is set)', false)
     .option('--plans <file>', 'plans file', 'config/plans.json')
     .addHelpText('after', examples(['npm start', `${NPM} demo --fast`], '\nEnvironment:\n  CI        no pauses (like --fast)\n  NO_COLOR  plain output'))
-    .action(async (o: { fast: boolean; plans: string }) => done(await runDemo({ plansFile: o.plans, pauseMs: o.fast || process.env.CI ? 0 : 120 }, out)));
+    .action(async (o: { fast: boolean; plans: string }) => done(await (await demo()).runDemo({ plansFile: o.plans, pauseMs: o.fast || process.env.CI ? 0 : 120 }, out)));
 
   command(program, 'run')
     .description('run one plan against Atlas (or the simulator) from this machine, through the same state machine and handlers')
@@ -133,7 +139,7 @@ export function buildProgram(out: Output, done: (code: number) => void): Command
     )
     .action(async (o: { plan: string; plans: string; dryRun: boolean; yes: boolean; skipSteps: boolean; quiet: boolean; snapshot?: string; pit?: number; restoreId?: string; holdsFile: string; historyFile: string }) =>
       done(
-        await runPlan(
+        await (await run()).runPlan(
           {
             plan: o.plan,
             plansFile: o.plans,
@@ -170,7 +176,7 @@ export function buildProgram(out: Output, done: (code: number) => void): Command
       ),
     )
     .action(async (o: { port: number; host: string; plans: string; holdsFile: string; historyFile: string }) =>
-      done(await runServe({ host: o.host, port: o.port, plansFile: o.plans, holdsFile: o.holdsFile, historyFile: o.historyFile }, out)),
+      done(await (await serve()).runServe({ host: o.host, port: o.port, plansFile: o.plans, holdsFile: o.holdsFile, historyFile: o.historyFile }, out)),
     );
 
   const holdExamples = [`${NPM} hold --target 65f1a0000000000000000002/staging-cluster --for 4h --reason "customer demo"`, `${NPM} holds`];
@@ -378,4 +384,19 @@ export async function main(argv: string[], out: Output): Promise<number> {
     throw new CommandLineError(`${oneLine(error)} ${page}`);
   }
   return code;
+}
+
+/**
+ * The command line from arguments to exit code, as local/cli.ts runs it (and the tests, in process):
+ * one line for any mistake, exit 2 for usage (with where to read it), 1 for failures. A broken plans
+ * file is the caller's input too: exit 2, like a bad option.
+ */
+export async function runCommandLine(argv: string[], out: Output, stderr: (line: string) => void): Promise<number> {
+  try {
+    return await main(argv, out);
+  } catch (error) {
+    const { code, line } = failureOf(error, `see ${NPM} --help`, (e) => e instanceof HoldUsageError || e instanceof ConfigError);
+    stderr(line);
+    return code;
+  }
 }

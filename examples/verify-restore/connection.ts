@@ -12,7 +12,7 @@ const HOST_NAME = new RegExp(`^(?=.{1,253}$)${LABEL}(\\.${LABEL})+$`);
 /** One `host[:port]` of a `mongodb://` seed list: a host name, `localhost` or an IPv4 address. */
 const SEED = new RegExp(`^(?:(?=.{1,253}(?::|$))${LABEL}(\\.${LABEL})*|\\d{1,3}(\\.\\d{1,3}){3})(:\\d{1,5})?$`);
 
-export class ConnectionStringError extends Error {
+class ConnectionStringError extends Error {
   override name = 'VerifySetupError';
 }
 

@@ -2,4 +2,4 @@ import { cancelRestoreStep } from '../core/orchestrate/cancel.js';
 import { stepHandler } from '../runtime/step.js';
 
 /** Step Functions task CancelRestore: see functions/core/orchestrate/cancel.ts. */
-export const handler = stepHandler({ readsPlans: false }, cancelRestoreStep);
+export const handler = stepHandler({}, cancelRestoreStep);

@@ -7,7 +7,6 @@ import { resetDeliveryLedger } from './ledger.js';
 import { localEnvironment, now, setLocalEnvironment, type LocalEnvironment } from './local.js';
 import { guardStores, resetGuardStores, type GuardTable } from './guards.js';
 import { resetTargetLocks, targetLocks, type LockTable } from './locks.js';
-import { loadPlansConfig, useLocalPlans } from './plans.js';
 import { restoreKinds } from '../core/restore/kinds/index.js';
 
 /**
@@ -22,7 +21,6 @@ export type { LocalEnvironment } from './local.js';
 /** Points every handler of this process at a local world; `undefined` goes back to the real one. */
 export function useLocalEnvironment(environment: LocalEnvironment | undefined): void {
   setLocalEnvironment(environment);
-  useLocalPlans(environment?.plans);
   for (const { client } of clients.values()) void client.close();
   clients.clear();
   resetTargetLocks();
@@ -56,7 +54,8 @@ async function atlasClient(onEvent: AtlasClientOptions['onEvent']): Promise<Atla
 }
 
 export interface StepEnvironmentOptions {
-  readsPlans: boolean;
+  /** The plans, for the steps that read them (./plans.ts loadPlansConfig); the others get none. */
+  plans?: () => PlansConfig;
   /** The lock table, for the steps that take locks; the others get in-process locks they never use. */
   lockTable?: LockTable;
   /** The holds and run records in the lock table, for the steps that use them (create, submit). */
@@ -70,7 +69,7 @@ export interface StepEnvironmentOptions {
 
 export async function stepDeps(options: StepEnvironmentOptions): Promise<StepDeps> {
   return {
-    plans: options.readsPlans ? loadPlansConfig() : NO_PLANS,
+    plans: options.plans ? options.plans() : NO_PLANS,
     atlas: () => atlasClient(options.onAtlasEvent),
     locks: await targetLocks(options.lockTable),
     ...(await guardStores(options.guardTable)),

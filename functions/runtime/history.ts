@@ -20,8 +20,3 @@ export function restoreHistory(env: NodeJS.ProcessEnv = process.env): Promise<Re
       )
     : Promise.resolve(new MemoryRestoreHistory()));
 }
-
-/** Forget the opened store (tests). */
-export const resetRestoreHistory = (): void => {
-  opened = undefined;
-};

@@ -13,7 +13,7 @@ import { powertools } from './powertools.js';
  * `errorType`, which the state machine's Retry and Catch match). The step itself is core code.
  */
 export function stepHandler<P, R>(
-  options: Pick<StepEnvironmentOptions, 'readsPlans' | 'lockTable' | 'guardTable' | 'alertsHeard'>,
+  options: Pick<StepEnvironmentOptions, 'plans' | 'lockTable' | 'guardTable' | 'alertsHeard'>,
   uncounted: (payload: P, deps: StepDeps) => Promise<R>,
 ) {
   const step = countingAtlasCalls(uncounted);

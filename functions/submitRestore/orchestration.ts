@@ -3,6 +3,7 @@ import { createRestoreStep } from '../core/orchestrate/create.js';
 import { stepDeps } from '../runtime/environment.js';
 import { dynamoGuardTable } from '../runtime/guardTable.js';
 import { dynamoLockTable } from '../runtime/lockTable.js';
+import { loadPlansConfig } from '../runtime/plans.js';
 import { powertools } from '../runtime/powertools.js';
 
 /**
@@ -12,7 +13,7 @@ import { powertools } from '../runtime/powertools.js';
  */
 export async function restoreActions(): Promise<RestoreActions> {
   const { logger, stepMetrics } = powertools();
-  const deps = () => stepDeps({ readsPlans: true, lockTable: dynamoLockTable, guardTable: dynamoGuardTable, logger, metrics: stepMetrics });
+  const deps = () => stepDeps({ plans: loadPlansConfig, lockTable: dynamoLockTable, guardTable: dynamoGuardTable, logger, metrics: stepMetrics });
   return {
     async dryRun(input, restoreId) {
       const result = await createRestoreStep({ input, restoreId }, await deps());

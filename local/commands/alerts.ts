@@ -28,7 +28,7 @@ import type { Output } from './output.js';
  * compared: `force` re-sends it (after rotating the receiver's secret, say).
  */
 
-export const WEBHOOK_SECRET_VARIABLE = 'ATLAS_ALERT_WEBHOOK_SECRET';
+const WEBHOOK_SECRET_VARIABLE = 'ATLAS_ALERT_WEBHOOK_SECRET';
 
 export interface AlertsTarget {
   client: AtlasTransport;

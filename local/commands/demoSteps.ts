@@ -8,7 +8,7 @@ import type { LocalStep } from '../runner/localSteps.js';
  */
 
 /** The ARN the nightly-staging plan names for its masking step (an example account). */
-export const MASKING_STEP_ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:mask-staging-personal-data';
+const MASKING_STEP_ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:mask-staging-personal-data';
 
 export function demoSteps(clock: { advance(ms: number): void }): Record<string, LocalStep> {
   return {

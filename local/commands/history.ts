@@ -13,7 +13,7 @@ import type { Output } from './output.js';
  */
 
 export const HISTORY_FORMATS = ['table', 'csv', 'json'] as const;
-export type HistoryFormat = (typeof HISTORY_FORMATS)[number];
+type HistoryFormat = (typeof HISTORY_FORMATS)[number];
 
 /** A mistake in the command line: one line, exit 2 (../commandLine.ts). */
 export class HistoryUsageError extends UsageError {

@@ -114,6 +114,6 @@ export function parseTarget(text: string | undefined): ClusterRef {
   return parsed.data;
 }
 
-export function describeHold(hold: Pick<TargetHold, 'target' | 'heldBy' | 'until' | 'reason'>): string {
+function describeHold(hold: Pick<TargetHold, 'target' | 'heldBy' | 'until' | 'reason'>): string {
   return `${describeCluster(hold.target)} held by ${hold.heldBy} until ${hold.until ?? 'released'}: ${hold.reason}`;
 }

@@ -84,7 +84,7 @@ const required = (id: string | undefined) => {
 };
 
 /** Prints a line whenever the restore's state changes; exits 0 on SUCCEEDED, 1 on any other end. */
-export async function follow(api: SignedApi, id: string, everySeconds: number, out: Output, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<number> {
+async function follow(api: SignedApi, id: string, everySeconds: number, out: Output, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<number> {
   let last = '';
   for (;;) {
     const view = (await api.getRestore(id)).body as RestoreView;

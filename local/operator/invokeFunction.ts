@@ -18,7 +18,7 @@ export interface InvokeOptions {
   endpoint?: string;
 }
 
-export class InvokeError extends Error {
+class InvokeError extends Error {
   override name = 'InvokeError';
 }
 

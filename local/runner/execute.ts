@@ -47,7 +47,7 @@ export interface ExecuteOptions {
 }
 
 /** What aws-local-stepfunctions applies to a Task without TimeoutSeconds; stated here, never implied. */
-export const DEFAULT_TASK_TIMEOUT_SECONDS = 60;
+const DEFAULT_TASK_TIMEOUT_SECONDS = 60;
 
 type States = Record<string, { Type?: string; TimeoutSeconds?: number; TimeoutSecondsPath?: string; Branches?: { States: States }[]; Iterator?: { States: States }; ItemProcessor?: { States: States } }>;
 

@@ -8,7 +8,7 @@ import type * as z from 'zod';
  */
 
 /** A local file that cannot be used as it is: one line, exit 1, nothing written. */
-export class LocalFileError extends Error {
+class LocalFileError extends Error {
   override name = 'LocalFileError';
 }
 

@@ -11,7 +11,7 @@ import type { TaskHandler } from './execute.js';
 /** A local stand-in for a step: gets the step input ({restore, status, steps}), returns its answer or throws. */
 export type LocalStep = (input: unknown) => Promise<unknown>;
 
-export class LocalStepMissingError extends Error {
+class LocalStepMissingError extends Error {
   override readonly name = 'LocalStepMissing';
 }
 

@@ -23,7 +23,7 @@ import { LocalWakeBoard, startAlertReceiver } from './localAlerts.js';
  * webhook.
  */
 
-export interface SentNotification {
+interface SentNotification {
   channel: 'sns' | 'eventBridge' | 'webhook';
   report?: RestoreReport;
   text?: string;

@@ -66,7 +66,7 @@ export function progressWords(out: { status?: { state?: string; atlasStatus?: st
   return `${(out.status?.state ?? 'running').toLowerCase()}${done}${atlas}`;
 }
 
-export function formatDuration(seconds: number): string {
+function formatDuration(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);

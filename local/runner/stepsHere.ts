@@ -10,7 +10,7 @@ import type { LocalStep } from './localSteps.js';
  * run and the data is unverified (and unmasked, where a step masks).
  */
 
-export const SKIP_STEPS_FLAG = '--skip-steps';
+const SKIP_STEPS_FLAG = '--skip-steps';
 
 const describeStep = (s: NonNullable<Plan['postRestore']>[number]): string =>
   s.type === 'lambda' ? `${s.name} (Lambda ${s.functionArn})` : `${s.name} (state machine ${s.stateMachineArn})`;
@@ -30,7 +30,7 @@ export function stepsCannotRunHere(plan: Plan): string | undefined {
   ].join('\n');
 }
 
-export class PostRestoreStepsSkippedError extends Error {
+class PostRestoreStepsSkippedError extends Error {
   override readonly name = 'PostRestoreStepsSkipped';
 }
 

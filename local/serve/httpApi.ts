@@ -15,7 +15,7 @@ import { handleApiRequest } from '../../functions/core/api/routes.js';
  * every caller is already a user of this machine, so nothing else can be bound.
  */
 
-export const CALLER_HEADER = 'x-restore-caller';
+const CALLER_HEADER = 'x-restore-caller';
 
 /** Hosts that only this machine can reach. */
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);

@@ -19,7 +19,7 @@ import { LocalExecutions } from './localExecutions.js';
  */
 
 /** The state machine the local API starts: a name of the stack's shape, in no real account. */
-export const LOCAL_STATE_MACHINE_ARN = 'arn:aws:states:local:000000000000:stateMachine:AtlasRestore';
+const LOCAL_STATE_MACHINE_ARN = 'arn:aws:states:local:000000000000:stateMachine:AtlasRestore';
 
 export interface RestoreApiOptions {
   host: string;

@@ -22,7 +22,7 @@ const FaultAction = z.union([
   z.literal('garbled'),
   z.literal('pass'),
 ]);
-export type FaultAction = z.infer<typeof FaultAction>;
+type FaultAction = z.infer<typeof FaultAction>;
 
 export const FaultRule = z
   .object({

@@ -49,7 +49,7 @@ export interface SimulatorOptions {
   wallClock?: () => number;
 }
 
-export interface ClusterInfo {
+interface ClusterInfo {
   groupId: string;
   name: string;
   id: string;
@@ -65,7 +65,7 @@ export interface ClusterInfo {
   snapshots: SnapshotInfo[];
 }
 
-export interface SnapshotInfo {
+interface SnapshotInfo {
   id: string;
   createdAt: string;
   status: SnapshotState['status'];
@@ -73,7 +73,7 @@ export interface SnapshotInfo {
   dataVersion: string;
 }
 
-export interface JobInfo {
+interface JobInfo {
   id: string;
   family: JobFamily;
   kind: JobKind;
@@ -138,13 +138,10 @@ export interface SimulatorHandle {
   };
 }
 
-export type { RequestLogEntry } from './requestLog.js';
-export type { DeliveryRecord } from './alerts/delivery.js';
 export type { DeliveryFaultRuleInput } from './alerts/deliveryFaults.js';
-export type { FaultsInput, FaultRuleInput } from './faults.js';
-export type { WorldInput, WorldConfig, OutcomeRuleInput, SnapshotInput, JobKind, JobFamily } from './world.js';
+export type { FaultsInput } from './faults.js';
+export type { WorldInput } from './world.js';
 export { parseWorld, WorldInvalidError } from './world.js';
-export type { Phase } from './state/model.js';
 
 export async function startSimulator(worldInput: WorldInput, options: SimulatorOptions = {}): Promise<SimulatorHandle> {
   const world = parseWorld(worldInput);

@@ -30,5 +30,4 @@ export function iso(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
-export const SECOND = 1_000;
 export const HOUR = 3_600_000;

@@ -14,7 +14,7 @@ const ClusterName = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9-]*$/, 'letters, dig
 /** ISO-8601, or relative to the start: "now", "-6h", "+30m", "-2d", "-90s". */
 const Time = z.string().refine(isTimeExpression, 'must be ISO-8601, "now", or relative like "-6h" / "+30m"');
 
-export const JOB_KINDS = [
+const JOB_KINDS = [
   'cloud.automated',
   'cloud.download',
   'cloud.pointInTime',
@@ -31,7 +31,7 @@ export type JobKind = z.infer<typeof JobKind>;
 export type JobFamily = 'cloud' | 'flex' | 'tenant' | 'legacy' | 'collection';
 
 /** Seconds each kind of job takes, on the simulator's clock. */
-export const JobDurations = z.partialRecord(JobKind, z.number().positive());
+const JobDurations = z.partialRecord(JobKind, z.number().positive());
 export const DEFAULT_DURATIONS: Record<JobKind, number> = {
   'cloud.automated': 600,
   'cloud.download': 300,
@@ -47,7 +47,7 @@ export const DEFAULT_DURATIONS: Record<JobKind, number> = {
 
 /** `database.collection`: a database name, a dot, a collection name (no `$`, no NUL). */
 const Namespace = z.string().regex(/^[^.$\0/\\ "]{1,63}\.[^$\0]{1,200}$/, 'must be database.collection');
-export const NamespaceInput = z.object({ name: Namespace, documents: z.number().int().nonnegative().default(1000) }).strict();
+const NamespaceInput = z.object({ name: Namespace, documents: z.number().int().nonnegative().default(1000) }).strict();
 
 export const SnapshotInput = z
   .object({
@@ -71,7 +71,7 @@ export const SnapshotInput = z
 export type SnapshotInput = z.input<typeof SnapshotInput>;
 export type SnapshotConfig = z.infer<typeof SnapshotInput>;
 
-export const CheckpointInput = z
+const CheckpointInput = z
   .object({
     id: ObjectId,
     timestamp: Time,
@@ -80,7 +80,7 @@ export const CheckpointInput = z
   })
   .strict();
 
-export const ClusterInput = z
+const ClusterInput = z
   .object({
     name: ClusterName,
     /** Defaults to an id derived from the project id and the cluster's position. */
@@ -114,15 +114,15 @@ export const ClusterInput = z
     namespaces: z.array(NamespaceInput).default([]),
   })
   .strict();
-export type ClusterInput = z.input<typeof ClusterInput>;
+type ClusterInput = z.input<typeof ClusterInput>;
 export type ClusterConfig = z.infer<typeof ClusterInput>;
 
-export const ProjectInput = z.object({ id: ObjectId, name: z.string().min(1), clusters: z.array(ClusterInput).default([]) }).strict();
+const ProjectInput = z.object({ id: ObjectId, name: z.string().min(1), clusters: z.array(ClusterInput).default([]) }).strict();
 
-export const ApiKeyInput = z
+const ApiKeyInput = z
   .object({ publicKey: z.string().min(1), privateKey: z.string().min(1), description: z.string().optional(), roles: RoleGrants })
   .strict();
-export const ServiceAccountInput = z
+const ServiceAccountInput = z
   .object({ clientId: z.string().min(1), clientSecret: z.string().min(1), description: z.string().optional(), roles: RoleGrants })
   .strict();
 
@@ -146,7 +146,7 @@ export const OutcomeRule = z
 export type OutcomeRuleInput = z.input<typeof OutcomeRule>;
 export type OutcomeRule = z.infer<typeof OutcomeRule>;
 
-export const World = z
+const World = z
   .object({
     projects: z.array(ProjectInput).min(1),
     credentials: z

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 export const SEED = 20261201;
 
 /** Letters from other scripts that render like ASCII, invisible characters, separators and specials. */
-export const LOOKALIKES = [
+const LOOKALIKES = [
   '\u0430', // Cyrillic a
   '\u0435', // Cyrillic e
   '\u043E', // Cyrillic o
@@ -39,7 +39,7 @@ export const LOOKALIKES = [
 const BASE_NAMES = ['prod-cluster', 'staging-cluster', 'flex-target', 'scratch-1', 'recovery-cluster'] as const;
 
 /** A real-looking cluster name with one lookalike, invisible or forbidden character put in or swapped in. */
-export const lookalikeName = fc
+const lookalikeName = fc
   .tuple(fc.constantFrom(...BASE_NAMES), fc.constantFrom(...LOOKALIKES), fc.nat(), fc.boolean())
   .map(([name, odd, at, replace]) => {
     const i = at % (name.length + 1);
@@ -67,7 +67,7 @@ export const badObjectId = fc.oneof(
 
 /** Keys the prototype chain knows, and words one slip away from a real field or flag. */
 export const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '__defineGetter__'] as const;
-export const MISSPELT_FLAGS = ['dryrun', 'dry_run', 'DryRun', 'DRYRUN', 'dry-run', 'dryRn', 'dryRun ', ' dryRun', 'dryRun\u200B', 'dryRu\u043F'] as const;
+const MISSPELT_FLAGS = ['dryrun', 'dry_run', 'DryRun', 'DRYRUN', 'dry-run', 'dryRn', 'dryRun ', ' dryRun', 'dryRun\u200B', 'dryRu\u043F'] as const;
 
 /** An unknown key: a prototype key, a misspelt flag, or any string not in `known`. */
 export const unknownKey = (known: readonly string[]) =>

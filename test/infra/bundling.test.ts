@@ -63,6 +63,14 @@ describe('what the bundles leave out', () => {
     expect(code('createRestore')).toContain('@aws-sdk/client-dynamodb');
   });
 
+  it('keeps the schedule checks (cron-validate and its yup) in the bundles that read the plans only', () => {
+    // The source map lists every module bundled; poll and cancel read no plans (functions/runtime/plans.ts).
+    const sources = (name: HandlerName) => (JSON.parse(readFileSync(join(bundle(name), 'index.mjs.map'), 'utf8')) as { sources: string[] }).sources;
+    const scheduleChecks = (name: HandlerName) => sources(name).filter((s) => /node_modules\/(cron-validate|yup)\//.test(s));
+    for (const name of ['pollRestore', 'cancelRestore'] as const) expect(scheduleChecks(name), name).toEqual([]);
+    for (const name of ['submitRestore', 'createRestore', 'notifyRestore'] as const) expect(scheduleChecks(name), name).not.toEqual([]);
+  });
+
   it('keeps the Atlas client out of notify', () => {
     expect(code('notifyRestore')).not.toContain('vnd.atlas');
     expect(code('pollRestore')).toContain('vnd.atlas');

@@ -7,9 +7,9 @@ import { RestoreStatus } from '../restore/status.js';
 import { ExecutionInput } from '../workflow/contract.js';
 import { WORKFLOW_STATUSES } from './executions.js';
 import { json, type ApiResponse } from './responses.js';
-import { ApiErrorBody, RestoreLinks } from './errorBody.js';
+import { RestoreLinks } from './errorBody.js';
 
-export { ApiErrorBody, RestoreLinks } from './errorBody.js';
+export { ApiErrorBody } from './errorBody.js';
 
 /**
  * The bodies the API answers with, as zod schemas: the handlers build each answer as the schema's
@@ -22,7 +22,7 @@ const AnyObject = z.record(z.string(), z.unknown());
 
 
 /** The Step Functions execution behind a restore. */
-export const WorkflowView = z
+const WorkflowView = z
   .object({
     status: z.enum(WORKFLOW_STATUSES),
     startedAt: z.string().optional(),

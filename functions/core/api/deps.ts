@@ -21,7 +21,7 @@ export interface RestoreActions {
   createSentAt(restoreId: string): Promise<Date | undefined>;
 }
 
-export interface ApiLogger extends ErrorLogger {
+interface ApiLogger extends ErrorLogger {
   info(message: string, ...extra: unknown[]): void;
 }
 

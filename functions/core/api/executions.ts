@@ -21,7 +21,7 @@ export interface ExecutionsDeps {
 }
 
 export const WORKFLOW_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
-export type WorkflowStatus = (typeof WORKFLOW_STATUSES)[number];
+type WorkflowStatus = (typeof WORKFLOW_STATUSES)[number];
 
 export interface Execution {
   restoreId: string;

@@ -16,9 +16,9 @@ import { zodValidationError, type ApiResponse } from './responses.js';
  */
 
 export const HISTORY_QUERY = ['plan', 'since', 'limit'] as const;
-export const MAX_HISTORY_LIMIT = 1000;
+const MAX_HISTORY_LIMIT = 1000;
 
-export const HistoryQuery = z
+const HistoryQuery = z
   .object({
     plan: z.string({ error: 'is required: the history is listed per plan' }).pipe(PlanName),
     since: z.string().optional(),

@@ -63,7 +63,7 @@ export const ERROR_BOUNDS = { fields: 10, messageFields: 3, path: 120, rule: 240
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** The first ERROR_BOUNDS.fields problems, each cut short, and how many were left out. */
-export function boundFields(fields: FieldProblem[]): { fields: FieldProblem[]; omitted: number } {
+function boundFields(fields: FieldProblem[]): { fields: FieldProblem[]; omitted: number } {
   const kept = fields.slice(0, ERROR_BOUNDS.fields).map((f) => ({ path: clip(f.path, ERROR_BOUNDS.path), rule: clip(f.rule, ERROR_BOUNDS.rule) }));
   return { fields: kept, omitted: fields.length - kept.length };
 }

@@ -26,13 +26,13 @@ const VERSION = '2023-01-01';
 const OBJECT_ID = /^[a-f0-9]{24}$/;
 
 /** A notification as Atlas shows it (a WEBHOOK's secret fully masked, its URL partly). */
-export const AlertNotification = z.looseObject({
+const AlertNotification = z.looseObject({
   typeName: z.string(),
   webhookUrl: z.string().optional(),
   webhookSecret: z.string().optional(),
   notifierId: z.string().optional(),
 });
-export type AlertNotification = z.infer<typeof AlertNotification>;
+type AlertNotification = z.infer<typeof AlertNotification>;
 
 export const AlertConfig = z.looseObject({
   id: z.string().regex(OBJECT_ID),

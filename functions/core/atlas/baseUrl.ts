@@ -18,7 +18,7 @@ export const GOV_BASE_URL = 'https://cloud.mongodbgov.com';
  * Then MONGODB_ATLAS_SERVICE=cloudgov (the Atlas CLI's switch to Atlas for Government), then Atlas.
  */
 export const BASE_URL_VARIABLES = ['MONGODB_ATLAS_OPS_MANAGER_URL', 'MONGODB_ATLAS_BASE_URL'] as const;
-export const SERVICE_VARIABLE = 'MONGODB_ATLAS_SERVICE';
+const SERVICE_VARIABLE = 'MONGODB_ATLAS_SERVICE';
 
 export type BaseUrlCheck = { url: string } | { problem: string };
 

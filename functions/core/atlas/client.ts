@@ -17,7 +17,6 @@ import { describeFailure, exchange, flattenHeaders, rateLimits, retryAfterSecond
 export type { AtlasClientEvent } from './wire.js';
 import { DEFAULT_TIMEOUTS, type AtlasClientTimeouts } from './limits.js';
 
-export { DEFAULT_TIMEOUTS, type AtlasClientTimeouts } from './limits.js';
 
 export interface AtlasClientOptions {
   /** `https://cloud.mongodb.com`, `https://cloud.mongodbgov.com`, or a local simulator. */
@@ -39,9 +38,9 @@ export interface AtlasClient extends AtlasTransport {
   close(): Promise<void>;
 }
 
-export const DEFAULT_USER_AGENT = 'atlas-restore-orchestrator';
+const DEFAULT_USER_AGENT = 'atlas-restore-orchestrator';
 /** listAll's guard when the caller sets no maxItems. */
-export const DEFAULT_MAX_LIST_ITEMS = 100_000;
+const DEFAULT_MAX_LIST_ITEMS = 100_000;
 /** 401 round trips one attempt may make: first challenge, a stale nonce, a forgotten nonce. */
 const MAX_AUTH_ROUNDS = 3;
 
@@ -49,7 +48,7 @@ export function createAtlasClient(options: AtlasClientOptions): AtlasClient {
   return new HttpAtlasClient(options);
 }
 
-export function mediaType(version: AtlasApiVersion): string {
+function mediaType(version: AtlasApiVersion): string {
   return `application/vnd.atlas.${version}+json`;
 }
 

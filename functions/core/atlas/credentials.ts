@@ -23,13 +23,13 @@ export { DEFAULT_BASE_URL, GOV_BASE_URL };
 
 const SecretValue = z.string().min(1);
 
-export const AtlasCredentialsSchema = z.discriminatedUnion('type', [
+const AtlasCredentialsSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('digest'), publicKey: SecretValue, privateKey: SecretValue }),
   z.object({ type: z.literal('oauth'), clientId: SecretValue, clientSecret: SecretValue }),
 ]);
 export type AtlasCredentials = z.infer<typeof AtlasCredentialsSchema>;
 
-export const AtlasConnectionSchema = z.object({ baseUrl: z.string().min(1), credentials: AtlasCredentialsSchema });
+const AtlasConnectionSchema = z.object({ baseUrl: z.string().min(1), credentials: AtlasCredentialsSchema });
 export type AtlasConnection = z.infer<typeof AtlasConnectionSchema>;
 
 export function atlasProfileSecretName(profile = 'default'): string {
@@ -95,7 +95,7 @@ function readBoolean(source: Source, names: readonly string[], where: string): b
 }
 
 /** A usable base URL (rules in ./baseUrl.ts), or an error naming the field that holds it. */
-export function normaliseBaseUrl(raw: string, where = 'the configuration', fieldName = 'BaseUrl'): string {
+function normaliseBaseUrl(raw: string, where = 'the configuration', fieldName = 'BaseUrl'): string {
   const checked = checkBaseUrl(raw);
   if ('problem' in checked) fail(where, `${fieldName} ${checked.problem}`);
   return checked.url;

@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
  * nonce lifetime instead of one per request).
  */
 
-export type DigestAlgorithm = 'MD5' | 'MD5-sess' | 'SHA-256' | 'SHA-256-sess';
+type DigestAlgorithm = 'MD5' | 'MD5-sess' | 'SHA-256' | 'SHA-256-sess';
 
 export interface DigestChallenge {
   realm: string;
@@ -31,7 +31,7 @@ const TOKEN = /[!#$%&'*+.^_`|~0-9A-Za-z-]/;
  * Splits `WWW-Authenticate` values into challenges. One header may carry several challenges
  * (`Bearer …, Digest …`) and a server may send several headers (Atlas sends one per algorithm).
  */
-export function parseChallenges(header: string | readonly string[] | undefined): RawChallenge[] {
+function parseChallenges(header: string | readonly string[] | undefined): RawChallenge[] {
   const values = header === undefined ? [] : typeof header === 'string' ? [header] : header;
   const challenges: RawChallenge[] = [];
   for (const value of values) {

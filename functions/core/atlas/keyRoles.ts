@@ -9,7 +9,7 @@ import { ATLAS_API_PREFIX, type AtlasTransport } from './transport.js';
  */
 
 /** Project roles as people read them; Atlas spells them `GROUP_*` in role assignments. */
-export const PROJECT_ROLES = {
+const PROJECT_ROLES = {
   PROJECT_OWNER: 'Project Owner',
   PROJECT_READ_ONLY: 'Project Read Only',
   PROJECT_BACKUP_MANAGER: 'Project Backup Manager',

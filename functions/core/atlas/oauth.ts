@@ -10,7 +10,7 @@ import { describeFailure, exchange, retryAfterSeconds, safeEmit, type EventSink,
  * Lambda invocation, and concurrent callers share a single in-flight request.
  */
 
-export const TOKEN_PATH = '/api/oauth/token';
+const TOKEN_PATH = '/api/oauth/token';
 /** Refresh this long before Atlas says the token expires (clock skew, long requests). */
 export const TOKEN_REFRESH_MARGIN_MS = 60_000;
 /** Atlas documents one hour; used when an answer leaves `expires_in` out. */

@@ -11,7 +11,7 @@
  *   parts (a Digest response, a token we never saw) are credentials we cannot list in advance.
  */
 
-export const REDACTED = '[redacted]';
+const REDACTED = '[redacted]';
 /** Values this short would blank out ordinary words; real keys, secrets and tokens are far longer. */
 const MIN_SECRET_LENGTH = 4;
 

@@ -54,7 +54,7 @@ export function parseErrorBody(text: string, clean: Clean): AtlasErrorBody | und
 
 type ErrorClass = new (message: string, init: ConstructorParameters<typeof AtlasApiError>[1]) => AtlasApiError;
 
-export function errorClassFor(status: number): ErrorClass {
+function errorClassFor(status: number): ErrorClass {
   if (status === 429) return AtlasThrottledError;
   if (status >= 500) return AtlasUnavailableError;
   if (status === 401 || status === 403) return AtlasAuthFailedError;

@@ -31,7 +31,7 @@ export function retryPolicy(options: RetryOptions = {}): RetryPolicy {
  * Methods whose repetition cannot create a second thing (a second cancel is refused, not doubled;
  * a second PUT replaces the same resource with the same body).
  */
-export function isRepeatable(method: string): boolean {
+function isRepeatable(method: string): boolean {
   return method === 'GET' || method === 'DELETE' || method === 'PUT';
 }
 

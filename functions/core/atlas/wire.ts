@@ -63,7 +63,7 @@ const NOT_SENT_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
-export function errorCode(error: unknown): string | undefined {
+function errorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') return code;
@@ -72,7 +72,7 @@ export function errorCode(error: unknown): string | undefined {
   return inner === undefined ? undefined : errorCode(inner);
 }
 
-export function failedBeforeSending(error: unknown): boolean {
+function failedBeforeSending(error: unknown): boolean {
   const code = errorCode(error);
   return code !== undefined && NOT_SENT_CODES.has(code);
 }
@@ -110,7 +110,7 @@ export async function exchange(dispatcher: Dispatcher, request: WireRequest, tim
   }
 }
 
-export function headerValue(headers: HeaderValues, name: string): string | undefined {
+function headerValue(headers: HeaderValues, name: string): string | undefined {
   const value = headers[name.toLowerCase()];
   return Array.isArray(value) ? value.join(', ') : value;
 }

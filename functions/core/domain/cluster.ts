@@ -15,7 +15,7 @@ export interface ClusterRef {
 }
 
 /** A-Z to a-z; every other character is left exactly as it is. */
-export const foldAsciiCase = (name: string): string => name.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
+const foldAsciiCase = (name: string): string => name.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
 
 /** `<groupId>/<name with ASCII letters lowered>`: also the target lock's partition key. */
 export const clusterKey = (c: ClusterRef): string => `${c.groupId}/${foldAsciiCase(c.clusterName)}`;

@@ -7,8 +7,6 @@
 
 const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
-export const ISO_TIME_RULE = 'must be an ISO 8601 date and time that exists, such as 2026-12-01T03:00:00Z';
-
 /** Epoch milliseconds of an ISO 8601 time, or undefined when it names no real moment. */
 export function readIsoTime(text: string): number | undefined {
   const m = ISO_DATE_TIME.exec(text);

@@ -154,7 +154,7 @@ export async function notifyRestoreStep(payload: unknown, deps: NotifyDeps): Pro
   };
 }
 
-export const UNREADABLE_INPUT = 'NotifyInputUnreadable';
+const UNREADABLE_INPUT = 'NotifyInputUnreadable';
 
 /**
  * A NotifyInput, or, when the payload is not one, a stand-in that reports FAILED and keeps what

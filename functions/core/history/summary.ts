@@ -11,7 +11,7 @@ import type { RestoreRecord } from './record.js';
  */
 export type { HistorySummary } from './answer.js';
 
-export function percentile(sorted: readonly number[], p: number): number {
+function percentile(sorted: readonly number[], p: number): number {
   const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
   return sorted[rank - 1]!;
 }

@@ -9,7 +9,7 @@ import { DEFAULT_DOWNLOAD_LINK_CHANNELS, DOWNLOAD_LINK_CHANNELS, type DownloadLi
  * gets the report without them, and every report says where they went.
  */
 
-export { DEFAULT_DOWNLOAD_LINK_CHANNELS, DOWNLOAD_LINK_CHANNELS, describeLinkChannels, type DownloadLinkChannel } from '../plans/downloadLinkChannels.js';
+export { type DownloadLinkChannel } from '../plans/downloadLinkChannels.js';
 
 type Settings = Pick<RestoreContext['notify'], 'sns' | 'eventBridge' | 'webhook'> & { downloadLinks?: readonly DownloadLinkChannel[] };
 

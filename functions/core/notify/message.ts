@@ -229,7 +229,7 @@ export function formatSeconds(total: number): string {
 }
 
 /** Label/value pairs in reading order; absent facts are left out, never printed as "undefined". */
-export function reportFacts(r: RestoreReport): [string, string][] {
+function reportFacts(r: RestoreReport): [string, string][] {
   const facts: [string, string | undefined][] = [
     ['Restore', r.restoreId],
     ['Plan', r.planName],

@@ -41,7 +41,7 @@ const AMBIGUOUS_CREATE = new Set<string>([ERROR_NAMES.ambiguousCreate, 'Sandbox.
  * What we know of a job whose last looks failed: "last seen RUNNING at T (N h M min ago); not seen
  * since", never "is still running" from a stale look. Undefined when the last look read the job.
  */
-export function lastSeen(input: NotifyInput, now?: Date): string | undefined {
+function lastSeen(input: NotifyInput, now?: Date): string | undefined {
   const { poll, status } = input;
   // After a cancel Atlas accepted, a failed look knows only that: never "running" from the look before it.
   if (poll && unseenSinceCancel(poll)) return `had its cancel accepted by Atlas at ${poll.cancelAcceptedAt}; not seen since`;

@@ -57,7 +57,7 @@ export function channelBudgetMs(remainingMs?: number): number {
   return Math.max(MIN_CHANNEL_MS, Math.min(MAX_CHANNEL_MS, remainingMs - RECORD_RESERVE_MS));
 }
 
-export class ChannelTimeoutError extends Error {
+class ChannelTimeoutError extends Error {
   override name = 'ChannelTimedOut';
 }
 
@@ -92,7 +92,7 @@ export const REPORT_ID_HEADER = 'x-atlas-restore-report-id';
  * The same report id under the header receivers that de-duplicate already read (Stripe-style
  * `Idempotency-Key`): the one repeat a lost answer can cause carries the same key as the first.
  */
-export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 
 export async function sendReport(
   report: RestoreReport,

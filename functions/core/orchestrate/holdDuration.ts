@@ -6,7 +6,7 @@ import { MAX_HOLD_HOURS } from '../plans/runRules.js';
  * through the API's `forMinutes`). Always bounded: a forgotten hold must end on its own.
  */
 
-export const MAX_HOLD_MINUTES = MAX_HOLD_HOURS * 60;
+const MAX_HOLD_MINUTES = MAX_HOLD_HOURS * 60;
 const UNIT_MINUTES: Record<string, number> = { m: 1, h: 60, d: 24 * 60 };
 
 export const HoldMinutes = z

@@ -79,7 +79,7 @@ export interface HoldCaller {
 }
 
 /** `*` matches any run of characters; everything else literally, case as written (ARNs are). */
-export function principalPatternMatches(pattern: string, principal: string): boolean {
+function principalPatternMatches(pattern: string, principal: string): boolean {
   const source = pattern
     .split('*')
     .map((part) => part.replace(/[.+?^${}()|[\]\\-]/g, '\\$&'))
@@ -92,14 +92,14 @@ export function holdCaller(principal: string | undefined, administrators: readon
 }
 
 /** A plan's hold (holdAfterSuccess) belongs to the plan: no person owns it. */
-export const isPlanHold = (hold: TargetHold): boolean => hold.planName !== undefined;
+const isPlanHold = (hold: TargetHold): boolean => hold.planName !== undefined;
 
 /**
  * Why this caller may not release, shorten or replace the hold in force (undefined when they may):
  * only its owner or a hold administrator; a plan's hold only an administrator. No hold in force:
  * anyone may place one.
  */
-export function holdChangeRefusal(existing: TargetHold | undefined, caller: HoldCaller, change: 'release' | 'replace'): RestoreRefusedError | undefined {
+function holdChangeRefusal(existing: TargetHold | undefined, caller: HoldCaller, change: 'release' | 'replace'): RestoreRefusedError | undefined {
   if (!existing || caller.administrator) return undefined;
   const what = `${describeCluster(existing.target)} is held by ${existing.heldBy} ${existing.until ? `until ${existing.until}` : 'until released'} (reason: ${existing.reason})`;
   if (isPlanHold(existing))
@@ -115,7 +115,7 @@ export const holdChangedError = (target: ClusterRef): RestoreRefusedError =>
   new RestoreRefusedError('HOLD_CHANGED', `The hold on ${describeCluster(target)} changed while this request was answered; read it again and retry.`);
 
 /** The same hold (the one read before a change): who placed it and when. */
-export const sameHold = (a: TargetHold | undefined, b: TargetHold | undefined): boolean =>
+const sameHold = (a: TargetHold | undefined, b: TargetHold | undefined): boolean =>
   a === undefined || b === undefined ? a === b : a.heldBy === b.heldBy && a.since === b.since && a.until === b.until;
 
 /**

@@ -40,7 +40,7 @@ interface Need {
 }
 
 /** The Atlas calls this restore makes, per project: the reads, the poll's reads and the create. */
-export function callsOf(request: RestoreRequest): Need[] {
+function callsOf(request: RestoreRequest): Need[] {
   const source = request.source.groupId;
   const target = restoreTarget(request);
   const on = (groupId: string, ...needs: CallNeed[]) => needs.map((need) => ({ groupId, need }));
@@ -76,7 +76,7 @@ export function callsOf(request: RestoreRequest): Need[] {
 const lacks = (groupId: string, need: CallNeed) => `this key lacks ${roleWords(need)} on project ${groupId}; needed ${need.purpose}`;
 
 /** With the key's roles known: one line per project and call. Unknown: one line saying so. */
-export function checkRoles(roles: KeyRoles | undefined, calls: Need[]): PreflightCheck[] {
+function checkRoles(roles: KeyRoles | undefined, calls: Need[]): PreflightCheck[] {
   if (!roles) return [{ ok: true, line: 'key roles: Atlas does not list them for this key (a service account); a call it refuses will name the role it needed' }];
   const checks: PreflightCheck[] = [];
   const byProject = new Map<string, Need[]>();

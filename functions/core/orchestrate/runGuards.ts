@@ -16,7 +16,7 @@ import { cooldownRefusal, startCooldown } from './runRecords.js';
  */
 
 /** How long a trigger event is remembered: well past any redelivery (EventBridge retries for up to 24 h). */
-export const TRIGGER_MEMORY_MS = 3 * 24 * 60 * 60 * 1000;
+const TRIGGER_MEMORY_MS = 3 * 24 * 60 * 60 * 1000;
 
 /** What create answers for a repeated delivery; the state machine ends it in its DuplicateTrigger Succeed state. */
 export interface DuplicateTriggerResult {

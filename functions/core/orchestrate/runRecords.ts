@@ -50,9 +50,9 @@ export function cooldownError(planName: string, last: PlanRun): RestoreRefusedEr
  * records its target (under this name, which no plan name can take: plan names have no space), so
  * an ad-hoc request or another plan onto the same cluster inside the cooldown is refused too.
  */
-export const targetRunName = (target: ClusterRef): string => `target ${clusterKey(target)}`;
+const targetRunName = (target: ClusterRef): string => `target ${clusterKey(target)}`;
 
-export function targetCooldownError(target: ClusterRef, last: PlanRun): RestoreRefusedError {
+function targetCooldownError(target: ClusterRef, last: PlanRun): RestoreRefusedError {
   return new RestoreRefusedError(
     'COOLDOWN',
     `Cluster "${target.clusterName}" in project ${target.groupId} was the target of restore ${last.restoreId} at ${last.startedAt}; its plan's cooldown lets the next restore onto it start at ${last.cooldownUntil}. Nothing was restored.`,

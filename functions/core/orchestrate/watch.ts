@@ -1,5 +1,5 @@
 import { ERROR_NAMES } from '../domain/errors.js';
-import { DEFAULT_RUN_LIMITS } from '../plans/schema.js';
+import { DEFAULT_RUN_LIMITS } from '../plans/runLimits.js';
 import { pollsUntilHeard } from '../workflow/wake.js';
 import { isAlertWake } from '../workflow/wake.js';
 import { backstopDelaySeconds, nextPollDelaySeconds } from '../restore/pollPolicy.js';
@@ -31,14 +31,14 @@ export const FAILED_LOOKS_BEFORE_NOTICE = 3;
  * and a refused key is often fixed within minutes, so both are looked at every few minutes. The
  * cost stays small: a whole default watch (24 h) at 5 minutes is 288 looks, ~2,600 history events.
  */
-export const WATCH_CADENCE_MAX_SECONDS = 300;
+const WATCH_CADENCE_MAX_SECONDS = 300;
 
 /**
  * After an alert woke a restore whose job still showed running, one quick re-look this long after:
  * the alert may be about another restore in the project, or Atlas may show the end a little after
  * it alerts. Then the backstop again. One re-look keeps a foreign alert at two looks per waiting restore.
  */
-export const RECHECK_AFTER_ALERT_SECONDS = 30;
+const RECHECK_AFTER_ALERT_SECONDS = 30;
 
 /** Errors that mean "we cannot see the job", not "the job ended": the key or its access is gone. */
 const ACCESS_ERRORS: ReadonlySet<string> = new Set([ERROR_NAMES.authFailed, ERROR_NAMES.credentials]);
@@ -162,6 +162,6 @@ function decideWithoutAlerts(state: WorkflowState, now: Date): WorkflowState {
 const pendingNotice = (poll: PollProgress, notice: Notice): Notice | undefined => ((poll.noticesSent ?? []).includes(notice) ? undefined : notice);
 
 /** Until when a restore is watched; a state from before `watchUntil` existed gets the default watch. */
-export function watchUntilOf(restore: WorkflowState['restore']): string {
+function watchUntilOf(restore: WorkflowState['restore']): string {
   return restore.watchUntil ?? new Date(Date.parse(restore.deadlineAt) + DEFAULT_RUN_LIMITS.watchAfterEndMinutes * 60_000).toISOString();
 }

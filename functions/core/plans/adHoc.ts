@@ -14,11 +14,11 @@ import { clusterPatternMatches, type ClusterRef } from '../domain/cluster.js';
  */
 
 /** Clusters of one project, by name or `*` pattern. */
-export const ClusterPatterns = z.object({ groupId: ObjectId, clusters: z.array(ClusterPattern).min(1) }).strict();
-export type ClusterPatterns = z.infer<typeof ClusterPatterns>;
+const ClusterPatterns = z.object({ groupId: ObjectId, clusters: z.array(ClusterPattern).min(1) }).strict();
+type ClusterPatterns = z.infer<typeof ClusterPatterns>;
 
 /** Who may send an ad-hoc request: the HTTP API, or an operator starting the workflow directly. */
-export const AD_HOC_TRIGGERS = ['http', 'manual'] as const;
+const AD_HOC_TRIGGERS = ['http', 'manual'] as const;
 
 const common = {
   kinds: z.array(z.enum(RESTORE_KIND_NAMES)).min(1),
@@ -27,9 +27,9 @@ const common = {
 };
 
 /** Destructive ad-hoc restores (Atlas wipes the target first): from these sources onto these targets. */
-export const AdHocRestoreRule = z.object({ ...common, targets: z.array(ClusterPatterns).min(1) }).strict();
+const AdHocRestoreRule = z.object({ ...common, targets: z.array(ClusterPatterns).min(1) }).strict();
 /** Ad-hoc downloads: nothing is overwritten, but the links carry the source's data. */
-export const AdHocDownloadRule = z.object(common).strict();
+const AdHocDownloadRule = z.object(common).strict();
 
 export const AdHocPolicy = z
   .object({
@@ -50,7 +50,7 @@ export interface AdHocAsk {
   trigger: string;
 }
 
-export const coveredBy = (list: readonly ClusterPatterns[], c: ClusterRef): boolean =>
+const coveredBy = (list: readonly ClusterPatterns[], c: ClusterRef): boolean =>
   list.some((entry) => entry.groupId === c.groupId && entry.clusters.some((p) => clusterPatternMatches(p, c.clusterName)));
 
 /** The reason the policy refuses this ad-hoc restore, or undefined when one of its rules allows it. */

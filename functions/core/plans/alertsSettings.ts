@@ -10,7 +10,7 @@ import { SecretName } from './secretName.js';
  * `backstopFloorSeconds`), so a restore is seen ending within max(floor, percent % of its age)
  * even with every alert lost.
  */
-export const DEFAULT_ALERTS = { backstopPercent: 20, backstopFloorSeconds: 60 } as const;
+const DEFAULT_ALERTS = { backstopPercent: 20, backstopFloorSeconds: 60 } as const;
 
 export const AlertsSettings = z
   .object({

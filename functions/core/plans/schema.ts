@@ -13,17 +13,17 @@ import { collectionPlanProblems, planGuardsTarget } from './collectionPlan.js';
 import { PostRestoreSteps } from '../postRestore/schema.js';
 import { DrillSettings } from './drillSettings.js';
 import { CRON_EXAMPLE, cronProblems, RATE_EXAMPLE, rateProblems } from './scheduleExpression.js';
+import { PlanName } from './planName.js';
+import { DEFAULT_POLL, DEFAULT_RUN_LIMITS, MAX_CREATE_SETTLE_SECONDS, MAX_DEADLINE_MINUTES, MAX_WATCH_MINUTES } from './runLimits.js';
 
 /**
  * Plans: named, typed restore recipes, kept in a config file (config/plans.json by default) and
  * validated here at synth time (lib/ calls `parsePlansConfig`) and again by the handlers at run time.
  */
 
-export const PlanName = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be 1-64 letters, digits, - or _, starting with a letter or digit');
+export { PlanName };
 
-export { PointInTimeRule, PlanRestore } from './planRestore.js';
+export { PointInTimeRule } from './planRestore.js';
 
 export const WebhookChannel = z
   .object({
@@ -46,17 +46,7 @@ const TimeZone = z.string().refine((tz) => {
   }
 }, 'must be an IANA time zone such as Europe/Paris or UTC');
 
-/** Limits of a restore's life; ad-hoc requests (no plan) get the defaults. */
-export const MAX_DEADLINE_MINUTES = 7 * 24 * 60;
-export const MAX_WATCH_MINUTES = 3 * 24 * 60;
-/** Bounded so the create step (which waits it out) fits in Lambda's 15 minutes with its Atlas calls. */
-export const MAX_CREATE_SETTLE_SECONDS = 300;
-export const DEFAULT_RUN_LIMITS = { deadlineMinutes: 12 * 60, watchAfterEndMinutes: 24 * 60, createSettleSeconds: 60 } as const;
-/**
- * The default wait between looks (restore/pollPolicy.ts): a 30 s floor and a one-hour cap meet
- * "seen ending within max(30 s, 5 % of its age)" at every age, at about 125 Atlas calls for 24 h.
- */
-export const DEFAULT_POLL = { floorSeconds: 30, capSeconds: 3600 } as const;
+export { DEFAULT_POLL, DEFAULT_RUN_LIMITS, MAX_CREATE_SETTLE_SECONDS, MAX_DEADLINE_MINUTES, MAX_WATCH_MINUTES };
 
 export const OVERRIDABLE = ['snapshotId', 'pointInTime', 'target'] as const;
 

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 
 /** What started a restore: a plan's `triggers` say which of these may start it. */
-export const TRIGGER_TYPES = ['http', 'schedule', 'alarm', 'manual'] as const;
+const TRIGGER_TYPES = ['http', 'schedule', 'alarm', 'manual'] as const;
 export const Trigger = z
   .object({
     type: z.enum(TRIGGER_TYPES),

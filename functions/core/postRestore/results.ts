@@ -9,7 +9,7 @@ import * as z from 'zod';
 /** A Step Functions Catch result. Declared here (not imported from the contract) so the contract can import this module. */
 const StepError = z.object({ Error: z.string(), Cause: z.string().optional() });
 
-export const StepEntry = z.object({
+const StepEntry = z.object({
   name: z.string(),
   type: z.enum(['lambda', 'stateMachine']),
   startedAt: z.string(),
@@ -19,7 +19,7 @@ export const StepEntry = z.object({
   result: z.object({ output: z.unknown().optional(), executionArn: z.string().optional() }).optional(),
   error: StepError.optional(),
 });
-export type StepEntry = z.infer<typeof StepEntry>;
+type StepEntry = z.infer<typeof StepEntry>;
 
 export const StepsState = z.record(z.string().regex(/^s\d{1,2}$/), StepEntry);
 export type StepsState = z.infer<typeof StepsState>;

@@ -9,7 +9,7 @@ import * as z from 'zod';
  */
 
 /** Also the key of the step's result in the workflow state and in reports: short and readable. */
-export const StepName = z
+const StepName = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'must be 1-40 letters, digits, - or _, starting with a letter or digit');
 
@@ -29,8 +29,8 @@ const StateMachineArn = z
   );
 
 /** Lambda runs at most 15 minutes; a state machine step may run a day (a long masking job). */
-export const MAX_LAMBDA_STEP_SECONDS = 900;
-export const MAX_STATE_MACHINE_STEP_SECONDS = 24 * 60 * 60;
+const MAX_LAMBDA_STEP_SECONDS = 900;
+const MAX_STATE_MACHINE_STEP_SECONDS = 24 * 60 * 60;
 
 export const PostRestoreStep = z.discriminatedUnion('type', [
   z

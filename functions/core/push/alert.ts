@@ -18,10 +18,10 @@ export const AtlasAlert = z.looseObject({
 export type AtlasAlert = z.infer<typeof AtlasAlert>;
 
 /** Cloud Backup restore alerts (Atlas has none for Flex, legacy or shared-tier restores). */
-export const RESTORE_ALERT_EVENTS = ['CPS_RESTORE_SUCCESSFUL', 'CPS_RESTORE_FAILED'] as const;
+const RESTORE_ALERT_EVENTS = ['CPS_RESTORE_SUCCESSFUL', 'CPS_RESTORE_FAILED'] as const;
 
 /** Collection-level restore alerts: they wake collection restores the same way. */
-export const COLLECTION_RESTORE_ALERT_EVENTS = [
+const COLLECTION_RESTORE_ALERT_EVENTS = [
   'CPS_COLLECTION_RESTORE_SUCCESSFUL',
   'CPS_COLLECTION_RESTORE_FAILED',
   'CPS_COLLECTION_RESTORE_PARTIAL_SUCCESS',

@@ -11,7 +11,7 @@ import type { WakeTask } from '../workflow/wake.js';
  * for one of them came after the restore's last look, the wait is already over and the step
  * completes it at once.
  */
-export const AwaitAlertInput = z.object({
+const AwaitAlertInput = z.object({
   taskToken: z.string().min(1),
   restoreId: z.string().min(1),
   groupIds: z.array(ObjectId).min(1).max(2),
@@ -20,7 +20,7 @@ export const AwaitAlertInput = z.object({
   /** The backstop: the wait ends by itself after this long. */
   waitSeconds: z.number().int().min(1),
 });
-export type AwaitAlertInput = z.infer<typeof AwaitAlertInput>;
+type AwaitAlertInput = z.infer<typeof AwaitAlertInput>;
 
 export interface AwaitAlertDeps {
   waiters: AlertWaiters;

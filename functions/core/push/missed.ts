@@ -32,7 +32,7 @@ const ALERTED_ENDS: Readonly<Partial<Record<string, readonly RestoreState[]>>> =
  * this after the job's end may have beaten the alert to the receiver (nothing is concluded), and an
  * alert received up to this long before Atlas's stated end counts as the end's.
  */
-export const ALERT_SLACK_MS = 60_000;
+const ALERT_SLACK_MS = 60_000;
 
 /** An end an alert was owed for and no alert woke the restore to see. */
 export interface OwedAlert {

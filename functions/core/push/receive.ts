@@ -41,7 +41,7 @@ export interface ReceiveDeps {
  * project's last alert is kept (the evidence that alerts arrive, ./heard.ts), so a replayed old
  * alert can neither wake restores nor renew that evidence.
  */
-export const ALERT_MEMORY_MS = LAST_ALERT_KEPT_MS;
+const ALERT_MEMORY_MS = LAST_ALERT_KEPT_MS;
 
 export async function receiveAlert(request: AlertRequest, deps: ReceiveDeps): Promise<AlertResponse> {
   if (request.body.length > MAX_ALERT_BYTES) return answer(413, { error: `An alert body is at most ${MAX_ALERT_BYTES} bytes` });

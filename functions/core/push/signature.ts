@@ -9,7 +9,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export const SIGNATURE_HEADER = 'x-mms-signature';
 export const EVENT_HEADER = 'x-mms-event';
 
-export function alertSignature(secret: string, rawBody: Buffer): string {
+function alertSignature(secret: string, rawBody: Buffer): string {
   return createHmac('sha1', secret).update(rawBody).digest('base64');
 }
 

@@ -9,9 +9,9 @@ import { ClusterName, EpochSeconds, ObjectId, OplogIncrement, SourceCluster } fr
  * oplog position (the same choice a cloud point-in-time restore makes).
  */
 
-export const WRITE_STRATEGIES = ['CREATE_NEW', 'OVERWRITE_EXISTING'] as const;
-export const INDEX_STRATEGIES = ['ALL', 'NONE', 'ALL_EXCEPT_TTL'] as const;
-export const MAX_NAMESPACES = 100;
+const WRITE_STRATEGIES = ['CREATE_NEW', 'OVERWRITE_EXISTING'] as const;
+const INDEX_STRATEGIES = ['ALL', 'NONE', 'ALL_EXCEPT_TTL'] as const;
+const MAX_NAMESPACES = 100;
 
 /** MongoDB's rules for names: a database has no `.`, `$`, `/`, `\`, space, `"` or NUL; a collection no `$` or NUL. */
 const DATABASE = /^[^./\\ "$\0]{1,63}$/;
@@ -20,8 +20,8 @@ const Database = z.string().regex(DATABASE, 'must be a database name (no . / \\ 
 const CollectionNs = z.string().regex(COLLECTION_NS, 'must be database.collection');
 const Suffix = z.string().regex(/^[^./\\ "$\0]{1,32}$/, 'must be 1-32 characters without . / \\ space " $');
 
-export const DatabaseChoice = z.object({ sourceNamespace: Database, targetNamespace: Database.optional() }).strict();
-export const CollectionChoice = z.object({ sourceNamespace: CollectionNs, targetNamespace: CollectionNs.optional() }).strict();
+const DatabaseChoice = z.object({ sourceNamespace: Database, targetNamespace: Database.optional() }).strict();
+const CollectionChoice = z.object({ sourceNamespace: CollectionNs, targetNamespace: CollectionNs.optional() }).strict();
 
 /** The choice of data shared by plans and requests: what to bring back and how to write it. */
 export const collectionChoiceFields = {
@@ -33,7 +33,7 @@ export const collectionChoiceFields = {
   collectionSuffix: Suffix.optional(),
 };
 
-export function needsNamespaces(r: { databases: unknown[]; collections: unknown[] }, ctx: z.RefinementCtx): void {
+function needsNamespaces(r: { databases: unknown[]; collections: unknown[] }, ctx: z.RefinementCtx): void {
   if (!r.databases.length && !r.collections.length)
     ctx.addIssue({ code: 'custom', path: ['collections'], message: 'name at least one database or collection to restore' });
 }

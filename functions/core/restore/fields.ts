@@ -20,13 +20,6 @@ export const ClusterName = z
   .max(64, 'must be at most 64 characters')
   .regex(/^[a-zA-Z0-9][a-zA-Z0-9-]*$/, 'must start with a letter or digit and contain only ASCII letters, digits and hyphens');
 
-/**
- * Flex and shared-tier target names (`targetDeploymentItemName`). Atlas's restore endpoint would take
- * letters of any script here, but the deployment it names was created under the ASCII cluster rule:
- * anything else is a lookalike of a real name, so the stricter rule applies.
- */
-export const DeploymentItemName = ClusterName;
-
 /** A name or a `*` pattern of names (protected targets, the ad-hoc policy): the cluster rule plus `*`. */
 export const ClusterPattern = z
   .string()
@@ -35,7 +28,7 @@ export const ClusterPattern = z
   .regex(/^[a-zA-Z0-9*][a-zA-Z0-9*-]*$/, 'must be a cluster name or a pattern of ASCII letters, digits, hyphens and *');
 
 /** Atlas refuses times before 2008-01-01 (1199145600). */
-export const EPOCH_FLOOR_SECONDS = 1_199_145_600;
+const EPOCH_FLOOR_SECONDS = 1_199_145_600;
 export const EpochSeconds = z
   .number()
   .int('must be a whole number of seconds')

@@ -7,10 +7,10 @@
  * execution stays far below Step Functions' 25,000-event history limit and Atlas's rate limits.
  */
 
-export const POLL_AGE_FRACTION = 0.05;
+const POLL_AGE_FRACTION = 0.05;
 
 /** The detection goal the default policy meets: seen ending within max(30 s, 5 % of its age). */
-export const DETECTION_GOAL = { minSeconds: 30, ageFraction: 0.05 } as const;
+const DETECTION_GOAL = { minSeconds: 30, ageFraction: 0.05 } as const;
 
 /** The longest the goal allows between a restore ending at `ageSeconds` and the look that sees it. */
 export const detectionGoalSeconds = (ageSeconds: number): number => Math.max(DETECTION_GOAL.minSeconds, DETECTION_GOAL.ageFraction * ageSeconds);

@@ -8,7 +8,7 @@ import type { ClusterFacts, ClusterKind } from './clusterFacts.js';
  */
 
 /** Why a preflight refused: the refusal's code (domain/errors.ts `RefusalCode`). */
-export type PreflightFailure = 'OUTSIDE_RESTORE_WINDOW' | 'TARGET_NOT_RESTORABLE' | 'MISSING_ROLE';
+type PreflightFailure = 'OUTSIDE_RESTORE_WINDOW' | 'TARGET_NOT_RESTORABLE' | 'MISSING_ROLE';
 
 export interface PreflightCheck {
   ok: boolean;

@@ -4,7 +4,6 @@ import { ruleOf } from '../domain/issueRule.js';
 import { CollectionRestoreRequest } from './collectionRequest.js';
 import {
   ClusterName,
-  DeploymentItemName,
   EpochMillis,
   EpochSeconds,
   ObjectId,
@@ -19,7 +18,12 @@ import {
  */
 
 const DedicatedTarget = z.object({ groupId: ObjectId, clusterName: ClusterName }).strict();
-const SharedTarget = z.object({ groupId: ObjectId, clusterName: DeploymentItemName }).strict();
+/**
+ * Flex and shared-tier target names (`targetDeploymentItemName`). Atlas's restore endpoint would take
+ * letters of any script here, but the deployment it names was created under the ASCII cluster rule:
+ * anything else is a lookalike of a real name, so the stricter rule applies.
+ */
+const SharedTarget = z.object({ groupId: ObjectId, clusterName: ClusterName }).strict();
 
 export const CloudRestoreRequest = z
   .object({
@@ -64,7 +68,7 @@ const sharedTierRequest = <K extends 'flex' | 'tenant'>(kind: K) =>
   z
     .object({
       kind: z.literal(kind),
-      source: SourceCluster.extend({ clusterName: DeploymentItemName }).strict(),
+      source: SourceCluster.extend({ clusterName: ClusterName }).strict(),
       deliveryType: z.enum(['restore', 'download']).default('restore'),
       snapshotId: ObjectId,
       target: SharedTarget.optional(),
@@ -80,7 +84,7 @@ const sharedTierRequest = <K extends 'flex' | 'tenant'>(kind: K) =>
 export const FlexRestoreRequest = sharedTierRequest('flex');
 export const TenantRestoreRequest = sharedTierRequest('tenant');
 
-export const LEGACY_DELIVERY_METHODS = [
+const LEGACY_DELIVERY_METHODS = [
   'AUTOMATED_RESTORE',
   'HTTP',
   'CLIENT_PIT_HTTP',

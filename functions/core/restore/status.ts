@@ -5,7 +5,7 @@ import { RESTORE_KIND_NAMES } from './request.js';
  * One status model for the five shapes of Atlas restore job. Every kind module maps its job(s)
  * onto `RestoreStatus`; nothing above the core looks at Atlas's own fields.
  */
-export const RESTORE_STATES = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'EXPIRED'] as const;
+const RESTORE_STATES = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'EXPIRED'] as const;
 export const RestoreState = z.enum(RESTORE_STATES);
 export type RestoreState = z.infer<typeof RestoreState>;
 

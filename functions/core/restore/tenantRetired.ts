@@ -13,16 +13,16 @@ import type { FlexRestoreRequest, RestoreRequest, TenantRestoreRequest } from '.
  * cluster as Flex, and the report says so.
  */
 
-export const TENANT_API_RETIRED =
+const TENANT_API_RETIRED =
   'the shared-tier (M2/M5) restore API was retired by Atlas (sunset 2026-01-22, removed 2026-04-17) and its clusters are Flex now';
 
 /** The same restore through the Flex endpoints: same snapshot, target and delivery. */
-export function flexEquivalent(request: TenantRestoreRequest): FlexRestoreRequest {
+function flexEquivalent(request: TenantRestoreRequest): FlexRestoreRequest {
   return { ...request, kind: 'flex' };
 }
 
 /** What the API answers a tenant request: the rule, and the request to send instead. */
-export function tenantRequestRule(request: TenantRestoreRequest): string {
+function tenantRequestRule(request: TenantRestoreRequest): string {
   return `${TENANT_API_RETIRED}; send the Flex equivalent instead: ${JSON.stringify(flexEquivalent(request))}`;
 }
 

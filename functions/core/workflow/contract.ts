@@ -1,10 +1,10 @@
 import * as z from 'zod';
-import { PlanName } from '../plans/schema.js';
+import { PlanName } from '../plans/planName.js';
 import { PlanOverrides } from '../plans/overrides.js';
 import { Trigger } from '../plans/trigger.js';
 import { StepsState } from '../postRestore/results.js';
 import { DOWNLOAD_LINK_CHANNELS } from '../plans/downloadLinkChannels.js';
-import { ClusterName, ObjectId } from '../restore/fields.js';
+import { ObjectId } from '../restore/fields.js';
 import { RestoreRequestSchema } from '../restore/request.js';
 import { RestoreJobRef, RestoreStatus } from '../restore/status.js';
 
@@ -14,7 +14,7 @@ import { RestoreJobRef, RestoreStatus } from '../restore/status.js';
  * Functions keeps every payload in its execution history: nothing secret may ever be added here.
  */
 
-export { TRIGGER_TYPES, Trigger } from '../plans/trigger.js';
+export { Trigger } from '../plans/trigger.js';
 export { PlanOverrides } from '../plans/overrides.js';
 
 /** Execution input: a plan by name (schedules, alarms, HTTP) or an ad-hoc request (HTTP). */
@@ -95,12 +95,12 @@ export type RestoreContext = z.infer<typeof RestoreContext>;
  * What the RestoreFinished? Choice does next (lib/workflow.ts): wait and poll again, cancel at the
  * deadline, send a report (the end, or an interim "still running" one), or notify that the watch is over.
  */
-export const NEXT_STEPS = ['wait', 'cancel', 'report'] as const;
-export const NextStep = z.enum(NEXT_STEPS);
-export type NextStep = z.infer<typeof NextStep>;
+const NEXT_STEPS = ['wait', 'cancel', 'report'] as const;
+const NextStep = z.enum(NEXT_STEPS);
+type NextStep = z.infer<typeof NextStep>;
 
 /** Interim reports sent while the job may still run, each at most once per restore. */
-export const NOTICES = ['STILL_RUNNING_AFTER_DEADLINE', 'NOT_VISIBLE'] as const;
+const NOTICES = ['STILL_RUNNING_AFTER_DEADLINE', 'NOT_VISIBLE'] as const;
 export const Notice = z.enum(NOTICES);
 export type Notice = z.infer<typeof Notice>;
 
@@ -169,7 +169,7 @@ export const ReportOutcome = z.enum([...OUTCOMES, 'RUNNING']);
 export type ReportOutcome = z.infer<typeof ReportOutcome>;
 
 /** A Step Functions Catch result (`ResultPath: $.error`). */
-export const CaughtError = z.object({ Error: z.string(), Cause: z.string().optional() });
+const CaughtError = z.object({ Error: z.string(), Cause: z.string().optional() });
 
 /**
  * Notify's input: either a WorkflowState that reached an end (maybe with `error` when a step was

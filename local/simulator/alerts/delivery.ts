@@ -19,9 +19,9 @@ import type { DeliveryDecision, DeliveryFaultEngine } from './deliveryFaults.js'
  * raise nothing: Atlas has no alert event types for them.
  */
 
-export const RESTORE_EVENTS = { succeed: 'CPS_RESTORE_SUCCESSFUL', fail: 'CPS_RESTORE_FAILED' } as const;
+const RESTORE_EVENTS = { succeed: 'CPS_RESTORE_SUCCESSFUL', fail: 'CPS_RESTORE_FAILED' } as const;
 /** Restore alerts are point-in-time events: Atlas's "informational alert" header value. */
-export const RESTORE_ALERT_HEADER = 'alert.inform';
+const RESTORE_ALERT_HEADER = 'alert.inform';
 const SEND_TIMEOUT_MS = 10_000;
 
 export interface DeliveryRecord {
@@ -61,7 +61,7 @@ export interface DelivererDeps {
   log?: (line: string) => void;
 }
 
-export function signBody(secret: string, body: string): string {
+function signBody(secret: string, body: string): string {
   return createHmac('sha1', secret).update(Buffer.from(body, 'utf8')).digest('base64');
 }
 

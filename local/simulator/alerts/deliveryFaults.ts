@@ -20,7 +20,7 @@ const DeliveryAction = z.union([
   /** Sent when the job ends, but a GET shows the end only this many simulated seconds later. */
   z.object({ earlySeconds: z.number().positive() }).strict(),
 ]);
-export type DeliveryAction = z.infer<typeof DeliveryAction>;
+type DeliveryAction = z.infer<typeof DeliveryAction>;
 
 export const DeliveryFaultRule = z
   .object({

@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
  * credentials gets `stale=true`, so a client re-answers the new challenge without asking for keys again.
  */
 
-export const REALM = 'MMS Public API';
+const REALM = 'MMS Public API';
 export type DigestAlgorithm = 'MD5' | 'SHA-256';
 
 export interface DigestParams {
@@ -33,12 +33,12 @@ export function parseDigestHeader(header: string): DigestParams {
 
 const HASHES: Record<string, string> = { md5: 'md5', 'md5-sess': 'md5', 'sha-256': 'sha256', 'sha-256-sess': 'sha256' };
 
-export function digestHash(algorithm: string, value: string): string {
+function digestHash(algorithm: string, value: string): string {
   return createHash(HASHES[algorithm.toLowerCase()] ?? 'md5').update(value).digest('hex');
 }
 
 /** The `response` a client must send; exported so tests and tools compute it the same way. */
-export function expectedResponse(p: Required<Pick<DigestParams, 'username' | 'nonce' | 'uri'>> & DigestParams, password: string, method: string): string {
+function expectedResponse(p: Required<Pick<DigestParams, 'username' | 'nonce' | 'uri'>> & DigestParams, password: string, method: string): string {
   const algorithm = (p.algorithm ?? 'MD5').toLowerCase();
   const h = (v: string) => digestHash(algorithm, v);
   let ha1 = h(`${p.username}:${p.realm ?? REALM}:${password}`);

@@ -7,7 +7,7 @@ import { SimApiError } from '../errors.js';
  */
 
 /** One credential in the shapes it may come back in. */
-export function echoShapes(value: string): string[] {
+function echoShapes(value: string): string[] {
   const bytes = Buffer.from(value, 'utf8');
   const alternating = [...value].map((c, i) => (i % 2 === 0 ? c.toUpperCase() : c.toLowerCase())).join('');
   return [
@@ -24,7 +24,7 @@ export function echoShapes(value: string): string[] {
 }
 
 /** The text of an echoing error: every shape of every credential, and the header values themselves. */
-export function echoDetail(credentials: readonly string[], authorization: string | undefined): string {
+function echoDetail(credentials: readonly string[], authorization: string | undefined): string {
   const parts = credentials.flatMap(echoShapes);
   // id:secret pairs as Basic carries them, for every two credentials of the same caller.
   for (let i = 0; i + 1 < credentials.length; i++) parts.push(Buffer.from(`${credentials[i]}:${credentials[i + 1]}`).toString('base64'));

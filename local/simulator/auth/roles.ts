@@ -4,7 +4,7 @@ import { z } from 'zod';
  * Project roles as Atlas names them. The Admin API spells them GROUP_*; people (and the brief)
  * say PROJECT_*. Both are accepted in a world file and normalised to PROJECT_*.
  */
-export const PROJECT_ROLES = [
+const PROJECT_ROLES = [
   'PROJECT_OWNER',
   'PROJECT_READ_ONLY',
   'PROJECT_BACKUP_MANAGER',
@@ -16,7 +16,7 @@ export const PROJECT_ROLES = [
 ] as const;
 export type ProjectRole = (typeof PROJECT_ROLES)[number];
 
-export const RoleName = z
+const RoleName = z
   .string()
   .transform((r) => (r.startsWith('GROUP_') ? `PROJECT_${r.slice('GROUP_'.length)}` : r))
   .pipe(z.enum(PROJECT_ROLES));

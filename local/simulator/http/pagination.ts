@@ -10,7 +10,7 @@ export interface PageParams {
   includeCount: boolean;
 }
 
-export interface Link {
+interface Link {
   href: string;
   rel: string;
 }

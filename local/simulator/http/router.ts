@@ -24,7 +24,7 @@ export interface RequestContext {
   now: number;
 }
 
-export interface Reply {
+interface Reply {
   status: number;
   body?: unknown;
 }

@@ -24,7 +24,7 @@ const READ_ONLY = [
 ];
 const INT32_MAX = 2_147_483_647;
 
-export function cloudJobView(ctx: RequestContext, job: JobState) {
+function cloudJobView(ctx: RequestContext, job: JobState) {
   const phase = phaseAt(job, ctx.now);
   const d = job.details;
   const deliveryType = d.deliveryType as DeliveryType;

@@ -15,8 +15,8 @@ import { findSnapshot } from './snapshots.js';
  * **inferred** (docs/simulator.md says from what).
  */
 
-export const WRITE_STRATEGIES = ['CREATE_NEW', 'OVERWRITE_EXISTING'] as const;
-export const INDEX_STRATEGIES = ['ALL', 'NONE', 'ALL_EXCEPT_TTL'] as const;
+const WRITE_STRATEGIES = ['CREATE_NEW', 'OVERWRITE_EXISTING'] as const;
+const INDEX_STRATEGIES = ['ALL', 'NONE', 'ALL_EXCEPT_TTL'] as const;
 const WRITABLE = [
   'targetClusterName', 'targetGroupId', 'writeStrategy', 'indexStrategy', 'snapshotId', 'pointInTimeUtcSeconds', 'oplogTs', 'oplogInc',
   'databases', 'collections', 'databaseSuffix', 'collectionSuffix',
@@ -24,9 +24,9 @@ const WRITABLE = [
 const READ_ONLY = ['id', 'state', 'errorMessage', 'restoredDocuments', 'totalDocuments', 'createdAt', 'finishedAt', 'indexStatus'];
 const NAMESPACE_ITEM = { writable: ['sourceNamespace', 'targetNamespace'] };
 const INT32_MAX = 2_147_483_647;
-export const MAX_NAMESPACES = 100;
+const MAX_NAMESPACES = 100;
 /** What a CREATE_NEW onto an existing collection is renamed with (**inferred**). */
-export const CONFLICT_SUFFIX = '_restored';
+const CONFLICT_SUFFIX = '_restored';
 
 interface Asked {
   sourceNamespace: string;

@@ -85,7 +85,7 @@ function collectionView(job: JobState, n: PlannedNamespace, now: number) {
   };
 }
 
-export function collectionJobView(ctx: RequestContext, job: JobState) {
+function collectionJobView(ctx: RequestContext, job: JobState) {
   const state = jobState(job, ctx.now);
   const d = job.details;
   const ended = state === 'SUCCESSFUL' || state === 'FAILED' || state === 'CANCELED';

@@ -10,7 +10,7 @@ import { downloadContent } from './downloads.js';
 
 const bsonTimestamp = (ms: number) => ({ date: iso(ms), increment: 1 });
 
-export function legacyStatusName(job: JobState, now: number): 'IN_PROGRESS' | 'BROKEN' | 'KILLED' | 'FINISHED' {
+function legacyStatusName(job: JobState, now: number): 'IN_PROGRESS' | 'BROKEN' | 'KILLED' | 'FINISHED' {
   const phase = phaseAt(job, now);
   if (phase === 'queued' || phase === 'running') return 'IN_PROGRESS';
   if (phase === 'failed') return 'BROKEN';

@@ -13,7 +13,7 @@ import { downloadUrl, ensureDownloadAllowed, ensureTargetFree, selfLink, targetC
 export type SharedStatus = 'PENDING' | 'QUEUED' | 'RUNNING' | 'COMPLETED' | 'FAILED';
 export type SharedFamily = 'flex' | 'tenant';
 
-export function sharedStatus(job: JobState, now: number): SharedStatus {
+function sharedStatus(job: JobState, now: number): SharedStatus {
   const phase = phaseAt(job, now);
   if (phase === 'queued') {
     const pendingFor = job.finishAt === undefined ? 30_000 : job.durationMs / 10;

@@ -30,7 +30,7 @@ function common(c: ClusterState, s: SnapshotState) {
   };
 }
 
-export function replicaSetSnapshotView(ctx: RequestContext, c: ClusterState, s: SnapshotState) {
+function replicaSetSnapshotView(ctx: RequestContext, c: ClusterState, s: SnapshotState) {
   return {
     ...common(c, s),
     cloudProvider: 'AWS',

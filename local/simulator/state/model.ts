@@ -61,7 +61,7 @@ export interface ClusterState {
   namespaces: NamespaceState[];
 }
 
-export interface NamespaceState {
+interface NamespaceState {
   name: string;
   documents: number;
   /** Set by a collection-level restore; cleared when a whole-cluster restore replaces everything. */

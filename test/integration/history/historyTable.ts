@@ -2,7 +2,7 @@ import { HISTORY_BY_PLAN_INDEX, HISTORY_KEY, HISTORY_PLAN, HISTORY_STARTED } fro
 import { useDynaliteTable } from '../dynamo/dynalite.js';
 
 /** The history table as lib/history-table.ts makes it (key, byPlan index), on dynalite for one test file. */
-export const HISTORY_TABLE = 'history';
+const HISTORY_TABLE = 'history';
 
 export function useHistoryTable(): ReturnType<typeof useDynaliteTable> {
   return useDynaliteTable({

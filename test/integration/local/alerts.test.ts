@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAtlasClient, type AtlasClient } from '../../../functions/core/atlas/index.js';
 import { RESTORE_ALERT_EVENT_TYPES } from '../../../functions/core/atlas/alertConfigs.js';
@@ -13,6 +10,7 @@ import { MemoryAlertWaiters } from '../../../functions/core/push/waiters.js';
 import type { Output } from '../../../local/commands/output.js';
 import { startSimulator, type SimulatorHandle } from '../../../local/simulator/index.js';
 import { ADMIN_KEY, PROD, STAGING, defaultWorld, noWait } from '../atlas/helpers.js';
+import { runCli } from './inProcess.js';
 
 /**
  * `alerts setup` / `alerts check` against the real simulator: idempotent setup, an honest check,
@@ -21,7 +19,6 @@ import { ADMIN_KEY, PROD, STAGING, defaultWorld, noWait } from '../atlas/helpers
 
 const SECRET = 'whsec-command-test-0a1b2c3d4e5f';
 const URL_ = 'https://abc123.execute-api.eu-west-1.amazonaws.com/prod/atlas-alerts';
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 let sim: SimulatorHandle;
 let client: AtlasClient;
@@ -228,19 +225,7 @@ describe('the command', () => {
   });
 
   it('is registered in the CLI: check exits 1 with its report, a missing action exits 2', async () => {
-    const exec = promisify(execFile);
-    const run = async (args: string[]) => {
-      try {
-        const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', 'local/cli.ts', ...args], {
-          cwd: ROOT,
-          env: { ...process.env, ...envFor(), CI: 'true', NO_COLOR: '1' },
-          timeout: 120_000,
-        });
-        return { code: 0, stdout, stderr };
-      } catch (err) {
-        return err as { code: number; stdout: string; stderr: string };
-      }
-    };
+    const run = (args: string[]) => runCli(args, envFor());
     const check = await run(['alerts', 'check', '--project', PROD, '--url', URL_]);
     expect(check.code).toBe(1);
     expect(check.stdout).toContain('CPS_RESTORE_SUCCESSFUL: missing');

@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -10,24 +13,33 @@ export interface ToolResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** With `recordImports`: the URL of every module the process resolved (./recordImports.ts). */
+  imports?: string[];
 }
 
 /**
  * Runs one of our TypeScript entry points as a person does: a child node process (tsx), its exit
  * code and what it printed, never a thrown error. `env` is added to this process's environment.
  */
-export async function runTool(script: string, args: string[], options: { env?: Record<string, string | undefined>; timeoutMs?: number } = {}): Promise<ToolResult> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', script, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...options.env },
-      timeout: options.timeoutMs ?? 120_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+export async function runTool(
+  script: string,
+  args: string[],
+  options: { env?: Record<string, string | undefined>; timeoutMs?: number; recordImports?: boolean } = {},
+): Promise<ToolResult> {
+  const record = options.recordImports ? join(mkdtempSync(join(tmpdir(), 'imports-')), 'imports.txt') : undefined;
+  const recorder = record ? ['--import', fileURLToPath(new URL('./recordImports.ts', import.meta.url))] : [];
+  const result = await exec(process.execPath, ['--import', 'tsx', ...recorder, script, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...options.env, ...(record ? { RECORD_IMPORTS_TO: record } : {}) },
+    timeout: options.timeoutMs ?? 120_000,
+  }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (err: unknown) => {
+      const e = err as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    },
+  );
+  return record ? { ...result, imports: readFileSync(record, 'utf8').split('\n') } : result;
 }
 
 /** The restore CLI (local/cli.ts) without a terminal and without colour, as CI runs it. */

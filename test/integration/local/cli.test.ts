@@ -5,11 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type SimulatorHandle } from '../../../local/simulator/index.js';
 import { ADMIN_KEY, STAGING, defaultWorld } from '../atlas/helpers.js';
 import { ROOT, cli, runTool } from './childProcess.js';
+import { runCli } from './inProcess.js';
 
 /**
- * The local runner as a person runs it: a child process, its exit code and what it prints. `run`
- * is pointed at a simulator through MONGODB_ATLAS_BASE_URL (or the Atlas CLI's
- * MONGODB_ATLAS_OPS_MANAGER_URL), exactly as it would be at real Atlas.
+ * The local runner as a person runs it: its exit code and what it prints. `run` is pointed at a
+ * simulator through MONGODB_ATLAS_BASE_URL (or the Atlas CLI's MONGODB_ATLAS_OPS_MANAGER_URL),
+ * exactly as it would be at real Atlas. The CLI's cases run in this process (./inProcess.ts: the
+ * same code from arguments to exit code) unless the process itself is the point: the demo's quiet
+ * output and a run with no terminal to confirm on run as child processes here, and
+ * cliLoads.test.ts runs every other command and a usage mistake as one. The simulator and the
+ * bench, other entry points, run as child processes.
  */
 
 
@@ -48,7 +53,7 @@ describe('usage mistakes: one line in our words, exit 2, no stack trace', () => 
     ['bench/run.ts', ['--frobnicate'], 'error: unknown option --frobnicate (see npm run bench -- --help)'],
     ['bench/run.ts', ['--skip', 'everything'], 'error: --skip everything: must be one of polling, cold, scale (see npm run bench -- --help)'],
   ])('%s %j', async (script, args, line) => {
-    const { code, stdout, stderr } = await tool(script, args, { ATLAS_RESTORE_API_URL: '' });
+    const { code, stdout, stderr } = script === 'local/cli.ts' ? await runCli(args, { ATLAS_RESTORE_API_URL: '' }) : await tool(script, args, { ATLAS_RESTORE_API_URL: '' });
     expect(code).toBe(2);
     expect(stderr).toBe(`${line}\n`);
     expect(stdout).toBe('');
@@ -59,7 +64,7 @@ describe('usage mistakes: one line in our words, exit 2, no stack trace', () => 
     const plans = JSON.parse(readFileSync(join(ROOT, 'config/plans.json'), 'utf8'));
     plans.plans[0].triggers.schedule.cron = 'cron(0 3 * * * *)';
     writeFileSync(file, JSON.stringify(plans));
-    const bad = await cli(['run', '--plan', plans.plans[0].name, '--dry-run', '--plans', file]);
+    const bad = await runCli(['run', '--plan', plans.plans[0].name, '--dry-run', '--plans', file]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(new RegExp(`^error: Invalid plans config \\(${file}\\): plan "${plans.plans[0].name}" triggers\\.schedule\\.cron: .*day-of-week must be \\? .*\\n$`));
     const bench = await tool('bench/run.ts', ['--skip', 'cold', '--skip', 'scale', '--out', join(file, 'not-a-dir', 'results.json')]);
@@ -77,27 +82,27 @@ describe('usage mistakes: one line in our words, exit 2, no stack trace', () => 
       ['local/cli.ts', ['release', '--target', `${STAGING}/staging-cluster`, '--holds-file', broken], 'holds file'],
       ['local/simulator/main.ts', ['--world', broken], 'simulator world'],
     ] as const) {
-      const { code, stdout, stderr } = await tool(script, [...args]);
+      const { code, stdout, stderr } = script === 'local/cli.ts' ? await runCli([...args]) : await tool(script, [...args]);
       expect(code, stderr).toBe(1);
       expect(stderr).toMatch(new RegExp(`^error: ${broken} is not a ${what}: not valid JSON \\([^\n]+\\); (move it aside|fix it)[^\n]*\n$`));
       expect(stdout).toBe('');
     }
     // Valid JSON, not a history: the field that is wrong, and still the file.
     writeFileSync(broken, JSON.stringify({ records: [{ plan: 'x' }] }));
-    const wrong = await cli(['history', '--history-file', broken]);
+    const wrong = await runCli(['history', '--history-file', broken]);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(new RegExp(`^error: ${broken} is not a restore history file: records\\.0\\.[a-zA-Z.]+: [^\n]+; move it aside \\(e\\.g\\. mv ${broken} ${broken}\\.broken\\)[^\n]*\n$`));
     expect(readFileSync(broken, 'utf8')).toBe(JSON.stringify({ records: [{ plan: 'x' }] }));
   }, 120_000);
 
   it('each command has its own help: options, examples and the environment variables it reads', async () => {
-    const start = await cli(['remote', 'start', '--help']);
+    const start = await runCli(['remote', 'start', '--help']);
     expect(start.code, start.stderr).toBe(0);
     expect(start.stdout).toMatch(/^Usage: restore remote start \[options\]/);
     for (const text of ['--region <region>', '--key <idempotencyKey>', 'Examples:', '$ npm run restore -- remote start --api https://', 'ATLAS_RESTORE_API_URL', 'AWS_REGION'])
       expect(start.stdout).toContain(text);
     expect(start.stdout).not.toContain('--holds-file');
-    const run = await cli(['run', '--help']);
+    const run = await runCli(['run', '--help']);
     for (const text of ['--dry-run', 'MONGODB_ATLAS_PUBLIC_API_KEY', 'MONGODB_ATLAS_CLIENT_ID', 'MONGODB_ATLAS_OPS_MANAGER_URL', 'MONGODB_ATLAS_BASE_URL', 'MONGODB_ATLAS_SERVICE'])
       expect(run.stdout).toContain(text);
     expect(run.stdout).not.toContain('--region');
@@ -161,7 +166,7 @@ describe('run --plan against an Atlas given by MONGODB_ATLAS_* (here the simulat
   it("follows the Atlas CLI's MONGODB_ATLAS_OPS_MANAGER_URL to the simulator and says so in the heading", async () => {
     const { MONGODB_ATLAS_BASE_URL: _unused, ...keys } = env;
     const calls = sim.requests().length;
-    const { code, stdout, stderr } = await cli(['run', '--plan', 'nightly-staging', '--dry-run'], {
+    const { code, stdout, stderr } = await runCli(['run', '--plan', 'nightly-staging', '--dry-run'], {
       ...keys,
       MONGODB_ATLAS_BASE_URL: '', // an inherited one must not decide this test
       MONGODB_ATLAS_OPS_MANAGER_URL: `${sim.baseUrl}/`, // as the Atlas CLI's docs write it
@@ -174,7 +179,7 @@ describe('run --plan against an Atlas given by MONGODB_ATLAS_* (here the simulat
 
   it('refuses a malformed MONGODB_ATLAS_OPS_MANAGER_URL in one line, before calling anything', async () => {
     const calls = sim.requests().length;
-    const { code, stdout, stderr } = await cli(['run', '--plan', 'nightly-staging', '--dry-run'], { ...env, MONGODB_ATLAS_OPS_MANAGER_URL: 'localhost:8090' });
+    const { code, stdout, stderr } = await runCli(['run', '--plan', 'nightly-staging', '--dry-run'], { ...env, MONGODB_ATLAS_OPS_MANAGER_URL: 'localhost:8090' });
     expect(code).toBe(1);
     expect(stderr.trim()).toMatch(/^error: MONGODB_ATLAS_OPS_MANAGER_URL must be an http\(s\) URL \(expected a base URL such as [^\n]+\)$/);
     expect(stdout).not.toContain('Dry run of');
@@ -182,7 +187,7 @@ describe('run --plan against an Atlas given by MONGODB_ATLAS_* (here the simulat
   }, 60_000);
 
   it('a dry run shows the resolved restore and the checks, and creates nothing', async () => {
-    const { code, stdout, stderr } = await cli(['run', '--plan', 'nightly-staging', '--dry-run'], env);
+    const { code, stdout, stderr } = await runCli(['run', '--plan', 'nightly-staging', '--dry-run'], env);
     expect(code, stderr).toBe(0);
     expect(stdout).toContain('nothing was created');
     expect(stdout).toContain('"snapshotId"');
@@ -195,11 +200,11 @@ describe('run --plan against an Atlas given by MONGODB_ATLAS_* (here the simulat
     const target = `${STAGING}/staging-cluster`;
     // Held by this machine's login name, who owns it.
     const me = userInfo().username;
-    const held = await cli(['hold', '--target', target, '--for', '4h', '--reason', 'customer demo', '--holds-file', holdsFile]);
+    const held = await runCli(['hold', '--target', target, '--for', '4h', '--reason', 'customer demo', '--holds-file', holdsFile]);
     expect(held.code, held.stderr).toBe(0);
     expect(held.stdout).toContain(`held by ${me} until `);
 
-    const refused = await cli(['run', '--plan', 'nightly-staging', '--dry-run', '--holds-file', holdsFile], env);
+    const refused = await runCli(['run', '--plan', 'nightly-staging', '--dry-run', '--holds-file', holdsFile], env);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('RestoreRefused');
     // Said as what happened, not as a resolved plan nor as a job Atlas failed.
@@ -215,32 +220,32 @@ describe('run --plan against an Atlas given by MONGODB_ATLAS_* (here the simulat
     // Another person's hold (bob's, in the same file) is not this login's to release: exit 1 naming bob.
     const mine = JSON.parse(readFileSync(holdsFile, 'utf8')) as { heldBy: string }[];
     writeFileSync(holdsFile, JSON.stringify(mine.map((h) => ({ ...h, heldBy: 'bob' }))));
-    const notMine = await cli(['release', '--target', target, '--holds-file', holdsFile]);
+    const notMine = await runCli(['release', '--target', target, '--holds-file', holdsFile]);
     expect(notMine.code).toBe(1);
     expect(notMine.stderr).toContain('only bob or a hold administrator');
     writeFileSync(holdsFile, JSON.stringify(mine));
 
-    const released = await cli(['release', '--target', target, '--holds-file', holdsFile]);
+    const released = await runCli(['release', '--target', target, '--holds-file', holdsFile]);
     expect(released.code, released.stderr).toBe(0);
-    const ok = await cli(['run', '--plan', 'nightly-staging', '--dry-run', '--holds-file', holdsFile], env);
+    const ok = await runCli(['run', '--plan', 'nightly-staging', '--dry-run', '--holds-file', holdsFile], env);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toContain('target staging-cluster is not held');
   }, 180_000);
 
   it('hold names a bad target or duration and holds nothing', async () => {
     const holdsFile = join(mkdtempSync(join(tmpdir(), 'holds-')), 'holds.json');
-    const bad = await cli(['hold', '--target', 'staging-cluster', '--for', '4h', '--reason', 'x', '--holds-file', holdsFile]);
+    const bad = await runCli(['hold', '--target', 'staging-cluster', '--for', '4h', '--reason', 'x', '--holds-file', holdsFile]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--target staging-cluster: ');
-    const long = await cli(['hold', '--target', `${STAGING}/staging-cluster`, '--for', '40d', '--reason', 'x', '--holds-file', holdsFile]);
+    const long = await runCli(['hold', '--target', `${STAGING}/staging-cluster`, '--for', '40d', '--reason', 'x', '--holds-file', holdsFile]);
     expect(long.code).toBe(2);
     expect(long.stderr).toContain('--for 40d: must be a duration such as 90m, 4h or 2d, at most 30 days');
     expect(long.stderr).not.toMatch(/\n\s+at /);
-    expect((await cli(['holds', '--holds-file', holdsFile])).stdout).toContain('No target is held.');
+    expect((await runCli(['holds', '--holds-file', holdsFile])).stdout).toContain('No target is held.');
   }, 60_000);
 
   it('names a missing credential without showing any value', async () => {
-    const { code, stderr } = await cli(['run', '--plan', 'nightly-staging', '--yes'], { ...env, MONGODB_ATLAS_PRIVATE_API_KEY: '' });
+    const { code, stderr } = await runCli(['run', '--plan', 'nightly-staging', '--yes'], { ...env, MONGODB_ATLAS_PRIVATE_API_KEY: '' });
     // A mistake in the environment, said in one line like a mistake on the command line.
     expect(code).toBe(2);
     expect(stderr).toMatch(/MONGODB_ATLAS_PRIVATE_API_KEY|private/i);
@@ -258,7 +263,7 @@ describe('run --plan against an Atlas given by MONGODB_ATLAS_* (here the simulat
     const file = join(mkdtempSync(join(tmpdir(), 'plans-')), 'plans.json');
     writeFileSync(file, JSON.stringify(plans));
     const before = sim.cluster(STAGING, 'staging-cluster').dataVersion;
-    const { code, stdout, stderr } = await cli(['run', '--plan', 'nightly-staging', '--yes', '--plans', file], env);
+    const { code, stdout, stderr } = await runCli(['run', '--plan', 'nightly-staging', '--yes', '--plans', file], env);
     expect(code, stderr).toBe(0);
     expect(stdout).toContain('Atlas Restore Succeeded');
     expect(sim.jobs()).toHaveLength(1);
@@ -266,14 +271,22 @@ describe('run --plan against an Atlas given by MONGODB_ATLAS_* (here the simulat
   }, 120_000);
 
   it("run --help's point-in-time example works as shown (its plan exists, its time is in the window)", async () => {
-    const help = (await cli(['run', '--help'])).stdout;
+    const help = (await runCli(['run', '--help'])).stdout;
     const shown = /\$ MONGODB_ATLAS_BASE_URL=\S+ npm run restore -- (run --plan \S+ --pit) \$\(\(\$\(date \+%s\) - (\d+)\)\) --yes\n/.exec(help);
     expect(shown, help).not.toBeNull();
     const pit = String(Math.floor(Date.now() / 1000) - Number(shown![2]));
     // Its own holds and history: the plan holds its target after a success.
     const dir = mkdtempSync(join(tmpdir(), 'pit-example-'));
-    const args = [...shown![1]!.split(' '), pit, '--yes', '--holds-file', join(dir, 'holds.json'), '--history-file', join(dir, 'history.json')];
-    const { code, stdout, stderr } = await cli(args, env);
+    // The shipped plans with the example's plan polling every 5 s instead of 30 s at first: this test
+    // is about the example's plan and time, not about the wait.
+    const [, , plan] = shown![1]!.split(' '); // run --plan NAME --pit
+    const plans = JSON.parse(readFileSync(join(ROOT, 'config/plans.json'), 'utf8'));
+    const shipped = plans.plans.find((p: { name: string }) => p.name === plan);
+    expect(shipped, `${plan} in config/plans.json`).toBeDefined();
+    shipped.poll = { floorSeconds: 5, capSeconds: 30 };
+    writeFileSync(join(dir, 'plans.json'), JSON.stringify(plans));
+    const args = [...shown![1]!.split(' '), pit, '--yes', '--plans', join(dir, 'plans.json'), '--holds-file', join(dir, 'holds.json'), '--history-file', join(dir, 'history.json')];
+    const { code, stdout, stderr } = await runCli(args, env);
     expect(code, stderr).toBe(0);
     expect(stdout).toContain('Atlas Restore Succeeded');
     expect(stdout).toContain(`Point in time: ${new Date(Number(pit) * 1000).toISOString()}`);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type SimulatorHandle } from '../../../local/simulator/index.js';
 import { ADMIN_KEY, STAGING, defaultWorld } from '../atlas/helpers.js';
-import { cli } from './childProcess.js';
+import { runCli } from './inProcess.js';
 
 /**
  * `run --dry-run` "runs every check without creating anything": not even a line in the local
@@ -31,17 +31,17 @@ describe('run --dry-run and the local restore history', () => {
     const holdsFile = join(dir, 'holds.json');
     const files = ['--history-file', historyFile, '--holds-file', holdsFile];
 
-    const failed = await cli(['run', '--plan', 'nightly-staging', '--dry-run', '--snapshot', '0123456789abcdef01234567', '--restore-id', 'dry-bad-snapshot', ...files], env);
+    const failed = await runCli(['run', '--plan', 'nightly-staging', '--dry-run', '--snapshot', '0123456789abcdef01234567', '--restore-id', 'dry-bad-snapshot', ...files], env);
     expect(failed.code, failed.stdout + failed.stderr).toBe(1);
     expect(records(historyFile)).toEqual([]);
 
-    const held = await cli(['hold', '--target', `${STAGING}/staging-cluster`, '--for', '4h', '--reason', 'schema migration', '--holds-file', holdsFile]);
+    const held = await runCli(['hold', '--target', `${STAGING}/staging-cluster`, '--for', '4h', '--reason', 'schema migration', '--holds-file', holdsFile]);
     expect(held.code, held.stderr).toBe(0);
-    const refused = await cli(['run', '--plan', 'nightly-staging', '--dry-run', '--restore-id', 'dry-held', ...files], env);
+    const refused = await runCli(['run', '--plan', 'nightly-staging', '--dry-run', '--restore-id', 'dry-held', ...files], env);
     expect(refused.stderr).toContain('RestoreRefused');
     expect(records(historyFile)).toEqual([]);
 
-    const real = await cli(['run', '--plan', 'nightly-staging', '--yes', '--skip-steps', '--restore-id', 'real-held', ...files], env);
+    const real = await runCli(['run', '--plan', 'nightly-staging', '--yes', '--skip-steps', '--restore-id', 'real-held', ...files], env);
     expect(real.stderr).toContain('RestoreRefused');
     expect(records(historyFile).map((r) => [r.restoreId, r.outcome])).toEqual([['real-held', 'REFUSED']]);
     expect(sim.jobs()).toEqual([]);

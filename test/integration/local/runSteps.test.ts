@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type SimulatorHandle } from '../../../local/simulator/index.js';
 import { ADMIN_KEY, STAGING, defaultWorld } from '../atlas/helpers.js';
-import { ROOT, cli } from './childProcess.js';
+import { ROOT } from './childProcess.js';
+import { runCli } from './inProcess.js';
 
 /**
  * `run` of a plan whose post-restore steps (the staging refresh's masking) have no local stand-in:
@@ -27,7 +28,7 @@ describe('run --plan with post-restore steps that cannot run on this machine', (
 
   it('refuses before anything is created: exit 2, the steps named, remote start and --skip-steps offered, no Atlas call', async () => {
     const history = join(dir, 'refused.json');
-    const { code, stdout, stderr } = await cli(['run', '--plan', 'nightly-staging', '--yes', '--history-file', history], env);
+    const { code, stdout, stderr } = await runCli(['run', '--plan', 'nightly-staging', '--yes', '--history-file', history], env);
     expect(code).toBe(2);
     expect(stderr).toContain(`Plan nightly-staging has post-restore steps that cannot run on this machine: mask-personal-data (Lambda ${MASKING_ARN})`);
     expect(stderr).toContain('npm run restore -- remote start --api <ApiUrl> --plan nightly-staging');
@@ -46,7 +47,7 @@ describe('run --plan with post-restore steps that cannot run on this machine', (
     writeFileSync(file, JSON.stringify(plans));
     const history = join(dir, 'history.json');
     const before = sim.cluster(STAGING, 'staging-cluster').dataVersion;
-    const { code, stdout, stderr } = await cli(['run', '--plan', 'nightly-staging', '--yes', '--skip-steps', '--plans', file, '--history-file', history, '--restore-id', 'skipped-1'], env);
+    const { code, stdout, stderr } = await runCli(['run', '--plan', 'nightly-staging', '--yes', '--skip-steps', '--plans', file, '--history-file', history, '--restore-id', 'skipped-1'], env);
     expect(code, stderr).toBe(0);
     expect(sim.jobs()).toHaveLength(1);
     expect(sim.cluster(STAGING, 'staging-cluster').dataVersion).not.toBe(before);

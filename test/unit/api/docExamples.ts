@@ -16,7 +16,7 @@ import { CALLER_ARN, NOW, executionArnOf, history, makeDeps, type TestDeps } fro
  * succeed: their plan, their ids, a running restore to follow and cancel, a hold to release.
  */
 
-export const docPlans = PlansConfig.parse({
+const docPlans = PlansConfig.parse({
   plans: [
     {
       name: 'nightly-staging',

@@ -93,17 +93,17 @@ export function apiEvent(o: EventOptions): APIGatewayProxyEvent {
   };
 }
 
-export function fakeLogger() {
+function fakeLogger() {
   return { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
 }
 
-export interface FakeActions extends RestoreActions {
+interface FakeActions extends RestoreActions {
   dryRun: Mock<RestoreActions['dryRun']>;
   cancel: Mock<RestoreActions['cancel']>;
   createSentAt: Mock<RestoreActions['createSentAt']>;
 }
 
-export function fakeActions(): FakeActions {
+function fakeActions(): FakeActions {
   return {
     dryRun: vi.fn<RestoreActions['dryRun']>(async () => ({
       planName: 'nightly-staging',

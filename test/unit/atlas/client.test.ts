@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAtlasClient, type AtlasClient, type AtlasClientEvent, type AtlasClientOptions } from '../../../functions/core/atlas/client.js';
+import { createAtlasClient, type AtlasClientEvent, type AtlasClientOptions } from '../../../functions/core/atlas/client.js';
 import {
   AtlasAuthFailedError,
   AtlasConflictError,

@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { createAtlasClient, type AtlasClient, type AtlasClientEvent, type AtlasClientOptions } from '../../../functions/core/atlas/client.js';
+import { createAtlasClient, type AtlasClientEvent, type AtlasClientOptions } from '../../../functions/core/atlas/client.js';
 import { backoffDelay, nextDelay, retryPolicy } from '../../../functions/core/atlas/retry.js';
 import type { AtlasRequest } from '../../../functions/core/atlas/transport.js';
 import {

@@ -16,11 +16,11 @@ export const JOB = '67b1c2d3e4f5a6b7c8d9e0f1';
 export const PROD = { groupId: PROD_GROUP, clusterName: 'prod-cluster' };
 export const STAGING = { groupId: STAGING_GROUP, clusterName: 'staging-cluster' };
 
-export const STARTED = '2026-03-01T03:00:00.000Z';
+const STARTED = '2026-03-01T03:00:00.000Z';
 /** 1 h 2 min 5 s after STARTED. */
 export const ENDED = new Date('2026-03-01T04:02:05.000Z');
 
-export const automated: CloudRestoreRequest = { kind: 'cloud', source: PROD, deliveryType: 'automated', snapshotId: SNAPSHOT, target: STAGING };
+const automated: CloudRestoreRequest = { kind: 'cloud', source: PROD, deliveryType: 'automated', snapshotId: SNAPSHOT, target: STAGING };
 export const download: CloudRestoreRequest = { kind: 'cloud', source: PROD, deliveryType: 'download', snapshotId: SNAPSHOT };
 
 export function context(fields: Partial<RestoreContext> = {}): RestoreContext {

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
  * status codes in turn (the last one repeats; HANG never answers) and records what it received.
  */
 
-export interface ReceivedPost {
+interface ReceivedPost {
   method: string;
   url: string;
   contentType: string | undefined;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RestoreRequestInvalidError } from '../../../functions/core/domain/errors.js';
-import { ClusterName, DeploymentItemName, EpochSeconds, ObjectId } from '../../../functions/core/restore/fields.js';
+import { ClusterName, EpochSeconds, ObjectId } from '../../../functions/core/restore/fields.js';
 import { parseRestoreRequest } from '../../../functions/core/restore/request.js';
 import { IDS, PROD, STAGING } from './fakeAtlas.js';
 
@@ -34,10 +34,10 @@ describe('fields', () => {
     for (const bad of ['', '-prod', 'prod_cluster', 'prod.cluster', 'prod cluster', 'a'.repeat(65), 'prodé']) expect(ClusterName.safeParse(bad).success).toBe(false);
   });
 
-  it('DeploymentItemName: the ASCII cluster rule too (every Flex and shared-tier cluster is created under it)', () => {
-    for (const ok of ['flex-staging', 'Flex-2026', 'a'.repeat(64)]) expect(DeploymentItemName.safeParse(ok).success).toBe(true);
+  it('Flex and shared-tier names (targetDeploymentItemName): the ASCII cluster rule too (every Flex and shared-tier cluster is created under it)', () => {
+    for (const ok of ['flex-staging', 'Flex-2026', 'a'.repeat(64)]) expect(ClusterName.safeParse(ok).success).toBe(true);
     const lookalikes = ['Données_2026', 'тест', '测试集群', "o'brien+co@(eu):1,2&3.x", '٣', '\u212Aafka-flex', 'k\u0430fka', 'flex\u200Bdev', 'flex\u00ADdev'];
-    for (const bad of ['', 'a'.repeat(65), 'has space', 'slash/name', 'semi;colon', 'emoji😀', 'quote"d', ...lookalikes]) expect(DeploymentItemName.safeParse(bad).success).toBe(false);
+    for (const bad of ['', 'a'.repeat(65), 'has space', 'slash/name', 'semi;colon', 'emoji😀', 'quote"d', ...lookalikes]) expect(ClusterName.safeParse(bad).success).toBe(false);
   });
 
   it('EpochSeconds: whole seconds from 2008-01-01, fitting int32', () => {

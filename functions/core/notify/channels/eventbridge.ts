@@ -16,7 +16,7 @@ export class EventBridgeEntryError extends Error {
   override name = 'EventBridgeEntryFailed';
 }
 
-export function reportEventEntry(eventBusName: string, report: RestoreReport): PutEventsRequestEntry {
+function reportEventEntry(eventBusName: string, report: RestoreReport): PutEventsRequestEntry {
   return {
     Source: EVENT_SOURCE,
     DetailType: report.title,

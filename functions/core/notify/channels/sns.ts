@@ -24,7 +24,7 @@ export function snsSubject(report: RestoreReport): string {
   return subject.length > MAX_SUBJECT ? `${subject.slice(0, MAX_SUBJECT - 3)}...` : subject;
 }
 
-export function snsPublishInput(topicArn: string, report: RestoreReport, text: string): PublishCommandInput {
+function snsPublishInput(topicArn: string, report: RestoreReport, text: string): PublishCommandInput {
   const attribute = (value: string) => ({ DataType: 'String', StringValue: value });
   return {
     TopicArn: topicArn,

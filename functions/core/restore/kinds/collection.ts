@@ -59,7 +59,7 @@ const JOB_STATE: Record<string, RestoreState> = {
   CANCELED: 'CANCELLED',
 };
 
-export function collectionStatus(job: CollectionJob, namespaces: z.infer<typeof CollectionState>[]): RestoreStatus {
+function collectionStatus(job: CollectionJob, namespaces: z.infer<typeof CollectionState>[]): RestoreStatus {
   return {
     kind: 'collection',
     // An unknown state is reported as running: the deadline, not a guess, ends the wait.

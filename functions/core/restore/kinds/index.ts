@@ -6,7 +6,7 @@ import { flexKind } from './flex.js';
 import { legacyKind } from './legacy.js';
 import { tenantKind } from './tenant.js';
 
-export { cloudKind, collectionKind, flexKind, legacyKind, tenantKind };
+export { cloudKind, flexKind, legacyKind, tenantKind };
 
 /**
  * Every restore kind by name: what the workflow steps dispatch on. Each module is typed on its own

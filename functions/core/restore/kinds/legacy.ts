@@ -156,7 +156,7 @@ function requestedMoment(r: LegacyRestoreRequest): number | undefined {
  * back from a job, so a checkpoint request matches any running non-snapshot restore onto the same
  * target: Atlas refuses a second restore onto a busy target anyway.
  */
-export function sameLegacyRequest(wanted: LegacyRestoreRequest, job: LegacyJob, source: SourceCluster): boolean {
+function sameLegacyRequest(wanted: LegacyRestoreRequest, job: LegacyJob, source: SourceCluster): boolean {
   const seen = requestOf(source, job);
   const automated = wanted.delivery.methodName === 'AUTOMATED_RESTORE';
   if ((seen.delivery?.methodName === 'AUTOMATED_RESTORE') !== automated) return false;
