@@ -14,7 +14,6 @@ import { PROD, STAGING, useWorkflowHarness } from './helpers.js';
  * runs only when its plan says so.
  */
 
-const SETTLE_MS = 60_000; // the plans' default createSettleSeconds
 const plan = (p: PlanInput): PlanInput => p;
 const onto = (clusterName: string) => ({ groupId: STAGING, clusterName });
 

@@ -4,7 +4,7 @@ import type { WorkflowState } from '../../../functions/core/workflow/contract.js
 
 /** One restore onto staging-cluster, started 03:00, deadline 05:00, watched until 09:00. */
 export const GROUP = '65f1c0ffee00000000000a01';
-const TARGET_GROUP = '65f1c0ffee00000000000b02';
+export const TARGET_GROUP = '65f1c0ffee00000000000b02';
 export const JOB = '67b1c2d3e4f5a6b7c8d9e0f1';
 export const STARTED = Date.parse('2026-03-01T03:00:00.000Z');
 export const DEADLINE = Date.parse('2026-03-01T05:00:00.000Z');
