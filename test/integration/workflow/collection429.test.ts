@@ -15,7 +15,7 @@ const plans = PlansConfig.parse({
       name: 'orders-back',
       source: { kind: 'cloud', groupId: PROD, clusterName: 'prod-cluster' },
       restore: { type: 'collections', target: { groupId: STAGING, clusterName: 'staging-cluster' }, writeStrategy: 'OVERWRITE_EXISTING', collections: [{ sourceNamespace: 'shop.orders' }] },
-      triggers: { http: true },
+      triggers: { http: true, manual: true },
     },
   ],
 });
