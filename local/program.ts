@@ -45,6 +45,13 @@ Environment:
 
 const NO_ENV = '\nEnvironment: none';
 
+/**
+ * The simulator (`npm run simulator`, port 8090) and its default world's admin key, as the examples
+ * that run against it show them: an example that needs the environment shows the environment.
+ */
+const SIMULATOR_ENV =
+  'MONGODB_ATLAS_BASE_URL=http://127.0.0.1:8090 MONGODB_ATLAS_PUBLIC_API_KEY=simadmin MONGODB_ATLAS_PRIVATE_API_KEY=5f0c7d2e-0000-4000-8000-00000000a001';
+
 /** The stack output ApiUrl as the examples show it (the stage is lib/api.ts API_STAGE; a test holds them together). */
 const EXAMPLE_API_URL = 'https://abc123.execute-api.eu-west-1.amazonaws.com/v1/';
 
@@ -130,9 +137,9 @@ export function buildProgram(out: Output, done: (code: number) => void): Command
       'after',
       examples(
         [
-          `${NPM} run --plan nightly-staging --dry-run`,
-          `MONGODB_ATLAS_BASE_URL=http://127.0.0.1:8090 ${NPM} run --plan nightly-staging --yes`,
-          `MONGODB_ATLAS_BASE_URL=http://127.0.0.1:8090 ${NPM} run --plan recover-prod-before-alarm --pit $(($(date +%s) - 3600)) --yes`,
+          `${SIMULATOR_ENV} ${NPM} run --plan nightly-staging --dry-run`,
+          `${SIMULATOR_ENV} ${NPM} run --plan nightly-staging --skip-steps --yes`,
+          `${SIMULATOR_ENV} ${NPM} run --plan recover-prod-before-alarm --pit $(($(date +%s) - 3600)) --yes`,
         ],
         RUN_ENV,
       ),
@@ -169,7 +176,7 @@ export function buildProgram(out: Output, done: (code: number) => void): Command
       'after',
       examples(
         [
-          `MONGODB_ATLAS_BASE_URL=http://127.0.0.1:8090 MONGODB_ATLAS_PUBLIC_API_KEY=simadmin MONGODB_ATLAS_PRIVATE_API_KEY=5f0c7d2e-0000-4000-8000-00000000a001 ${NPM} serve`,
+          `${SIMULATOR_ENV} ${NPM} serve`,
           `curl -s -X POST 'http://127.0.0.1:8080/restores?dryRun=true' -H 'Content-Type: application/json' -d '{"plan":"recover-prod-before-alarm"}'`,
         ],
         `${ATLAS_ENV}\n  The caller of a request is its X-Restore-Caller header, else local:<your OS user>.`,

@@ -272,7 +272,7 @@ describe('run --plan against an Atlas given by MONGODB_ATLAS_* (here the simulat
 
   it("run --help's point-in-time example works as shown (its plan exists, its time is in the window)", async () => {
     const help = (await runCli(['run', '--help'])).stdout;
-    const shown = /\$ MONGODB_ATLAS_BASE_URL=\S+ npm run restore -- (run --plan \S+ --pit) \$\(\(\$\(date \+%s\) - (\d+)\)\) --yes\n/.exec(help);
+    const shown = /\$ MONGODB_ATLAS_BASE_URL=\S+ MONGODB_ATLAS_PUBLIC_API_KEY=simadmin MONGODB_ATLAS_PRIVATE_API_KEY=\S+ npm run restore -- (run --plan \S+ --pit) \$\(\(\$\(date \+%s\) - (\d+)\)\) --yes\n/.exec(help);
     expect(shown, help).not.toBeNull();
     const pit = String(Math.floor(Date.now() / 1000) - Number(shown![2]));
     // Its own holds and history: the plan holds its target after a success.
@@ -291,4 +291,16 @@ describe('run --plan against an Atlas given by MONGODB_ATLAS_* (here the simulat
     expect(stdout).toContain('Atlas Restore Succeeded');
     expect(stdout).toContain(`Point in time: ${new Date(Number(pit) * 1000).toISOString()}`);
   }, 180_000);
+
+  it("run --help's dry-run example works as shown, with the environment it shows (the simulator's key)", async () => {
+    const help = (await runCli(['run', '--help'])).stdout;
+    const shown = /\$ MONGODB_ATLAS_BASE_URL=(\S+) MONGODB_ATLAS_PUBLIC_API_KEY=(\S+) MONGODB_ATLAS_PRIVATE_API_KEY=(\S+) npm run restore -- (run --plan \S+ --dry-run)\n/.exec(help);
+    expect(shown, help).not.toBeNull();
+    const dir = mkdtempSync(join(tmpdir(), 'dry-example-'));
+    // The page's environment, with the simulator of this test at its own port.
+    const pageEnv = { MONGODB_ATLAS_BASE_URL: sim.baseUrl, MONGODB_ATLAS_PUBLIC_API_KEY: shown![2]!, MONGODB_ATLAS_PRIVATE_API_KEY: shown![3]! };
+    const { code, stdout, stderr } = await runCli([...shown![4]!.split(' '), '--holds-file', join(dir, 'holds.json'), '--history-file', join(dir, 'history.json')], pageEnv);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain('Dry run of plan nightly-staging');
+  }, 60_000);
 });
