@@ -29,12 +29,12 @@ function prose(text: string): string {
 }
 
 /** The targets of `[text](target)` links, external ones (a scheme, e.g. https:) left out. */
-export function relativeLinks(text: string): string[] {
+function relativeLinks(text: string): string[] {
   return [...prose(text).matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)].map((m) => m[1]!).filter((t) => !/^[a-z][a-z0-9+.-]*:/i.test(t));
 }
 
 /** The anchors GitHub makes of a page's headings: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
-export function headingAnchors(text: string): Set<string> {
+function headingAnchors(text: string): Set<string> {
   const seen = new Map<string, number>();
   const anchors = new Set<string>();
   let inFence = false;
@@ -58,7 +58,7 @@ export function headingAnchors(text: string): Set<string> {
 }
 
 /** What is wrong with each link of `file` (a path from the repository root); empty when all lead somewhere. */
-export function brokenLinks(file: string, text: string, root = ROOT): string[] {
+function brokenLinks(file: string, text: string, root = ROOT): string[] {
   const problems: string[] = [];
   for (const link of relativeLinks(text)) {
     const [path, anchor] = link.split('#', 2) as [string, string | undefined];

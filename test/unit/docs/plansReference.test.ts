@@ -51,7 +51,8 @@ function documentedRows(page: string): Row[] {
   return tables(page)
     .filter((t) => t.header[0] === 'field')
     .flatMap((t) => {
-      expect(t.header).toEqual(['field', 'type and rule', 'default', 'example', 'what it does']);
+      const columns = ['field', 'type and rule', 'default', 'example', 'what it does'];
+      if (t.header.join('|') !== columns.join('|')) throw new Error(`docs/plans.md: a field table's columns must be ${columns.join(', ')}; got ${t.header.join(', ')}`);
       return t.rows.map(([field, rule, defaultCell, exampleCell, meaning]) => ({ path: codeSpans(field!)[0] ?? field!, rule: rule!, defaultCell: defaultCell!, exampleCell: exampleCell!, meaning: meaning! }));
     });
 }
@@ -65,7 +66,7 @@ const jsonOf = (span: string): unknown => {
 };
 
 /** What the default cell must say for this field; an empty list when the page has it right. */
-export function defaultProblems(field: Field, cell: string): string[] {
+function defaultProblems(field: Field, cell: string): string[] {
   const defaults = field.schemas.filter((s) => 'default' in s).map((s) => s.default as unknown);
   if (defaults.length) {
     const said = codeSpans(cell).map(jsonOf);
