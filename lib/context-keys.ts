@@ -1,3 +1,4 @@
+import { closestName } from '../functions/core/domain/didYouMean.js';
 import { ConfigError } from './config-error.js';
 import { EGRESS_CONTEXT_KEYS } from './egress-options.js';
 
@@ -20,27 +21,9 @@ export const CONTEXT_KEYS = [
 /** CDK's own keys (feature flags `@aws-cdk/...`, `aws:cdk:...`, lookups `availability-zones:...`) are not ours to judge. */
 const isCdkKey = (key: string) => key.startsWith('@') || key.includes(':');
 
-/** Levenshtein distance, case-insensitive: `natgateways` is one letter from `natGateways` in people's eyes. */
-function distance(a: string, b: string): number {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= x.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= y.length; j++)
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[y.length]!;
-}
-
+/** The known key `key` was probably meant to be; case is ignored, as people read `natgateways` as `natGateways`. */
 export function closestContextKey(key: string): string | undefined {
-  let best: { key: string; d: number } | undefined;
-  for (const known of CONTEXT_KEYS) {
-    const d = distance(key, known);
-    if (!best || d < best.d) best = { key: known, d };
-  }
-  return best && best.d <= Math.max(2, Math.floor(key.length / 3)) ? best.key : undefined;
+  return closestName(key, CONTEXT_KEYS, { ignoreCase: true });
 }
 
 /** One problem per context key this app does not read, with the key probably meant. */

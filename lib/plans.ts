@@ -4,7 +4,7 @@ import { planGuardsTarget } from '../functions/core/plans/collectionPlan.js';
 import { protectingPattern } from '../functions/core/plans/guards.js';
 import { clusterPatternsOverlap } from '../functions/core/domain/cluster.js';
 import { harmOfPlan, harmWords } from '../functions/core/plans/targetHarm.js';
-import { ruleOf } from '../functions/core/domain/issueRule.js';
+import { ruleOf, suggestingFields } from '../functions/core/domain/issueRule.js';
 import { ConfigError } from './config-error.js';
 import { PlanName, PlansConfig, type Plan, type ProtectedTarget } from '../functions/core/plans/schema.js';
 
@@ -45,7 +45,8 @@ export function readPlansFile(file: string = DEFAULT_PLANS_FILE): unknown {
  * check as a whole (protected targets). `label` names the source in messages.
  */
 export function validatePlansConfig(raw: unknown, label: string = DEFAULT_PLANS_FILE): PlansConfig {
-  const parsed = PlansConfig.safeParse(raw);
+  // A misspelt setting (`deadlineMinuets`) is named with the one probably meant.
+  const parsed = PlansConfig.safeParse(raw, { error: suggestingFields });
   if (!parsed.success) {
     throw new ConfigError(`Invalid plans config (${label}): ${describeIssues(parsed.error, raw).join('; ')}`);
   }

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { closestName } from '../functions/core/domain/didYouMean.js';
 
 /**
  * Command-line parsing for the local tools (the CLI, the bench) with mistakes reported in our
@@ -19,27 +20,6 @@ export interface CommandLineSpec<O extends Options> {
   positionals: boolean;
 }
 
-/** Levenshtein distance, to suggest the option someone most likely meant. */
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++)
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length]!;
-}
-
-function closest(name: string, options: Options): string | undefined {
-  let best: { name: string; d: number } | undefined;
-  for (const known of Object.keys(options)) {
-    const d = distance(name, known);
-    if (!best || d < best.d) best = { name: known, d };
-  }
-  return best && best.d <= Math.max(2, Math.floor(name.length / 3)) ? best.name : undefined;
-}
-
 /** Checks every token first, so that the strict parse that follows cannot fail in Node's words. */
 function check<O extends Options>(args: string[], spec: CommandLineSpec<O>): void {
   const { tokens } = parseArgs({ args, options: spec.options, strict: false, allowPositionals: true, tokens: true });
@@ -51,7 +31,7 @@ function check<O extends Options>(args: string[], spec: CommandLineSpec<O>): voi
     if (token.kind !== 'option') continue;
     const option = spec.options[token.name];
     if (!option) {
-      const guess = closest(token.name, spec.options);
+      const guess = closestName(token.name, Object.keys(spec.options));
       throw new UsageError(`unknown option ${token.rawName}${guess ? `: did you mean --${guess}?` : ''}`);
     }
     if (option.type === 'boolean' && token.value !== undefined) throw new UsageError(`--${token.name} takes no value`);

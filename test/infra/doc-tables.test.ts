@@ -17,7 +17,7 @@ import { synthesize, type Synthesized } from './helpers.js';
 const DEPLOY = readDoc('docs/deploy.md');
 const OPERATIONS = readDoc('docs/operations.md');
 const API = readDoc('docs/api.md');
-const README = readDoc('README.md');
+const GETTING_STARTED = readDoc('docs/getting-started.md');
 
 /** The shipped plans with one drill more: every kind of alarm the stack can make. */
 function everythingPlans(): unknown {
@@ -152,8 +152,8 @@ describe('context keys', () => {
     expect(firstColumn(table).sort()).toEqual([...CONTEXT_KEYS].sort());
   });
 
-  it("README's context paragraph names every key the app reads, and no other", () => {
-    const paragraph = README.split('\n\n').find((p) => p.startsWith('Context values'))!;
+  it("docs/getting-started.md's context paragraph names every key the app reads, and no other", () => {
+    const paragraph = GETTING_STARTED.split('\n\n').find((p) => p.startsWith('Context values'))!;
     const keys = new Set(
       codeSpans(paragraph)
         .map((span) => span.split('=')[0]!)

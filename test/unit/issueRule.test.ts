@@ -1,8 +1,11 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { handleApiRequest } from '../../functions/core/api/routes.js';
-import { ruleOf } from '../../functions/core/domain/issueRule.js';
-import { validatePlansConfig } from '../../lib/plans.js';
+import { ruleOf, suggestingFields } from '../../functions/core/domain/issueRule.js';
+import { loadPlansFile, validatePlansConfig } from '../../lib/plans.js';
 import { apiEvent, makeDeps, PROD_GROUP, STAGING_GROUP } from './api/fixtures.js';
 
 /**
@@ -46,6 +49,44 @@ describe('ruleOf', () => {
   });
 });
 
+describe('suggestingFields: "did you mean" on a misspelt field', () => {
+  const suggested = (schema: z.ZodType, value: unknown) => {
+    const parsed = schema.safeParse(value, { error: suggestingFields });
+    if (parsed.success) throw new Error('expected the value to be refused');
+    return parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${ruleOf(i)}`);
+  };
+  const Poll = z.object({ floorSeconds: z.number().default(30), capSeconds: z.number().default(3600) }).strict();
+  const Plan = z.object({ deadlineMinutes: z.number().optional(), poll: Poll.optional() }).strict();
+
+  it('names the field probably meant, at any depth', () => {
+    expect(suggested(Plan, { deadlineMinuets: 60 })).toEqual(['(root): has an unknown field "deadlineMinuets" (did you mean deadlineMinutes?)']);
+    expect(suggested(Plan, { poll: { floorSecond: 30 } })).toEqual(['poll: has an unknown field "floorSecond" (did you mean floorSeconds?)']);
+  });
+
+  it('guesses for each unknown field where one is close, and only there', () => {
+    expect(suggested(Plan, { deadlineMinuets: 60, colour: 'blue', pol: {} })).toEqual([
+      '(root): has unknown fields "deadlineMinuets" (did you mean deadlineMinutes?), "colour", "pol" (did you mean poll?)',
+    ]);
+  });
+
+  it('never guesses a field the input already has: that one was not misspelt', () => {
+    expect(suggested(Plan, { deadlineMinutes: 60, deadlineMinuets: 60 })).toEqual(['(root): has an unknown field "deadlineMinuets"']);
+  });
+
+  it("guesses among the fields of the union member that matched, not another's", () => {
+    const Restore = z.discriminatedUnion('type', [
+      z.object({ type: z.literal('snapshot'), snapshot: z.string().optional() }).strict(),
+      z.object({ type: z.literal('pointInTime'), pointInTime: z.string().optional() }).strict(),
+    ]);
+    expect(suggested(Restore, { type: 'pointInTime', pointInTme: 'x' })).toEqual(['(root): has an unknown field "pointInTme" (did you mean pointInTime?)']);
+    expect(suggested(Restore, { type: 'snapshot', pointInTme: 'x' })).toEqual(['(root): has an unknown field "pointInTme"']);
+  });
+
+  it("leaves every other issue in zod's hands, for ruleOf to say in words", () => {
+    expect(suggested(Plan, { deadlineMinutes: 'soon' })).toEqual(['deadlineMinutes: must be a number']);
+  });
+});
+
 describe('the messages people see', () => {
   const plansWith = (drill: unknown) => ({
     plans: [
@@ -60,6 +101,42 @@ describe('the messages people see', () => {
 
   it('synth: a drill window over its bound names the setting and the bound', () => {
     expect(() => validatePlansConfig(plansWith({ passWithinDays: 9 }), 'plans.json')).toThrow('plan "weekly-drill" drill.passWithinDays: must be at most 7');
+  });
+
+  it('synth: a misspelt plan setting names the one probably meant, at the top and deeper', () => {
+    const misspelt = plansWith(undefined) as { plans: Record<string, unknown>[] };
+    Object.assign(misspelt.plans[0]!, { deadlineMinuets: 60, poll: { floorSecond: 30 } });
+    const message = (() => {
+      try {
+        validatePlansConfig({ ...misspelt, protectedTarget: [] }, 'plans.json');
+      } catch (err) {
+        return (err as Error).message;
+      }
+      throw new Error('expected the plans to be refused');
+    })();
+    expect(message).toContain('plan "weekly-drill": has an unknown field "deadlineMinuets" (did you mean deadlineMinutes?)');
+    expect(message).toContain('plan "weekly-drill" poll: has an unknown field "floorSecond" (did you mean floorSeconds?)');
+    expect(message).toContain('(root): has an unknown field "protectedTarget" (did you mean protectedTargets?)');
+  });
+
+  it('CLI: the plans file run --plan loads says the same', () => {
+    const misspelt = plansWith(undefined) as { plans: Record<string, unknown>[] };
+    Object.assign(misspelt.plans[0]!, { cooldownMinuets: 60 });
+    const file = join(mkdtempSync(join(tmpdir(), 'plans-')), 'plans.json');
+    writeFileSync(file, JSON.stringify(misspelt));
+    expect(() => loadPlansFile(file)).toThrow(`Invalid plans config (${file}): plan "weekly-drill": has an unknown field "cooldownMinuets" (did you mean cooldownMinutes?)`);
+  });
+
+  it('a plans file may say where its JSON Schema is ("$schema"), for editors', () => {
+    expect(() => validatePlansConfig({ $schema: '../docs/plans.schema.json', ...plansWith(undefined) }, 'plans.json')).not.toThrow();
+  });
+
+  it('API: a misspelt override or body field names the one probably meant', async () => {
+    const send = async (body: unknown) => JSON.parse((await handleApiRequest(apiEvent({ method: 'POST', path: '/restores', resource: '/restores', body }), makeDeps())).body);
+    expect((await send({ plan: 'nightly-staging', overrides: { snapshotID: 'x' } })).fields).toEqual([
+      { path: 'overrides', rule: 'has an unknown field "snapshotID" (did you mean snapshotId?)' },
+    ]);
+    expect((await send({ plan: 'nightly-staging', overides: {} })).fields).toEqual([{ path: '', rule: 'has an unknown field "overides" (did you mean overrides?)' }]);
   });
 
   it('API: a hold without a reason is "reason is required"', async () => {

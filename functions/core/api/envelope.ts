@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { editDistance } from '../domain/didYouMean.js';
 import { header } from './http.js';
 import { ApiError, validationError } from './responses.js';
 
@@ -55,18 +56,8 @@ export function looksLike(given: string, known: string): boolean {
   const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
   const a = norm(given);
   const b = norm(known);
-  return a === b || (a.length >= 3 && editDistance(a, b) <= 2);
-}
-
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2) return 3;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length]!;
+  // The length check first: a query name is the caller's to make as long as it likes.
+  return a === b || (a.length >= 3 && Math.abs(a.length - b.length) <= 2 && editDistance(a, b) <= 2);
 }
 
 /**

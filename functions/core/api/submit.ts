@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { RestoreRequestInvalidError } from '../domain/errors.js';
+import { suggestingFields } from '../domain/issueRule.js';
 import { parseRestoreRequest, type RestoreRequest } from '../restore/request.js';
 import { refuseRetiredKind } from '../restore/tenantRetired.js';
 import type { ExecutionInput, Trigger } from '../workflow/contract.js';
@@ -35,7 +36,7 @@ export async function submitRestore(event: APIGatewayProxyEvent, deps: ApiDeps):
 
   const raw = readJsonBody(event);
   refuseBothPlanAndRequest(raw);
-  const parsed = SubmitRestoreBody.safeParse(raw);
+  const parsed = SubmitRestoreBody.safeParse(raw, { error: suggestingFields });
   if (!parsed.success) throw zodValidationError(parsed.error);
   const body = parsed.data;
 

@@ -1,4 +1,5 @@
 import type * as z from 'zod';
+import { closestName } from './didYouMean.js';
 
 /**
  * A zod issue as a rule people read: "must be at most 7", "is required", "must be one of "a", "b"".
@@ -75,7 +76,7 @@ function ourWords(issue: Issue): string {
     case 'not_multiple_of':
       return `must be a multiple of ${String(issue.divisor)}`;
     case 'unrecognized_keys':
-      return issue.keys.length === 1 ? `has an unknown field ${quote(issue.keys[0])}` : `has unknown fields ${issue.keys.map(quote).join(', ')}`;
+      return unknownFields(issue.keys, []);
     case 'invalid_key':
       return 'has a key that is not allowed';
     case 'invalid_element':
@@ -83,4 +84,26 @@ function ourWords(issue: Issue): string {
     default:
       return 'is not valid';
   }
+}
+
+/** "has an unknown field "deadlineMinuets" (did you mean deadlineMinutes?)", a guess only where one is close. */
+function unknownFields(keys: readonly string[], known: readonly string[]): string {
+  const named = keys.map((key) => {
+    const guess = closestName(key, known);
+    return guess ? `${quote(key)} (did you mean ${guess}?)` : quote(key);
+  });
+  return named.length === 1 ? `has an unknown field ${named[0]}` : `has unknown fields ${named.join(', ')}`;
+}
+
+/**
+ * An error map for parses where an unknown field is most likely a misspelt one (the plans file, a
+ * request body): `schema.safeParse(input, { error: suggestingFields })`. The finished issue no
+ * longer carries the object schema, so which fields it knows can only be read here, while zod
+ * builds the issue. A field the input already has is never the guess: it was not misspelt.
+ */
+export function suggestingFields(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code !== 'unrecognized_keys') return undefined;
+  const shape = (issue.inst as z.core.$ZodObject | undefined)?._zod.def.shape ?? {};
+  const given = new Set(issue.input !== null && typeof issue.input === 'object' ? Object.keys(issue.input) : []);
+  return unknownFields(issue.keys, Object.keys(shape).filter((field) => !given.has(field)));
 }

@@ -153,6 +153,8 @@ export type ProtectedTarget = z.infer<typeof ProtectedTarget>;
 
 export const PlansConfig = z
   .object({
+    /** Where an editor finds this file's JSON Schema (docs/plans.schema.json, `npm run plans-schema`); nothing else reads it. */
+    $schema: z.string().optional(),
     protectedTargets: z.array(ProtectedTarget).default([]),
     plans: z.array(Plan).default([]),
     /** What may run without a plan (see ./adHoc.ts); absent: nothing (NO_AD_HOC). */

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { measureBackstopTrade, measurePush } from '../../../bench/push.js';
 import { table } from '../../../bench/table.js';
-import { readmeNumber as n, readmeTable } from './readmeTable.js';
+import { docNumber as n, docTable } from './docTable.js';
 
 /**
- * The push bench on the simulator's manual clock: README promises two runs print the same table on
+ * The push bench on the simulator's manual clock: docs/benchmarks.md promises two runs print the same table on
  * any machine. Two short lengths keep it quick; the longer rows run the same code for longer.
  */
 const SHORT = [
@@ -27,11 +27,11 @@ describe('push bench', () => {
       // Never alerted: polled exactly as without push (same Atlas calls), only the waits are callback tasks.
       expect(row(duration, 'push, never alerted').atlasCalls).toBe(row(duration, 'push off (polling)').atlasCalls);
     }
-    // README's push table: its short rows are these figures, mode by mode in the bench's order.
-    const readme = readmeTable('| restore lasts | push, alerts arriving');
+    // docs/benchmarks.md's push table: its short rows are these figures, mode by mode in the bench's order.
+    const documented = docTable('docs/benchmarks.md', '| restore lasts | push, alerts arriving');
     for (const [duration] of SHORT) {
       const cells = first.filter((r) => r.duration === duration).map((r) => `${n(r.atlasCalls)} / ${n(r.historyEvents)} / ${n(r.detectionDelaySeconds)} s`);
-      expect(readme.get(duration), `README push row ${duration}`).toEqual(cells);
+      expect(documented.get(duration), `docs/benchmarks.md push row ${duration}`).toEqual(cells);
     }
     // A 10-minute restore heard from costs fewer calls than polling it.
     expect(row('10 min', 'push, alerts arriving').atlasCalls).toBeLessThan(row('10 min', 'push off (polling)').atlasCalls);

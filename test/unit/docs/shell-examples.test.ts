@@ -47,8 +47,8 @@ export function shellMistakes(file: string, text: string): string[] {
     for (const command of commands(block.body)) {
       const where = `${file}:${block.line}: ${command.slice(0, 80)}`;
       if (/^API_URL=/.test(command)) {
-        // Stripped, or a URL written out without the slash; anything else (the stack output) may end in "/".
-        stripped = STRIPS_SLASH.test(command) || /^API_URL=(["']?)https:\/\/\S*[^/"']\1$/.test(command);
+        // Stripped, or a URL written out without the slash (https, or http for the local serve); anything else (the stack output) may end in "/".
+        stripped = STRIPS_SLASH.test(command) || /^API_URL=(["']?)https?:\/\/\S*[^/"']\1$/.test(command);
         continue;
       }
       if (USES_API_PATH.test(command) && !stripped) mistakes.push(`${where}: $API_URL may end in "/" here (set it with API_URL=\${API_URL%/} first)`);
@@ -77,6 +77,12 @@ describe('shell examples in the docs', () => {
       'doc.md:1: awscurl --service execute-api -X POST "$API_URL/restores"    -d \'{"plan": "p"}\': $API_URL may end in "/" here (set it with API_URL=${API_URL%/} first)',
       'doc.md:1: awscurl --service execute-api -X POST "$API_URL/restores"    -d \'{"plan": "p"}\': sends a body without -H \'Content-Type: application/json\'',
     ]);
+  });
+
+  it('takes a URL written out without the slash as safe, http (the local serve) or https', () => {
+    for (const url of ['http://127.0.0.1:8080', 'https://abc123.execute-api.eu-west-1.amazonaws.com/v1'])
+      expect(shellMistakes('doc.md', ['```bash', `API_URL=${url}`, 'curl "$API_URL/restores/x"', '```'].join('\n')), url).toEqual([]);
+    expect(shellMistakes('doc.md', ['```bash', 'API_URL=http://127.0.0.1:8080/', 'curl "$API_URL/restores/x"', '```'].join('\n'))).toHaveLength(1);
   });
 
   it.each(DOCS)('%s: no "//restores" from ApiUrl\'s trailing slash, and every body sent as JSON', (file) => {
