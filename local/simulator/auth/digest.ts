@@ -2,8 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 
 /**
  * HTTP Digest as Atlas does it (RFC 7616): realm "MMS Public API", qop "auth", MD5 (SHA-256 on
- * request). Nonces live on the simulator's clock; an expired or unknown nonce with otherwise good
- * credentials gets `stale=true`, so a client re-answers the new challenge without asking for keys again.
+ * request). Nonces age on the wall clock (the Authenticator hands in `wallNow`, not the simulated
+ * clock: a scaled or manual clock would otherwise expire them in moments or never), as Atlas's age in
+ * real time; an expired or unknown nonce with otherwise good credentials gets `stale=true`, so a
+ * client re-answers the new challenge without asking for keys again.
  */
 
 const REALM = 'MMS Public API';
