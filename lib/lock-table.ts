@@ -5,10 +5,11 @@ import { Construct } from 'constructs';
 import { restoreTable } from './table.js';
 import { ENV } from '../functions/core/domain/observability.js';
 import { HOLD_KEY_PREFIX } from '../functions/core/orchestrate/holds.js';
+import { LOCK_TABLE_KEYS } from '../functions/core/orchestrate/lockTableKeys.js';
 
 /** Item attribute names the handlers' lock store uses (functions/core reads and writes them). */
-export const LOCK_PARTITION_KEY = 'target';
-export const LOCK_TTL_ATTRIBUTE = 'expiresAt';
+export const LOCK_PARTITION_KEY = LOCK_TABLE_KEYS.partition;
+export const LOCK_TTL_ATTRIBUTE = LOCK_TABLE_KEYS.ttl;
 
 /**
  * Exactly what each function does with the table: create takes a lock, records a sent create, a

@@ -1,9 +1,8 @@
 import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { deliveryKey, deliveryRecordExpiry, type DeliveryLedger, type DeliveryRecord } from './ledger.js';
+import { LOCK_TABLE_KEYS } from '../orchestrate/lockTableKeys.js';
 
-/** Attribute names shared with lib/lock-table.ts (partition key `target`, TTL `expiresAt`). */
-const KEY = 'target';
-const TTL = 'expiresAt';
+const { partition: KEY, ttl: TTL } = LOCK_TABLE_KEYS;
 
 /**
  * Delivery records in the lock table, one item per (report id, channel) under `delivery#…`, kept

@@ -1,9 +1,8 @@
 import { DeleteItemCommand, GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { undeliveredKey, UNDELIVERED_DAYS, type UndeliveredReport, type UndeliveredReports } from './undelivered.js';
+import { LOCK_TABLE_KEYS } from '../orchestrate/lockTableKeys.js';
 
-/** Attribute names shared with lib/lock-table.ts (partition key `target`, TTL `expiresAt`). */
-const KEY = 'target';
-const TTL = 'expiresAt';
+const { partition: KEY, ttl: TTL } = LOCK_TABLE_KEYS;
 
 /**
  * Reports kept for replay in the lock table, one item per report under `undelivered#<reportId>`,

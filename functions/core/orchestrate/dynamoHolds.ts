@@ -8,10 +8,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { ClusterRef } from '../plans/guards.js';
 import { HOLD_KEY_PREFIX, holdChangedError, holdInForce, holdKey, TargetHold, type HoldCondition, type TargetHolds } from './holds.js';
+import { LOCK_TABLE_KEYS } from './lockTableKeys.js';
 
-/** Attribute names shared with lib/lock-table.ts (partition key `target`, TTL `expiresAt`). */
-const KEY = 'target';
-const TTL = 'expiresAt';
+const { partition: KEY, ttl: TTL } = LOCK_TABLE_KEYS;
 
 type Item = Record<string, AttributeValue>;
 

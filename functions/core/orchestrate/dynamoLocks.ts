@@ -7,10 +7,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { ClusterRef } from '../plans/guards.js';
 import { createRecordKey, lockKey, targetBusyError, type TargetLockHolder, type TargetLocks } from './locks.js';
+import { LOCK_TABLE_KEYS } from './lockTableKeys.js';
 
-/** Attribute names shared with lib/lock-table.ts (partition key `target`, TTL `expiresAt`). */
-const KEY = 'target';
-const TTL = 'expiresAt';
+const { partition: KEY, ttl: TTL } = LOCK_TABLE_KEYS;
 
 /**
  * Locks in DynamoDB, taken with one conditional put: free, expired, or already ours. `expiresAt`

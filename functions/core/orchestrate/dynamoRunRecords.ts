@@ -1,9 +1,8 @@
 import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { cooldownError, PLAN_KEY_PREFIX, TRIGGER_KEY_PREFIX, type PlanRun, type RunRecords, type TriggerClaim } from './runRecords.js';
+import { LOCK_TABLE_KEYS } from './lockTableKeys.js';
 
-/** Attribute names shared with lib/lock-table.ts (partition key `target`, TTL `expiresAt`). */
-const KEY = 'target';
-const TTL = 'expiresAt';
+const { partition: KEY, ttl: TTL } = LOCK_TABLE_KEYS;
 
 const isConditionFailure = (err: unknown) => (err as Error)?.name === 'ConditionalCheckFailedException';
 
