@@ -9,7 +9,7 @@ import { UsageError } from './commandLine.js';
 import { checkReceiverUrl } from './commands/alerts.js';
 import { HISTORY_FORMATS } from './commands/history.js';
 import { holdMinutes, parseTarget } from './commands/holds.js';
-import { isLoopback } from './serve/httpApi.js';
+import { isLoopbackHost } from './loopback.js';
 
 /**
  * The CLI's option values, checked as the command line is read (commander argParsers), so that a
@@ -67,7 +67,7 @@ export const port =
 export const loopbackHost =
   (flag = '--host'): Parser<string> =>
   (text) => {
-    if (!isLoopback(text)) throw mistake(flag, text, 'the local API has no authentication, so it binds to loopback only (127.0.0.1, ::1 or localhost)');
+    if (!isLoopbackHost(text)) throw mistake(flag, text, 'the local API has no authentication, so it binds to loopback only (127.0.0.1, ::1 or localhost)');
     return text;
   };
 

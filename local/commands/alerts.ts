@@ -17,6 +17,7 @@ import { request } from 'undici';
 import { UsageError } from '../commandLine.js';
 import { describeAtlasTarget } from './atlasTarget.js';
 import type { Output } from './output.js';
+import { isLoopbackHost } from '../loopback.js';
 
 /**
  * `alerts setup` and `alerts check`: wiring an Atlas project so that Atlas tells the stack's
@@ -63,11 +64,6 @@ export function shownUrlMatches(shown: string, wanted: string): boolean {
   return new RegExp(`^${pattern}$`).test(wanted);
 }
 
-function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
-}
-
 /** The receiver's URL: https, or plain http only on this machine (the simulator's demo). */
 export function checkReceiverUrl(url: string): string {
   let parsed: URL;
@@ -76,7 +72,7 @@ export function checkReceiverUrl(url: string): string {
   } catch {
     throw new UsageError(`--url must be the receiver's URL (the stack output), got "${url}"`);
   }
-  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopback(parsed.hostname)))
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname)))
     throw new UsageError('--url must use https (Atlas sends the alert over the internet; plain http only for a receiver on this machine)');
   return url;
 }

@@ -3,6 +3,7 @@ import { connectionFromEnv, type AtlasConnection } from '../../functions/core/at
 import { connect } from 'node:net';
 import { UsageError } from '../commandLine.js';
 import { redact } from '../../functions/core/domain/redact.js';
+import { isLoopbackHost } from '../loopback.js';
 
 /**
  * Says which Atlas a local run talks to, in the words shown in every `run` heading and in the
@@ -10,14 +11,10 @@ import { redact } from '../../functions/core/domain/redact.js';
  * "Atlas at https://cloud.mongodb.com" before anything is restored.
  */
 
-/** Loopback hosts: where the simulator listens. Anything else is taken to be a real Atlas. */
-function isLoopback(baseUrl: string): boolean {
-  const host = new URL(baseUrl).hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
-}
 
 export function atlasKind(baseUrl: string): 'the local simulator' | 'Atlas' {
-  return isLoopback(baseUrl) ? 'the local simulator' : 'Atlas';
+  // Loopback is where the simulator listens; anything else is taken to be a real Atlas.
+  return isLoopbackHost(new URL(baseUrl).hostname) ? 'the local simulator' : 'Atlas';
 }
 
 /** e.g. "the local simulator at http://127.0.0.1:8090 (from MONGODB_ATLAS_OPS_MANAGER_URL)". */

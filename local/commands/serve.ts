@@ -9,7 +9,6 @@ import { synthesizeWorkflowDefinition } from '../../lib/workflow-definition.js';
 import { UsageError } from '../commandLine.js';
 import { DEFAULT_HISTORY_FILE, FileRestoreHistory } from '../runner/fileHistory.js';
 import { FileTargetHolds } from '../runner/fileHolds.js';
-import { isLoopback } from '../serve/httpApi.js';
 import { serveRestoreApi, type RestoreApi } from '../serve/restoreApi.js';
 import { describeAtlasTarget, localConnection, refuseIfNobodyAnswers, atlasOrigin } from './atlasTarget.js';
 import type { Output } from './output.js';
@@ -38,7 +37,6 @@ export interface RunningApi {
 }
 
 export async function startServe(options: ServeOptions, out: Output): Promise<RunningApi> {
-  if (!isLoopback(options.host)) throw new UsageError(`--host ${options.host}: the local API has no authentication, so it binds to loopback only (127.0.0.1, ::1 or localhost)`);
   // As `run`: no receiver Atlas could reach here, so restores poll instead of waiting for alerts.
   const { alerts: _noReceiverHere, ...plans } = loadPlansFile(options.plansFile);
   const baseUrl = baseUrlFromEnv();

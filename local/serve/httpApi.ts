@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { ApiDeps } from '../../functions/core/api/deps.js';
 import { handleApiRequest } from '../../functions/core/api/routes.js';
+import { isLoopbackHost } from '../loopback.js';
 
 /**
  * The restore API's own route table and handlers (functions/core/api, the code behind API Gateway)
@@ -16,11 +17,6 @@ import { handleApiRequest } from '../../functions/core/api/routes.js';
  */
 
 const CALLER_HEADER = 'x-restore-caller';
-
-/** Hosts that only this machine can reach. */
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
-
-export const isLoopback = (host: string): boolean => LOOPBACK.has(host) || /^127(\.\d{1,3}){3}$/.test(host);
 
 /**
  * Requests larger than this are refused before they are read whole: API Gateway's own limit is
@@ -39,7 +35,7 @@ export interface HttpApiOptions {
 }
 
 export async function startHttpApi(options: HttpApiOptions): Promise<{ server: Server; url: string }> {
-  if (!isLoopback(options.host))
+  if (!isLoopbackHost(options.host))
     throw new Error(`--host ${options.host}: the local API has no authentication, so it binds to loopback only (127.0.0.1, ::1 or localhost)`);
   const server = createServer((req, res) => {
     void answer(req, res, options).catch((err: unknown) => {
