@@ -1,5 +1,6 @@
 import { baseUrlFromEnv } from '../../functions/core/atlas/baseUrl.js';
 import { webhookSecretFromText } from '../../functions/core/push/secretText.js';
+import { alertSignature, EVENT_HEADER, SIGNATURE_HEADER } from '../../functions/core/push/signature.js';
 import { createAtlasClient } from '../../functions/core/atlas/client.js';
 import { connectionFromEnv } from '../../functions/core/atlas/credentials.js';
 import {
@@ -12,7 +13,6 @@ import {
 } from '../../functions/core/atlas/alertConfigs.js';
 import type { AtlasTransport } from '../../functions/core/atlas/transport.js';
 import { ObjectId } from '../../functions/core/restore/fields.js';
-import { createHmac } from 'node:crypto';
 import { request } from 'undici';
 import { UsageError } from '../commandLine.js';
 import { describeAtlasTarget } from './atlasTarget.js';
@@ -149,8 +149,8 @@ export type ReceiverAnswer =
  */
 export async function probeReceiver(url: string, project: string, secret: string | undefined, post: PostDelivery = postDelivery): Promise<ReceiverAnswer> {
   const body = Buffer.from(JSON.stringify({ id: 'alerts-check', groupId: project, eventTypeName: 'ALERTS_CHECK_TEST_DELIVERY', status: 'INFORMATIONAL', updated: new Date().toISOString() }));
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-mms-event': 'alert.check' };
-  if (secret !== undefined) headers['x-mms-signature'] = createHmac('sha1', secret).update(body).digest('base64');
+  const headers: Record<string, string> = { 'content-type': 'application/json', [EVENT_HEADER]: 'alert.check' };
+  if (secret !== undefined) headers[SIGNATURE_HEADER] = alertSignature(secret, body);
   let answer: { status: number; text: string };
   try {
     answer = await post(url, headers, body);

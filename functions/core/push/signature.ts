@@ -9,7 +9,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export const SIGNATURE_HEADER = 'x-mms-signature';
 export const EVENT_HEADER = 'x-mms-event';
 
-function alertSignature(secret: string, rawBody: Buffer): string {
+/** What Atlas puts in X-MMS-Signature for this body (also what `alerts check` signs its test delivery with). */
+export function alertSignature(secret: string, rawBody: Buffer): string {
   return createHmac('sha1', secret).update(rawBody).digest('base64');
 }
 
